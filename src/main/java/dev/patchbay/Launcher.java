@@ -1,0 +1,21 @@
+package dev.patchbay;
+
+import dev.patchbay.cli.Cli;
+import dev.patchbay.console.ConsoleApp;
+
+/**
+ * Entry point of {@code patchbay.jar} and of the installed program. A plain class (not a JavaFX
+ * {@code Application}) so the JavaFX jars can sit on the classpath. No arguments: the console. Otherwise: the CLI.
+ */
+public final class Launcher {
+    private Launcher() {
+    }
+
+    public static void main(String[] args) {
+        if (args.length == 0) {
+            ConsoleApp.main(args);
+        } else {
+            System.exit(Cli.run(args));
+        }
+    }
+}

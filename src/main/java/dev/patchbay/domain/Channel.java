@@ -1,0 +1,31 @@
+package dev.patchbay.domain;
+
+import java.time.Instant;
+import java.util.Set;
+
+/**
+ * A named release track of an app ({@code production}, {@code beta}, ...).
+ *
+ * @param defaultFor            platforms for which this channel is the app's default (at most one channel per platform)
+ * @param platforms             platforms this channel serves at all
+ * @param allowDeviceSelfAssign whether a device may switch itself to this channel
+ * @param allowEmulators        whether emulators receive updates from it
+ * @param allowDevBuilds        whether debug (non-production) builds receive updates from it
+ */
+public record Channel(
+        String appId,
+        String name,
+        String description,
+        Set<Platform> defaultFor,
+        Set<Platform> platforms,
+        boolean allowDeviceSelfAssign,
+        boolean allowEmulators,
+        boolean allowDevBuilds,
+        Instant createdAt,
+        Instant updatedAt) {
+
+    public Channel {
+        defaultFor = Set.copyOf(defaultFor);
+        platforms = Set.copyOf(platforms);
+    }
+}

@@ -1,0 +1,58 @@
+package dev.patchbay.domain;
+
+import com.fasterxml.jackson.annotation.JsonInclude;
+import java.util.Set;
+
+/**
+ * A channel to create, or the changes to one: every field is optional on update, where {@code null} keeps the
+ * current value. On create, {@code name} is required and the other nulls take the defaults of {@link #withDefaults()}.
+ */
+@JsonInclude(JsonInclude.Include.NON_NULL)
+public record ChannelDraft(
+        String name,
+        String description,
+        Set<Platform> defaultFor,
+        Set<Platform> platforms,
+        Boolean allowDeviceSelfAssign,
+        Boolean allowEmulators,
+        Boolean allowDevBuilds) {
+
+    public static ChannelDraft named(String name) {
+        return new ChannelDraft(name, null, null, null, null, null, null);
+    }
+
+    public ChannelDraft withDescription(String value) {
+        return new ChannelDraft(name, value, defaultFor, platforms, allowDeviceSelfAssign, allowEmulators, allowDevBuilds);
+    }
+
+    public ChannelDraft withDefaultFor(Set<Platform> value) {
+        return new ChannelDraft(name, description, value, platforms, allowDeviceSelfAssign, allowEmulators, allowDevBuilds);
+    }
+
+    public ChannelDraft withPlatforms(Set<Platform> value) {
+        return new ChannelDraft(name, description, defaultFor, value, allowDeviceSelfAssign, allowEmulators, allowDevBuilds);
+    }
+
+    public ChannelDraft withAllowDeviceSelfAssign(Boolean value) {
+        return new ChannelDraft(name, description, defaultFor, platforms, value, allowEmulators, allowDevBuilds);
+    }
+
+    public ChannelDraft withAllowEmulators(Boolean value) {
+        return new ChannelDraft(name, description, defaultFor, platforms, allowDeviceSelfAssign, value, allowDevBuilds);
+    }
+
+    public ChannelDraft withAllowDevBuilds(Boolean value) {
+        return new ChannelDraft(name, description, defaultFor, platforms, allowDeviceSelfAssign, allowEmulators, value);
+    }
+
+    /** Fills unset fields with the defaults of a new channel: all platforms, no default, self-assign off, emulators and dev builds allowed. */
+    public ChannelDraft withDefaults() {
+        return new ChannelDraft(name,
+                description == null ? "" : description,
+                defaultFor == null ? Set.of() : defaultFor,
+                platforms == null ? Set.of(Platform.values()) : platforms,
+                allowDeviceSelfAssign == null ? Boolean.FALSE : allowDeviceSelfAssign,
+                allowEmulators == null ? Boolean.TRUE : allowEmulators,
+                allowDevBuilds == null ? Boolean.TRUE : allowDevBuilds);
+    }
+}
