@@ -1,0 +1,6 @@
+package dev.patchbay.console.connection;
+
+/** How the console stands with its server. */
+public enum ConnectionState {
+    CONNECTING, ONLINE, OFFLINE
+}

@@ -1,0 +1,58 @@
+package dev.patchbay.console.settings;
+
+import com.fasterxml.jackson.core.type.TypeReference;
+import dev.patchbay.domain.Json;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Map;
+import java.util.Optional;
+import java.util.TreeMap;
+
+/**
+ * API keys of remote connections, in {@code secrets.json}: a separate file created owner-only (rw-------) and
+ * replaced atomically, so settings.json can be shared or shown without leaking a key. Reads are from memory;
+ * writes block on disk (call them off the FX thread). Thread-safe.
+ */
+public final class SecretStore {
+    public static final String FILE = "secrets.json";
+
+    private final Path file;
+    private final Map<String, String> keys = new TreeMap<>();
+
+    private SecretStore(Path file) {
+        this.file = file;
+    }
+
+    public static SecretStore load(Path dataFolder) {
+        SecretStore store = new SecretStore(dataFolder.resolve(FILE));
+        if (Files.exists(store.file)) {
+            try {
+                store.keys.putAll(Json.mapper().readValue(store.file.toFile(), new TypeReference<Map<String, String>>() { }));
+            } catch (IOException e) {
+                throw new UncheckedIOException("Cannot read API keys from " + store.file + ": " + e.getMessage(), e);
+            }
+        }
+        return store;
+    }
+
+    public synchronized Optional<String> apiKey(String connectionId) {
+        return Optional.ofNullable(keys.get(connectionId));
+    }
+
+    public synchronized void put(String connectionId, String apiKey) throws IOException {
+        keys.put(connectionId, apiKey);
+        save();
+    }
+
+    public synchronized void remove(String connectionId) throws IOException {
+        if (keys.remove(connectionId) != null) {
+            save();
+        }
+    }
+
+    private void save() throws IOException {
+        AtomicFiles.write(file, Json.mapper().writeValueAsBytes(keys), true);
+    }
+}
