@@ -46,6 +46,17 @@ public final class LocalCache implements AutoCloseable {
         }
     }
 
+    /** A cache that lives only as long as this process (when the file cache cannot be opened). */
+    public static LocalCache inMemory() {
+        try {
+            Connection c = DriverManager.getConnection("jdbc:h2:mem:", "sa", "");
+            Migrations.apply(c, MIGRATIONS);
+            return new LocalCache(c);
+        } catch (SQLException e) {
+            throw new CacheException("Cannot create an in-memory cache: " + e.getMessage(), e);
+        }
+    }
+
     // ---- apps ---------------------------------------------------------------------------------------------------
 
     public synchronized Cached<List<App>> apps(String connectionId) {

@@ -1,20 +1,134 @@
 package dev.patchbay.console;
 
+import dev.patchbay.cache.LocalCache;
+import dev.patchbay.console.apps.AppsPage;
+import dev.patchbay.console.apps.AppsViewModel;
+import dev.patchbay.console.channels.ChannelsPage;
+import dev.patchbay.console.channels.ChannelsViewModel;
+import dev.patchbay.console.common.FxTaskRunner;
+import dev.patchbay.console.common.TaskRunner;
+import dev.patchbay.console.connection.ConnectionManager;
+import dev.patchbay.console.connection.LocalSandbox;
+import dev.patchbay.console.connection.SandboxHost;
+import dev.patchbay.console.connections.ConnectionsPage;
+import dev.patchbay.console.connections.ConnectionsViewModel;
+import dev.patchbay.console.data.ServerData;
+import dev.patchbay.console.settings.SecretStore;
+import dev.patchbay.console.settings.Settings;
+import dev.patchbay.console.settings.SettingsStore;
+import dev.patchbay.console.shell.MainWindow;
+import dev.patchbay.console.shell.Page;
+import dev.patchbay.console.shell.ShellViewModel;
+import java.time.Clock;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
 import javafx.application.Application;
-import javafx.scene.Scene;
-import javafx.scene.control.Label;
 import javafx.stage.Stage;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
-/** The JavaFX application (being built: shell, sandbox, pages). */
+/**
+ * The JavaFX application. Files are read in {@link #init()} (the launcher thread), the window is built in
+ * {@link #start(Stage)}, and {@link #stop()} hands the closing of the sandbox, the cache and the settings to a
+ * shutdown thread so the FX thread never waits on disk or network.
+ */
 public final class ConsoleApp extends Application {
+    private static final Logger LOG = LoggerFactory.getLogger(ConsoleApp.class);
+
+    private final ConsoleOptions options;
+    private final CompletableFuture<Void> stopped = new CompletableFuture<>();
+    private SettingsStore settingsStore;
+    private Settings settings;
+    private SecretStore secrets;
+    private LocalCache cache;
+    private String cacheProblem;
+    private SandboxHost sandbox;
+    private TaskRunner tasks;
+    private ConnectionManager connection;
+
+    public ConsoleApp() {
+        this(ConsoleOptions.defaults());
+    }
+
+    public ConsoleApp(ConsoleOptions options) {
+        this.options = options;
+    }
+
     public static void main(String[] args) {
         Application.launch(ConsoleApp.class, args);
     }
 
     @Override
+    public void init() {
+        settingsStore = new SettingsStore(options.dataFolder(), options.settingsDelay());
+        settings = settingsStore.load();
+        secrets = SecretStore.load(options.dataFolder());
+        try {
+            cache = LocalCache.open(options.dataFolder().resolve("cache"));
+        } catch (RuntimeException e) {
+            // Another console may hold the cache: work without offline data rather than not at all.
+            LOG.warn("{}; using a cache in memory", e.getMessage());
+            cacheProblem = e.getMessage();
+            cache = LocalCache.inMemory();
+        }
+        sandbox = new LocalSandbox(options.dataFolder().resolve("sandbox"), options.sandboxPort());
+    }
+
+    @Override
     public void start(Stage stage) {
-        stage.setTitle("Patchbay");
-        stage.setScene(new Scene(new Label("Patchbay"), 1000, 700));
-        stage.show();
+        if (settings == null) {
+            init();
+        }
+        tasks = new FxTaskRunner();
+        Clock clock = Clock.systemUTC();
+        connection = new ConnectionManager(settings, secrets, sandbox, tasks, clock);
+        ServerData data = new ServerData(cache, clock);
+        AppsViewModel apps = new AppsViewModel(connection, data, tasks);
+        ChannelsViewModel channels = new ChannelsViewModel(connection, data, tasks, apps.apps());
+        ConnectionsViewModel connections = new ConnectionsViewModel(settings, secrets, connection, tasks);
+        if (cacheProblem != null) {
+            apps.messageProperty().set("Offline data is unavailable this session: " + cacheProblem);
+        }
+        List<Page> pages = List.of(new ConnectionsPage(connections), new AppsPage(apps), new ChannelsPage(channels));
+        ShellViewModel shell = new ShellViewModel(settings, connection, tasks, pages.stream().map(Page::id).toList());
+        new MainWindow(shell, settings, pages).show(stage);
+        settingsStore.watch(settings);
+        connection.connectActive();
+    }
+
+    @Override
+    public void stop() {
+        if (tasks != null) {
+            tasks.shutdown();
+        }
+        Thread closer = new Thread(this::closeAll, "patchbay-shutdown");
+        closer.setDaemon(false);
+        closer.start();
+    }
+
+    private void closeAll() {
+        try {
+            settingsStore.close();
+            sandbox.close();
+            cache.close();
+        } catch (RuntimeException e) {
+            LOG.warn("Error while closing: {}", e.toString());
+        } finally {
+            stopped.complete(null);
+        }
+    }
+
+    /** Completes when the settings are saved and the sandbox and cache are closed after {@link #stop()}. */
+    public CompletableFuture<Void> stopped() {
+        return stopped;
+    }
+
+    /** For tests that stop the server under a running console ("the server went away"). */
+    public SandboxHost sandbox() {
+        return sandbox;
+    }
+
+    public ConnectionManager connection() {
+        return connection;
     }
 }

@@ -1,0 +1,268 @@
+package dev.patchbay.console.channels;
+
+import atlantafx.base.theme.Styles;
+import dev.patchbay.console.common.Dialogs;
+import dev.patchbay.console.common.FormMode;
+import dev.patchbay.console.common.Forms;
+import dev.patchbay.console.common.Times;
+import dev.patchbay.console.shell.Page;
+import dev.patchbay.domain.App;
+import dev.patchbay.domain.Channel;
+import dev.patchbay.domain.Platform;
+import java.time.Instant;
+import java.util.Set;
+import java.util.function.Function;
+import java.util.stream.Collectors;
+import javafx.beans.binding.Bindings;
+import javafx.beans.property.BooleanProperty;
+import javafx.beans.property.ReadOnlyObjectProperty;
+import javafx.beans.property.ReadOnlyStringWrapper;
+import javafx.geometry.Insets;
+import javafx.geometry.Pos;
+import javafx.scene.Node;
+import javafx.scene.control.Button;
+import javafx.scene.control.CheckBox;
+import javafx.scene.control.ComboBox;
+import javafx.scene.control.Label;
+import javafx.scene.control.ListCell;
+import javafx.scene.control.TableColumn;
+import javafx.scene.control.TableView;
+import javafx.scene.control.TextArea;
+import javafx.scene.control.TextField;
+import javafx.scene.layout.BorderPane;
+import javafx.scene.layout.HBox;
+import javafx.scene.layout.Priority;
+import javafx.scene.layout.Region;
+import javafx.scene.layout.VBox;
+import org.kordamp.ikonli.Ikon;
+import org.kordamp.ikonli.feather.Feather;
+
+/** The Channels page: pick an app, see its channels, create, edit or delete one. Binds to {@link ChannelsViewModel}. */
+public final class ChannelsPage implements Page {
+    private final ChannelsViewModel vm;
+    private final BorderPane root = new BorderPane();
+    private final TableView<Channel> table = new TableView<>();
+
+    public ChannelsPage(ChannelsViewModel vm) {
+        this.vm = vm;
+        root.setId("channels-page");
+        root.setTop(toolbar());
+        root.setCenter(table());
+        root.setRight(form());
+    }
+
+    private Node toolbar() {
+        ComboBox<App> app = new ComboBox<>(vm.apps());
+        app.setId("channel-app");
+        app.setPromptText("Choose an app");
+        app.setPrefWidth(280);
+        app.setCellFactory(l -> new AppCell());
+        app.setButtonCell(new AppCell());
+        app.valueProperty().bindBidirectional(vm.appProperty());
+
+        Button create = Forms.button("channel-new", "New channel", Feather.PLUS, "Create a channel for this app (Ctrl+N)");
+        create.disableProperty().bind(vm.cannotModifyProperty());
+        create.setOnAction(e -> newItem());
+        Button edit = Forms.button("channel-edit", "Edit", Feather.EDIT_2, "Edit the selected channel (Enter or double-click)");
+        edit.disableProperty().bind(vm.cannotModifySelectedProperty());
+        edit.setOnAction(e -> vm.startEdit());
+        Button delete = Forms.button("channel-delete", "Delete", Feather.TRASH_2, "Delete the selected channel (Delete)");
+        delete.disableProperty().bind(vm.cannotModifySelectedProperty());
+        delete.getStyleClass().add(Styles.DANGER);
+        delete.setOnAction(e -> deleteSelected());
+        Button refresh = Forms.button("channel-refresh", "Refresh", Feather.REFRESH_CW, "Ask the server again (F5 or Ctrl+R)");
+        refresh.setOnAction(e -> refresh());
+
+        Region spacer = new Region();
+        HBox.setHgrow(spacer, Priority.ALWAYS);
+        Label fetched = new Label();
+        fetched.setId("channels-fetched-at");
+        fetched.getStyleClass().addAll(Styles.TEXT_MUTED, Styles.TEXT_SMALL);
+        fetched.textProperty().bind(Bindings.createStringBinding(() -> vm.fetchedAtProperty().get() == null ? ""
+                : "Fetched " + Times.format(vm.fetchedAtProperty().get()), vm.fetchedAtProperty()));
+        Label appLabel = new Label("App");
+        appLabel.setLabelFor(app);
+        HBox bar = new HBox(8, appLabel, app, create, edit, delete, refresh, spacer, fetched);
+        bar.setAlignment(Pos.CENTER_LEFT);
+        Label title = new Label("Channels");
+        title.getStyleClass().add(Styles.TITLE_3);
+        Label readOnly = Forms.message("channels-read-only", Bindings.when(vm.connection().readOnlyProperty())
+                .then(vm.connection().readOnlyReasonProperty()).otherwise(""), Styles.TEXT_MUTED, Styles.TEXT_SMALL);
+        Label problem = Forms.message("channels-message", vm.messageProperty(), Styles.DANGER);
+        VBox top = new VBox(8, title, bar, readOnly, problem);
+        top.getStyleClass().add("page-header");
+        return top;
+    }
+
+    private static final class AppCell extends ListCell<App> {
+        @Override
+        protected void updateItem(App item, boolean empty) {
+            super.updateItem(item, empty);
+            setText(empty || item == null ? null : item.name() + "  (" + item.id() + ")");
+        }
+    }
+
+    private Node table() {
+        table.setId("channels-table");
+        table.setItems(vm.channels());
+        table.setColumnResizePolicy(TableView.CONSTRAINED_RESIZE_POLICY_FLEX_LAST_COLUMN);
+        table.placeholderProperty().bind(Bindings.createObjectBinding(() -> new Label(vm.appProperty().get() == null
+                ? "Choose an app (create one on the Apps page first)."
+                : "No channels yet. Create one with New channel (Ctrl+N)."), vm.appProperty()));
+        table.getColumns().add(column("Name", 140, Channel::name));
+        table.getColumns().add(column("Default for", 110, c -> platforms(c.defaultFor())));
+        table.getColumns().add(column("Platforms", 110, c -> platforms(c.platforms())));
+        table.getColumns().add(column("Self-assign", 90, c -> yesNo(c.allowDeviceSelfAssign())));
+        table.getColumns().add(column("Emulators", 90, c -> yesNo(c.allowEmulators())));
+        table.getColumns().add(column("Dev builds", 90, c -> yesNo(c.allowDevBuilds())));
+        table.getColumns().add(column("Description", 200, Channel::description));
+        table.getSelectionModel().selectedItemProperty().addListener((obs, old, now) -> vm.selectedProperty().set(now));
+        vm.selectedProperty().addListener((obs, old, now) -> {
+            if (table.getSelectionModel().getSelectedItem() != now) {
+                table.getSelectionModel().select(now);
+            }
+        });
+        table.setOnMouseClicked(e -> {
+            if (e.getClickCount() == 2 && !vm.cannotModifySelectedProperty().get()) {
+                vm.startEdit();
+            }
+        });
+        BorderPane.setMargin(table, new Insets(0, 12, 12, 12));
+        return table;
+    }
+
+    private static TableColumn<Channel, String> column(String title, double width, Function<Channel, String> value) {
+        TableColumn<Channel, String> c = new TableColumn<>(title);
+        c.setCellValueFactory(cell -> new ReadOnlyStringWrapper(value.apply(cell.getValue())));
+        c.setPrefWidth(width);
+        return c;
+    }
+
+    static String platforms(Set<Platform> set) {
+        return set.isEmpty() ? "–" : set.stream().sorted().map(p -> p == Platform.IOS ? "iOS" : "Android")
+                .collect(Collectors.joining(", "));
+    }
+
+    private static String yesNo(boolean b) {
+        return b ? "yes" : "no";
+    }
+
+    private Node form() {
+        Label heading = new Label();
+        heading.getStyleClass().add(Styles.TITLE_4);
+        heading.textProperty().bind(Bindings.when(vm.formModeProperty().isEqualTo(FormMode.CREATE))
+                .then("New channel").otherwise("Edit channel"));
+        TextField name = new TextField();
+        name.setId("channel-name");
+        name.setPromptText("production");
+        name.textProperty().bindBidirectional(vm.formNameProperty());
+        name.editableProperty().bind(vm.formModeProperty().isEqualTo(FormMode.CREATE));
+        TextArea description = new TextArea();
+        description.setId("channel-description");
+        description.setPrefRowCount(3);
+        description.setWrapText(true);
+        description.textProperty().bindBidirectional(vm.formDescriptionProperty());
+
+        HBox serves = new HBox(12, check("channel-platform-android", "Android", vm.servesAndroidProperty()),
+                check("channel-platform-ios", "iOS", vm.servesIosProperty()));
+        serves.setId("channel-platforms");
+        HBox defaults = new HBox(12, check("channel-default-android", "Android", vm.defaultAndroidProperty()),
+                check("channel-default-ios", "iOS", vm.defaultIosProperty()));
+        defaults.setId("channel-default-for");
+        Label defaultsHint = new Label("A platform's default moves here from the app's other channels.");
+        defaultsHint.setWrapText(true);
+        defaultsHint.getStyleClass().addAll(Styles.TEXT_MUTED, Styles.TEXT_SMALL);
+        VBox flags = new VBox(6,
+                check("channel-self-assign", "Devices may switch themselves to this channel", vm.selfAssignProperty()),
+                check("channel-emulators", "Emulators receive updates", vm.emulatorsProperty()),
+                check("channel-dev-builds", "Development builds receive updates", vm.devBuildsProperty()));
+
+        Button save = Forms.button("channel-save", "Save", Feather.CHECK, "Save (Enter, outside the description)");
+        save.setDefaultButton(true);
+        save.getStyleClass().add(Styles.ACCENT);
+        save.disableProperty().bind(vm.cannotModifyProperty());
+        save.setOnAction(e -> vm.submit());
+        Button cancel = Forms.button("channel-cancel", "Cancel", Feather.X, "Close the form (Esc)");
+        cancel.setCancelButton(true);
+        cancel.setOnAction(e -> vm.cancelForm());
+
+        VBox box = new VBox(12, heading,
+                Forms.field("Name", name, vm.nameErrorProperty()),
+                Forms.field("Serves platforms", serves, vm.platformsErrorProperty()),
+                new VBox(4, new Label("Default channel for"), defaults, defaultsHint),
+                flags,
+                Forms.field("Description", description, vm.descriptionErrorProperty()),
+                Forms.message("channel-form-error", vm.formErrorProperty(), Styles.DANGER),
+                new HBox(8, save, cancel));
+        box.setId("channel-form");
+        box.getStyleClass().add("side-form");
+        box.setPrefWidth(320);
+        box.visibleProperty().bind(vm.formModeProperty().isNotEqualTo(FormMode.CLOSED));
+        box.managedProperty().bind(box.visibleProperty());
+        vm.formModeProperty().addListener((obs, old, now) -> {
+            if (now == FormMode.CREATE) {
+                name.requestFocus();
+            } else if (now == FormMode.EDIT) {
+                description.requestFocus();
+            }
+        });
+        return box;
+    }
+
+    private static CheckBox check(String id, String text, BooleanProperty value) {
+        CheckBox box = new CheckBox(text);
+        box.setId(id);
+        box.selectedProperty().bindBidirectional(value);
+        return box;
+    }
+
+    @Override
+    public String id() {
+        return "channels";
+    }
+
+    @Override
+    public String title() {
+        return "Channels";
+    }
+
+    @Override
+    public Ikon icon() {
+        return Feather.GIT_BRANCH;
+    }
+
+    @Override
+    public Node view() {
+        return root;
+    }
+
+    @Override
+    public ReadOnlyObjectProperty<Instant> dataFetchedAtProperty() {
+        return vm.fetchedAtProperty();
+    }
+
+    @Override
+    public void newItem() {
+        if (!vm.cannotModifyProperty().get()) {
+            vm.startCreate();
+        }
+    }
+
+    @Override
+    public void refresh() {
+        vm.refresh();
+    }
+
+    @Override
+    public void deleteSelected() {
+        Channel c = vm.selectedProperty().get();
+        if (c == null || vm.cannotModifySelectedProperty().get()) {
+            return;
+        }
+        if (Dialogs.confirm(root.getScene().getWindow(), "Delete channel " + c.name() + "?",
+                "Devices on channel \"" + c.name() + "\" of " + c.appId()
+                        + " fall back to their platform's default channel. It cannot be undone.", "Delete channel")) {
+            vm.deleteSelected();
+        }
+    }
+}
