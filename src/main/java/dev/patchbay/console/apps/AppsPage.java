@@ -34,6 +34,7 @@ public final class AppsPage implements Page {
     public AppsPage(AppsViewModel vm) {
         this.vm = vm;
         root.setId("apps-page");
+        root.getStyleClass().add("page");
         root.setTop(toolbar());
         root.setCenter(table());
         root.setRight(form());

@@ -46,6 +46,7 @@ public final class ChannelsPage implements Page {
     public ChannelsPage(ChannelsViewModel vm) {
         this.vm = vm;
         root.setId("channels-page");
+        root.getStyleClass().add("page");
         root.setTop(toolbar());
         root.setCenter(table());
         root.setRight(form());
@@ -58,7 +59,17 @@ public final class ChannelsPage implements Page {
         app.setPrefWidth(280);
         app.setCellFactory(l -> new AppCell());
         app.setButtonCell(new AppCell());
-        app.valueProperty().bindBidirectional(vm.appProperty());
+        // Not a bidirectional binding: a ComboBox clears its value when its items are replaced, and that null must
+        // not reach the view model (the app is still there, as an equal or renamed record).
+        app.setValue(vm.appProperty().get());
+        app.valueProperty().addListener((obs, old, now) -> {
+            if (now != null && now != vm.appProperty().get()) {
+                vm.appProperty().set(now);
+            }
+        });
+        vm.appProperty().addListener((obs, old, now) -> app.setValue(now));
+        vm.apps().addListener((javafx.collections.ListChangeListener<App>) c ->
+                javafx.application.Platform.runLater(() -> app.setValue(vm.appProperty().get())));
 
         Button create = Forms.button("channel-new", "New channel", Feather.PLUS, "Create a channel for this app (Ctrl+N)");
         create.disableProperty().bind(vm.cannotModifyProperty());

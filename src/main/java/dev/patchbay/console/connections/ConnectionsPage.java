@@ -30,6 +30,7 @@ public final class ConnectionsPage implements Page {
     public ConnectionsPage(ConnectionsViewModel vm) {
         this.vm = vm;
         root.setId("connections-page");
+        root.getStyleClass().add("page");
         root.setTop(toolbar());
         root.setCenter(list());
         root.setRight(form());
