@@ -16,6 +16,7 @@ import java.net.BindException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
+import java.time.Duration;
 import org.eclipse.jetty.server.HttpConfiguration;
 import org.eclipse.jetty.server.HttpConnectionFactory;
 import org.eclipse.jetty.server.Server;
@@ -51,7 +52,8 @@ public final class PatchbayServer implements AutoCloseable {
      */
     public static PatchbayServer start(ServerConfig config) throws IOException {
         Files.createDirectories(config.dataDir());
-        Clock clock = Clock.systemUTC();
+        // Millisecond ticks: what is answered equals what the database (microsecond columns) gives back later.
+        Clock clock = Clock.tick(Clock.systemUTC(), Duration.ofMillis(1));
         DataDirLock lock = DataDirLock.acquire(config.dataDir());
         Database db;
         try {
