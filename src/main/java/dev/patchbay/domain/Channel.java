@@ -1,6 +1,8 @@
 package dev.patchbay.domain;
 
 import java.time.Instant;
+import java.util.Collections;
+import java.util.EnumSet;
 import java.util.Set;
 
 /**
@@ -25,7 +27,14 @@ public record Channel(
         Instant updatedAt) {
 
     public Channel {
-        defaultFor = Set.copyOf(defaultFor);
-        platforms = Set.copyOf(platforms);
+        defaultFor = ordered(defaultFor);
+        platforms = ordered(platforms);
+    }
+
+    /** Immutable, in declaration order (android before ios), so output and equality are stable. */
+    private static Set<Platform> ordered(Set<Platform> platforms) {
+        EnumSet<Platform> copy = EnumSet.noneOf(Platform.class);
+        copy.addAll(platforms);
+        return Collections.unmodifiableSet(copy);
     }
 }

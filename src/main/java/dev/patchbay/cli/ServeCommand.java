@@ -1,0 +1,54 @@
+package dev.patchbay.cli;
+
+import dev.patchbay.domain.Version;
+import dev.patchbay.server.PatchbayServer;
+import dev.patchbay.server.ServerConfig;
+import java.nio.file.Path;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+@Command(name = "serve", mixinStandardHelpOptions = true,
+        description = "Run a Patchbay update server until stopped (Ctrl+C or SIGTERM).")
+final class ServeCommand implements Callable<Integer> {
+    private final Cli.Context context;
+
+    @Option(names = "--host", defaultValue = "127.0.0.1", paramLabel = "ADDRESS",
+            description = "Interface to listen on (default: ${DEFAULT-VALUE}; 0.0.0.0 for all)")
+    String host;
+
+    @Option(names = "--port", defaultValue = "7300", paramLabel = "N", description = "TCP port, 0 for any free one (default: ${DEFAULT-VALUE})")
+    int port;
+
+    @Option(names = "--data-dir", required = true, paramLabel = "DIR",
+            description = "Folder for the database, bundles and the admin API key (created if missing)")
+    Path dataDir;
+
+    ServeCommand(Cli.Context context) {
+        this.context = context;
+    }
+
+    @Override
+    public Integer call() throws Exception {
+        if (port < 0 || port > 65535) {
+            throw new CliException("--port must be between 0 and 65535, not " + port);
+        }
+        PatchbayServer server = PatchbayServer.start(new ServerConfig(host, port, dataDir.toAbsolutePath().normalize()));
+        CountDownLatch stopped = new CountDownLatch(1);
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            server.close();
+            stopped.countDown();
+        }, "patchbay-shutdown"));
+        context.out().println("Patchbay server " + Version.current() + " listening on " + server.url());
+        context.out().println("Data folder: " + server.dataDir());
+        if (server.createdAdminKey()) {
+            context.out().println("Created an admin API key in " + server.adminApiKeyFile() + " (readable only by you)");
+        } else {
+            context.out().println("Admin API key: " + server.adminApiKeyFile());
+        }
+        context.out().flush();
+        stopped.await();
+        return 0;
+    }
+}

@@ -1,0 +1,34 @@
+package dev.patchbay.server;
+
+import dev.patchbay.domain.Json;
+import dev.patchbay.domain.Version;
+import dev.patchbay.server.http.ApiError;
+import dev.patchbay.server.http.ApiResponse;
+import dev.patchbay.server.http.Router;
+import java.io.IOException;
+import java.io.InputStream;
+import java.util.Map;
+
+/** Unauthenticated routes: {@code /api/v1/health} and the OpenAPI description at {@code /openapi.json}. */
+final class HealthApi {
+    static final String OPENAPI_RESOURCE = "dev/patchbay/server/openapi.json";
+    private final Object openApi = loadOpenApi();
+
+    void register(Router router) {
+        router.open("GET", "/api/v1/health", r -> ApiResponse.ok(Map.of("status", "ok", "version", Version.current())));
+        router.open("GET", "/openapi.json", r -> {
+            if (openApi == null) {
+                throw ApiError.notFound("This build carries no OpenAPI description");
+            }
+            return ApiResponse.ok(openApi);
+        });
+    }
+
+    private static Object loadOpenApi() {
+        try (InputStream in = HealthApi.class.getClassLoader().getResourceAsStream(OPENAPI_RESOURCE)) {
+            return in == null ? null : Json.mapper().readTree(in);
+        } catch (IOException e) {
+            throw new IllegalStateException("The bundled OpenAPI description is not valid JSON", e);
+        }
+    }
+}

@@ -1,0 +1,170 @@
+package dev.patchbay.server;
+
+import dev.patchbay.server.apps.AppStore;
+import dev.patchbay.server.apps.AppsApi;
+import dev.patchbay.server.auth.AdminKeyFile;
+import dev.patchbay.server.auth.ApiKeys;
+import dev.patchbay.server.channels.ChannelStore;
+import dev.patchbay.server.channels.ChannelsApi;
+import dev.patchbay.server.http.JsonErrorHandler;
+import dev.patchbay.server.http.JsonHandler;
+import dev.patchbay.server.http.Router;
+import dev.patchbay.server.store.DataDirLock;
+import dev.patchbay.server.store.Database;
+import java.io.IOException;
+import java.net.BindException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import org.eclipse.jetty.server.HttpConfiguration;
+import org.eclipse.jetty.server.HttpConnectionFactory;
+import org.eclipse.jetty.server.Server;
+import org.eclipse.jetty.server.ServerConnector;
+import org.eclipse.jetty.util.thread.QueuedThreadPool;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The Patchbay update server: management API today, device protocol in later releases. Used by {@code patchbay serve}
+ * and, in-process, by the console's Local sandbox.
+ */
+public final class PatchbayServer implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(PatchbayServer.class);
+
+    private final Server jetty;
+    private final Database db;
+    private final DataDirLock lock;
+    private final ServerConfig config;
+    private final boolean createdAdminKey;
+
+    private PatchbayServer(Server jetty, Database db, DataDirLock lock, ServerConfig config, boolean createdAdminKey) {
+        this.jetty = jetty;
+        this.db = db;
+        this.lock = lock;
+        this.config = config;
+        this.createdAdminKey = createdAdminKey;
+    }
+
+    /**
+     * Opens the data folder (creating it and the schema if needed), makes sure an admin key file exists, and starts
+     * listening. Fails with a readable {@link IOException} if the port is taken or the folder is in use.
+     */
+    public static PatchbayServer start(ServerConfig config) throws IOException {
+        Files.createDirectories(config.dataDir());
+        // Millisecond ticks: what is answered equals what the database (microsecond columns) gives back later.
+        Clock clock = Clock.tick(Clock.systemUTC(), Duration.ofMillis(1));
+        DataDirLock lock = DataDirLock.acquire(config.dataDir());
+        Database db;
+        try {
+            db = Database.openH2(config.dataDir().resolve("db"));
+        } catch (IOException | RuntimeException e) {
+            lock.close();
+            throw e;
+        }
+        try {
+            ApiKeys keys = new ApiKeys(db, clock);
+            boolean created = ensureAdminKey(keys, config.dataDir());
+            Router router = routes(db, clock);
+            Server jetty = jetty(config, new JsonHandler(router, keys, ServerConfig.MAX_JSON_BODY));
+            try {
+                jetty.start();
+            } catch (Exception e) {
+                stopQuietly(jetty);
+                if (e instanceof BindException || e.getCause() instanceof BindException) {
+                    throw new IOException("Port " + config.port() + " on " + config.host() + " is already in use", e);
+                }
+                throw new IOException("Cannot start the HTTP server: " + e.getMessage(), e);
+            }
+            PatchbayServer server = new PatchbayServer(jetty, db, lock, config, created);
+            LOG.info("Patchbay server listening on {} (data: {})", server.url(), config.dataDir());
+            return server;
+        } catch (IOException | RuntimeException e) {
+            db.close();
+            lock.close();
+            throw e;
+        }
+    }
+
+    static Router routes(Database db, Clock clock) {
+        Router router = new Router();
+        new HealthApi().register(router);
+        new AppsApi(new AppStore(db, clock)).register(router);
+        new ChannelsApi(new ChannelStore(db, clock)).register(router);
+        return router;
+    }
+
+    private static boolean ensureAdminKey(ApiKeys keys, Path dataDir) throws IOException {
+        Path file = AdminKeyFile.in(dataDir);
+        if (Files.isRegularFile(file) && Files.size(file) > 0) {
+            return false;
+        }
+        // Whoever can write the data folder owns the server anyway; a lost key file is replaced, not a lock-out.
+        ApiKeys.NewKey key = keys.create("admin", ApiKeys.ROLE_ADMIN);
+        AdminKeyFile.write(file, key.plaintext());
+        return true;
+    }
+
+    private static Server jetty(ServerConfig config, JsonHandler handler) {
+        QueuedThreadPool threads = new QueuedThreadPool(200, 4);
+        threads.setName("patchbay-http");
+        threads.setDaemon(true);
+        Server server = new Server(threads);
+        HttpConfiguration http = new HttpConfiguration();
+        http.setSendServerVersion(false);
+        http.setSendXPoweredBy(false);
+        ServerConnector connector = new ServerConnector(server, new HttpConnectionFactory(http));
+        connector.setHost(config.host());
+        connector.setPort(config.port());
+        server.addConnector(connector);
+        server.setHandler(handler);
+        server.setErrorHandler(new JsonErrorHandler());
+        // Management calls are short; waiting for idle keep-alive threads only delays shutdown by a second.
+        server.setStopTimeout(0);
+        return server;
+    }
+
+    public int port() {
+        return ((ServerConnector) jetty.getConnectors()[0]).getLocalPort();
+    }
+
+    /** The base URL clients use, e.g. {@code http://127.0.0.1:7300}. */
+    public String url() {
+        String host = config.host();
+        if (host.equals("0.0.0.0") || host.equals("::")) {
+            host = "127.0.0.1";
+        } else if (host.contains(":")) {
+            host = "[" + host + "]";
+        }
+        return "http://" + host + ":" + port();
+    }
+
+    public Path dataDir() {
+        return config.dataDir();
+    }
+
+    public Path adminApiKeyFile() {
+        return AdminKeyFile.in(config.dataDir());
+    }
+
+    /** Whether this start created the admin key file (first start, or the file was missing). */
+    public boolean createdAdminKey() {
+        return createdAdminKey;
+    }
+
+    @Override
+    public void close() {
+        stopQuietly(jetty);
+        db.close();
+        lock.close();
+        LOG.info("Patchbay server stopped");
+    }
+
+    private static void stopQuietly(Server jetty) {
+        try {
+            jetty.stop();
+        } catch (Exception e) {
+            LOG.warn("Error while stopping the HTTP server", e);
+        }
+    }
+}

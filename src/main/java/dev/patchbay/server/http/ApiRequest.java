@@ -1,0 +1,100 @@
+package dev.patchbay.server.http;
+
+import com.fasterxml.jackson.core.JsonParseException;
+import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.JsonMappingException;
+import com.fasterxml.jackson.databind.ObjectReader;
+import com.fasterxml.jackson.databind.exc.MismatchedInputException;
+import com.fasterxml.jackson.databind.exc.UnrecognizedPropertyException;
+import dev.patchbay.domain.Json;
+import dev.patchbay.domain.ValidationException;
+import java.io.IOException;
+import java.util.Map;
+import java.util.stream.Collectors;
+
+/** One request as a handler sees it: method, path parameters, query, the (size-capped) body and who sent it. */
+public final class ApiRequest {
+    private final String method;
+    private final String path;
+    private final Map<String, String> pathParams;
+    private final Map<String, String> query;
+    private final byte[] body;
+    private final Principal principal;
+
+    public ApiRequest(String method, String path, Map<String, String> pathParams, Map<String, String> query,
+                      byte[] body, Principal principal) {
+        this.method = method;
+        this.path = path;
+        this.pathParams = pathParams;
+        this.query = query;
+        this.body = body;
+        this.principal = principal;
+    }
+
+    public String method() {
+        return method;
+    }
+
+    public String path() {
+        return path;
+    }
+
+    public String pathParam(String name) {
+        return pathParams.get(name);
+    }
+
+    public String query(String name) {
+        return query.get(name);
+    }
+
+    public Principal principal() {
+        return principal;
+    }
+
+    /**
+     * Reads the body as {@code type}, strictly: unknown fields, wrong types and malformed JSON are 400s that name the
+     * field, so a typo in a request never passes silently.
+     */
+    public <T> T body(Class<T> type) {
+        if (body.length == 0) {
+            throw ApiError.badRequest("missing_body", "This request needs a JSON body", null);
+        }
+        ObjectReader reader = Json.mapper().readerFor(type).with(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES);
+        try {
+            T value = reader.readValue(body);
+            if (value == null) {
+                throw ApiError.badRequest("malformed_json", "The body must be a JSON object, not null", null);
+            }
+            return value;
+        } catch (UnrecognizedPropertyException e) {
+            throw ApiError.badRequest("unknown_field", "Unknown field '" + e.getPropertyName() + "'", fieldPath(e));
+        } catch (JsonParseException e) {
+            throw ApiError.badRequest("malformed_json", "The body is not valid JSON: " + e.getOriginalMessage(), null);
+        } catch (MismatchedInputException e) {
+            String field = fieldPath(e);
+            if (field == null) {
+                throw ApiError.badRequest("malformed_json", "The body must be a JSON object", null);
+            }
+            throw ApiError.badRequest("invalid_field", "Field '" + field + "' has the wrong type or format", field);
+        } catch (JsonMappingException e) {
+            if (e.getCause() instanceof ValidationException v) {
+                String field = fieldPath(e);
+                throw ApiError.validation(field == null ? v.field() : field, v.getMessage());
+            }
+            String field = fieldPath(e);
+            throw ApiError.badRequest("invalid_field",
+                    field == null ? "The body cannot be read: " + e.getOriginalMessage()
+                            : "Field '" + field + "' is invalid: " + e.getOriginalMessage(), field);
+        } catch (IOException e) {
+            throw ApiError.badRequest("malformed_json", "The body cannot be read as JSON", null);
+        }
+    }
+
+    private static String fieldPath(JsonMappingException e) {
+        String path = e.getPath().stream()
+                .map(r -> r.getFieldName() != null ? r.getFieldName() : "[" + r.getIndex() + "]")
+                .collect(Collectors.joining("."))
+                .replace(".[", "[");
+        return path.isEmpty() ? null : path;
+    }
+}

@@ -1,0 +1,152 @@
+package dev.patchbay.server.http;
+
+import dev.patchbay.domain.Json;
+import dev.patchbay.domain.ValidationException;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.ByteBuffer;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.UUID;
+import org.eclipse.jetty.http.HttpHeader;
+import org.eclipse.jetty.http.MimeTypes;
+import org.eclipse.jetty.server.Handler;
+import org.eclipse.jetty.server.Request;
+import org.eclipse.jetty.server.Response;
+import org.eclipse.jetty.util.Callback;
+import org.eclipse.jetty.util.Fields;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The one place where HTTP meets handlers: reads the (capped) body, authenticates, routes, and writes every outcome —
+ * success, expected failure or bug — as JSON. A client never sees a stack trace.
+ */
+public final class JsonHandler extends Handler.Abstract {
+    private static final Logger LOG = LoggerFactory.getLogger(JsonHandler.class);
+
+    private final Router router;
+    private final Authenticator authenticator;
+    private final long maxBodyBytes;
+
+    public JsonHandler(Router router, Authenticator authenticator, long maxBodyBytes) {
+        this.router = router;
+        this.authenticator = authenticator;
+        this.maxBodyBytes = maxBodyBytes;
+    }
+
+    @Override
+    public boolean handle(Request request, Response response, Callback callback) {
+        ApiResponse answer;
+        try {
+            answer = dispatch(request);
+        } catch (ApiError e) {
+            answer = error(e.status(), e.code(), e.getMessage(), e.field());
+        } catch (ValidationException e) {
+            answer = error(400, "validation_failed", e.getMessage(), e.field());
+        } catch (Throwable e) {
+            String incident = UUID.randomUUID().toString().substring(0, 8);
+            LOG.error("Request {} {} failed (incident {})", request.getMethod(), request.getHttpURI().getPath(), incident, e);
+            answer = error(500, "internal_error", "The server failed on this request (incident " + incident + ")", null);
+        }
+        write(response, callback, answer);
+        return true;
+    }
+
+    private ApiResponse dispatch(Request request) throws Exception {
+        String method = request.getMethod();
+        String path = request.getHttpURI().getCanonicalPath();
+        Router.Match match = router.match(method, path == null ? "/" : path);
+        if (match == null) {
+            throw ApiError.notFound("No such endpoint: " + method + " " + request.getHttpURI().getPath());
+        }
+        if (match.route() == null) {
+            throw new ApiError(405, "method_not_allowed", method + " is not allowed here; allowed: "
+                    + String.join(", ", match.allowed()), null);
+        }
+        Principal principal = Principal.ANONYMOUS;
+        if (!match.route().open()) {
+            principal = authenticator.authenticate(apiKey(request));
+        }
+        byte[] body = readBody(request);
+        ApiRequest apiRequest = new ApiRequest(method, path, match.params(), query(request), body, principal);
+        return match.route().handler().handle(apiRequest);
+    }
+
+    private static String apiKey(Request request) {
+        String auth = request.getHeaders().get(HttpHeader.AUTHORIZATION);
+        if (auth != null) {
+            String a = auth.strip();
+            if (a.equalsIgnoreCase("Bearer")) {
+                return "";
+            }
+            return a.regionMatches(true, 0, "Bearer ", 0, 7) ? a.substring(7).strip() : a;
+        }
+        return request.getHeaders().get("X-API-Key");
+    }
+
+    private byte[] readBody(Request request) throws IOException {
+        long declared = request.getLength();
+        if (declared > maxBodyBytes) {
+            throw tooLarge();
+        }
+        if (declared == 0) {
+            return new byte[0];
+        }
+        String type = request.getHeaders().get(HttpHeader.CONTENT_TYPE);
+        if (type != null && !MimeTypes.getBaseType(type).asString().isEmpty()
+                && !type.toLowerCase().startsWith("application/json")) {
+            throw new ApiError(415, "unsupported_media_type", "Send the body as application/json, not " + type, null);
+        }
+        try (InputStream in = Request.asInputStream(request)) {
+            byte[] bytes = in.readNBytes((int) maxBodyBytes + 1);
+            if (bytes.length > maxBodyBytes) {
+                throw tooLarge();
+            }
+            return bytes;
+        }
+    }
+
+    private ApiError tooLarge() {
+        return new ApiError(413, "payload_too_large", "The body is larger than " + maxBodyBytes + " bytes", null);
+    }
+
+    private static Map<String, String> query(Request request) {
+        Fields fields = Request.extractQueryParameters(request);
+        Map<String, String> out = new HashMap<>();
+        for (Fields.Field f : fields) {
+            out.put(f.getName(), f.getValue());
+        }
+        return out;
+    }
+
+    static ApiResponse error(int status, String code, String message, String field) {
+        Map<String, Object> body = new LinkedHashMap<>();
+        body.put("error", code);
+        body.put("message", message);
+        if (field != null) {
+            body.put("field", field);
+        }
+        return new ApiResponse(status, body);
+    }
+
+    static void write(Response response, Callback callback, ApiResponse answer) {
+        response.setStatus(answer.status());
+        response.getHeaders().put(HttpHeader.CACHE_CONTROL, "no-store");
+        if (answer.body() == null) {
+            callback.succeeded();
+            return;
+        }
+        byte[] bytes;
+        try {
+            bytes = Json.mapper().writeValueAsBytes(answer.body());
+        } catch (IOException e) {
+            LOG.error("Cannot serialise a response", e);
+            response.setStatus(500);
+            bytes = "{\"error\":\"internal_error\",\"message\":\"The server could not encode its answer\"}".getBytes();
+        }
+        response.getHeaders().put(HttpHeader.CONTENT_TYPE, "application/json");
+        response.write(true, ByteBuffer.wrap(bytes), callback);
+    }
+}
