@@ -178,6 +178,10 @@ public final class AppsViewModel {
             return;
         }
         clearErrors();
+        if (connection.readOnlyProperty().get()) {
+            formError.set(connection.readOnlyReasonProperty().get());
+            return;
+        }
         String id;
         String name;
         try {

@@ -218,6 +218,10 @@ public final class ChannelsViewModel {
             return;
         }
         clearErrors();
+        if (connection.readOnlyProperty().get()) {
+            formError.set(connection.readOnlyReasonProperty().get());
+            return;
+        }
         ChannelDraft draft;
         try {
             draft = draft(mode);
