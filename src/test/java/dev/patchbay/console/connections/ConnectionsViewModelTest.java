@@ -108,11 +108,12 @@ class ConnectionsViewModelTest {
         fill("Staging", remote.url(), "wrong-key");
         vm.testConnection();
         assertTrue(vm.testResultProperty().get().startsWith("Connection failed"), vm.testResultProperty().get());
+        String url = remote.url();
         remote.close();
-        fill("Staging", remote.url(), remoteKey);
+        fill("Staging", url, remoteKey);
         vm.testConnection();
         assertTrue(vm.testResultProperty().get().startsWith("Connection failed")
-                && vm.testResultProperty().get().contains(remote.url()), vm.testResultProperty().get());
+                && vm.testResultProperty().get().contains(url), vm.testResultProperty().get());
     }
 
     @Test
