@@ -23,6 +23,7 @@ import java.time.Clock;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import javafx.application.Application;
+import javafx.scene.image.Image;
 import javafx.stage.Stage;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -45,6 +46,7 @@ public final class ConsoleApp extends Application {
     private SandboxHost sandbox;
     private TaskRunner tasks;
     private ConnectionManager connection;
+    private List<Image> icons = List.of();
 
     public ConsoleApp() {
         this(ConsoleOptions.defaults());
@@ -72,6 +74,7 @@ public final class ConsoleApp extends Application {
             cache = LocalCache.inMemory();
         }
         sandbox = new LocalSandbox(options.dataFolder().resolve("sandbox"), options.sandboxPort());
+        icons = MainWindow.loadIcons();
     }
 
     @Override
@@ -91,7 +94,7 @@ public final class ConsoleApp extends Application {
         }
         List<Page> pages = List.of(new ConnectionsPage(connections), new AppsPage(apps), new ChannelsPage(channels));
         ShellViewModel shell = new ShellViewModel(settings, connection, tasks, pages.stream().map(Page::id).toList());
-        new MainWindow(shell, settings, pages).show(stage);
+        new MainWindow(shell, settings, pages, icons).show(stage);
         settingsStore.watch(settings);
         connection.connectActive();
     }

@@ -52,9 +52,13 @@ public final class MainWindow {
     private final ToggleGroup nav = new ToggleGroup();
     private Scene scene;
 
-    public MainWindow(ShellViewModel vm, Settings settings, List<Page> pages) {
+    private final List<Image> icons;
+
+    /** @param icons the window icons, read off the FX thread ({@link #loadIcons()}) */
+    public MainWindow(ShellViewModel vm, Settings settings, List<Page> pages, List<Image> icons) {
         this.vm = vm;
         this.settings = settings;
+        this.icons = List.copyOf(icons);
         pages.forEach(p -> this.pages.put(p.id(), p));
     }
 
@@ -88,7 +92,7 @@ public final class MainWindow {
         stage.setScene(scene);
         stage.setMinWidth(WindowBounds.MIN_WIDTH);
         stage.setMinHeight(WindowBounds.MIN_HEIGHT);
-        addIcons(stage);
+        stage.getIcons().setAll(icons);
         placeWindow(stage);
         stage.show();
     }
@@ -215,16 +219,22 @@ public final class MainWindow {
                 ? new PrimerDark().getUserAgentStylesheet() : new PrimerLight().getUserAgentStylesheet());
     }
 
-    private static void addIcons(Stage stage) {
+    /** The app icons that exist on the classpath ({@code /dev/patchbay/icons/patchbay-<size>.png}); none is fine. */
+    public static List<Image> loadIcons() {
+        List<Image> out = new java.util.ArrayList<>();
         for (int size : ICON_SIZES) {
             try (InputStream in = MainWindow.class.getResourceAsStream("/dev/patchbay/icons/patchbay-" + size + ".png")) {
                 if (in != null) {
-                    stage.getIcons().add(new Image(in));
+                    Image image = new Image(in);
+                    if (!image.isError()) {
+                        out.add(image);
+                    }
                 }
             } catch (Exception ignored) {
                 // A missing or broken icon must not keep the console from starting.
             }
         }
+        return out;
     }
 
     private void placeWindow(Stage stage) {
@@ -244,6 +254,7 @@ public final class MainWindow {
         stage.setWidth(saved.width());
         stage.setHeight(saved.height());
         stage.setMaximized(saved.maximized());
+        settings.windowProperty().set(saved);
         Runnable remember = () -> {
             if (stage.isMaximized()) {
                 WindowBounds old = settings.windowProperty().get();
