@@ -102,7 +102,7 @@ class ConsoleShellTest {
 
         robot.type(KeyCode.DELETE);
         waitUntil(() -> robot.lookup("#confirm-button").tryQuery().isPresent());
-        robot.clickOn("Cancel");
+        robot.clickOn("#cancel-button");
         waitUntil(() -> robot.lookup("#confirm-button").tryQuery().isEmpty());
         assertEquals(1, channels(robot).size());
 

@@ -11,7 +11,8 @@ public final class Dialogs {
     private Dialogs() {
     }
 
-    /** Asks to confirm a destructive action; the confirm button is labelled {@code action} and has id {@code confirm-button}. */
+    /** Asks to confirm a destructive action; the confirm button is labelled {@code action} and has id {@code confirm-button}
+     * ({@code cancel-button}, the default, says no). */
     public static boolean confirm(Window owner, String title, String text, String action) {
         ButtonType confirm = new ButtonType(action, ButtonBar.ButtonData.OK_DONE);
         Alert alert = new Alert(Alert.AlertType.CONFIRMATION, text, confirm, ButtonType.CANCEL);
@@ -19,6 +20,7 @@ public final class Dialogs {
         alert.setTitle(title);
         alert.setHeaderText(title);
         ((Button) alert.getDialogPane().lookupButton(confirm)).setId("confirm-button");
+        ((Button) alert.getDialogPane().lookupButton(ButtonType.CANCEL)).setId("cancel-button");
         ((Button) alert.getDialogPane().lookupButton(ButtonType.CANCEL)).setDefaultButton(true);
         ((Button) alert.getDialogPane().lookupButton(confirm)).setDefaultButton(false);
         return alert.showAndWait().filter(confirm::equals).isPresent();
