@@ -13,13 +13,14 @@ import java.util.TreeMap;
 /**
  * API keys of remote connections, in {@code secrets.json}: a separate file created owner-only (rw-------) and
  * replaced atomically, so settings.json can be shared or shown without leaking a key. Reads are from memory;
- * writes block on disk (call them off the FX thread). Thread-safe.
+ * writes block on disk (call them off the FX thread). Thread-safe: readers never wait for a writer's disk I/O.
  */
 public final class SecretStore {
     public static final String FILE = "secrets.json";
 
     private final Path file;
-    private final Map<String, String> keys = new TreeMap<>();
+    private final Object writeLock = new Object();
+    private volatile Map<String, String> keys = Map.of();
 
     private SecretStore(Path file) {
         this.file = file;
@@ -29,7 +30,7 @@ public final class SecretStore {
         SecretStore store = new SecretStore(dataFolder.resolve(FILE));
         if (Files.exists(store.file)) {
             try {
-                store.keys.putAll(Json.mapper().readValue(store.file.toFile(), new TypeReference<Map<String, String>>() { }));
+                store.keys = Map.copyOf(Json.mapper().readValue(store.file.toFile(), new TypeReference<Map<String, String>>() { }));
             } catch (IOException e) {
                 throw new UncheckedIOException("Cannot read API keys from " + store.file + ": " + e.getMessage(), e);
             }
@@ -37,22 +38,31 @@ public final class SecretStore {
         return store;
     }
 
-    public synchronized Optional<String> apiKey(String connectionId) {
+    public Optional<String> apiKey(String connectionId) {
         return Optional.ofNullable(keys.get(connectionId));
     }
 
-    public synchronized void put(String connectionId, String apiKey) throws IOException {
-        keys.put(connectionId, apiKey);
-        save();
-    }
-
-    public synchronized void remove(String connectionId) throws IOException {
-        if (keys.remove(connectionId) != null) {
-            save();
+    public void put(String connectionId, String apiKey) throws IOException {
+        synchronized (writeLock) {
+            Map<String, String> next = new TreeMap<>(keys);
+            next.put(connectionId, apiKey);
+            save(next);
         }
     }
 
-    private void save() throws IOException {
-        AtomicFiles.write(file, Json.mapper().writeValueAsBytes(keys), true);
+    public void remove(String connectionId) throws IOException {
+        synchronized (writeLock) {
+            if (keys.containsKey(connectionId)) {
+                Map<String, String> next = new TreeMap<>(keys);
+                next.remove(connectionId);
+                save(next);
+            }
+        }
+    }
+
+    /** Writes first, then publishes: a failed write leaves memory and file as they were. */
+    private void save(Map<String, String> next) throws IOException {
+        AtomicFiles.write(file, Json.mapper().writeValueAsBytes(next), true);
+        keys = Map.copyOf(next);
     }
 }
