@@ -134,4 +134,27 @@ class ConnectionsViewModelTest {
         assertEquals("Local sandbox", fx.connection.session().label());
         assertTrue(SecretStore.load(home).apiKey("anything").isEmpty());
     }
+
+    @Test
+    void switchingConnectionReloadsThePages() {
+        dev.patchbay.console.apps.AppsViewModel apps = new dev.patchbay.console.apps.AppsViewModel(fx.connection, fx.data, fx.tasks);
+        fx.online();
+        apps.startCreate();
+        apps.formIdProperty().set("com.example.sandboxonly");
+        apps.formNameProperty().set("Sandbox only");
+        apps.submit();
+        dev.patchbay.client.PatchbayClient.connect(remote.url(), remoteKey).createApp("com.example.remoteonly", "Remote only");
+
+        vm.startAdd();
+        fill("Staging", remote.url(), remoteKey);
+        vm.save();
+        vm.selectedProperty().set(vm.items().get(1));
+        vm.useSelected();
+        assertEquals(List.of("com.example.remoteonly"), apps.apps().stream().map(dev.patchbay.domain.App::id).toList());
+
+        vm.selectedProperty().set(vm.items().get(0));
+        vm.useSelected();
+        assertEquals(ConnectionState.ONLINE, fx.connection.stateProperty().get());
+        assertEquals(List.of("com.example.sandboxonly"), apps.apps().stream().map(dev.patchbay.domain.App::id).toList());
+    }
 }
