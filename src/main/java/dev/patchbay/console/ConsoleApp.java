@@ -64,7 +64,13 @@ public final class ConsoleApp extends Application {
     public void init() {
         settingsStore = new SettingsStore(options.dataFolder(), options.settingsDelay());
         settings = settingsStore.load();
-        secrets = SecretStore.load(options.dataFolder());
+        try {
+            secrets = SecretStore.load(options.dataFolder());
+        } catch (RuntimeException e) {
+            // Saved servers then ask for their key again (Test connection fails with "API key ..."), the sandbox works.
+            LOG.error("{}; remote connections start without API keys", e.getMessage());
+            secrets = SecretStore.empty(options.dataFolder());
+        }
         try {
             cache = LocalCache.open(options.dataFolder().resolve("cache"));
         } catch (RuntimeException e) {

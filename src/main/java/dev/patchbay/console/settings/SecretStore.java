@@ -26,6 +26,11 @@ public final class SecretStore {
         this.file = file;
     }
 
+    /** A store that starts empty (the file could not be read) and overwrites the file on the first write. */
+    public static SecretStore empty(Path dataFolder) {
+        return new SecretStore(dataFolder.resolve(FILE));
+    }
+
     public static SecretStore load(Path dataFolder) {
         SecretStore store = new SecretStore(dataFolder.resolve(FILE));
         if (Files.exists(store.file)) {
