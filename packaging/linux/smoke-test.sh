@@ -21,7 +21,7 @@ if [ "${1:-}" = --under-xvfb ]; then
   work=$2
   mkdir -p "$work/home" "$work/data"
   # Xvfb has no GPU: skip the ES2 pipeline's failing probe and go straight to software rendering.
-  HOME="$work/home" PATCHBAY_HOME="$work/data" JDK_JAVA_OPTIONS=-Dprism.order=sw \
+  HOME="$work/home" PATCHBAY_HOME="$work/data" JAVA_TOOL_OPTIONS=-Dprism.order=sw \
     "$APP" >"$LOG" 2>&1 &
   pid=$!
   trap 'kill "$pid" 2>/dev/null || true' EXIT
