@@ -90,6 +90,37 @@ fi
 [ "$rc" = 0 ] && echo "smoke-test: patchbay-cli --help ok" \
   || echo "smoke-test: warning: patchbay-cli --help exited $rc (no Java error)"
 
+# The server and the API client inside the packaged runtime (Jetty, H2, OkHttp, Jackson), through
+# the /usr/bin link: `patchbay serve` on a free port, then an app created and listed over HTTP.
+if grep -Eq '^ +serve ' <<<"$out"; then
+  srv_log=target/deb-smoke-server.log
+  HOME="$work" /usr/bin/patchbay serve --data-dir "$work/server" --port 0 >"$srv_log" 2>&1 &
+  srv_pid=$!
+  url=""
+  for ((i = 0; i < 30; i++)); do
+    url=$(grep -Eo 'http://127\.0\.0\.1:[0-9]+' "$srv_log" | head -n 1) || true
+    [ -n "$url" ] && break
+    kill -0 "$srv_pid" 2>/dev/null || break
+    sleep 1
+  done
+  srv_ok=0
+  if [ -n "$url" ]; then
+    cli() { HOME="$work" "$CLI" "$@" --server "$url" --api-key-file "$work/server/admin-api-key"; }
+    cli app create dev.patchbay.smoke --name Smoke >/dev/null \
+      && cli app list --json | grep -q '"dev.patchbay.smoke"' && srv_ok=1
+  fi
+  kill "$srv_pid" 2>/dev/null || true
+  wait "$srv_pid" 2>/dev/null || true
+  if [ "$srv_ok" != 1 ]; then
+    echo "smoke-test: --- server log ($srv_log) ---" >&2
+    cat "$srv_log" >&2
+    fail "patchbay serve / app create / app list against the installed package did not work"
+  fi
+  echo "smoke-test: patchbay serve ($url) + app create/list ok"
+else
+  echo "smoke-test: note: this CLI has no 'serve' command yet; server check skipped"
+fi
+
 rm -f "$SHOT"
 xvfb-run -a -s "-screen 0 1280x800x24" "$0" --under-xvfb "$work"
 [ -s "$SHOT" ] || fail "no screenshot at $SHOT"
