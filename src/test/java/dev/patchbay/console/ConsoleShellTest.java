@@ -58,6 +58,9 @@ class ConsoleShellTest {
     void windowSidebarAndShortcuts(FxRobot robot) throws Exception {
         Stage stage = (Stage) robot.lookup("#main-window").query().getScene().getWindow();
         assertEquals("Patchbay", stage.getTitle());
+        long iconFiles = java.util.stream.IntStream.of(16, 32, 48, 64, 128, 256)
+                .filter(n -> ConsoleShellTest.class.getResource("/dev/patchbay/icons/patchbay-" + n + ".png") != null).count();
+        assertEquals(iconFiles, stage.getIcons().size(), "one window icon per icon resource");
         List<String> nav = robot.lookup("#sidebar").queryAs(javafx.scene.layout.VBox.class).getChildren().stream()
                 .map(Node::getId).filter(id -> id != null && id.startsWith("nav-")).toList();
         assertEquals(List.of("nav-connections", "nav-apps", "nav-channels"), nav);

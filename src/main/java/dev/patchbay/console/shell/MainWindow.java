@@ -43,7 +43,7 @@ import org.kordamp.ikonli.javafx.FontIcon;
 /** The main window: menu, sidebar of pages, the shown page, the offline notice and the status bar. */
 public final class MainWindow {
     public static final String TITLE = "Patchbay";
-    private static final int[] ICON_SIZES = {16, 32, 64, 128, 256};
+    private static final int[] ICON_SIZES = {16, 32, 48, 64, 128, 256};
 
     private final ShellViewModel vm;
     private final Settings settings;
