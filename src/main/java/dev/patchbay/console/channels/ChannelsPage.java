@@ -123,9 +123,9 @@ public final class ChannelsPage implements Page {
         table.getColumns().add(column("Name", 140, Channel::name));
         table.getColumns().add(column("Default for", 110, c -> platforms(c.defaultFor())));
         table.getColumns().add(column("Platforms", 110, c -> platforms(c.platforms())));
-        table.getColumns().add(column("Self-assign", 90, c -> yesNo(c.allowDeviceSelfAssign())));
+        table.getColumns().add(column("Self-assign", 100, c -> yesNo(c.allowDeviceSelfAssign())));
         table.getColumns().add(column("Emulators", 90, c -> yesNo(c.allowEmulators())));
-        table.getColumns().add(column("Dev builds", 90, c -> yesNo(c.allowDevBuilds())));
+        table.getColumns().add(column("Dev builds", 100, c -> yesNo(c.allowDevBuilds())));
         table.getColumns().add(column("Description", 200, Channel::description));
         table.getSelectionModel().selectedItemProperty().addListener((obs, old, now) -> vm.selectedProperty().set(now));
         vm.selectedProperty().addListener((obs, old, now) -> {
