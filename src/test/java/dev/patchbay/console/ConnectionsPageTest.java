@@ -34,6 +34,10 @@ import org.testfx.util.WaitForAsyncUtils;
 /** Adding a remote server on the Connections page, testing it, switching to it and back. Two real servers. */
 @ExtendWith(ApplicationExtension.class)
 class ConnectionsPageTest {
+    static {
+        FastRobot.configure();
+    }
+
     @TempDir
     Path home;
     @TempDir

@@ -32,6 +32,10 @@ import org.testfx.util.WaitForAsyncUtils;
 /** The shell: title, sidebar, keyboard shortcuts, theme, delete with confirmation. Real sandbox, headless. */
 @ExtendWith(ApplicationExtension.class)
 class ConsoleShellTest {
+    static {
+        FastRobot.configure();
+    }
+
     @TempDir
     Path home;
 

@@ -36,6 +36,10 @@ import org.testfx.util.WaitForAsyncUtils;
  */
 @ExtendWith(ApplicationExtension.class)
 class ConsoleUserPathTest {
+    static {
+        FastRobot.configure();
+    }
+
     @TempDir
     Path home;
 
