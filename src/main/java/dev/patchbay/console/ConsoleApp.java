@@ -22,6 +22,7 @@ import dev.patchbay.console.shell.ShellViewModel;
 import java.time.Clock;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.atomic.AtomicBoolean;
 import javafx.application.Application;
 import javafx.scene.image.Image;
 import javafx.stage.Stage;
@@ -38,6 +39,8 @@ public final class ConsoleApp extends Application {
 
     private final ConsoleOptions options;
     private final CompletableFuture<Void> stopped = new CompletableFuture<>();
+    private final AtomicBoolean closing = new AtomicBoolean();
+    private Thread shutdownHook;
     private SettingsStore settingsStore;
     private Settings settings;
     private SecretStore secrets;
@@ -81,6 +84,9 @@ public final class ConsoleApp extends Application {
         }
         sandbox = new LocalSandbox(options.dataFolder().resolve("sandbox"), options.sandboxPort());
         icons = MainWindow.loadIcons();
+        // Also on SIGTERM (session end, kill): stop the sandbox and close both databases cleanly.
+        shutdownHook = new Thread(this::closeAll, "patchbay-shutdown-hook");
+        Runtime.getRuntime().addShutdownHook(shutdownHook);
     }
 
     @Override
@@ -116,14 +122,32 @@ public final class ConsoleApp extends Application {
     }
 
     private void closeAll() {
+        if (!closing.compareAndSet(false, true)) {
+            return;
+        }
         try {
-            settingsStore.close();
-            sandbox.close();
-            cache.close();
-        } catch (RuntimeException e) {
-            LOG.warn("Error while closing: {}", e.toString());
+            quietly("settings", settingsStore::close);
+            quietly("local sandbox", sandbox::close);
+            quietly("cache", cache::close);
         } finally {
             stopped.complete(null);
+            removeHook();
+        }
+    }
+
+    private static void quietly(String what, Runnable close) {
+        try {
+            close.run();
+        } catch (RuntimeException e) {
+            LOG.warn("Error while closing the {}: {}", what, e.toString());
+        }
+    }
+
+    private void removeHook() {
+        try {
+            Runtime.getRuntime().removeShutdownHook(shutdownHook);
+        } catch (IllegalStateException alreadyShuttingDown) {
+            // Called from the hook itself.
         }
     }
 

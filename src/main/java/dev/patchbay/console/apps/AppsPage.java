@@ -44,7 +44,7 @@ public final class AppsPage implements Page {
         Button create = Forms.button("app-new", "New app", Feather.PLUS, "Create an app (Ctrl+N)");
         create.disableProperty().bind(vm.cannotModifyProperty());
         create.setOnAction(e -> newItem());
-        Button rename = Forms.button("app-rename", "Rename", Feather.EDIT_2, "Rename the selected app");
+        Button rename = Forms.button("app-rename", "Rename", Feather.EDIT_2, "Rename the selected app (Enter)");
         rename.disableProperty().bind(vm.cannotModifySelectedProperty());
         rename.setOnAction(e -> vm.startRename());
         Button delete = Forms.button("app-delete", "Delete", Feather.TRASH_2, "Delete the selected app and its channels (Delete)");
@@ -93,6 +93,12 @@ public final class AppsPage implements Page {
         vm.selectedProperty().addListener((obs, old, now) -> {
             if (table.getSelectionModel().getSelectedItem() != now) {
                 table.getSelectionModel().select(now);
+            }
+        });
+        table.setOnKeyPressed(e -> {
+            if (e.getCode() == javafx.scene.input.KeyCode.ENTER && !vm.cannotModifySelectedProperty().get()) {
+                vm.startRename();
+                e.consume();
             }
         });
         BorderPane.setMargin(table, new javafx.geometry.Insets(0, 12, 12, 12));

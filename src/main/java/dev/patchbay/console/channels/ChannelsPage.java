@@ -138,6 +138,12 @@ public final class ChannelsPage implements Page {
                 vm.startEdit();
             }
         });
+        table.setOnKeyPressed(e -> {
+            if (e.getCode() == javafx.scene.input.KeyCode.ENTER && !vm.cannotModifySelectedProperty().get()) {
+                vm.startEdit();
+                e.consume();
+            }
+        });
         BorderPane.setMargin(table, new Insets(0, 12, 12, 12));
         return table;
     }
