@@ -166,6 +166,8 @@ class ManagementApiTest {
         assertError(s.json("POST", "/api/v1/apps", "null"), 400, "malformed_json", null);
         assertError(s.json("POST", "/api/v1/apps", null), 400, "missing_body", null);
         assertError(s.send("POST", "/api/v1/apps", "id=com.a.b", s.adminKey, "text/plain"), 415, "unsupported_media_type", null);
+        assertError(s.send("POST", "/api/v1/apps", "{}", s.adminKey, "foo/bar+baz"), 415, "unsupported_media_type", null);
+        assertError(s.send("POST", "/api/v1/apps", "{}", s.adminKey, ";;"), 415, "unsupported_media_type", null);
 
         Random random = new Random(42);
         String[] paths = {"/api/v1/apps", "/api/v1/apps/com.example.a", "/api/v1/apps/com.example.a/channels"};
@@ -217,6 +219,16 @@ class ManagementApiTest {
             String answer = new String(in.readNBytes(2000), StandardCharsets.UTF_8);
             assertTrue(answer.startsWith("HTTP/1.1 400"), answer);
             assertTrue(answer.contains("\"error\":\"bad_request\""), answer);
+        }
+        // A chunked body whose chunk size is not hex.
+        try (Socket socket = new Socket("127.0.0.1", s.server.port())) {
+            socket.getOutputStream().write(("POST /api/v1/apps HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer " + s.adminKey
+                    + "\r\nContent-Type: application/json\r\nTransfer-Encoding: chunked\r\n\r\nZZ\r\n{}\r\n0\r\n\r\n")
+                    .getBytes(StandardCharsets.US_ASCII));
+            socket.getOutputStream().flush();
+            String answer = new String(socket.getInputStream().readNBytes(2000), StandardCharsets.UTF_8);
+            assertTrue(answer.startsWith("HTTP/1.1 400"), answer);
+            assertTrue(answer.contains("\"error\":\""), answer);
         }
     }
 }

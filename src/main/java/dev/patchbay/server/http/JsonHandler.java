@@ -7,10 +7,10 @@ import java.io.InputStream;
 import java.nio.ByteBuffer;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
+import java.util.Locale;
 import java.util.Map;
 import java.util.UUID;
 import org.eclipse.jetty.http.HttpHeader;
-import org.eclipse.jetty.http.MimeTypes;
 import org.eclipse.jetty.server.Handler;
 import org.eclipse.jetty.server.Request;
 import org.eclipse.jetty.server.Response;
@@ -43,6 +43,10 @@ public final class JsonHandler extends Handler.Abstract {
             answer = dispatch(request);
         } catch (ApiError e) {
             answer = error(e.status(), e.code(), e.getMessage(), e.field());
+            if (e.status() == 413) {
+                // The rest of the body stays unread: tell the client this connection ends here.
+                response.getHeaders().put(HttpHeader.CONNECTION, "close");
+            }
         } catch (ValidationException e) {
             answer = error(400, "validation_failed", e.getMessage(), e.field());
         } catch (Throwable e) {
@@ -55,6 +59,9 @@ public final class JsonHandler extends Handler.Abstract {
     }
 
     private ApiResponse dispatch(Request request) throws Exception {
+        // Read the body before any early answer (401, 404, 405): a response sent over an unread body makes Jetty
+        // close the connection under a client that may already be reusing it.
+        byte[] body = readBody(request);
         String method = request.getMethod();
         String path = request.getHttpURI().getCanonicalPath();
         Router.Match match = router.match(method, path == null ? "/" : path);
@@ -69,7 +76,6 @@ public final class JsonHandler extends Handler.Abstract {
         if (!match.route().open()) {
             principal = authenticator.authenticate(apiKey(request));
         }
-        byte[] body = readBody(request);
         ApiRequest apiRequest = new ApiRequest(method, path, match.params(), query(request), body, principal);
         return match.route().handler().handle(apiRequest);
     }
@@ -86,7 +92,7 @@ public final class JsonHandler extends Handler.Abstract {
         return request.getHeaders().get("X-API-Key");
     }
 
-    private byte[] readBody(Request request) throws IOException {
+    private byte[] readBody(Request request) {
         long declared = request.getLength();
         if (declared > maxBodyBytes) {
             throw tooLarge();
@@ -94,18 +100,26 @@ public final class JsonHandler extends Handler.Abstract {
         if (declared == 0) {
             return new byte[0];
         }
+        byte[] bytes;
+        try (InputStream in = Request.asInputStream(request)) {
+            bytes = in.readNBytes((int) maxBodyBytes + 1);
+        } catch (IOException | RuntimeException e) {
+            // A broken chunked encoding, a body shorter than its Content-Length, a client that went away.
+            throw ApiError.badRequest("unreadable_body", "The request body could not be read: " + e.getMessage(), null);
+        }
+        if (bytes.length > maxBodyBytes) {
+            throw tooLarge();
+        }
         String type = request.getHeaders().get(HttpHeader.CONTENT_TYPE);
-        if (type != null && !MimeTypes.getBaseType(type).asString().isEmpty()
-                && !type.toLowerCase().startsWith("application/json")) {
+        if (bytes.length > 0 && type != null && !isJson(type)) {
             throw new ApiError(415, "unsupported_media_type", "Send the body as application/json, not " + type, null);
         }
-        try (InputStream in = Request.asInputStream(request)) {
-            byte[] bytes = in.readNBytes((int) maxBodyBytes + 1);
-            if (bytes.length > maxBodyBytes) {
-                throw tooLarge();
-            }
-            return bytes;
-        }
+        return bytes;
+    }
+
+    private static boolean isJson(String contentType) {
+        String base = contentType.split(";", 2)[0].strip().toLowerCase(Locale.ROOT);
+        return base.equals("application/json") || base.endsWith("+json");
     }
 
     private ApiError tooLarge() {
