@@ -136,6 +136,10 @@ class ConsoleUserPathTest {
         assertEquals(2, channels(robot).size());
         assertTrue(button(robot, "#channel-new").isDisabled());
         assertTrue(button(robot, "#channel-edit").isDisabled());
+        String since = status(robot);
+        robot.clickOn("#offline-retry");
+        waitUntil(() -> label(robot, "#status-task").getText().isEmpty());
+        assertEquals(since, status(robot), "still offline, since the same time");
         robot.clickOn("#nav-apps");
         assertEquals(List.of("com.example.shop"), apps(robot).stream().map(App::id).toList());
         assertTrue(button(robot, "#app-new").isDisabled());

@@ -72,12 +72,21 @@ public final class MainWindow {
         notice.setWrapText(true);
         notice.setMaxWidth(Double.MAX_VALUE);
         notice.setGraphic(new FontIcon(Feather.WIFI_OFF));
-        notice.getStyleClass().add("offline-notice");
         notice.textProperty().bind(vm.offlineNoticeProperty());
         notice.visibleProperty().bind(vm.offlineProperty());
-        notice.managedProperty().bind(notice.visibleProperty());
+        HBox.setHgrow(notice, Priority.ALWAYS);
+        javafx.scene.control.Button retry = new javafx.scene.control.Button("Retry", new FontIcon(Feather.REFRESH_CW));
+        retry.setId("offline-retry");
+        retry.setTooltip(new Tooltip("Ask the server again (F5)"));
+        retry.setOnAction(e -> refresh());
+        HBox offlineBar = new HBox(12, notice, retry);
+        offlineBar.setId("offline-bar");
+        offlineBar.setAlignment(Pos.CENTER_LEFT);
+        offlineBar.getStyleClass().add("offline-notice");
+        offlineBar.visibleProperty().bind(vm.offlineProperty());
+        offlineBar.managedProperty().bind(offlineBar.visibleProperty());
         VBox.setVgrow(content, Priority.ALWAYS);
-        root.setCenter(new VBox(notice, content));
+        root.setCenter(new VBox(offlineBar, content));
         root.setBottom(statusBar());
 
         scene = new Scene(root);
