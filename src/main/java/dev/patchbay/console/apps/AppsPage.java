@@ -77,7 +77,12 @@ public final class AppsPage implements Page {
         table.setId("apps-table");
         table.setItems(vm.apps());
         table.setColumnResizePolicy(TableView.CONSTRAINED_RESIZE_POLICY_FLEX_LAST_COLUMN);
-        table.setPlaceholder(new Label("No apps yet. Create one with New app (Ctrl+N)."));
+        Label placeholder = new Label();
+        placeholder.textProperty().bind(Bindings.createStringBinding(() -> vm.fetchedAtProperty().get() == null
+                        ? (vm.connection().readOnlyProperty().get() ? "Nothing cached for this connection yet." : "Loading…")
+                        : "No apps yet. Create one with New app (Ctrl+N).",
+                vm.fetchedAtProperty(), vm.connection().readOnlyProperty()));
+        table.setPlaceholder(placeholder);
         TableColumn<App, String> id = new TableColumn<>("App id");
         id.setCellValueFactory(c -> new ReadOnlyStringWrapper(c.getValue().id()));
         id.setPrefWidth(260);

@@ -117,9 +117,13 @@ public final class ChannelsPage implements Page {
         table.setId("channels-table");
         table.setItems(vm.channels());
         table.setColumnResizePolicy(TableView.CONSTRAINED_RESIZE_POLICY_FLEX_LAST_COLUMN);
-        table.placeholderProperty().bind(Bindings.createObjectBinding(() -> new Label(vm.appProperty().get() == null
-                ? "Choose an app (create one on the Apps page first)."
-                : "No channels yet. Create one with New channel (Ctrl+N)."), vm.appProperty()));
+        Label placeholder = new Label();
+        placeholder.textProperty().bind(Bindings.createStringBinding(() -> vm.appProperty().get() == null
+                        ? "Choose an app (create one on the Apps page first)."
+                        : vm.fetchedAtProperty().get() != null ? "No channels yet. Create one with New channel (Ctrl+N)."
+                        : vm.connection().readOnlyProperty().get() ? "Nothing cached for this app yet." : "Loading…",
+                vm.appProperty(), vm.fetchedAtProperty(), vm.connection().readOnlyProperty()));
+        table.setPlaceholder(placeholder);
         table.getColumns().add(column("Name", 140, Channel::name));
         table.getColumns().add(column("Default for", 110, c -> platforms(c.defaultFor())));
         table.getColumns().add(column("Platforms", 110, c -> platforms(c.platforms())));
