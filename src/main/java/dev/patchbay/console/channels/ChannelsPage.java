@@ -194,7 +194,7 @@ public final class ChannelsPage implements Page {
         defaultsHint.setWrapText(true);
         defaultsHint.getStyleClass().addAll(Styles.TEXT_MUTED, Styles.TEXT_SMALL);
         VBox flags = new VBox(6,
-                check("channel-self-assign", "Devices may switch themselves to this channel", vm.selfAssignProperty()),
+                check("channel-self-assign", "Devices may switch themselves to it (self-assign)", vm.selfAssignProperty()),
                 check("channel-emulators", "Emulators receive updates", vm.emulatorsProperty()),
                 check("channel-dev-builds", "Development builds receive updates", vm.devBuildsProperty()));
 
@@ -233,6 +233,7 @@ public final class ChannelsPage implements Page {
     private static CheckBox check(String id, String text, BooleanProperty value) {
         CheckBox box = new CheckBox(text);
         box.setId(id);
+        box.setWrapText(true);
         box.selectedProperty().bindBidirectional(value);
         return box;
     }
