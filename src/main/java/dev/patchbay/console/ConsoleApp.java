@@ -99,7 +99,7 @@ public final class ConsoleApp extends Application {
         connection = new ConnectionManager(settings, secrets, sandbox, tasks, clock);
         ServerData data = new ServerData(cache, clock);
         AppsViewModel apps = new AppsViewModel(connection, data, tasks);
-        ChannelsViewModel channels = new ChannelsViewModel(connection, data, tasks, apps.apps());
+        ChannelsViewModel channels = new ChannelsViewModel(connection, data, tasks, apps.apps(), apps::refresh);
         ConnectionsViewModel connections = new ConnectionsViewModel(settings, secrets, connection, tasks);
         if (cacheProblem != null) {
             apps.messageProperty().set("Offline data is unavailable this session: " + cacheProblem);

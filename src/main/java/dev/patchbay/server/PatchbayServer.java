@@ -37,6 +37,7 @@ public final class PatchbayServer implements AutoCloseable {
     private final DataDirLock lock;
     private final ServerConfig config;
     private final boolean createdAdminKey;
+    private final int port;
 
     private PatchbayServer(Server jetty, Database db, DataDirLock lock, ServerConfig config, boolean createdAdminKey) {
         this.jetty = jetty;
@@ -44,6 +45,7 @@ public final class PatchbayServer implements AutoCloseable {
         this.lock = lock;
         this.config = config;
         this.createdAdminKey = createdAdminKey;
+        this.port = ((ServerConnector) jetty.getConnectors()[0]).getLocalPort();
     }
 
     /**
@@ -124,8 +126,9 @@ public final class PatchbayServer implements AutoCloseable {
         return server;
     }
 
+    /** The port bound at start (still answered after {@link #close()}, e.g. to show where the server was). */
     public int port() {
-        return ((ServerConnector) jetty.getConnectors()[0]).getLocalPort();
+        return port;
     }
 
     /** The base URL clients use, e.g. {@code http://127.0.0.1:7300}. */

@@ -188,6 +188,12 @@ public final class AppsPage implements Page {
         vm.refresh();
     }
 
+    /** Coming back to the page shows what is cached and asks the server again in the background. */
+    @Override
+    public void shown() {
+        vm.refresh();
+    }
+
     @Override
     public void deleteSelected() {
         App app = vm.selectedProperty().get();

@@ -275,6 +275,12 @@ public final class ChannelsPage implements Page {
         vm.refresh();
     }
 
+    /** Coming back to the page shows what is cached and asks the server again in the background. */
+    @Override
+    public void shown() {
+        vm.refresh();
+    }
+
     @Override
     public void deleteSelected() {
         Channel c = vm.selectedProperty().get();

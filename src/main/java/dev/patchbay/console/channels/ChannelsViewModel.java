@@ -40,6 +40,7 @@ public final class ChannelsViewModel {
     private final ServerData data;
     private final TaskRunner tasks;
     private final ObservableList<App> apps;
+    private final Runnable refreshApps;
 
     private final ObjectProperty<App> app = new SimpleObjectProperty<>(this, "app");
     private final ObservableList<Channel> channels = FXCollections.observableArrayList();
@@ -67,12 +68,17 @@ public final class ChannelsViewModel {
     private Channel editing;
     private long generation;
 
-    /** @param apps the connection's apps, as the Apps page holds them */
-    public ChannelsViewModel(ConnectionManager connection, ServerData data, TaskRunner tasks, ObservableList<App> apps) {
+    /**
+     * @param apps        the connection's apps, as the Apps page holds them
+     * @param refreshApps asks the server for that list again (apps made elsewhere appear in the selector)
+     */
+    public ChannelsViewModel(ConnectionManager connection, ServerData data, TaskRunner tasks, ObservableList<App> apps,
+                             Runnable refreshApps) {
         this.connection = connection;
         this.data = data;
         this.tasks = tasks;
         this.apps = apps;
+        this.refreshApps = refreshApps;
         this.cannotModify = connection.readOnlyProperty().or(saving).or(app.isNull());
         this.cannotModifySelected = cannotModify.or(selected.isNull());
         apps.addListener((ListChangeListener<App>) c -> keepAppSelection());
@@ -124,7 +130,9 @@ public final class ChannelsViewModel {
                 .run();
     }
 
+    /** Asks the server again for the apps (the selector) and the selected app's channels. */
     public void refresh() {
+        refreshApps.run();
         Session s = connection.session();
         App a = app.get();
         if (s != null && a != null) {

@@ -31,7 +31,7 @@ class ChannelsViewModelTest {
     void setUp() {
         fx = new ConsoleFixture(home);
         apps = new AppsViewModel(fx.connection, fx.data, fx.tasks);
-        vm = new ChannelsViewModel(fx.connection, fx.data, fx.tasks, apps.apps());
+        vm = new ChannelsViewModel(fx.connection, fx.data, fx.tasks, apps.apps(), apps::refresh);
         fx.online();
         apps.startCreate();
         apps.formIdProperty().set("com.example.shop");
@@ -64,6 +64,20 @@ class ChannelsViewModelTest {
         assertEquals(List.of("beta", "production"), vm.channels().stream().map(Channel::name).toList());
         assertEquals(Set.of(Platform.ANDROID), channel("production").defaultFor());
         assertEquals("beta", vm.selectedProperty().get().name());
+    }
+
+    @Test
+    void refreshShowsAppsAndChannelsMadeElsewhere() {
+        // Another release manager (or the CLI) works on the same server.
+        var other = fx.connection.session().client();
+        other.createApp("com.example.news", "News");
+        other.createChannel("com.example.news", ChannelDraft.named("nightly"));
+        assertEquals(List.of("com.example.shop"), vm.apps().stream().map(a -> a.id()).toList());
+
+        vm.refresh();
+        assertEquals(List.of("com.example.news", "com.example.shop"), vm.apps().stream().map(a -> a.id()).toList());
+        vm.appProperty().set(vm.apps().get(0));
+        assertEquals(List.of("nightly"), vm.channels().stream().map(Channel::name).toList());
     }
 
     @Test
