@@ -6,6 +6,7 @@ import dev.patchbay.console.apps.AppsViewModel;
 import dev.patchbay.console.channels.ChannelsPage;
 import dev.patchbay.console.channels.ChannelsViewModel;
 import dev.patchbay.console.common.FxTaskRunner;
+import dev.patchbay.console.common.StartupTiming;
 import dev.patchbay.console.common.TaskRunner;
 import dev.patchbay.console.connection.ConnectionManager;
 import dev.patchbay.console.connection.LocalSandbox;
@@ -108,6 +109,9 @@ public final class ConsoleApp extends Application {
         ShellViewModel shell = new ShellViewModel(settings, connection, tasks, pages.stream().map(Page::id).toList());
         new MainWindow(shell, settings, pages, icons).show(stage);
         settingsStore.watch(settings);
+        StartupTiming.install(connection.stateProperty());
+        // Not earlier: started in parallel with the window on 2 cores, the server delays the first frame by ~0.6 s
+        // and gains the connection only ~0.25 s (bench/console-startup.sh).
         connection.connectActive();
     }
 
