@@ -94,6 +94,11 @@ public final class PatchbayClient {
         return call(get(url("health")), type(ServerInfo.class));
     }
 
+    /** The key this client sends, as the server knows it; {@link UnauthorizedException} if it does not. */
+    public KeyInfo whoami() {
+        return call(get(url("me")), type(KeyInfo.class));
+    }
+
     // ---- apps ---------------------------------------------------------------------------------------------------
 
     public List<App> listApps() {

@@ -9,13 +9,17 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.util.Map;
 
-/** Unauthenticated routes: {@code /api/v1/health} and the OpenAPI description at {@code /openapi.json}. */
+/**
+ * Routes about the server and the caller: {@code /api/v1/health} and {@code /openapi.json} (open), and
+ * {@code /api/v1/me} (which key is calling: a cheap way to check a key).
+ */
 final class HealthApi {
     static final String OPENAPI_RESOURCE = "dev/patchbay/server/openapi.json";
     private final Object openApi = loadOpenApi();
 
     void register(Router router) {
         router.open("GET", "/api/v1/health", r -> ApiResponse.ok(Map.of("status", "ok", "version", Version.current())));
+        router.get("/api/v1/me", r -> ApiResponse.ok(Map.of("keyId", r.principal().keyId(), "name", r.principal().name())));
         router.open("GET", "/openapi.json", r -> {
             if (openApi == null) {
                 throw ApiError.notFound("This build carries no OpenAPI description");

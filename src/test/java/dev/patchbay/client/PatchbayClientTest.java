@@ -92,6 +92,8 @@ class PatchbayClientTest {
         assertThrows(NotFoundException.class, () -> client.getApp("com.example.none"));
 
         PatchbayClient wrongKey = PatchbayClient.connect(server.url(), "pbk_nope");
+        assertEquals("admin", client.whoami().name());
+        assertThrows(UnauthorizedException.class, wrongKey::whoami);
         UnauthorizedException unauth = assertThrows(UnauthorizedException.class, wrongKey::listApps);
         assertEquals("invalid_api_key", unauth.code());
     }

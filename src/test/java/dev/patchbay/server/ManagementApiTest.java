@@ -153,6 +153,8 @@ class ManagementApiTest {
         assertError(s.send("GET", "/api/v1/apps", null, "pbk_wrong", null), 401, "invalid_api_key", null);
         assertError(s.send("POST", "/api/v1/apps", "{\"id\":\"com.a.b\",\"name\":\"x\"}", "", "application/json"),
                 401, "missing_api_key", null);
+        assertError(s.send("GET", "/api/v1/me", null, "pbk_wrong", null), 401, "invalid_api_key", null);
+        assertEquals("admin", json(s.json("GET", "/api/v1/me", null)).path("name").asText());
         var health = s.send("GET", "/api/v1/health", null, null, null);
         assertEquals(200, health.statusCode());
         assertEquals("ok", json(health).path("status").asText());

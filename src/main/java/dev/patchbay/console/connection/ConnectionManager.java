@@ -2,7 +2,7 @@ package dev.patchbay.console.connection;
 
 import dev.patchbay.client.ApiException;
 import dev.patchbay.client.PatchbayClient;
-import dev.patchbay.client.ServerInfo;
+import dev.patchbay.client.UnauthorizedException;
 import dev.patchbay.console.common.TaskRunner;
 import dev.patchbay.console.common.Times;
 import dev.patchbay.console.settings.SavedConnection;
@@ -145,14 +145,21 @@ public final class ConnectionManager {
         detail.set("Connecting to " + client.baseUrl() + "…");
         session.set(new Session(connectionId, label, client, null));
         PatchbayClient probe = client.withTimeouts(Duration.ofSeconds(3), Duration.ofSeconds(5));
-        tasks.create("Connecting to " + label, probe::health)
-                .onSuccess((ServerInfo info) -> {
+        tasks.create("Connecting to " + label, probe::whoami)
+                .onSuccess(key -> {
                     if (gen == generation) {
                         markOnline();
                     }
                 })
                 .onError(e -> {
-                    if (gen == generation) {
+                    if (gen != generation) {
+                        return;
+                    }
+                    if (e instanceof UnauthorizedException) {
+                        // The server is there; only the key is wrong. Say so instead of pretending all is well.
+                        markOnline();
+                        detail.set("API key rejected: " + e.getMessage());
+                    } else {
                         offline(message(e));
                     }
                 })
@@ -185,7 +192,8 @@ public final class ConnectionManager {
         String label = s == null ? "" : s.label();
         return switch (state.get()) {
             case CONNECTING -> detail.get().isEmpty() ? "Connecting…" : detail.get();
-            case ONLINE -> "Connected to " + label + (serverUrl.get().isEmpty() ? "" : " (" + serverUrl.get() + ")");
+            case ONLINE -> "Connected to " + label + (serverUrl.get().isEmpty() ? "" : " (" + serverUrl.get() + ")")
+                    + (detail.get().isEmpty() ? "" : " – " + detail.get());
             case OFFLINE -> "Offline since " + Times.format(offlineSince.get()) + " – "
                     + (dataFetchedAt == null ? "no cached data for this page" : "showing cached data from " + Times.format(dataFetchedAt));
         };

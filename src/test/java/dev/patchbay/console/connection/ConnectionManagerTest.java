@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.patchbay.console.ConsoleFixture;
 import dev.patchbay.console.common.CurrentThreadTaskRunner;
+import dev.patchbay.console.settings.SavedConnection;
 import dev.patchbay.console.settings.SecretStore;
 import dev.patchbay.console.settings.Settings;
 import java.io.IOException;
@@ -66,6 +67,20 @@ class ConnectionManagerTest {
         assertTrue(m.readOnlyProperty().get());
         assertTrue(m.describe(null).startsWith("Offline since"));
         assertTrue(m.describe(null).endsWith("no cached data for this page"));
+    }
+
+    @Test
+    void aRemoteWithAWrongKeySaysSoInsteadOfLookingFine() throws Exception {
+        try (ConsoleFixture fx = new ConsoleFixture(home)) {
+            fx.connection.connectActive();
+            String url = fx.connection.serverUrlProperty().get();
+            fx.settings.connections().add(new SavedConnection("remote-1", "Staging", url));
+            fx.secrets.put("remote-1", "pbk_not-the-key");
+            fx.connection.connect("remote-1");
+            assertEquals(ConnectionState.ONLINE, fx.connection.stateProperty().get(), "the server itself answers");
+            String status = fx.connection.describe(null);
+            assertTrue(status.startsWith("Connected to Staging (" + url + ") – API key rejected: "), status);
+        }
     }
 
     @Test
