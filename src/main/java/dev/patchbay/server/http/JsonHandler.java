@@ -37,18 +37,24 @@ public final class JsonHandler extends Handler.Abstract {
     }
 
     @Override
+    @SuppressWarnings("unchecked")
     public boolean handle(Request request, Response response, Callback callback) {
         ApiResponse answer;
+        boolean[] streaming = {false};
         try {
-            answer = dispatch(request);
+            answer = dispatch(request, streaming);
         } catch (ApiError e) {
             answer = error(e.status(), e.code(), e.getMessage(), e.field());
-            if (e.status() == 413) {
+            ((Map<String, Object>) answer.body()).putAll(e.details());
+            if (e.status() == 413 || streaming[0]) {
                 // The rest of the body stays unread: tell the client this connection ends here.
                 response.getHeaders().put(HttpHeader.CONNECTION, "close");
             }
         } catch (ValidationException e) {
             answer = error(400, "validation_failed", e.getMessage(), e.field());
+            if (streaming[0]) {
+                response.getHeaders().put(HttpHeader.CONNECTION, "close");
+            }
         } catch (Throwable e) {
             String incident = UUID.randomUUID().toString().substring(0, 8);
             LOG.error("Request {} {} failed (incident {})", request.getMethod(), request.getHttpURI().getPath(), incident, e);
@@ -58,13 +64,22 @@ public final class JsonHandler extends Handler.Abstract {
         return true;
     }
 
-    private ApiResponse dispatch(Request request) throws Exception {
-        // Read the body before any early answer (401, 404, 405): a response sent over an unread body makes Jetty
-        // close the connection under a client that may already be reusing it.
-        byte[] body = readBody(request);
+    private ApiResponse dispatch(Request request, boolean[] streaming) throws Exception {
         String method = request.getMethod();
         String path = request.getHttpURI().getCanonicalPath();
         Router.Match match = router.match(method, path == null ? "/" : path);
+        if (match != null && match.route() != null && match.route().streaming()) {
+            // The handler reads (and caps) the body itself; an early error answer closes the connection.
+            streaming[0] = true;
+            Principal principal = authenticator.authenticate(apiKey(request));
+            ApiRequest apiRequest = new ApiRequest(method, path, match.params(), query(request), new byte[0],
+                    principal, name -> request.getHeaders().get(name), Request.asInputStream(request),
+                    request.getLength());
+            return match.route().handler().handle(apiRequest);
+        }
+        // Read the body before any early answer (401, 404, 405): a response sent over an unread body makes Jetty
+        // close the connection under a client that may already be reusing it.
+        byte[] body = readBody(request);
         if (match == null) {
             throw ApiError.notFound("No such endpoint: " + method + " " + request.getHttpURI().getPath());
         }

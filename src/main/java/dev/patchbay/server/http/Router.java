@@ -15,8 +15,11 @@ public final class Router {
         ApiResponse handle(ApiRequest request) throws Exception;
     }
 
-    /** A registered route; {@code open} routes need no API key. */
-    public record Route(String method, String template, boolean open, Handler handler) {
+    /**
+     * A registered route; {@code open} routes need no API key. {@code streaming} routes get the request body as a
+     * stream ({@link ApiRequest#bodyStream()}), not read nor capped by {@link JsonHandler}: they enforce their own cap.
+     */
+    public record Route(String method, String template, boolean open, boolean streaming, Handler handler) {
         String[] segments() {
             return split(template);
         }
@@ -36,6 +39,16 @@ public final class Router {
         return add("POST", template, false, h);
     }
 
+    public Router put(String template, Handler h) {
+        return add("PUT", template, false, h);
+    }
+
+    /** A route whose handler streams the request body itself (blob uploads). */
+    public Router streaming(String method, String template, Handler h) {
+        routes.add(new Route(method, template, false, true, h));
+        return this;
+    }
+
     public Router patch(String template, Handler h) {
         return add("PATCH", template, false, h);
     }
@@ -49,7 +62,7 @@ public final class Router {
     }
 
     private Router add(String method, String template, boolean open, Handler h) {
-        routes.add(new Route(method, template, open, h));
+        routes.add(new Route(method, template, open, false, h));
         return this;
     }
 
