@@ -1,0 +1,77 @@
+package dev.patchbay.crypto;
+
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.time.Instant;
+import java.util.Arrays;
+import java.util.List;
+import java.util.TreeSet;
+
+/** Builds and signs release metadata into a release envelope (bundle-format §4.5–4.6). */
+public final class ReleaseSigner {
+    private ReleaseSigner() {
+    }
+
+    /** Release metadata fields, before signing. {@code nativeMin}/{@code nativeMax} may be null. */
+    public record Release(String appId, String version, long sequence, String nativeMin, String nativeMax,
+            Instant createdAt, String contentKeyId, String wrappedDataKey, BlobRef manifest,
+            String manifestPlainSha256, List<BlobRef> blobs) {
+    }
+
+    /** The release metadata object as signed (blobs sorted, duplicates dropped). */
+    public static ObjectNode releaseJson(Release r, String releaseKeyId) {
+        Fields.semver(r.version(), "version");
+        if (r.version() == null) {
+            throw new CryptoException("version is missing");
+        }
+        Fields.semver(r.nativeMin(), "nativeMin");
+        Fields.semver(r.nativeMax(), "nativeMax");
+        if (r.sequence() < 0 || r.sequence() > CanonicalJson.MAX_SAFE_INTEGER) {
+            throw new CryptoException("sequence is out of range (" + r.sequence() + ")");
+        }
+        ObjectNode release = CanonicalJson.object();
+        release.put("format", ReleaseVerifier.RELEASE_FORMAT);
+        release.put("appId", r.appId());
+        release.put("version", r.version());
+        release.put("sequence", r.sequence());
+        release.put("nativeMin", r.nativeMin());
+        release.put("nativeMax", r.nativeMax());
+        release.put("createdAt", Fields.format(r.createdAt()));
+        release.put("releaseKeyId", releaseKeyId);
+        release.put("contentKeyId", r.contentKeyId());
+        release.put("wrappedDataKey", r.wrappedDataKey());
+        ObjectNode manifest = release.putObject("manifest");
+        manifest.put("sha256", r.manifest().sha256());
+        manifest.put("length", r.manifest().length());
+        manifest.put("plainSha256", r.manifestPlainSha256());
+        ArrayNode blobs = release.putArray("blobs");
+        for (BlobRef b : new TreeSet<>(r.blobs())) {
+            blobs.addObject().put("sha256", b.sha256()).put("length", b.length());
+        }
+        return release;
+    }
+
+    /** Signs {@code release} with the release key certified by {@code cert}; returns the envelope bytes. */
+    public static byte[] sign(Release release, byte[] releasePrivateKey, ReleaseCert cert) {
+        if (!Arrays.equals(Ed25519.publicKey(releasePrivateKey), cert.publicKey())) {
+            throw new CryptoException("The release key does not match certificate " + cert.keyId());
+        }
+        if (!cert.appId().equals(release.appId())) {
+            throw new CryptoException("Release key " + cert.keyId() + " is certified for app " + cert.appId()
+                    + ", not " + release.appId());
+        }
+        return sign(releaseJson(release, cert.keyId()), releasePrivateKey, cert);
+    }
+
+    /** Signs an already built release object as is (tests use this to sign odd metadata). */
+    public static byte[] sign(ObjectNode release, byte[] releasePrivateKey, ReleaseCert cert) {
+        ObjectNode env = CanonicalJson.object();
+        env.set("release", release);
+        ObjectNode sig = env.putObject("signature");
+        sig.put("alg", Ed25519.ALG);
+        sig.put("keyId", KeyIds.ofPublicKey(Ed25519.publicKey(releasePrivateKey)));
+        sig.put("value", Codec.b64(Ed25519.sign(releasePrivateKey, CanonicalJson.bytes(release))));
+        env.set("certificate", cert.toJson());
+        return CanonicalJson.bytes(env);
+    }
+}
