@@ -61,9 +61,13 @@ public final class PatchbayServer implements AutoCloseable {
      * listening. Fails with a readable {@link IOException} if the port is taken or the folder is in use.
      */
     public static PatchbayServer start(ServerConfig config) throws IOException {
-        Files.createDirectories(config.dataDir());
         // Millisecond ticks: what is answered equals what the database (microsecond columns) gives back later.
-        Clock clock = Clock.tick(Clock.systemUTC(), Duration.ofMillis(1));
+        return start(config, Clock.tick(Clock.systemUTC(), Duration.ofMillis(1)));
+    }
+
+    /** With another clock (tests: upload expiry). */
+    static PatchbayServer start(ServerConfig config, Clock clock) throws IOException {
+        Files.createDirectories(config.dataDir());
         DataDirLock lock = DataDirLock.acquire(config.dataDir());
         Database db;
         try {
@@ -76,7 +80,7 @@ public final class PatchbayServer implements AutoCloseable {
             ApiKeys keys = new ApiKeys(db, clock);
             boolean created = ensureAdminKey(keys, config.dataDir());
             FileBlobStore blobs = new FileBlobStore(config.dataDir().resolve("blobs"));
-            Uploads uploads = new Uploads(db, clock, blobs, new CryptoSignatures());
+            Uploads uploads = new Uploads(db, clock, blobs, new CryptoSignatures(clock));
             uploads.expire();
             Router router = routes(db, clock, blobs, uploads);
             Server jetty = jetty(config, new JsonHandler(router, keys, ServerConfig.MAX_JSON_BODY));
@@ -109,7 +113,7 @@ public final class PatchbayServer implements AutoCloseable {
         new HealthApi().register(router);
         new AppsApi(new AppStore(db, clock).onDelete(uploads::beforeAppDelete)).register(router);
         new ChannelsApi(new ChannelStore(db, clock)).register(router);
-        new TrustApi(new TrustStore(db, clock), new CryptoSignatures()).register(router);
+        new TrustApi(new TrustStore(db, clock), new CryptoSignatures(clock)).register(router);
         new UploadsApi(uploads, new BundleStore(db)).register(router);
         return router;
     }
