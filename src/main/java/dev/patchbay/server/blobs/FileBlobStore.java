@@ -98,7 +98,15 @@ public final class FileBlobStore implements BlobStore {
         }
         try {
             if (size(sha256) == length) {
-                return length; // stored already (another upload, or a retried final request)
+                // Stored already (another upload, or a retried final request): read and discard what was sent, so
+                // the answer does not race an unread body.
+                byte[] buf = new byte[BUFFER];
+                long skipped = 0;
+                int n;
+                while (skipped <= length && (n = in.read(buf)) != -1) {
+                    skipped += n;
+                }
+                return length;
             }
             Files.createDirectories(part.getParent());
             if (restart && start == 0) {

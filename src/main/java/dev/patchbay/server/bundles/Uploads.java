@@ -459,18 +459,23 @@ public final class Uploads {
             List<Signatures.SignedBlob> all = new ArrayList<>(release.blobs());
             all.add(release.manifest());
             long total = 0;
+            List<String> problems = new ArrayList<>();
             for (Signatures.SignedBlob b : all) {
                 long have = blobs.size(b.sha256());
                 if (have < 0) {
-                    throw ApiError.validation("release.blobs", "Blob " + b.sha256() + " of the release has not been"
-                            + " uploaded (" + blobs.received(id, b.sha256(), b.length()) + " of " + b.length()
-                            + " bytes received)");
-                }
-                if (have != b.length()) {
-                    throw ApiError.validation("release.blobs", "Blob " + b.sha256() + " has " + have
-                            + " bytes but the release signs " + b.length());
+                    problems.add("blob " + b.sha256() + " has not been uploaded ("
+                            + blobs.received(id, b.sha256(), b.length()) + " of " + b.length() + " bytes received)");
+                } else if (have != b.length()) {
+                    problems.add("blob " + b.sha256() + " has " + have + " bytes but the release signs " + b.length());
                 }
                 total += b.length();
+            }
+            if (!problems.isEmpty()) {
+                throw ApiError.validation("release.blobs", "The release cannot be published: "
+                        + String.join("; ", problems.subList(0, Math.min(5, problems.size())))
+                        + (problems.size() > 5 ? "; and " + (problems.size() - 5) + " more" : ""))
+                        .with("missing", all.stream().map(Signatures.SignedBlob::sha256)
+                                .filter(sha -> problems.stream().anyMatch(p -> p.contains(sha))).toList());
             }
             long totalBytes = total;
             Instant now = clock.instant();

@@ -1,0 +1,337 @@
+package dev.patchbay.server;
+
+import static dev.patchbay.server.ManagementApiTest.assertError;
+import static dev.patchbay.server.ManagementApiTest.json;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.patchbay.crypto.BlobRef;
+import java.io.IOException;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.stream.Collectors;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** Trust, upload sessions, commit and bundles over real HTTP on loopback (bundle-format.md §7). */
+class BundlesApiTest {
+    static final String APP = "com.example.shop";
+    static final String BASE = "/api/v1/apps/" + APP;
+
+    @TempDir
+    Path dataDir;
+    RunningServer s;
+    final MutableClock clock = new MutableClock();
+    final TestReleases keys = new TestReleases(APP);
+
+    @BeforeEach
+    void start() throws Exception {
+        s = RunningServer.start(dataDir, clock);
+        assertEquals(201, s.json("POST", "/api/v1/apps", "{\"id\":\"" + APP + "\",\"name\":\"Shop\"}").statusCode());
+        var trust = s.json("PUT", BASE + "/trust", keys.trustText());
+        assertEquals(201, trust.statusCode(), trust.body());
+    }
+
+    @AfterEach
+    void stop() {
+        s.close();
+    }
+
+    /** Every regular file under the blob folder (stored blobs and staged parts), relative. */
+    Set<String> blobFiles() throws IOException {
+        Path root = dataDir.resolve("blobs");
+        try (Stream<Path> files = Files.walk(root)) {
+            return files.filter(Files::isRegularFile).map(p -> root.relativize(p).toString())
+                    .collect(Collectors.toCollection(TreeSet::new));
+        }
+    }
+
+    static Set<String> stored(List<BlobRef> blobs) {
+        return blobs.stream().map(b -> b.sha256().substring(0, 2) + "/" + b.sha256())
+                .collect(Collectors.toCollection(TreeSet::new));
+    }
+
+    JsonNode bundles() throws Exception {
+        return json(s.json("GET", BASE + "/bundles", null)).path("items");
+    }
+
+    JsonNode open(TestReleases.Sealed b) throws Exception {
+        var r = s.json("POST", BASE + "/uploads", b.uploadRequest());
+        assertEquals(201, r.statusCode(), r.body());
+        return json(r);
+    }
+
+    String blobPath(String id, BlobRef b) {
+        return BASE + "/uploads/" + id + "/blobs/" + b.sha256();
+    }
+
+    void uploadAll(String id, TestReleases.Sealed b) throws Exception {
+        for (BlobRef ref : b.blobs()) {
+            var r = s.putBytes(blobPath(id, ref), b.bytes(ref), null);
+            assertEquals(200, r.statusCode(), r.body());
+            assertEquals(ref.length(), json(r).path("received").asLong());
+        }
+    }
+
+    HttpResponse<String> commit(String id, byte[] envelope) throws Exception {
+        return s.json("POST", BASE + "/uploads/" + id + "/commit", new String(envelope, StandardCharsets.UTF_8));
+    }
+
+    TestReleases.Sealed publish(String version, long sequence, int... sizes) throws Exception {
+        TestReleases.Sealed b = keys.seal(version, sequence, sizes);
+        String id = open(b).path("id").asText();
+        uploadAll(id, b);
+        var r = commit(id, b.envelope());
+        assertEquals(201, r.statusCode(), r.body());
+        return b;
+    }
+
+    @Test
+    void trustIsRegisteredOnceAndItsRootIsFixed() throws Exception {
+        JsonNode got = json(s.json("GET", BASE + "/trust", null));
+        assertEquals(keys.trust.rootKeyId(), got.path("root").path("keyId").asText());
+        // Same root again (say with a new release certificate): accepted as an update.
+        assertEquals(200, s.json("PUT", BASE + "/trust", keys.trustText()).statusCode());
+        TestReleases other = new TestReleases(APP);
+        JsonNode e = assertError(s.json("PUT", BASE + "/trust", other.trustText()), 409, "conflict", "root");
+        assertTrue(e.path("message").asText().contains(keys.trust.rootKeyId()), e.toString());
+        assertEquals(keys.trust.rootKeyId(), json(s.json("GET", BASE + "/trust", null)).path("root").path("keyId").asText());
+
+        assertError(s.json("PUT", BASE + "/trust", "{\"format\":\"nope\"}"), 400, "invalid_trust", null);
+        assertError(s.json("PUT", BASE + "/trust", "not json"), 400, "invalid_trust", null);
+        TestReleases elsewhere = new TestReleases("com.example.other");
+        assertError(s.json("PUT", BASE + "/trust", elsewhere.trustText()), 400, "validation_failed", "appId");
+        assertError(s.json("GET", "/api/v1/apps/com.example.none/trust", null), 404, "not_found", null);
+        s.json("POST", "/api/v1/apps", "{\"id\":\"com.example.bare\",\"name\":\"Bare\"}");
+        assertError(s.json("GET", "/api/v1/apps/com.example.bare/trust", null), 404, "not_found", null);
+        assertError(s.json("POST", "/api/v1/apps/com.example.bare/uploads", keys.seal("1.0.0", 1, 10).uploadRequest()),
+                409, "trust_missing", null);
+    }
+
+    @Test
+    void wholeFlowPublishesAndChannelsPointAtBundles() throws Exception {
+        TestReleases.Sealed b = keys.seal("1.4.0", 7, 150_000, 5);
+        JsonNode session = open(b);
+        String id = session.path("id").asText();
+        assertEquals(32, id.length());
+        assertEquals(3, session.path("missing").size());
+        assertTrue(session.path("expiresAt").asText().endsWith("Z"));
+
+        // The big blob in three pieces, asking for the received size in between.
+        BlobRef big = b.blobs().get(1);
+        byte[] bytes = b.bytes(big);
+        var r = s.putBytes(blobPath(id, big), Arrays.copyOfRange(bytes, 0, 70_000), "bytes 0-69999/150000");
+        assertEquals(70_000, json(r).path("received").asLong(), r.body());
+        assertEquals(70_000, json(s.json("GET", blobPath(id, big), null)).path("received").asLong());
+        r = s.putBytes(blobPath(id, big), Arrays.copyOfRange(bytes, 70_000, 100_000), "bytes 70000-99999/150000");
+        assertEquals(100_000, json(r).path("received").asLong(), r.body());
+        r = s.putBytes(blobPath(id, big), Arrays.copyOfRange(bytes, 100_000, 150_000), "bytes 100000-149999/150000");
+        assertEquals(150_000, json(r).path("received").asLong(), r.body());
+        for (BlobRef ref : List.of(b.blobs().get(0), b.blobs().get(2))) {
+            assertEquals(200, s.putBytes(blobPath(id, ref), b.bytes(ref), null).statusCode());
+        }
+        assertEquals(stored(b.blobs()), blobFiles(), "complete blobs moved into place, nothing staged");
+
+        var committed = commit(id, b.envelope());
+        assertEquals(201, committed.statusCode(), committed.body());
+        JsonNode bundle = json(committed);
+        assertEquals("1.4.0", bundle.path("version").asText());
+        assertEquals(7, bundle.path("sequence").asLong());
+        assertEquals(2, bundle.path("fileCount").asInt());
+        assertEquals(300 + 150_000 + 5, bundle.path("totalBytes").asLong());
+        assertEquals(keys.cert.keyId(), bundle.path("releaseKeyId").asText());
+        assertError(s.json("GET", blobPath(id, big), null), 404, "not_found", null);
+
+        assertEquals(1, bundles().size());
+        JsonNode one = json(s.json("GET", BASE + "/bundles/1.4.0", null));
+        assertEquals("1.4.0", one.path("envelope").path("release").path("version").asText());
+        assertError(s.json("GET", BASE + "/bundles/9.9.9", null), 404, "not_found", null);
+        assertError(s.json("GET", BASE + "/bundles/not-semver", null), 400, "validation_failed", "version");
+
+        // Channels point at a bundle; absent "bundle" keeps it, null clears it.
+        s.json("POST", BASE + "/channels", "{\"name\":\"production\"}");
+        assertTrue(json(s.json("GET", BASE + "/channels/production", null)).path("bundle").isNull());
+        var set = s.json("PATCH", BASE + "/channels/production", "{\"bundle\":\"1.4.0\"}");
+        assertEquals("1.4.0", json(set).path("bundle").asText(), set.body());
+        var other = s.json("PATCH", BASE + "/channels/production", "{\"description\":\"Everyone\"}");
+        assertEquals("1.4.0", json(other).path("bundle").asText(), "an absent field keeps the bundle");
+        assertEquals("[\"production\"]", bundles().get(0).path("channels").toString());
+        assertError(s.json("PATCH", BASE + "/channels/production", "{\"bundle\":\"2.0.0\"}"), 404, "not_found", "bundle");
+        assertError(s.json("PATCH", BASE + "/channels/production", "{\"bundle\":7}"), 400, "invalid_field", "bundle");
+        assertError(s.json("PATCH", BASE + "/channels/production", "{\"bundle\":null,\"colour\":1}"), 400, "unknown_field", "colour");
+        var cleared = s.json("PATCH", BASE + "/channels/production", "{\"bundle\":null}");
+        assertTrue(json(cleared).path("bundle").isNull(), cleared.body());
+        assertEquals("Everyone", json(cleared).path("description").asText());
+
+        // A second bundle sharing a blob: only the new ones are missing.
+        BlobRef shared = b.blobs().get(1);
+        byte[] manifest = keys.randomBytes(200);
+        byte[] extra = keys.randomBytes(42);
+        TestReleases.Sealed b2 = keys.seal("1.5.0", 8, TestReleases.ref(manifest),
+                List.of(shared, TestReleases.ref(extra)), Map.of(TestReleases.ref(manifest).sha256(), manifest,
+                        TestReleases.ref(extra).sha256(), extra, shared.sha256(), bytes));
+        JsonNode s2 = open(b2);
+        assertEquals(2, s2.path("missing").size());
+        assertTrue(!s2.path("missing").toString().contains(shared.sha256()));
+        uploadAll(s2.path("id").asText(), b2);
+        assertEquals(201, commit(s2.path("id").asText(), b2.envelope()).statusCode());
+        assertEquals("1.5.0", bundles().get(0).path("version").asText(), "highest sequence first");
+
+        // Deleting the app deletes its bundles and frees their blobs.
+        assertEquals(204, s.json("DELETE", BASE, null).statusCode());
+        assertEquals(Set.of(), blobFiles());
+    }
+
+    @Test
+    void badBlobUploadsAre4xxAndLeaveNothing() throws Exception {
+        TestReleases.Sealed b = keys.seal("1.0.0", 1, 1000);
+        String id = open(b).path("id").asText();
+        BlobRef file = b.blobs().get(1);
+        byte[] bytes = b.bytes(file);
+
+        // Wrong digest: the complete blob does not hash to its name; the partial data is dropped.
+        byte[] wrong = bytes.clone();
+        wrong[500] ^= 1;
+        JsonNode e = assertError(s.putBytes(blobPath(id, file), wrong, null), 400, "digest_mismatch", "sha256");
+        assertTrue(e.path("message").asText().contains(file.sha256()), e.toString());
+        assertEquals(Set.of(), blobFiles());
+        assertEquals(0, json(s.json("GET", blobPath(id, file), null)).path("received").asLong());
+
+        // Wrong offset: 409 with the received size.
+        s.putBytes(blobPath(id, file), Arrays.copyOfRange(bytes, 0, 400), "bytes 0-399/1000");
+        e = assertError(s.putBytes(blobPath(id, file), Arrays.copyOfRange(bytes, 500, 1000), "bytes 500-999/1000"),
+                409, "wrong_offset", "Content-Range");
+        assertEquals(400, e.path("received").asLong());
+
+        // Wrong length: the range's total differs from the declared length; more bytes than declared.
+        assertError(s.putBytes(blobPath(id, file), Arrays.copyOfRange(bytes, 400, 1000), "bytes 400-999/1001"),
+                400, "validation_failed", "Content-Range");
+        assertError(s.putBytes(blobPath(id, file), Arrays.copyOfRange(bytes, 400, 1000), "bytes 400-1000/1000"),
+                400, "validation_failed", "Content-Range");
+        byte[] tooMany = Arrays.copyOf(bytes, 1001);
+        assertError(s.putBytes(blobPath(id, file), tooMany, null), 413, "payload_too_large", null);
+        assertError(s.putBytes(blobPath(id, file), bytes, "garbage"), 400, "validation_failed", "Content-Range");
+        assertEquals(400, json(s.json("GET", blobPath(id, file), null)).path("received").asLong());
+
+        // Over the server-wide cap, declared up front.
+        assertError(s.json("POST", BASE + "/uploads", "{\"version\":\"1.0.0\",\"blobs\":[{\"sha256\":\"" + "a".repeat(64)
+                + "\",\"length\":" + (1L << 31) + "}]}"), 413, "payload_too_large", "blobs[0].length");
+        assertError(s.json("POST", BASE + "/uploads", "{\"version\":\"1.0\",\"blobs\":[]}"), 400, "validation_failed", "version");
+        assertError(s.json("POST", BASE + "/uploads", "{\"version\":\"1.0.0\",\"blobs\":[{\"sha256\":\"XY\",\"length\":1}]}"),
+                400, "validation_failed", "blobs[0].sha256");
+        assertError(s.json("POST", BASE + "/uploads", "{\"version\":\"1.0.0\",\"blobs\":[],\"x\":1}"), 400, "unknown_field", "x");
+
+        // Unknown, malformed and foreign ids; a blob that is not part of the upload.
+        String unknown = "0".repeat(32);
+        assertError(s.putBytes(blobPath(unknown, file), bytes, null), 404, "not_found", null);
+        assertError(s.json("GET", blobPath(unknown, file), null), 404, "not_found", null);
+        assertError(s.json("POST", BASE + "/uploads/" + unknown + "/commit", "{}"), 404, "not_found", null);
+        assertError(s.json("DELETE", BASE + "/uploads/" + unknown, null), 404, "not_found", null);
+        assertError(s.putBytes(BASE + "/uploads/nope/blobs/" + file.sha256(), bytes, null), 400, "validation_failed", "uploadId");
+        assertError(s.putBytes(blobPath(id, new BlobRef("c".repeat(64), 3)), new byte[3], null), 404, "not_found", null);
+        assertError(s.send("PUT", blobPath(id, file), "x", null, null), 401, "missing_api_key", null);
+
+        // Finishing it properly still works after all that; aborting leaves nothing behind.
+        var ok = s.putBytes(blobPath(id, file), Arrays.copyOfRange(bytes, 400, 1000), "bytes 400-999/1000");
+        assertEquals(1000, json(ok).path("received").asLong(), ok.body());
+        assertEquals(204, s.json("DELETE", BASE + "/uploads/" + id, null).statusCode());
+        assertEquals(Set.of(), blobFiles());
+        assertEquals(0, bundles().size());
+    }
+
+    @Test
+    void expiredUploadsAreGoneWithTheirData() throws Exception {
+        TestReleases.Sealed b = keys.seal("1.0.0", 1, 1000, 10);
+        String id = open(b).path("id").asText();
+        BlobRef file = b.blobs().get(1);
+        s.putBytes(blobPath(id, file), Arrays.copyOfRange(b.bytes(file), 0, 300), "bytes 0-299/1000");
+        s.putBytes(blobPath(id, b.blobs().get(2)), b.bytes(b.blobs().get(2)), null);
+        assertEquals(2, blobFiles().size());
+
+        clock.advance(Duration.ofHours(25));
+        JsonNode e = assertError(s.putBytes(blobPath(id, file), Arrays.copyOfRange(b.bytes(file), 300, 1000),
+                "bytes 300-999/1000"), 404, "not_found", null);
+        assertTrue(e.path("message").asText().contains("expired"), e.toString());
+        assertError(commit(id, b.envelope()), 404, "not_found", null);
+
+        // The next create runs the cleanup: staged parts and blobs only that upload referenced are gone.
+        TestReleases.Sealed other = keys.seal("1.0.1", 2, 5);
+        open(other);
+        assertEquals(Set.of(), blobFiles());
+        assertError(s.json("DELETE", BASE + "/uploads/" + id, null), 404, "not_found", null);
+    }
+
+    @Test
+    void rejectedCommitsPublishNothingAndKeepTheUploadOpen() throws Exception {
+        TestReleases.Sealed first = publish("1.0.0", 5, 100);
+        Set<String> published = stored(first.blobs());
+        assertEquals(published, blobFiles());
+
+        TestReleases.Sealed b = keys.seal("1.1.0", 6, 2000, 30);
+        String id = open(b).path("id").asText();
+        // Missing blob: one file not uploaded yet.
+        s.putBytes(blobPath(id, b.blobs().get(0)), b.bytes(b.blobs().get(0)), null);
+        s.putBytes(blobPath(id, b.blobs().get(1)), Arrays.copyOfRange(b.bytes(b.blobs().get(1)), 0, 1000),
+                "bytes 0-999/2000");
+        JsonNode e = assertError(commit(id, b.envelope()), 400, "validation_failed", "release.blobs");
+        assertTrue(e.path("message").asText().contains(b.blobs().get(1).sha256()), e.toString());
+        assertTrue(e.path("message").asText().contains("1000 of 2000"), e.toString());
+
+        s.putBytes(blobPath(id, b.blobs().get(1)), Arrays.copyOfRange(b.bytes(b.blobs().get(1)), 1000, 2000),
+                "bytes 1000-1999/2000");
+        s.putBytes(blobPath(id, b.blobs().get(2)), b.bytes(b.blobs().get(2)), null);
+
+        // Tampered envelope.
+        String env = new String(b.envelope(), StandardCharsets.UTF_8);
+        e = assertError(commit(id, env.replace("\"sequence\":6", "\"sequence\":60").getBytes(StandardCharsets.UTF_8)),
+                400, "invalid_release", null);
+        assertTrue(e.path("message").asText().contains("modified"), e.toString());
+        assertError(commit(id, "{\"release\":{}}".getBytes(StandardCharsets.UTF_8)), 400, "invalid_release", null);
+        assertError(s.json("POST", BASE + "/uploads/" + id + "/commit", null), 400, "missing_body", null);
+
+        // Signed by a key the app's trust does not certify (another root's release key).
+        TestReleases stranger = new TestReleases(APP);
+        TestReleases.Sealed forged = stranger.seal("1.1.0", 6, b.blobs().get(0), b.blobs().subList(1, 3), b.bytes());
+        e = assertError(commit(id, forged.envelope()), 400, "invalid_release", null);
+        assertTrue(e.path("message").asText().contains("did not certify"), e.toString());
+
+        // Version exists; sequence not increasing; version other than the upload's.
+        TestReleases.Sealed dupVersion = keys.seal("1.0.0", 9, b.blobs().get(0), b.blobs().subList(1, 3), b.bytes());
+        assertError(commit(id, dupVersion.envelope()), 400, "validation_failed", "release.version");
+        JsonNode dup = assertError(s.json("POST", BASE + "/uploads", first.uploadRequest()), 409, "conflict", "version");
+        assertTrue(dup.path("message").asText().contains("1.0.0"), dup.toString());
+        TestReleases.Sealed lowSeq = keys.seal("1.1.0", 5, b.blobs().get(0), b.blobs().subList(1, 3), b.bytes());
+        e = assertError(commit(id, lowSeq.envelope()), 409, "conflict", "sequence");
+        assertTrue(e.path("message").asText().contains("5") && e.path("message").asText().contains("published sequence 5"),
+                e.toString());
+
+        // Nothing was published by any of these; the upload is still open and commits once the envelope is right.
+        assertEquals(1, bundles().size());
+        var ok = commit(id, b.envelope());
+        assertEquals(201, ok.statusCode(), ok.body());
+        assertEquals(2, bundles().size());
+
+        // A rejected upload that is then aborted leaves nothing behind.
+        TestReleases.Sealed c = keys.seal("1.2.0", 3, 64);
+        String id3 = open(c).path("id").asText();
+        uploadAll(id3, c);
+        assertError(commit(id3, c.envelope()), 409, "conflict", "sequence");
+        assertEquals(204, s.json("DELETE", BASE + "/uploads/" + id3, null).statusCode());
+        Set<String> expected = new TreeSet<>(published);
+        expected.addAll(stored(b.blobs()));
+        assertEquals(expected, blobFiles());
+        assertEquals(2, bundles().size());
+    }
+}
