@@ -1,0 +1,251 @@
+package dev.patchbay.crypto;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.io.PushbackInputStream;
+import java.nio.charset.StandardCharsets;
+import java.security.GeneralSecurityException;
+import java.security.MessageDigest;
+import java.security.SecureRandom;
+import java.util.Arrays;
+import javax.crypto.AEADBadTagException;
+import javax.crypto.Cipher;
+import javax.crypto.spec.GCMParameterSpec;
+import javax.crypto.spec.SecretKeySpec;
+import org.bouncycastle.crypto.digests.SHA256Digest;
+import org.bouncycastle.crypto.generators.HKDFBytesGenerator;
+import org.bouncycastle.crypto.params.HKDFParameters;
+
+/**
+ * The blob format of bundle-format §5: {@code "PBB1" ‖ salt(16) ‖ chunk_0 ‖ … ‖ chunk_n}, each chunk AES-256-GCM of up
+ * to 64 KiB under a per-blob file key = HKDF-SHA256(data key, salt, "patchbay-file/1"), nonce = 11-byte big-endian
+ * counter ‖ last-chunk flag (age's STREAM). Streaming both ways; memory is one chunk whatever the size.
+ */
+public final class BlobCipher {
+    public static final int CHUNK_SIZE = 64 * 1024;
+    public static final int TAG_LENGTH = 16;
+    public static final int SALT_LENGTH = 16;
+    static final byte[] MAGIC = "PBB1".getBytes(StandardCharsets.US_ASCII);
+    public static final int HEADER_LENGTH = 4 + SALT_LENGTH;
+    private static final byte[] INFO = "patchbay-file/1".getBytes(StandardCharsets.US_ASCII);
+    private static final SecureRandom RANDOM = new SecureRandom();
+
+    private BlobCipher() {
+    }
+
+    /** The blob length of a plaintext of {@code plainLength} bytes. */
+    public static long blobLength(long plainLength) {
+        long chunks = Math.max(1, (plainLength + CHUNK_SIZE - 1) / CHUNK_SIZE);
+        return HEADER_LENGTH + plainLength + chunks * TAG_LENGTH;
+    }
+
+    /**
+     * Encrypts {@code in} (read to its end, not closed) into {@code out} (not closed) and returns the blob's digest
+     * and length.
+     */
+    public static BlobRef encrypt(byte[] dataKey, InputStream in, OutputStream out) throws IOException {
+        byte[] salt = new byte[SALT_LENGTH];
+        RANDOM.nextBytes(salt);
+        SecretKeySpec key = fileKey(dataKey, salt);
+        MessageDigest sha = KeyIds.sha256();
+        byte[] header = new byte[HEADER_LENGTH];
+        System.arraycopy(MAGIC, 0, header, 0, 4);
+        System.arraycopy(salt, 0, header, 4, SALT_LENGTH);
+        out.write(header);
+        sha.update(header);
+        long length = HEADER_LENGTH;
+        PushbackInputStream src = new PushbackInputStream(in, 1);
+        byte[] plain = new byte[CHUNK_SIZE];
+        byte[] sealed = new byte[CHUNK_SIZE + TAG_LENGTH];
+        Cipher cipher = gcm();
+        long index = 0;
+        while (true) {
+            int n = src.readNBytes(plain, 0, CHUNK_SIZE);
+            boolean last = n < CHUNK_SIZE || atEnd(src);
+            try {
+                cipher.init(Cipher.ENCRYPT_MODE, key, new GCMParameterSpec(TAG_LENGTH * 8, nonce(index, last)));
+                int m = cipher.doFinal(plain, 0, n, sealed, 0);
+                out.write(sealed, 0, m);
+                sha.update(sealed, 0, m);
+                length += m;
+            } catch (GeneralSecurityException e) {
+                throw new IllegalStateException("AES-GCM failed", e);
+            }
+            index++;
+            if (last) {
+                break;
+            }
+        }
+        Arrays.fill(plain, (byte) 0);
+        return new BlobRef(Codec.hex(sha.digest()), length);
+    }
+
+    /** Encrypts a byte array into a byte array (small blobs: the manifest). */
+    public static byte[] encrypt(byte[] dataKey, byte[] plaintext) {
+        java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream((int) blobLength(plaintext.length));
+        try {
+            encrypt(dataKey, new java.io.ByteArrayInputStream(plaintext), out);
+        } catch (IOException e) {
+            throw new IllegalStateException(e);
+        }
+        return out.toByteArray();
+    }
+
+    /**
+     * Decrypts a blob from {@code in} into {@code out} and returns the plaintext length. If {@code expected} is not
+     * null, at most {@code expected.length()} bytes are read and the blob's SHA-256 and length must match it. Every
+     * chunk's tag and the last-chunk flag are checked, and nothing may follow the last chunk. Plaintext is written
+     * chunk by chunk as each is authenticated, but the blob is only complete when this method returns: on an
+     * exception the caller must discard what was written. {@code what} names the blob in messages.
+     */
+    public static long decrypt(byte[] dataKey, InputStream in, OutputStream out, BlobRef expected, String what)
+            throws IOException {
+        CheckedInput checked = new CheckedInput(in, expected, what);
+        PushbackInputStream src = new PushbackInputStream(checked, 1);
+        byte[] header = src.readNBytes(HEADER_LENGTH);
+        if (header.length < HEADER_LENGTH || !Arrays.equals(MAGIC, Arrays.copyOf(header, 4))) {
+            throw new CryptoException(what + " is not a Patchbay blob (bad header)");
+        }
+        SecretKeySpec key = fileKey(dataKey, Arrays.copyOfRange(header, 4, HEADER_LENGTH));
+        byte[] sealed = new byte[CHUNK_SIZE + TAG_LENGTH];
+        byte[] plain = new byte[CHUNK_SIZE];
+        Cipher cipher = gcm();
+        long index = 0;
+        long total = 0;
+        while (true) {
+            int n = src.readNBytes(sealed, 0, sealed.length);
+            boolean last = n < sealed.length || atEnd(src);
+            if (n < TAG_LENGTH) {
+                throw new CryptoException(what + " is truncated (chunk " + index + " is incomplete)");
+            }
+            if (n == TAG_LENGTH && index > 0) {
+                throw new CryptoException(what + " is damaged (an empty chunk after chunk " + (index - 1) + ")");
+            }
+            try {
+                cipher.init(Cipher.DECRYPT_MODE, key, new GCMParameterSpec(TAG_LENGTH * 8, nonce(index, last)));
+                int m = cipher.doFinal(sealed, 0, n, plain, 0);
+                out.write(plain, 0, m);
+                total += m;
+            } catch (AEADBadTagException e) {
+                throw new CryptoException(what + " failed authentication at chunk " + index
+                        + " (damaged, truncated, reordered or encrypted with another key)");
+            } catch (GeneralSecurityException e) {
+                throw new IllegalStateException("AES-GCM failed", e);
+            }
+            index++;
+            if (last) {
+                break;
+            }
+        }
+        Arrays.fill(plain, (byte) 0);
+        checked.finish();
+        return total;
+    }
+
+    /** Decrypts a whole blob held in memory (the manifest). */
+    public static byte[] decrypt(byte[] dataKey, byte[] blob, BlobRef expected, String what) {
+        java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream(Math.max(0, blob.length - 36));
+        try {
+            decrypt(dataKey, new java.io.ByteArrayInputStream(blob), out, expected, what);
+        } catch (IOException e) {
+            throw new IllegalStateException(e);
+        }
+        return out.toByteArray();
+    }
+
+    private static boolean atEnd(PushbackInputStream in) throws IOException {
+        int b = in.read();
+        if (b < 0) {
+            return true;
+        }
+        in.unread(b);
+        return false;
+    }
+
+    static byte[] nonce(long index, boolean last) {
+        byte[] nonce = new byte[12];
+        for (int i = 0; i < 8; i++) {
+            nonce[10 - i] = (byte) (index >>> (8 * i));
+        }
+        nonce[11] = (byte) (last ? 1 : 0);
+        return nonce;
+    }
+
+    static SecretKeySpec fileKey(byte[] dataKey, byte[] salt) {
+        if (dataKey == null || dataKey.length != 32) {
+            throw new CryptoException("a data key is 32 bytes");
+        }
+        HKDFBytesGenerator hkdf = new HKDFBytesGenerator(new SHA256Digest());
+        hkdf.init(new HKDFParameters(dataKey, salt, INFO));
+        byte[] key = new byte[32];
+        hkdf.generateBytes(key, 0, 32);
+        SecretKeySpec spec = new SecretKeySpec(key, "AES");
+        Arrays.fill(key, (byte) 0);
+        return spec;
+    }
+
+    static Cipher gcm() {
+        try {
+            return Cipher.getInstance("AES/GCM/NoPadding");
+        } catch (GeneralSecurityException e) {
+            throw new IllegalStateException("AES/GCM is missing from this JVM", e);
+        }
+    }
+
+    /** Hashes and counts what is read, and refuses to read past the signed length. */
+    private static final class CheckedInput extends InputStream {
+        private final InputStream in;
+        private final BlobRef expected;
+        private final String what;
+        private final MessageDigest sha = KeyIds.sha256();
+        private long count;
+
+        CheckedInput(InputStream in, BlobRef expected, String what) {
+            this.in = in;
+            this.expected = expected;
+            this.what = what;
+        }
+
+        @Override
+        public int read() throws IOException {
+            byte[] one = new byte[1];
+            int n = read(one, 0, 1);
+            return n < 0 ? -1 : one[0] & 0xff;
+        }
+
+        @Override
+        public int read(byte[] b, int off, int len) throws IOException {
+            if (expected != null) {
+                long left = expected.length() - count;
+                if (left <= 0) {
+                    // one more byte would already be more than was signed
+                    if (len > 0 && in.read() >= 0) {
+                        throw new CryptoException(what + " is longer than its signed length " + expected.length());
+                    }
+                    return -1;
+                }
+                len = (int) Math.min(len, left);
+            }
+            int n = in.read(b, off, len);
+            if (n > 0) {
+                sha.update(b, off, n);
+                count += n;
+            }
+            return n;
+        }
+
+        void finish() {
+            if (expected == null) {
+                return;
+            }
+            if (count != expected.length()) {
+                throw new CryptoException(what + " is " + count + " bytes, not its signed length "
+                        + expected.length());
+            }
+            if (!Codec.hex(sha.digest()).equals(expected.sha256())) {
+                throw new CryptoException(what + " does not match its signed SHA-256 " + expected.sha256());
+            }
+        }
+    }
+}
