@@ -99,6 +99,48 @@ class BundlesApiTest {
     }
 
     @Test
+    void noPlaintextReachesTheServersDisk() throws Exception {
+        String canary = "CANARY-" + java.util.UUID.randomUUID();
+        Map<String, byte[]> files = new java.util.LinkedHashMap<>();
+        files.put("index.html", ("<html><body>" + canary + "</body></html>").getBytes(StandardCharsets.UTF_8));
+        files.put("assets/" + canary + ".js", ("console.log('" + canary + "')").repeat(5000).getBytes(StandardCharsets.UTF_8));
+        TestReleases.Sealed b = keys.sealFiles("4.0.0", 1, files);
+        String id = open(b).path("id").asText();
+        uploadAll(id, b);
+        var r = commit(id, b.envelope());
+        assertEquals(201, r.statusCode(), r.body());
+        assertEquals(2, json(r).path("fileCount").asInt());
+        s.json("POST", BASE + "/channels", "{\"name\":\"production\"}");
+        assertEquals(200, s.json("PATCH", BASE + "/channels/production", "{\"bundle\":\"4.0.0\"}").statusCode());
+        s.close();
+        byte[] needle = canary.getBytes(StandardCharsets.UTF_8);
+        int scanned = 0;
+        try (Stream<Path> all = Files.walk(dataDir)) {
+            for (Path f : all.filter(Files::isRegularFile).toList()) {
+                byte[] content = Files.readAllBytes(f);
+                scanned++;
+                assertTrue(indexOf(content, needle) < 0, "plaintext canary found in " + dataDir.relativize(f));
+            }
+        }
+        assertTrue(scanned >= 4, "scanned the database and the blobs: " + scanned);
+        s = RunningServer.start(dataDir, clock);
+        assertEquals("4.0.0", bundles().get(0).path("version").asText(), "still there after a restart");
+    }
+
+    static int indexOf(byte[] haystack, byte[] needle) {
+        outer:
+        for (int i = 0; i + needle.length <= haystack.length; i++) {
+            for (int j = 0; j < needle.length; j++) {
+                if (haystack[i + j] != needle[j]) {
+                    continue outer;
+                }
+            }
+            return i;
+        }
+        return -1;
+    }
+
+    @Test
     void trustIsRegisteredOnceAndItsRootIsFixed() throws Exception {
         JsonNode got = json(s.json("GET", BASE + "/trust", null));
         assertEquals(keys.trust.rootKeyId(), got.path("root").path("keyId").asText());
