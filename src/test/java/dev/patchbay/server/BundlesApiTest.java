@@ -127,6 +127,59 @@ class BundlesApiTest {
         assertEquals("4.0.0", bundles().get(0).path("version").asText(), "still there after a restart");
     }
 
+    @Test
+    void startUpSweepRemovesWhatACrashLeftBehind() throws Exception {
+        TestReleases.Sealed b = publish("1.0.0", 1, 10);
+        String keep = open(keys.seal("1.0.1", 2, 20)).path("id").asText();
+        s.close();
+        String orphan = "ab" + "c".repeat(62);
+        Files.createDirectories(dataDir.resolve("blobs/ab"));
+        Files.write(dataDir.resolve("blobs/ab/" + orphan), new byte[5]);
+        Path staged = dataDir.resolve("blobs/uploads/" + "d".repeat(32) + "/" + orphan + ".part");
+        Files.createDirectories(staged.getParent());
+        Files.write(staged, new byte[5]);
+        s = RunningServer.start(dataDir, clock);
+        assertEquals(stored(b.blobs()), blobFiles(), "orphans gone, published blobs kept");
+        assertEquals(204, s.json("DELETE", BASE + "/uploads/" + keep, null).statusCode(), "open uploads survive");
+    }
+
+    @Test
+    void bigBlobListsHaveTheirOwnBodyCap() throws Exception {
+        StringBuilder body = new StringBuilder("{\"version\":\"1.0.0\",\"blobs\":[");
+        for (int i = 0; i < 15_000; i++) {
+            body.append(i == 0 ? "" : ",").append(String.format("{\"sha256\":\"%064x\",\"length\":%d}", i, 1000 + i));
+        }
+        body.append("]}");
+        assertTrue(body.length() > ServerConfig.MAX_JSON_BODY);
+        var r = s.json("POST", BASE + "/uploads", body.toString());
+        assertEquals(201, r.statusCode(), r.body());
+        assertEquals(15_000, json(r).path("missing").size());
+        assertEquals(204, s.json("DELETE", BASE + "/uploads/" + json(r).path("id").asText(), null).statusCode());
+    }
+
+    @Test
+    void aChunkedBodyLongerThanTheBlobIs413AndDropped() throws Exception {
+        TestReleases.Sealed b = keys.seal("1.0.0", 1, 1000);
+        String id = open(b).path("id").asText();
+        BlobRef file = b.blobs().get(1);
+        java.net.HttpURLConnection c = (java.net.HttpURLConnection) java.net.URI.create(s.url() + blobPath(id, file))
+                .toURL().openConnection();
+        c.setRequestMethod("PUT");
+        c.setDoOutput(true);
+        c.setChunkedStreamingMode(256);
+        c.setRequestProperty("Authorization", "Bearer " + s.adminKey);
+        c.setRequestProperty("Content-Type", "application/octet-stream");
+        try (java.io.OutputStream out = c.getOutputStream()) {
+            out.write(b.bytes(file));
+            out.write(new byte[500]);
+        } catch (IOException serverClosedEarly) {
+            // the server may answer before the whole body is sent
+        }
+        assertEquals(413, c.getResponseCode());
+        assertEquals(Set.of(), blobFiles());
+        assertEquals(0, json(s.json("GET", blobPath(id, file), null)).path("received").asLong());
+    }
+
     static int indexOf(byte[] haystack, byte[] needle) {
         outer:
         for (int i = 0; i + needle.length <= haystack.length; i++) {

@@ -79,7 +79,9 @@ public final class JsonHandler extends Handler.Abstract {
         }
         // Read the body before any early answer (401, 404, 405): a response sent over an unread body makes Jetty
         // close the connection under a client that may already be reusing it.
-        byte[] body = readBody(request);
+        long cap = match != null && match.route() != null && match.route().maxBody() > 0
+                ? match.route().maxBody() : maxBodyBytes;
+        byte[] body = readBody(request, cap);
         if (match == null) {
             throw ApiError.notFound("No such endpoint: " + method + " " + request.getHttpURI().getPath());
         }
@@ -107,10 +109,10 @@ public final class JsonHandler extends Handler.Abstract {
         return request.getHeaders().get("X-API-Key");
     }
 
-    private byte[] readBody(Request request) {
+    private byte[] readBody(Request request, long maxBodyBytes) {
         long declared = request.getLength();
         if (declared > maxBodyBytes) {
-            throw tooLarge();
+            throw tooLarge(maxBodyBytes);
         }
         if (declared == 0) {
             return new byte[0];
@@ -123,7 +125,7 @@ public final class JsonHandler extends Handler.Abstract {
             throw ApiError.badRequest("unreadable_body", "The request body could not be read: " + e.getMessage(), null);
         }
         if (bytes.length > maxBodyBytes) {
-            throw tooLarge();
+            throw tooLarge(maxBodyBytes);
         }
         String type = request.getHeaders().get(HttpHeader.CONTENT_TYPE);
         if (bytes.length > 0 && type != null && !isJson(type)) {
@@ -137,7 +139,7 @@ public final class JsonHandler extends Handler.Abstract {
         return base.equals("application/json") || base.endsWith("+json");
     }
 
-    private ApiError tooLarge() {
+    private static ApiError tooLarge(long maxBodyBytes) {
         return new ApiError(413, "payload_too_large", "The body is larger than " + maxBodyBytes + " bytes", null);
     }
 
