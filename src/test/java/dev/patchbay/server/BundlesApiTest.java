@@ -144,6 +144,59 @@ class BundlesApiTest {
     }
 
     @Test
+    void aRotatedReleaseKeyPublishesOnceTheTrustCertifiesIt() throws Exception {
+        publish("1.0.0", 1, 10);
+        byte[] newKey = dev.patchbay.crypto.Ed25519.generatePrivateKey();
+        var newCert = dev.patchbay.crypto.ReleaseCert.create(APP, dev.patchbay.crypto.Ed25519.publicKey(newKey),
+                java.time.Instant.now().minus(Duration.ofDays(1)), java.time.Instant.now().plus(Duration.ofDays(365)),
+                keys.rootKey);
+        var rotated = keys.trust.withCert(newCert);
+        assertEquals(200, s.json("PUT", BASE + "/trust", new String(rotated.toBytes(), StandardCharsets.UTF_8)).statusCode());
+        assertEquals(2, json(s.json("GET", BASE + "/trust", null)).path("releaseCerts").size());
+
+        // A certificate signed by another root is refused, and the stored trust is unchanged.
+        TestReleases stranger = new TestReleases(APP);
+        String forged = new String(rotated.toBytes(), StandardCharsets.UTF_8)
+                .replace(newCert.toJson().toString().substring(0, 10), newCert.toJson().toString().substring(0, 10));
+        var foreignCert = dev.patchbay.crypto.ReleaseCert.create(APP, dev.patchbay.crypto.Ed25519.publicKey(newKey),
+                java.time.Instant.now().minus(Duration.ofDays(1)), java.time.Instant.now().plus(Duration.ofDays(365)),
+                stranger.rootKey);
+        var tree = (com.fasterxml.jackson.databind.node.ObjectNode) dev.patchbay.domain.Json.mapper().readTree(forged);
+        ((com.fasterxml.jackson.databind.node.ArrayNode) tree.get("releaseCerts")).add(foreignCert.toJson());
+        assertError(s.json("PUT", BASE + "/trust", tree.toString()), 400, "invalid_trust", null);
+        assertEquals(2, json(s.json("GET", BASE + "/trust", null)).path("releaseCerts").size());
+    }
+
+    @Test
+    void twoRequestsOnOneBlobAtOnceAreRefusedNotInterleaved() throws Exception {
+        TestReleases.Sealed b = keys.seal("1.0.0", 1, 4 * 1024 * 1024);
+        String id = open(b).path("id").asText();
+        BlobRef file = b.blobs().get(1);
+        // A slow first request holds the blob: it sends half, then waits.
+        java.net.HttpURLConnection slow = (java.net.HttpURLConnection) java.net.URI.create(s.url() + blobPath(id, file))
+                .toURL().openConnection();
+        slow.setRequestMethod("PUT");
+        slow.setDoOutput(true);
+        slow.setFixedLengthStreamingMode(file.length());
+        slow.setRequestProperty("Authorization", "Bearer " + s.adminKey);
+        slow.setRequestProperty("Content-Type", "application/octet-stream");
+        java.io.OutputStream out = slow.getOutputStream();
+        out.write(b.bytes(file), 0, (int) file.length() / 2);
+        out.flush();
+        long deadline = System.currentTimeMillis() + 5000;
+        while (json(s.json("GET", blobPath(id, file), null)).path("received").asLong() == 0
+                && System.currentTimeMillis() < deadline) {
+            Thread.sleep(20);
+        }
+        JsonNode busy = assertError(s.putBytes(blobPath(id, file), b.bytes(file), null), 409, "upload_busy", null);
+        assertTrue(busy.path("received").asLong() > 0, busy.toString());
+        out.write(b.bytes(file), (int) file.length() / 2, (int) file.length() - (int) file.length() / 2);
+        out.close();
+        assertEquals(200, slow.getResponseCode());
+        assertEquals(file.length(), json(s.json("GET", blobPath(id, file), null)).path("received").asLong());
+    }
+
+    @Test
     void bigBlobListsHaveTheirOwnBodyCap() throws Exception {
         StringBuilder body = new StringBuilder("{\"version\":\"1.0.0\",\"blobs\":[");
         for (int i = 0; i < 15_000; i++) {
