@@ -427,13 +427,6 @@ public final class Uploads {
         }
     }
 
-    private static boolean exists(PreparedStatement ps, String sha) throws SQLException {
-        ps.setString(1, sha);
-        try (ResultSet rs = ps.executeQuery()) {
-            return rs.next();
-        }
-    }
-
     /**
      * The {@link AppStore.DeleteHook} of bundles: notes, in the deleting transaction, the app's blobs and uploads,
      * and after the commit drops the staging data and collects the blobs nothing else references.
