@@ -45,6 +45,22 @@ public final class BlobCipher {
      * and length.
      */
     public static BlobRef encrypt(byte[] dataKey, InputStream in, OutputStream out) throws IOException {
+        return new Encryptor().encrypt(dataKey, in, out);
+    }
+
+    /** Reusable buffers and cipher for encrypting many blobs on one thread (the sealer): no per-blob garbage. */
+    static final class Encryptor {
+        final byte[] plain = new byte[CHUNK_SIZE];
+        final byte[] sealed = new byte[CHUNK_SIZE + TAG_LENGTH];
+        final Cipher cipher = gcm();
+
+        BlobRef encrypt(byte[] dataKey, InputStream in, OutputStream out) throws IOException {
+            return BlobCipher.encrypt(dataKey, in, out, plain, sealed, cipher);
+        }
+    }
+
+    private static BlobRef encrypt(byte[] dataKey, InputStream in, OutputStream out, byte[] plain, byte[] sealed,
+            Cipher cipher) throws IOException {
         byte[] salt = new byte[SALT_LENGTH];
         RANDOM.nextBytes(salt);
         SecretKeySpec key = fileKey(dataKey, salt);
@@ -56,9 +72,6 @@ public final class BlobCipher {
         sha.update(header);
         long length = HEADER_LENGTH;
         PushbackInputStream src = new PushbackInputStream(in, 1);
-        byte[] plain = new byte[CHUNK_SIZE];
-        byte[] sealed = new byte[CHUNK_SIZE + TAG_LENGTH];
-        Cipher cipher = gcm();
         long index = 0;
         while (true) {
             int n = src.readNBytes(plain, 0, CHUNK_SIZE);
