@@ -99,12 +99,13 @@ class BundlesApiTest {
     }
 
     @Test
-    void noPlaintextReachesTheServersDisk() throws Exception {
+    void noPlaintextReachesTheServersDisk(@TempDir Path work) throws Exception {
         String canary = "CANARY-" + java.util.UUID.randomUUID();
-        Map<String, byte[]> files = new java.util.LinkedHashMap<>();
-        files.put("index.html", ("<html><body>" + canary + "</body></html>").getBytes(StandardCharsets.UTF_8));
-        files.put("assets/" + canary + ".js", ("console.log('" + canary + "')").repeat(5000).getBytes(StandardCharsets.UTF_8));
-        TestReleases.Sealed b = keys.sealFiles("4.0.0", 1, files);
+        Path site = work.resolve("site");
+        Files.createDirectories(site.resolve("assets"));
+        Files.writeString(site.resolve("index.html"), "<html><body>" + canary + "</body></html>");
+        Files.writeString(site.resolve("assets/" + canary + ".js"), ("console.log('" + canary + "');\n").repeat(5000));
+        TestReleases.Sealed b = keys.sealFolder(site, work.resolve("blobs"), "4.0.0", 1);
         String id = open(b).path("id").asText();
         uploadAll(id, b);
         var r = commit(id, b.envelope());
