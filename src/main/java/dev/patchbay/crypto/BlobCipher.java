@@ -74,7 +74,7 @@ public final class BlobCipher {
         PushbackInputStream src = new PushbackInputStream(in, 1);
         long index = 0;
         while (true) {
-            int n = src.readNBytes(plain, 0, CHUNK_SIZE);
+            int n = readFully(src, plain, CHUNK_SIZE);
             boolean last = n < CHUNK_SIZE || atEnd(src);
             try {
                 cipher.init(Cipher.ENCRYPT_MODE, key, new GCMParameterSpec(TAG_LENGTH * 8, nonce(index, last)));
@@ -116,8 +116,8 @@ public final class BlobCipher {
             throws IOException {
         CheckedInput checked = new CheckedInput(in, expected, what);
         PushbackInputStream src = new PushbackInputStream(checked, 1);
-        byte[] header = src.readNBytes(HEADER_LENGTH);
-        if (header.length < HEADER_LENGTH || !Arrays.equals(MAGIC, Arrays.copyOf(header, 4))) {
+        byte[] header = new byte[HEADER_LENGTH];
+        if (readFully(src, header, HEADER_LENGTH) < HEADER_LENGTH || !Arrays.equals(MAGIC, Arrays.copyOf(header, 4))) {
             throw new CryptoException(what + " is not a Patchbay blob (bad header)");
         }
         SecretKeySpec key = fileKey(dataKey, Arrays.copyOfRange(header, 4, HEADER_LENGTH));
@@ -127,7 +127,7 @@ public final class BlobCipher {
         long index = 0;
         long total = 0;
         while (true) {
-            int n = src.readNBytes(sealed, 0, sealed.length);
+            int n = readFully(src, sealed, sealed.length);
             boolean last = n < sealed.length || atEnd(src);
             if (n < TAG_LENGTH) {
                 throw new CryptoException(what + " is truncated (chunk " + index + " is incomplete)");
@@ -165,6 +165,19 @@ public final class BlobCipher {
             throw new IllegalStateException(e);
         }
         return out.toByteArray();
+    }
+
+    /** Reads up to {@code len} bytes (fewer only at the end); InputStream.readNBytes is missing on older Android. */
+    static int readFully(InputStream in, byte[] buf, int len) throws IOException {
+        int n = 0;
+        while (n < len) {
+            int r = in.read(buf, n, len - n);
+            if (r < 0) {
+                break;
+            }
+            n += r;
+        }
+        return n;
     }
 
     private static boolean atEnd(PushbackInputStream in) throws IOException {
