@@ -4,7 +4,10 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JavaType;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.patchbay.crypto.BlobRef;
 import dev.patchbay.domain.App;
+import dev.patchbay.domain.Bundle;
 import dev.patchbay.domain.Channel;
 import dev.patchbay.domain.ChannelDraft;
 import dev.patchbay.domain.Json;
@@ -14,10 +17,13 @@ import java.io.InterruptedIOException;
 import java.net.ConnectException;
 import java.net.UnknownHostException;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.function.Consumer;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import okhttp3.Call;
 import okhttp3.HttpUrl;
 import okhttp3.MediaType;
 import okhttp3.OkHttpClient;
@@ -46,15 +52,30 @@ public final class PatchbayClient {
             .retryOnConnectionFailure(true)
             .build();
 
+    /** Size of one blob upload request (a piece of a bigger blob); a failure costs at most this much. */
+    static final long DEFAULT_PIECE_BYTES = 8L * 1024 * 1024;
+
     private final HttpUrl baseUrl;
     private final String apiKey;
     private final OkHttpClient http;
+    /** For blob uploads: no overall call deadline (a piece on a slow link), but reads and writes must progress. */
+    private final OkHttpClient uploads;
     private final ObjectMapper json = Json.mapper();
+    private long pieceBytes = DEFAULT_PIECE_BYTES;
 
     private PatchbayClient(HttpUrl baseUrl, String apiKey, OkHttpClient http) {
         this.baseUrl = baseUrl;
         this.apiKey = apiKey;
         this.http = http;
+        this.uploads = http.newBuilder().callTimeout(Duration.ZERO).retryOnConnectionFailure(false).readTimeout(Duration.ofSeconds(60))
+                .writeTimeout(Duration.ofSeconds(60)).build();
+    }
+
+    /** The same client sending blobs in pieces of {@code bytes} (tests; very slow links). */
+    PatchbayClient withPieceBytes(long bytes) {
+        PatchbayClient c = new PatchbayClient(baseUrl, apiKey, http);
+        c.pieceBytes = bytes;
+        return c;
     }
 
     /**
@@ -144,6 +165,149 @@ public final class PatchbayClient {
         call(send("DELETE", url("apps", appId, "channels", channel), null), (JavaType) null);
     }
 
+    /** Points a channel at a published bundle version, or back at the builtin assets ({@code null}). */
+    public Channel setChannelBundle(String appId, String channel, String bundleVersion) {
+        ObjectNode body = json.createObjectNode();
+        if (bundleVersion == null) {
+            body.putNull("bundle");
+        } else {
+            body.put("bundle", bundleVersion);
+        }
+        return call(send("PATCH", url("apps", appId, "channels", channel), body), type(Channel.class));
+    }
+
+    // ---- trust and bundles --------------------------------------------------------------------------------------
+
+    /** Registers (or updates, same root key) the app's {@code trust.json}; answers it as the server stored it. */
+    public JsonNode registerTrust(String appId, byte[] trustJson) {
+        Request r = authorized(new Request.Builder().url(url("apps", appId, "trust"))
+                .put(RequestBody.create(trustJson, JSON))).build();
+        return call(r, type(JsonNode.class));
+    }
+
+    /** The app's registered {@code trust.json}; {@link NotFoundException} if none. */
+    public JsonNode getTrust(String appId) {
+        return call(get(url("apps", appId, "trust")), type(JsonNode.class));
+    }
+
+    /** Published bundles, highest sequence first (without envelopes). */
+    public List<Bundle> listBundles(String appId) {
+        return items(call(get(url("apps", appId, "bundles")), Items.class), Bundle.class);
+    }
+
+    /** One bundle with its release envelope. */
+    public Bundle getBundle(String appId, String version) {
+        return call(get(url("apps", appId, "bundles", version)), type(Bundle.class));
+    }
+
+    /**
+     * Uploads and publishes a sealed bundle, blocking; see {@link BundlePublish}. {@code blobsFolder} holds each blob
+     * as a file named by its SHA-256; {@code blobs} lists all of them, the manifest blob included.
+     */
+    public Bundle publishBundle(String appId, String version, byte[] envelope, Path blobsFolder, List<BlobRef> blobs,
+                                ProgressListener progress) {
+        return newPublish(appId, version, envelope, blobsFolder, blobs, progress).run();
+    }
+
+    /** A bundle upload to {@link BundlePublish#run() run} on a worker thread and {@link BundlePublish#cancel() cancel}. */
+    public BundlePublish newPublish(String appId, String version, byte[] envelope, Path blobsFolder,
+                                    List<BlobRef> blobs, ProgressListener progress) {
+        return new BundlePublish(this, appId, version, envelope, blobsFolder, blobs, progress, pieceBytes);
+    }
+
+    // ---- upload steps (used by BundlePublish) -------------------------------------------------------------------
+
+    /** Bytes written so far of one request body. */
+    @FunctionalInterface
+    interface SentListener {
+        void sent(long bytes) throws IOException;
+    }
+
+    /** A 409 that says how much of a blob the server holds. */
+    static final class WrongOffset extends RuntimeException {
+        private final long received;
+
+        WrongOffset(long received) {
+            super(null, null, false, false);
+            this.received = received;
+        }
+
+        long received() {
+            return received;
+        }
+    }
+
+    JsonNode createUpload(String appId, String version, List<BlobRef> blobs, Consumer<Call> track) {
+        ObjectNode body = json.createObjectNode();
+        body.put("version", version);
+        var list = body.putArray("blobs");
+        for (BlobRef b : blobs) {
+            list.addObject().put("sha256", b.sha256()).put("length", b.length());
+        }
+        return call(send("POST", url("apps", appId, "uploads"), body), type(JsonNode.class), http, track);
+    }
+
+    Bundle commitUpload(String appId, String uploadId, byte[] envelope, Consumer<Call> track) {
+        Request r = authorized(new Request.Builder().url(url("apps", appId, "uploads", uploadId, "commit"))
+                .post(RequestBody.create(envelope, JSON))).build();
+        return call(r, type(Bundle.class), http, track);
+    }
+
+    void abortUpload(String appId, String uploadId) {
+        call(send("DELETE", url("apps", appId, "uploads", uploadId), null), (JavaType) null);
+    }
+
+    long blobReceived(String appId, String uploadId, String sha256, Consumer<Call> track) {
+        JsonNode n = call(get(url("apps", appId, "uploads", uploadId, "blobs", sha256)), type(JsonNode.class), http,
+                track);
+        return received(n);
+    }
+
+    /** Sends bytes {@code [from, to)} of a blob; answers what the server then holds. */
+    long putBlobPiece(String appId, String uploadId, BlobRef blob, Path file, long from, long to, SentListener sent,
+                      Consumer<Call> track) {
+        Request.Builder b = authorized(new Request.Builder().url(url("apps", appId, "uploads", uploadId, "blobs",
+                blob.sha256())).put(BundlePublish.fileRange(file, from, to, sent)));
+        if (!(from == 0 && to == blob.length())) {
+            b.header("Content-Range", "bytes " + from + "-" + (to - 1) + "/" + blob.length());
+        }
+        Request request = b.build();
+        Call call = uploads.newCall(request);
+        track.accept(call);
+        try (Response response = call.execute()) {
+            byte[] body = readCapped(response.body());
+            if (response.code() == 409) {
+                try {
+                    JsonNode n = json.readTree(body);
+                    if (n != null && n.has("received")) {
+                        throw new WrongOffset(n.get("received").asLong());
+                    }
+                } catch (IOException notJson) {
+                    // fall through to the typed error
+                }
+            }
+            if (!response.isSuccessful()) {
+                throw errorFrom(response.code(), body);
+            }
+            try {
+                return received(json.readTree(body));
+            } catch (IOException e) {
+                throw new ServerErrorException(response.code(), "bad_response", "Server sent an unreadable answer to a blob upload");
+            }
+        } catch (ApiException | WrongOffset e) {
+            throw e;
+        } catch (IOException e) {
+            throw unreachable(e);
+        }
+    }
+
+    private static long received(JsonNode n) {
+        if (n == null || !n.path("received").canConvertToLong()) {
+            throw new ServerErrorException(200, "bad_response", "Server answer lacks 'received'");
+        }
+        return n.path("received").asLong();
+    }
+
     // ---- plumbing -----------------------------------------------------------------------------------------------
 
     private record Items(List<JsonNode> items) {
@@ -205,7 +369,13 @@ public final class PatchbayClient {
     }
 
     private <T> T call(Request request, JavaType type) {
-        try (Response response = http.newCall(request).execute()) {
+        return call(request, type, http, c -> { });
+    }
+
+    private <T> T call(Request request, JavaType type, OkHttpClient client, Consumer<Call> track) {
+        Call call = client.newCall(request);
+        track.accept(call);
+        try (Response response = call.execute()) {
             byte[] body = readCapped(response.body());
             if (!response.isSuccessful()) {
                 throw errorFrom(response.code(), body);
@@ -225,13 +395,19 @@ public final class PatchbayClient {
             }
         } catch (ApiException e) {
             throw e;
-        } catch (ConnectException | UnknownHostException e) {
-            throw new ServerUnreachableException("Cannot reach the server at " + baseUrl() + " (" + rootMessage(e) + ")", e);
-        } catch (InterruptedIOException e) {
-            throw new ServerUnreachableException("The server at " + baseUrl() + " did not answer in time", e);
         } catch (IOException e) {
-            throw new ServerUnreachableException("Connection to " + baseUrl() + " failed: " + rootMessage(e), e);
+            throw unreachable(e);
         }
+    }
+
+    private ServerUnreachableException unreachable(IOException e) {
+        if (e instanceof ConnectException || e instanceof UnknownHostException) {
+            return new ServerUnreachableException("Cannot reach the server at " + baseUrl() + " (" + rootMessage(e) + ")", e);
+        }
+        if (e instanceof InterruptedIOException) {
+            return new ServerUnreachableException("The server at " + baseUrl() + " did not answer in time", e);
+        }
+        return new ServerUnreachableException("Connection to " + baseUrl() + " failed: " + rootMessage(e), e);
     }
 
     private static byte[] readCapped(ResponseBody body) throws IOException {

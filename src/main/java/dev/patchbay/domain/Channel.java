@@ -13,6 +13,7 @@ import java.util.Set;
  * @param allowDeviceSelfAssign whether a device may switch itself to this channel
  * @param allowEmulators        whether emulators receive updates from it
  * @param allowDevBuilds        whether debug (non-production) builds receive updates from it
+ * @param bundle                version of the published bundle it serves, or {@code null} for the app's builtin assets
  */
 public record Channel(
         String appId,
@@ -24,11 +25,25 @@ public record Channel(
         boolean allowEmulators,
         boolean allowDevBuilds,
         Instant createdAt,
-        Instant updatedAt) {
+        Instant updatedAt,
+        String bundle) {
 
     public Channel {
         defaultFor = ordered(defaultFor);
         platforms = ordered(platforms);
+    }
+
+    /** A channel serving the builtin assets (no bundle). */
+    public Channel(String appId, String name, String description, Set<Platform> defaultFor, Set<Platform> platforms,
+                   boolean allowDeviceSelfAssign, boolean allowEmulators, boolean allowDevBuilds, Instant createdAt,
+                   Instant updatedAt) {
+        this(appId, name, description, defaultFor, platforms, allowDeviceSelfAssign, allowEmulators, allowDevBuilds,
+                createdAt, updatedAt, null);
+    }
+
+    public Channel withBundle(String version) {
+        return new Channel(appId, name, description, defaultFor, platforms, allowDeviceSelfAssign, allowEmulators,
+                allowDevBuilds, createdAt, updatedAt, version);
     }
 
     /** Immutable, in declaration order (android before ios), so output and equality are stable. */

@@ -4,6 +4,11 @@ import dev.patchbay.server.apps.AppStore;
 import dev.patchbay.server.apps.AppsApi;
 import dev.patchbay.server.auth.AdminKeyFile;
 import dev.patchbay.server.auth.ApiKeys;
+import dev.patchbay.server.blobs.BlobStore;
+import dev.patchbay.server.blobs.FileBlobStore;
+import dev.patchbay.server.bundles.BundleStore;
+import dev.patchbay.server.bundles.Uploads;
+import dev.patchbay.server.bundles.UploadsApi;
 import dev.patchbay.server.channels.ChannelStore;
 import dev.patchbay.server.channels.ChannelsApi;
 import dev.patchbay.server.http.JsonErrorHandler;
@@ -11,6 +16,9 @@ import dev.patchbay.server.http.JsonHandler;
 import dev.patchbay.server.http.Router;
 import dev.patchbay.server.store.DataDirLock;
 import dev.patchbay.server.store.Database;
+import dev.patchbay.server.trust.CryptoSignatures;
+import dev.patchbay.server.trust.TrustApi;
+import dev.patchbay.server.trust.TrustStore;
 import java.io.IOException;
 import java.net.BindException;
 import java.nio.file.Files;
@@ -53,9 +61,13 @@ public final class PatchbayServer implements AutoCloseable {
      * listening. Fails with a readable {@link IOException} if the port is taken or the folder is in use.
      */
     public static PatchbayServer start(ServerConfig config) throws IOException {
-        Files.createDirectories(config.dataDir());
         // Millisecond ticks: what is answered equals what the database (microsecond columns) gives back later.
-        Clock clock = Clock.tick(Clock.systemUTC(), Duration.ofMillis(1));
+        return start(config, Clock.tick(Clock.systemUTC(), Duration.ofMillis(1)));
+    }
+
+    /** With another clock (tests: upload expiry). */
+    static PatchbayServer start(ServerConfig config, Clock clock) throws IOException {
+        Files.createDirectories(config.dataDir());
         DataDirLock lock = DataDirLock.acquire(config.dataDir());
         Database db;
         try {
@@ -67,7 +79,10 @@ public final class PatchbayServer implements AutoCloseable {
         try {
             ApiKeys keys = new ApiKeys(db, clock);
             boolean created = ensureAdminKey(keys, config.dataDir());
-            Router router = routes(db, clock);
+            FileBlobStore blobs = new FileBlobStore(config.dataDir().resolve("blobs"));
+            Uploads uploads = new Uploads(db, clock, blobs, new CryptoSignatures(clock));
+            uploads.sweep();
+            Router router = routes(db, clock, blobs, uploads);
             Server jetty = jetty(config, new JsonHandler(router, keys, ServerConfig.MAX_JSON_BODY));
             try {
                 jetty.start();
@@ -88,11 +103,18 @@ public final class PatchbayServer implements AutoCloseable {
         }
     }
 
+    /** The route table without storage behind it (to list and document the routes). */
     static Router routes(Database db, Clock clock) {
+        return routes(db, clock, null, new Uploads(db, clock, null, null));
+    }
+
+    static Router routes(Database db, Clock clock, BlobStore blobs, Uploads uploads) {
         Router router = new Router();
         new HealthApi().register(router);
-        new AppsApi(new AppStore(db, clock)).register(router);
+        new AppsApi(new AppStore(db, clock).onDelete(uploads::beforeAppDelete)).register(router);
         new ChannelsApi(new ChannelStore(db, clock)).register(router);
+        new TrustApi(new TrustStore(db, clock), new CryptoSignatures(clock)).register(router);
+        new UploadsApi(uploads, new BundleStore(db)).register(router);
         return router;
     }
 

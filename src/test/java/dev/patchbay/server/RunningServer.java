@@ -24,6 +24,23 @@ public final class RunningServer implements AutoCloseable {
         return new RunningServer(PatchbayServer.start(new ServerConfig("127.0.0.1", 0, dataDir)));
     }
 
+    public static RunningServer start(Path dataDir, java.time.Clock clock) throws IOException {
+        return new RunningServer(PatchbayServer.start(new ServerConfig("127.0.0.1", 0, dataDir), clock));
+    }
+
+    /** An authorized PUT of raw bytes, with a Content-Range header if not null. */
+    public HttpResponse<String> putBytes(String path, byte[] body, String contentRange)
+            throws IOException, InterruptedException {
+        HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(url() + path)).timeout(Duration.ofSeconds(10))
+                .header("Authorization", "Bearer " + adminKey)
+                .header("Content-Type", "application/octet-stream");
+        if (contentRange != null) {
+            b.header("Content-Range", contentRange);
+        }
+        b.PUT(HttpRequest.BodyPublishers.ofByteArray(body));
+        return http.send(b.build(), HttpResponse.BodyHandlers.ofString());
+    }
+
     public String url() {
         return server.url();
     }

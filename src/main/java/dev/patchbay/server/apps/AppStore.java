@@ -16,12 +16,24 @@ import java.util.List;
 
 /** Apps in the metadata store. Every change is audited in its own transaction. */
 public final class AppStore {
+    /** Lets other features act on an app's deletion: runs inside the deleting transaction; its result after commit. */
+    @FunctionalInterface
+    public interface DeleteHook {
+        Runnable beforeDelete(Connection c, String appId) throws SQLException;
+    }
+
     private final Database db;
     private final Clock clock;
+    private final List<DeleteHook> deleteHooks = new java.util.concurrent.CopyOnWriteArrayList<>();
 
     public AppStore(Database db, Clock clock) {
         this.db = db;
         this.clock = clock;
+    }
+
+    public AppStore onDelete(DeleteHook hook) {
+        deleteHooks.add(hook);
+        return this;
     }
 
     public List<App> list() {
@@ -80,18 +92,23 @@ public final class AppStore {
         });
     }
 
-    /** Deletes the app and, by cascade, its channels. */
+    /** Deletes the app and, by cascade, its channels, trust, bundles and uploads; then runs the hooks' follow-ups. */
     public void delete(Principal actor, String id) {
         Instant now = clock.instant();
-        db.inTransaction(c -> {
+        List<Runnable> after = db.inTransaction(c -> {
             require(c, id);
+            List<Runnable> followUps = new ArrayList<>();
+            for (DeleteHook h : deleteHooks) {
+                followUps.add(h.beforeDelete(c, id));
+            }
             try (PreparedStatement ps = c.prepareStatement("DELETE FROM apps WHERE id = ?")) {
                 ps.setString(1, id);
                 ps.executeUpdate();
             }
             AuditLog.record(c, now, actor, "app.delete", id, id, "");
-            return null;
+            return followUps;
         });
+        after.forEach(Runnable::run);
     }
 
     /** The app, or a 404 naming it; for handlers that act on an app's children. */

@@ -87,9 +87,13 @@ public final class ChannelStore {
         });
     }
 
-    /** Applies the non-null fields of {@code changes}; validation of the merged channel is done by {@code validate}. */
-    public Channel update(Principal actor, String appId, String name, ChannelDraft changes,
-                          UnaryOperator<Channel> validate) {
+    /**
+     * Applies the non-null fields of {@code changes}, and the bundle if {@code setBundle} ({@code bundle} null = the
+     * builtin assets; an unknown version is a 404 naming {@code bundle}); validation of the merged channel is done by
+     * {@code validate}.
+     */
+    public Channel update(Principal actor, String appId, String name, ChannelDraft changes, boolean setBundle,
+                          String bundle, UnaryOperator<Channel> validate) {
         Instant now = clock.instant();
         return db.inTransaction(c -> {
             AppStore.require(c, appId);
@@ -101,14 +105,19 @@ public final class ChannelStore {
                     changes.allowDeviceSelfAssign() != null ? changes.allowDeviceSelfAssign() : before.allowDeviceSelfAssign(),
                     changes.allowEmulators() != null ? changes.allowEmulators() : before.allowEmulators(),
                     changes.allowDevBuilds() != null ? changes.allowDevBuilds() : before.allowDevBuilds(),
-                    before.createdAt(), now));
+                    before.createdAt(), now, setBundle ? bundle : before.bundle()));
+            if (setBundle && bundle != null && !bundleExists(c, appId, bundle)) {
+                throw new ApiError(404, "not_found", "App '" + appId + "' has no bundle version '" + bundle + "'",
+                        "bundle");
+            }
             clearDefaults(c, merged);
             try (PreparedStatement ps = c.prepareStatement("UPDATE channels SET description = ?, default_android = ?,"
                     + " default_ios = ?, serves_android = ?, serves_ios = ?, allow_self_assign = ?, allow_emulators = ?,"
-                    + " allow_dev_builds = ?, updated_at = ? WHERE app_id = ? AND name = ?")) {
+                    + " allow_dev_builds = ?, updated_at = ?, bundle_version = ? WHERE app_id = ? AND name = ?")) {
                 bind(ps, merged);
-                ps.setString(10, appId);
-                ps.setString(11, name);
+                ps.setString(10, merged.bundle());
+                ps.setString(11, appId);
+                ps.setString(12, name);
                 ps.executeUpdate();
             }
             AuditLog.record(c, now, actor, "channel.update", appId, appId + "/" + name,
@@ -130,6 +139,16 @@ public final class ChannelStore {
             AuditLog.record(c, now, actor, "channel.delete", appId, appId + "/" + name, "");
             return null;
         });
+    }
+
+    private static boolean bundleExists(Connection c, String appId, String version) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement("SELECT 1 FROM bundles WHERE app_id = ? AND version = ?")) {
+            ps.setString(1, appId);
+            ps.setString(2, version);
+            try (ResultSet rs = ps.executeQuery()) {
+                return rs.next();
+            }
+        }
     }
 
     private static void clearDefaults(Connection c, Channel channel) throws SQLException {
@@ -179,7 +198,8 @@ public final class ChannelStore {
                 platforms(rs.getBoolean("default_android"), rs.getBoolean("default_ios")),
                 platforms(rs.getBoolean("serves_android"), rs.getBoolean("serves_ios")),
                 rs.getBoolean("allow_self_assign"), rs.getBoolean("allow_emulators"), rs.getBoolean("allow_dev_builds"),
-                Database.instant(rs.getObject("created_at")), Database.instant(rs.getObject("updated_at")));
+                Database.instant(rs.getObject("created_at")), Database.instant(rs.getObject("updated_at")),
+                rs.getString("bundle_version"));
     }
 
     private static Set<Platform> platforms(boolean android, boolean ios) {
@@ -195,6 +215,7 @@ public final class ChannelStore {
 
     private static String describe(Channel ch) {
         return "defaultFor=" + ch.defaultFor() + " platforms=" + ch.platforms() + " selfAssign=" + ch.allowDeviceSelfAssign()
-                + " emulators=" + ch.allowEmulators() + " devBuilds=" + ch.allowDevBuilds();
+                + " emulators=" + ch.allowEmulators() + " devBuilds=" + ch.allowDevBuilds()
+                + " bundle=" + (ch.bundle() == null ? "builtin" : ch.bundle());
     }
 }

@@ -1,5 +1,6 @@
 package dev.patchbay.server.channels;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import dev.patchbay.domain.ChannelDraft;
 import dev.patchbay.domain.Names;
 import dev.patchbay.domain.Platform;
@@ -44,13 +45,24 @@ public final class ChannelsApi {
     private ApiResponse update(ApiRequest r) {
         String appId = AppsApi.appId(r);
         String name = channel(r);
-        ChannelDraft changes = r.body(ChannelDraft.class);
+        ApiRequest.Split<ChannelDraft> split = r.bodySplit(ChannelDraft.class, "bundle");
+        ChannelDraft changes = split.rest();
+        JsonNode bundleField = split.field();
+        boolean setBundle = bundleField != null;
+        String bundle = null;
+        if (setBundle && !bundleField.isNull()) {
+            if (!bundleField.isTextual() || bundleField.asText().isBlank()) {
+                throw ApiError.badRequest("invalid_field",
+                        "Field 'bundle' must be a bundle version such as \"1.4.0\", or null for the builtin assets", "bundle");
+            }
+            bundle = bundleField.asText().trim();
+        }
         if (changes.name() != null && !changes.name().equals(name)) {
             throw ApiError.validation("name", "A channel cannot be renamed; create a new channel instead");
         }
         String description = changes.description() == null ? null : Names.description(changes.description());
         ChannelDraft clean = changes.withDescription(description);
-        return ApiResponse.ok(store.update(r.principal(), appId, name, clean, merged -> {
+        return ApiResponse.ok(store.update(r.principal(), appId, name, clean, setBundle, bundle, merged -> {
             checkPlatforms(merged.defaultFor(), merged.platforms());
             return merged;
         }));

@@ -8,6 +8,7 @@ public final class ApiError extends RuntimeException {
     private final int status;
     private final String code;
     private final String field;
+    private final java.util.Map<String, Object> details = new java.util.LinkedHashMap<>();
 
     public ApiError(int status, String code, String message, String field) {
         super(message, null, false, false);
@@ -34,6 +35,20 @@ public final class ApiError extends RuntimeException {
 
     public static ApiError conflict(String message, String field) {
         return new ApiError(409, "conflict", message, field);
+    }
+
+    /** Adds a machine-readable detail to the error body (e.g. {@code "received": 1024}). */
+    public ApiError with(String key, Object value) {
+        details.put(key, value);
+        return this;
+    }
+
+    public java.util.Map<String, Object> details() {
+        return details;
+    }
+
+    public static ApiError tooLarge(String message) {
+        return new ApiError(413, "payload_too_large", message, null);
     }
 
     public int status() {

@@ -9,6 +9,7 @@ import com.fasterxml.jackson.databind.exc.UnrecognizedPropertyException;
 import dev.patchbay.domain.Json;
 import dev.patchbay.domain.ValidationException;
 import java.io.IOException;
+import java.io.InputStream;
 import java.util.Map;
 import java.util.stream.Collectors;
 
@@ -20,15 +21,79 @@ public final class ApiRequest {
     private final Map<String, String> query;
     private final byte[] body;
     private final Principal principal;
+    private final java.util.function.Function<String, String> headers;
+    private final InputStream stream;
+    private final long declaredLength;
 
     public ApiRequest(String method, String path, Map<String, String> pathParams, Map<String, String> query,
                       byte[] body, Principal principal) {
+        this(method, path, pathParams, query, body, principal, h -> null, null, body.length);
+    }
+
+    public ApiRequest(String method, String path, Map<String, String> pathParams, Map<String, String> query,
+                      byte[] body, Principal principal, java.util.function.Function<String, String> headers,
+                      InputStream stream, long declaredLength) {
         this.method = method;
         this.path = path;
         this.pathParams = pathParams;
         this.query = query;
         this.body = body;
         this.principal = principal;
+        this.headers = headers;
+        this.stream = stream;
+        this.declaredLength = declaredLength;
+    }
+
+    /** A request header, or {@code null}. */
+    public String header(String name) {
+        return headers.apply(name);
+    }
+
+    /** The body as a stream, on streaming routes only ({@code null} elsewhere). */
+    public InputStream bodyStream() {
+        return stream;
+    }
+
+    /** The Content-Length of the body, or -1 if not given (chunked). */
+    public long declaredLength() {
+        return declaredLength;
+    }
+
+    /** The raw (capped) body bytes, for bodies that are checked byte-exactly (signed documents). */
+    public byte[] rawBody() {
+        if (body.length == 0) {
+            throw ApiError.badRequest("missing_body", "This request needs a JSON body", null);
+        }
+        return body;
+    }
+
+    /** What {@link #bodySplit} answers: the top-level field (absent = {@code null}, JSON null = a NullNode) and the rest. */
+    public record Split<T>(com.fasterxml.jackson.databind.JsonNode field, T rest) {
+    }
+
+    /**
+     * Reads the body strictly as {@code type} except for the top-level field {@code name}, which is returned as a
+     * JSON node so a caller can tell an absent field ("keep") from an explicit {@code null} ("clear").
+     */
+    public <T> Split<T> bodySplit(Class<T> type, String name) {
+        if (body.length == 0) {
+            throw ApiError.badRequest("missing_body", "This request needs a JSON body", null);
+        }
+        com.fasterxml.jackson.databind.JsonNode tree;
+        try {
+            tree = Json.mapper().readTree(body);
+        } catch (IOException e) {
+            throw ApiError.badRequest("malformed_json", "The body is not valid JSON", null);
+        }
+        if (tree == null || !tree.isObject()) {
+            throw ApiError.badRequest("malformed_json", "The body must be a JSON object", null);
+        }
+        com.fasterxml.jackson.databind.JsonNode field = ((com.fasterxml.jackson.databind.node.ObjectNode) tree).remove(name);
+        try {
+            return new Split<>(field, read(Json.mapper().writeValueAsBytes(tree), type));
+        } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+            throw ApiError.badRequest("malformed_json", "The body cannot be read as JSON", null);
+        }
     }
 
     public String method() {
@@ -59,6 +124,10 @@ public final class ApiRequest {
         if (body.length == 0) {
             throw ApiError.badRequest("missing_body", "This request needs a JSON body", null);
         }
+        return read(body, type);
+    }
+
+    private static <T> T read(byte[] body, Class<T> type) {
         ObjectReader reader = Json.mapper().readerFor(type).with(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES);
         try {
             T value = reader.readValue(body);

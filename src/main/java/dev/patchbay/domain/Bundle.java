@@ -1,0 +1,22 @@
+package dev.patchbay.domain;
+
+import com.fasterxml.jackson.annotation.JsonInclude;
+import com.fasterxml.jackson.databind.JsonNode;
+import java.time.Instant;
+import java.util.List;
+
+/**
+ * A published (sealed, signed) web bundle of an app. The server only ever sees ciphertext blobs and the signed
+ * release envelope.
+ *
+ * @param createdAt   when the release was sealed (signed {@code createdAt})
+ * @param publishedAt when the server accepted it
+ * @param totalBytes  sum of all blob lengths (files and manifest)
+ * @param fileCount   number of file blobs
+ * @param channels    names of the channels serving this bundle
+ * @param envelope    the release envelope as uploaded (only on the single-bundle read)
+ */
+@JsonInclude(JsonInclude.Include.NON_NULL)
+public record Bundle(String appId, String version, long sequence, Instant createdAt, Instant publishedAt,
+                     long totalBytes, int fileCount, String releaseKeyId, List<String> channels, JsonNode envelope) {
+}
