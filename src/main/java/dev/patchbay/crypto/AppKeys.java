@@ -115,7 +115,9 @@ public final class AppKeys implements AutoCloseable {
     /** Loads the current release key, its certificate and the content key of {@code appId} from {@code dir}. */
     public static AppKeys load(String appId, Path dir, char[] passphrase) {
         TrustRoot trust = readTrust(appId, dir);
-        ReleaseCert cert = trust.releaseCerts().stream().max(Comparator.comparing(ReleaseCert::notBefore))
+        // The newest certificate; on equal notBefore (a rotation within the same instant) the one added last.
+        ReleaseCert cert = trust.releaseCerts().stream()
+                .reduce((a, b) -> a.notBefore().isAfter(b.notBefore()) ? a : b)
                 .orElseThrow(() -> new CryptoException(dir.resolve(TRUST_FILE) + " has no release key certificate"));
         KeyFile.Key release = KeyFile.read(dir.resolve(releaseFile(cert.keyId())), passphrase, appId,
                 KeyFile.Kind.RELEASE);
