@@ -97,11 +97,11 @@ final class ChannelCommand {
                     new String[] {"App", ch.appId()},
                     new String[] {"Description", ch.description().isEmpty() ? "-" : ch.description()},
                     new String[] {"Default for", Text.platforms(ch.defaultFor())},
-                    new String[] {"Bundle", bundle(ch)},
                     new String[] {"Platforms", Text.platforms(ch.platforms())},
                     new String[] {"Self-assign", Text.yesNo(ch.allowDeviceSelfAssign())},
                     new String[] {"Emulators", Text.yesNo(ch.allowEmulators())},
                     new String[] {"Dev builds", Text.yesNo(ch.allowDevBuilds())},
+                    new String[] {"Bundle", bundle(ch)},
                     new String[] {"Updated", Text.time(ch.updatedAt())}));
         }
     }
@@ -146,11 +146,12 @@ final class ChannelCommand {
             } else if (channels.isEmpty()) {
                 out.line("App " + app + " has no channels. Create one with: patchbay channel create NAME --app " + app);
             } else {
-                out.table(List.of("NAME", "BUNDLE", "DEFAULT FOR", "PLATFORMS", "SELF-ASSIGN", "EMULATORS", "DEV BUILDS",
+                out.table(List.of("NAME", "DEFAULT FOR", "PLATFORMS", "SELF-ASSIGN", "EMULATORS", "DEV BUILDS", "BUNDLE",
                                 "DESCRIPTION"),
-                        channels.stream().map(c -> List.of(c.name(), bundle(c), Text.platforms(c.defaultFor()),
+                        channels.stream().map(c -> List.of(c.name(), Text.platforms(c.defaultFor()),
                                 Text.platforms(c.platforms()), Text.yesNo(c.allowDeviceSelfAssign()),
-                                Text.yesNo(c.allowEmulators()), Text.yesNo(c.allowDevBuilds()), c.description())).toList());
+                                Text.yesNo(c.allowEmulators()), Text.yesNo(c.allowDevBuilds()),
+                                bundle(c), c.description())).toList());
             }
         }
     }

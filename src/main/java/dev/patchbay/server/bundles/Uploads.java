@@ -346,6 +346,35 @@ public final class Uploads {
         }
     }
 
+    /**
+     * Start-up pass: expires old sessions, then drops staging data of sessions the database does not know and blobs
+     * nothing references (what a crash between a commit and its clean-up could leave).
+     */
+    public void sweep() throws IOException {
+        expire();
+        lock.lock();
+        try {
+            Set<String> open = db.inTransaction(c -> {
+                Set<String> ids = new LinkedHashSet<>();
+                try (PreparedStatement ps = c.prepareStatement("SELECT id FROM uploads");
+                     ResultSet rs = ps.executeQuery()) {
+                    while (rs.next()) {
+                        ids.add(rs.getString(1));
+                    }
+                }
+                return ids;
+            });
+            for (String id : blobs.stagedUploads()) {
+                if (!open.contains(id)) {
+                    blobs.dropUpload(id);
+                }
+            }
+            collect(new LinkedHashSet<>(blobs.stored()));
+        } finally {
+            lock.unlock();
+        }
+    }
+
     private static void deleteUpload(Connection c, String id) throws SQLException {
         try (PreparedStatement ps = c.prepareStatement("DELETE FROM upload_blobs WHERE upload_id = ?")) {
             ps.setString(1, id);
