@@ -116,7 +116,8 @@ final class BundleCommand {
 
         private void publish(PatchbayClient client, String appId, BundleInput files, AppKeys keys, long sequence,
                              String channelName) throws IOException {
-            Path work = Files.createTempDirectory("patchbay-seal-");
+            // java.io.tmpdir read now (not cached by the JDK): lets tests watch the folder
+            Path work = Files.createTempDirectory(Path.of(System.getProperty("java.io.tmpdir")), "patchbay-seal-");
             try {
                 SealedBundle sealed = BundleSealer.seal(files,
                         BundleSealer.Request.of(keys, version, sequence, nativeMin, nativeMax), work);
