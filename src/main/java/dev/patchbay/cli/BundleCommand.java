@@ -1,6 +1,7 @@
 package dev.patchbay.cli;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.patchbay.client.BundlePublish;
 import dev.patchbay.client.NotFoundException;
 import dev.patchbay.client.PatchbayClient;
 import dev.patchbay.crypto.AppKeys;
@@ -30,6 +31,9 @@ import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.stream.Stream;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -106,6 +110,9 @@ final class BundleCommand {
                                     + b.sequence() + "); versions are unique, publish a new one");
                         }
                     }
+                    if (channelName != null) {
+                        client.getChannel(appId, channelName); // a missing channel fails now, not after the upload
+                    }
                     long sequence = published.stream().mapToLong(Bundle::sequence).max().orElse(0) + 1;
                     publish(client, appId, files, keys, sequence, channelName);
                 }
@@ -118,6 +125,21 @@ final class BundleCommand {
                              String channelName) throws IOException {
             // java.io.tmpdir read now (not cached by the JDK): lets tests watch the folder
             Path work = Files.createTempDirectory(Path.of(System.getProperty("java.io.tmpdir")), "patchbay-seal-");
+            // Ctrl+C / SIGTERM: cancel the upload (the server session is aborted) and wait for the cleanup below.
+            AtomicReference<BundlePublish> running = new AtomicReference<>();
+            CountDownLatch cleanedUp = new CountDownLatch(1);
+            Thread onExit = new Thread(() -> {
+                BundlePublish upload = running.get();
+                if (upload != null) {
+                    upload.cancel();
+                }
+                try {
+                    cleanedUp.await(10, TimeUnit.SECONDS);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+            }, "patchbay-publish-cancel");
+            Runtime.getRuntime().addShutdownHook(onExit);
             try {
                 SealedBundle sealed = BundleSealer.seal(files,
                         BundleSealer.Request.of(keys, version, sequence, nativeMin, nativeMax), work);
@@ -128,7 +150,9 @@ final class BundleCommand {
                 UploadProgress progress = UploadProgress.forContext(context, quiet);
                 Bundle bundle;
                 try {
-                    bundle = client.publishBundle(appId, version, sealed.envelope(), work, all, progress);
+                    BundlePublish upload = client.newPublish(appId, version, sealed.envelope(), work, all, progress);
+                    running.set(upload);
+                    bundle = upload.run();
                 } finally {
                     progress.finish();
                 }
@@ -138,6 +162,12 @@ final class BundleCommand {
                 report(bundle, sealed, keys, allBytes, uploaded, ch);
             } finally {
                 deleteTree(work);
+                try {
+                    Runtime.getRuntime().removeShutdownHook(onExit);
+                } catch (IllegalStateException shuttingDown) {
+                    // the hook is running: it waits for the latch
+                }
+                cleanedUp.countDown();
             }
         }
 

@@ -275,6 +275,8 @@ class BundleCliTest {
                 keys.toString(), "--native-min", "not a version");
         assertTrue(badNative.contains("nativeMin") || badNative.contains("native"), badNative);
         assertEquals(sealFolders, sealTempFolders(), "the sealing folder is deleted after a failure");
+        assertEquals("patchbay: App '" + appId + "' has no channel named 'nightly'", fails("bundle", "publish", v1.toString(),
+                "--app", appId, "--version", "1.0.2", "--keys", keys.toString(), "--channel", "nightly"));
         assertEquals(2, ok("bundle", "list", "--app", appId, "--json").json().size());
     }
 
