@@ -33,6 +33,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.stream.Stream;
 import picocli.CommandLine.Command;
@@ -127,14 +128,16 @@ final class BundleCommand {
             Path work = Files.createTempDirectory(Path.of(System.getProperty("java.io.tmpdir")), "patchbay-seal-");
             // Ctrl+C / SIGTERM: cancel the upload (the server session is aborted) and wait for the cleanup below.
             AtomicReference<BundlePublish> running = new AtomicReference<>();
+            AtomicBoolean stopping = new AtomicBoolean();
             CountDownLatch cleanedUp = new CountDownLatch(1);
             Thread onExit = new Thread(() -> {
+                stopping.set(true);
                 BundlePublish upload = running.get();
                 if (upload != null) {
                     upload.cancel();
                 }
                 try {
-                    cleanedUp.await(10, TimeUnit.SECONDS);
+                    cleanedUp.await(30, TimeUnit.SECONDS); // sealing is not interruptible; it checks when done
                 } catch (InterruptedException e) {
                     Thread.currentThread().interrupt();
                 }
@@ -152,6 +155,9 @@ final class BundleCommand {
                 try {
                     BundlePublish upload = client.newPublish(appId, version, sealed.envelope(), work, all, progress);
                     running.set(upload);
+                    if (stopping.get()) {
+                        upload.cancel(); // stopped while sealing: run() aborts before sending anything
+                    }
                     bundle = upload.run();
                 } finally {
                     progress.finish();
