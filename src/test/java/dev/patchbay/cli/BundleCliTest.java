@@ -26,6 +26,7 @@ import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.stream.Stream;
 import java.util.zip.ZipEntry;
@@ -337,6 +338,49 @@ class BundleCliTest {
         assertTrue(unknown.contains("7.7.7"), unknown);
         String diffWrongKeys = fails("bundle", "diff", "1.0.0", "1.0.0", "--app", appId, "--keys", impostor.toString());
         assertTrue(diffWrongKeys.startsWith("patchbay: "), diffWrongKeys);
+    }
+
+    /** A separate {@code patchbay bundle publish} process stopped (SIGTERM, as Ctrl+C) while it works. */
+    @Test
+    void aStoppedPublishLeavesNothingBehind() throws Exception {
+        String appId = "com.example.stopped";
+        Path keys = app(appId);
+        Path web = tmp.resolve("web-big");
+        Files.createDirectories(web);
+        Files.writeString(web.resolve("index.html"), "<!doctype html>");
+        byte[] chunk = new byte[1 << 20];
+        new Random(7).nextBytes(chunk);
+        try (OutputStream big = Files.newOutputStream(web.resolve("big.bin"))) {
+            for (int i = 0; i < 120; i++) {
+                big.write(chunk);
+                chunk[i] ^= 1;
+            }
+        }
+        Path childTmp = Files.createDirectories(tmp.resolve("child-tmp"));
+        String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+        ProcessBuilder pb = new ProcessBuilder(java, "-Djava.io.tmpdir=" + childTmp, "-cp",
+                System.getProperty("java.class.path"), "dev.patchbay.Launcher", "bundle", "publish", web.toString(),
+                "--app", appId, "--version", "1.0.0", "--keys", keys.toString(), "--quiet")
+                .redirectErrorStream(true).redirectOutput(tmp.resolve("child.log").toFile());
+        pb.environment().putAll(env);
+        Process child = pb.start();
+        long deadline = System.nanoTime() + 60_000_000_000L;
+        while (sealFolders(childTmp) == 0 && child.isAlive() && System.nanoTime() < deadline) {
+            Thread.sleep(10);
+        }
+        assertTrue(child.isAlive(), "still publishing: " + Files.readString(tmp.resolve("child.log")));
+        Thread.sleep(300);
+        child.destroy();
+        assertTrue(child.waitFor(60, TimeUnit.SECONDS));
+        assertTrue(child.exitValue() != 0, Files.readString(tmp.resolve("child.log")));
+        assertEquals(0, sealFolders(childTmp), "the sealing folder is deleted on a stop");
+        assertEquals(0, ok("bundle", "list", "--app", appId, "--json").json().size());
+    }
+
+    static long sealFolders(Path dir) throws IOException {
+        try (Stream<Path> s = Files.list(dir)) {
+            return s.count();
+        }
     }
 
     @Test
