@@ -77,7 +77,7 @@ final class BundleCommand {
         String channel;
         @Option(names = "--keys", required = true, paramLabel = "DIR", description = "The app's key folder (patchbay key create)")
         Path keysDir;
-        @Mixin KeyOptions keyOptions;
+        @Mixin PassphraseOption keyOptions;
         @Option(names = "--native-min", paramLabel = "X", description = "Lowest native app version the bundle runs on")
         String nativeMin;
         @Option(names = "--native-max", paramLabel = "Y", description = "Highest native app version the bundle runs on")
@@ -262,7 +262,7 @@ final class BundleCommand {
         String version;
         @Option(names = "--keys", paramLabel = "DIR", description = "The app's key folder: list the files too")
         Path keysDir;
-        @Mixin KeyOptions keyOptions;
+        @Mixin PassphraseOption keyOptions;
 
         Show(Cli.Context context) {
             super(context);
@@ -337,7 +337,7 @@ final class BundleCommand {
         String to;
         @Option(names = "--keys", required = true, paramLabel = "DIR", description = "The app's key folder")
         Path keysDir;
-        @Mixin KeyOptions keyOptions;
+        @Mixin PassphraseOption keyOptions;
 
         Diff(Cli.Context context) {
             super(context);
@@ -396,7 +396,7 @@ final class BundleCommand {
             this.content = content;
         }
 
-        static Opened load(Cli.Context context, KeyOptions options, String appId, Path dir) {
+        static Opened load(Cli.Context context, PassphraseOption options, String appId, Path dir) {
             TrustRoot trust = AppKeys.readTrust(appId, dir);
             char[] passphrase = options.passphrase(context);
             try {

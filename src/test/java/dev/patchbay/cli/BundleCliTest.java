@@ -166,7 +166,10 @@ class BundleCliTest {
     @Test
     void publishFolderAndZipThenListShowDiffAndPointChannels() throws Exception {
         String appId = "com.example.bundles";
-        Path keys = app(appId);
+        ok("app", "create", appId, "--name", "Bundles");
+        ok("channel", "create", "production", "--app", appId);
+        Path keys = tmp.resolve("keys-from-cli"); // the folder `patchbay key create` writes
+        ok("key", "create", "--app", appId, "--dir", keys.toString(), "--kdf-cost", "15");
         Path v1 = web("web-v1", "console.log('v1');");
         long sealFolders = 0;
         assertEquals(0, sealTempFolders());
@@ -295,7 +298,7 @@ class BundleCliTest {
 
         Map<String, String> noPass = new HashMap<>(env);
         noPass.remove(Passphrases.ENV);
-        assertEquals("patchbay: No key passphrase: set PATCHBAY_KEY_PASSPHRASE or use --passphrase-file FILE",
+        assertEquals("patchbay: No passphrase: set PATCHBAY_KEY_PASSPHRASE or use --passphrase-file FILE",
                 fails(noPass, "bundle", "publish", web.toString(), "--app", appId, "--version", "1.0.0", "--keys",
                         keys.toString()));
 

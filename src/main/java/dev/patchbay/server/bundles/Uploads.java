@@ -394,29 +394,36 @@ public final class Uploads {
         if (candidates.isEmpty()) {
             return;
         }
+        List<String> present = new ArrayList<>();
+        for (String sha : candidates) {
+            if (blobs.size(sha) >= 0) {
+                present.add(sha);
+            }
+        }
         Set<String> referenced = db.inTransaction(c -> {
             Set<String> out = new LinkedHashSet<>();
-            try (PreparedStatement a = c.prepareStatement("SELECT 1 FROM bundle_blobs WHERE sha256 = ?");
-                 PreparedStatement b = c.prepareStatement("SELECT 1 FROM upload_blobs WHERE sha256 = ?")) {
-                for (String sha : candidates) {
-                    if (exists(a, sha) || exists(b, sha)) {
-                        out.add(sha);
+            for (int from = 0; from < present.size(); from += 500) {
+                List<String> batch = present.subList(from, Math.min(present.size(), from + 500));
+                String marks = String.join(", ", java.util.Collections.nCopies(batch.size(), "?"));
+                try (PreparedStatement ps = c.prepareStatement("SELECT sha256 FROM bundle_blobs WHERE sha256 IN (" + marks
+                        + ") UNION SELECT sha256 FROM upload_blobs WHERE sha256 IN (" + marks + ")")) {
+                    for (int i = 0; i < batch.size(); i++) {
+                        ps.setString(i + 1, batch.get(i));
+                        ps.setString(batch.size() + i + 1, batch.get(i));
+                    }
+                    try (ResultSet rs = ps.executeQuery()) {
+                        while (rs.next()) {
+                            out.add(rs.getString(1));
+                        }
                     }
                 }
             }
             return out;
         });
-        for (String sha : candidates) {
+        for (String sha : present) {
             if (!referenced.contains(sha)) {
                 blobs.delete(sha);
             }
-        }
-    }
-
-    private static boolean exists(PreparedStatement ps, String sha) throws SQLException {
-        ps.setString(1, sha);
-        try (ResultSet rs = ps.executeQuery()) {
-            return rs.next();
         }
     }
 

@@ -3,10 +3,10 @@ package dev.patchbay.cli;
 import java.nio.file.Path;
 import picocli.CommandLine.Option;
 
-/** The app's key folder (what {@code patchbay key create} writes) and where its passphrase comes from. */
-final class KeyOptions {
+/** Where the key passphrase of a bundle command comes from: {@code --passphrase-file}, else the environment. */
+final class PassphraseOption {
     @Option(names = "--passphrase-file", paramLabel = "FILE",
-            description = "Read the key passphrase from FILE (default: $" + Passphrases.ENV + ")")
+            description = "Read the key passphrase from FILE, first line (default: $" + Passphrases.ENV + ")")
     Path passphraseFile;
 
     char[] passphrase(Cli.Context context) {
