@@ -65,12 +65,15 @@ final class BundleCommand {
         }
     }
 
-    @Command(name = "publish", mixinStandardHelpOptions = true,
+    // No mixinStandardHelpOptions: its -V/--version would take the bundle's --version.
+    @Command(name = "publish",
             description = {"Seal a web bundle (folder or zip with index.html) with the app's keys and publish it.",
                     "The key passphrase comes from $" + Passphrases.ENV + " or --passphrase-file."})
     static final class Publish extends BundleAction {
         @Parameters(paramLabel = "DIR|ZIP", description = "The built web assets: a folder or a zip")
         Path input;
+        @Option(names = {"-h", "--help"}, usageHelp = true, description = "Show this help message and exit.")
+        boolean help;
         @Option(names = "--version", required = true, paramLabel = "V", description = "Bundle version (semver, unique per app)")
         String version;
         @Option(names = "--channel", paramLabel = "NAME", description = "Point this channel at the bundle once published")

@@ -387,6 +387,22 @@ class BundleCliTest {
     }
 
     @Test
+    void helpOfTheBundleCommands() {
+        Result top = run(Map.of(), "--help");
+        assertTrue(top.out().contains("  bundle "), top.out());
+        Result publish = run(Map.of(), "bundle", "publish", "--help");
+        assertEquals(0, publish.code(), publish.err());
+        assertTrue(publish.out().contains("--version=V"), publish.out());
+        assertTrue(publish.out().contains("--passphrase-file=FILE"), publish.out());
+        assertFalse(publish.out().contains("--passphrase="), publish.out());
+        for (String sub : List.of("list", "show", "diff")) {
+            Result r = run(Map.of(), "bundle", sub, "--help");
+            assertEquals(0, r.code(), sub + ": " + r.err());
+        }
+        assertTrue(run(Map.of(), "channel", "update", "--help").out().contains("--bundle=VERSION"));
+    }
+
+    @Test
     void progressOnATerminalRewritesOneLine() {
         ByteArrayOutputStream bytes = new ByteArrayOutputStream();
         AtomicLong now = new AtomicLong(0);
