@@ -277,7 +277,7 @@ final class BundleCommand {
             Bundle bundle = server.client(context).getBundle(appId, version);
             Manifest manifest = null;
             if (keysDir != null) {
-                try (Opened keys = Opened.load(context, keyOptions, appId, keysDir)) {
+                try (ReadKeys keys = ReadKeys.load(context, keyOptions, appId, keysDir)) {
                     manifest = keys.manifest(bundle);
                 }
             }
@@ -353,7 +353,7 @@ final class BundleCommand {
             Bundle a = client.getBundle(appId, from);
             Bundle b = client.getBundle(appId, to);
             ManifestDiff diff;
-            try (Opened keys = Opened.load(context, keyOptions, appId, keysDir)) {
+            try (ReadKeys keys = ReadKeys.load(context, keyOptions, appId, keysDir)) {
                 Manifest ma = keys.manifest(a);
                 VerifiedRelease rb = keys.verify(b);
                 diff = ManifestDiff.between(ma, keys.manifest(b, rb), rb.manifest());
@@ -386,26 +386,26 @@ final class BundleCommand {
     }
 
     /** The public trust and the content key of a key folder: what reading a published bundle's manifest needs. */
-    private static final class Opened implements AutoCloseable {
+    private static final class ReadKeys implements AutoCloseable {
         private final String appId;
         private final Path dir;
         private final TrustRoot trust;
         private final KeyFile.Key content;
 
-        private Opened(String appId, Path dir, TrustRoot trust, KeyFile.Key content) {
+        private ReadKeys(String appId, Path dir, TrustRoot trust, KeyFile.Key content) {
             this.appId = appId;
             this.dir = dir;
             this.trust = trust;
             this.content = content;
         }
 
-        static Opened load(Cli.Context context, PassphraseOption options, String appId, Path dir) {
+        static ReadKeys load(Cli.Context context, PassphraseOption options, String appId, Path dir) {
             TrustRoot trust = AppKeys.readTrust(appId, dir);
             char[] passphrase = options.passphrase(context);
             try {
                 KeyFile.Key content = KeyFile.read(dir.resolve(AppKeys.CONTENT_FILE), passphrase, appId,
                         KeyFile.Kind.CONTENT);
-                return new Opened(appId, dir, trust, content);
+                return new ReadKeys(appId, dir, trust, content);
             } finally {
                 Arrays.fill(passphrase, '\0');
             }
