@@ -10,6 +10,9 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.Spec;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
@@ -98,10 +101,17 @@ final class ChannelCommand {
                     new String[] {"Self-assign", Text.yesNo(ch.allowDeviceSelfAssign())},
                     new String[] {"Emulators", Text.yesNo(ch.allowEmulators())},
                     new String[] {"Dev builds", Text.yesNo(ch.allowDevBuilds())},
-                    new String[] {"Bundle", ch.bundle() == null ? "builtin" : ch.bundle()},
+                    new String[] {"Bundle", bundle(ch)},
                     new String[] {"Updated", Text.time(ch.updatedAt())}));
         }
     }
+
+    /** The bundle a channel serves, for people: its version or "builtin". */
+    static String bundle(Channel ch) {
+        return ch.bundle() == null ? BUILTIN : ch.bundle();
+    }
+
+    static final String BUILTIN = "builtin";
 
     @Command(name = "create", mixinStandardHelpOptions = true, description = "Create a channel.")
     static final class Create extends ChannelAction {
@@ -141,7 +151,7 @@ final class ChannelCommand {
                         channels.stream().map(c -> List.of(c.name(), Text.platforms(c.defaultFor()),
                                 Text.platforms(c.platforms()), Text.yesNo(c.allowDeviceSelfAssign()),
                                 Text.yesNo(c.allowEmulators()), Text.yesNo(c.allowDevBuilds()),
-                                c.bundle() == null ? "builtin" : c.bundle(), c.description())).toList());
+                                bundle(c), c.description())).toList());
             }
         }
     }
@@ -163,9 +173,15 @@ final class ChannelCommand {
 
     @Command(name = "update", mixinStandardHelpOptions = true, description = "Change a channel; options not given stay as they are.")
     static final class Update extends ChannelAction {
+        @Spec CommandSpec spec;
         @Parameters(paramLabel = "NAME")
         String name;
         @Mixin Settings settings;
+        @Option(names = "--bundle", paramLabel = "VERSION",
+                description = "Serve this published bundle version; 'builtin' for the app's builtin assets")
+        String bundle;
+        @Option(names = "--no-bundle", description = "Serve the app's builtin assets (same as --bundle builtin)")
+        boolean noBundle;
 
         Update(Cli.Context context) {
             super(context);
@@ -173,12 +189,31 @@ final class ChannelCommand {
 
         @Override
         public void run() {
+            if (bundle != null && noBundle) {
+                throw new ParameterException(spec.commandLine(), "--bundle and --no-bundle cannot be used together");
+            }
+            if (bundle != null && bundle.isBlank()) {
+                throw new ParameterException(spec.commandLine(), "--bundle needs a version, or 'builtin'");
+            }
+            boolean setBundle = bundle != null || noBundle;
             ChannelDraft changes = settings.draft(null);
-            if (changes.equals(ChannelDraft.named(null))) {
+            boolean setSettings = !changes.equals(ChannelDraft.named(null));
+            if (!setSettings && !setBundle) {
                 throw new CliException("Nothing to change: give at least one option (see patchbay channel update --help)");
             }
-            Channel ch = server.client(context).updateChannel(Names.appId("--app", app), Names.channelName(name), changes);
-            print(ch, "Updated channel " + ch.name() + " of " + ch.appId());
+            String appId = Names.appId("--app", app);
+            String channel = Names.channelName(name);
+            var client = server.client(context);
+            Channel ch = null;
+            if (setSettings) {
+                ch = client.updateChannel(appId, channel, changes);
+            }
+            if (setBundle) {
+                String version = noBundle || bundle.strip().equalsIgnoreCase(BUILTIN) ? null : bundle.strip();
+                ch = client.setChannelBundle(appId, channel, version);
+            }
+            print(ch, "Updated channel " + ch.name() + " of " + ch.appId()
+                    + (setBundle ? ": serves " + bundle(ch) : ""));
         }
     }
 

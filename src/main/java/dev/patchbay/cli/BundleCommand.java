@@ -1,0 +1,498 @@
+package dev.patchbay.cli;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.patchbay.client.BundlePublish;
+import dev.patchbay.client.NotFoundException;
+import dev.patchbay.client.PatchbayClient;
+import dev.patchbay.crypto.AppKeys;
+import dev.patchbay.crypto.BlobRef;
+import dev.patchbay.crypto.BundleInput;
+import dev.patchbay.crypto.BundleOpener;
+import dev.patchbay.crypto.BundleSealer;
+import dev.patchbay.crypto.CanonicalJson;
+import dev.patchbay.crypto.CryptoException;
+import dev.patchbay.crypto.DataKeys;
+import dev.patchbay.crypto.KeyFile;
+import dev.patchbay.crypto.Manifest;
+import dev.patchbay.crypto.ManifestDiff;
+import dev.patchbay.crypto.ReleaseVerifier;
+import dev.patchbay.crypto.SealedBundle;
+import dev.patchbay.crypto.TrustRoot;
+import dev.patchbay.crypto.VerifiedRelease;
+import dev.patchbay.domain.Bundle;
+import dev.patchbay.domain.Channel;
+import dev.patchbay.domain.Names;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Comparator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.stream.Stream;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+@Command(name = "bundle", mixinStandardHelpOptions = true, description = "Seal, publish and inspect web bundles.",
+        subcommands = {BundleCommand.Publish.class, BundleCommand.ListBundles.class, BundleCommand.Show.class,
+                BundleCommand.Diff.class})
+final class BundleCommand {
+
+    abstract static class BundleAction implements Runnable {
+        final Cli.Context context;
+        @Mixin ServerOptions server;
+        @Option(names = "--app", required = true, paramLabel = "ID", description = "The app's id")
+        String app;
+
+        BundleAction(Cli.Context context) {
+            this.context = context;
+        }
+
+        Output output() {
+            return new Output(context.out(), server.json);
+        }
+
+        String appId() {
+            return Names.appId("--app", app);
+        }
+    }
+
+    // No mixinStandardHelpOptions: its -V/--version would take the bundle's --version.
+    @Command(name = "publish",
+            description = {"Seal a web bundle (folder or zip with index.html) with the app's keys and publish it.",
+                    "The key passphrase comes from $" + Passphrases.ENV + " or --passphrase-file."})
+    static final class Publish extends BundleAction {
+        @Parameters(paramLabel = "DIR|ZIP", description = "The built web assets: a folder or a zip")
+        Path input;
+        @Option(names = {"-h", "--help"}, usageHelp = true, description = "Show this help message and exit.")
+        boolean help;
+        @Option(names = "--version", required = true, paramLabel = "V", description = "Bundle version (semver, unique per app)")
+        String version;
+        @Option(names = "--channel", paramLabel = "NAME", description = "Point this channel at the bundle once published")
+        String channel;
+        @Option(names = "--keys", required = true, paramLabel = "DIR", description = "The app's key folder (patchbay key create)")
+        Path keysDir;
+        @Mixin PassphraseOption keyOptions;
+        @Option(names = "--native-min", paramLabel = "X", description = "Lowest native app version the bundle runs on")
+        String nativeMin;
+        @Option(names = "--native-max", paramLabel = "Y", description = "Highest native app version the bundle runs on")
+        String nativeMax;
+        @Option(names = {"-q", "--quiet"}, description = "No upload progress on stderr")
+        boolean quiet;
+
+        Publish(Cli.Context context) {
+            super(context);
+        }
+
+        @Override
+        public void run() {
+            String appId = appId();
+            String channelName = channel == null ? null : Names.channelName("--channel", channel);
+            PatchbayClient client = server.client(context);
+            try (BundleInput files = BundleInput.open(input)) {
+                char[] passphrase = keyOptions.passphrase(context);
+                AppKeys keys;
+                try {
+                    keys = AppKeys.load(appId, keysDir, passphrase);
+                } finally {
+                    Arrays.fill(passphrase, '\0');
+                }
+                try (keys) {
+                    ensureTrust(client, appId, keys);
+                    List<Bundle> published = client.listBundles(appId);
+                    for (Bundle b : published) {
+                        if (b.version().equals(version)) {
+                            throw new CliException("App " + appId + " already has a bundle " + version + " (sequence "
+                                    + b.sequence() + "); versions are unique, publish a new one");
+                        }
+                    }
+                    if (channelName != null) {
+                        client.getChannel(appId, channelName); // a missing channel fails now, not after the upload
+                    }
+                    long sequence = published.stream().mapToLong(Bundle::sequence).max().orElse(0) + 1;
+                    publish(client, appId, files, keys, sequence, channelName);
+                }
+            } catch (IOException e) {
+                throw new CliException("Cannot read " + input + ": " + e.getMessage(), e);
+            }
+        }
+
+        private void publish(PatchbayClient client, String appId, BundleInput files, AppKeys keys, long sequence,
+                             String channelName) throws IOException {
+            // java.io.tmpdir read now (not cached by the JDK): lets tests watch the folder
+            Path work = Files.createTempDirectory(Path.of(System.getProperty("java.io.tmpdir")), "patchbay-seal-");
+            // Ctrl+C / SIGTERM: cancel the upload (the server session is aborted) and wait for the cleanup below.
+            AtomicReference<BundlePublish> running = new AtomicReference<>();
+            AtomicBoolean stopping = new AtomicBoolean();
+            CountDownLatch cleanedUp = new CountDownLatch(1);
+            Thread onExit = new Thread(() -> {
+                stopping.set(true);
+                BundlePublish upload = running.get();
+                if (upload != null) {
+                    upload.cancel();
+                }
+                try {
+                    cleanedUp.await(30, TimeUnit.SECONDS); // sealing is not interruptible; it checks when done
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+            }, "patchbay-publish-cancel");
+            Runtime.getRuntime().addShutdownHook(onExit);
+            try {
+                SealedBundle sealed = BundleSealer.seal(files,
+                        BundleSealer.Request.of(keys, version, sequence, nativeMin, nativeMax), work);
+                List<BlobRef> all = new ArrayList<>();
+                all.add(sealed.manifestBlob());
+                all.addAll(sealed.blobs());
+                long allBytes = all.stream().mapToLong(BlobRef::length).sum();
+                UploadProgress progress = UploadProgress.forContext(context, quiet);
+                Bundle bundle;
+                try {
+                    BundlePublish upload = client.newPublish(appId, version, sealed.envelope(), work, all, progress);
+                    running.set(upload);
+                    if (stopping.get()) {
+                        upload.cancel(); // stopped while sealing: run() aborts before sending anything
+                    }
+                    bundle = upload.run();
+                } finally {
+                    progress.finish();
+                }
+                long uploaded = progress.total();
+                ManifestCache.save(context, keys.dir(), sealed.manifestBlob(), work);
+                Channel ch = channelName == null ? null : client.setChannelBundle(appId, channelName, version);
+                report(bundle, sealed, keys, allBytes, uploaded, ch);
+            } finally {
+                deleteTree(work);
+                try {
+                    Runtime.getRuntime().removeShutdownHook(onExit);
+                } catch (IllegalStateException shuttingDown) {
+                    // the hook is running: it waits for the latch
+                }
+                cleanedUp.countDown();
+            }
+        }
+
+        private void report(Bundle bundle, SealedBundle sealed, AppKeys keys, long allBytes, long uploaded, Channel ch) {
+            Output out = output();
+            if (out.json()) {
+                Map<String, Object> json = new LinkedHashMap<>();
+                json.put("appId", bundle.appId());
+                json.put("version", bundle.version());
+                json.put("sequence", bundle.sequence());
+                json.put("files", sealed.fileCount());
+                json.put("plainBytes", sealed.plaintextBytes());
+                json.put("totalBytes", allBytes);
+                json.put("uploadedBytes", uploaded);
+                json.put("skippedBytes", allBytes - uploaded);
+                json.put("releaseKeyId", keys.releaseKeyId());
+                json.put("channel", ch == null ? null : ch.name());
+                out.json(json);
+                return;
+            }
+            out.line("Published " + bundle.appId() + " " + bundle.version() + " (sequence " + bundle.sequence() + ")");
+            List<String[]> fields = new ArrayList<>();
+            fields.add(new String[] {"Files", sealed.fileCount() + " (" + Text.bytes(sealed.plaintextBytes()) + ")"});
+            fields.add(new String[] {"Sealed", Text.bytes(allBytes)});
+            fields.add(new String[] {"Uploaded", Text.bytes(uploaded) + " (" + Text.bytes(allBytes - uploaded)
+                    + " already on the server)"});
+            fields.add(new String[] {"Release key", keys.releaseKeyId()});
+            if (ch != null) {
+                fields.add(new String[] {"Channel", ch.name() + " now serves " + bundle.version()});
+            }
+            out.fields(fields);
+        }
+
+        /** Registers the keys' trust.json if the server has none for the app; refuses keys with another root. */
+        private static void ensureTrust(PatchbayClient client, String appId, AppKeys keys) {
+            TrustRoot onServer;
+            try {
+                onServer = TrustRoot.parse(CanonicalJson.bytes(client.getTrust(appId)));
+            } catch (NotFoundException e) {
+                client.getApp(appId); // a missing app says so, rather than a missing trust
+                client.registerTrust(appId, keys.exportTrust());
+                return;
+            }
+            if (!onServer.sameRoot(keys.trust())) {
+                throw new CliException("The server knows app " + appId + " with root key " + onServer.rootKeyId()
+                        + " (content key " + onServer.contentKeyId() + "), but the keys in " + keys.dir()
+                        + " have root key " + keys.trust().rootKeyId() + " (content key " + keys.contentKeyId()
+                        + "); use the app's own key folder");
+            }
+            if (onServer.cert(keys.releaseKeyId()).isEmpty()) {
+                client.registerTrust(appId, keys.exportTrust()); // a rotated release key: add its certificate
+            }
+        }
+    }
+
+    @Command(name = "list", mixinStandardHelpOptions = true, description = "List an app's published bundles.")
+    static final class ListBundles extends BundleAction {
+        ListBundles(Cli.Context context) {
+            super(context);
+        }
+
+        @Override
+        public void run() {
+            String appId = appId();
+            List<Bundle> bundles = server.client(context).listBundles(appId);
+            Output out = output();
+            if (out.json()) {
+                out.json(bundles);
+            } else if (bundles.isEmpty()) {
+                out.line("App " + appId + " has no bundles. Publish one with: patchbay bundle publish DIR --app "
+                        + appId + " --version V --keys DIR");
+            } else {
+                out.table(List.of("VERSION", "SEQUENCE", "CREATED", "SIZE", "FILES", "KEY", "CHANNELS"),
+                        bundles.stream().map(b -> List.of(b.version(), Long.toString(b.sequence()),
+                                Text.time(b.createdAt()), Text.bytes(b.totalBytes()), Integer.toString(b.fileCount()),
+                                b.releaseKeyId(), channels(b))).toList());
+            }
+        }
+    }
+
+    @Command(name = "show", mixinStandardHelpOptions = true,
+            description = {"Show one bundle; with --keys also its files (decrypted manifest).",
+                    "The manifest is read from the key folder, where publish keeps a copy of its (encrypted) blob."})
+    static final class Show extends BundleAction {
+        @Parameters(paramLabel = "VERSION")
+        String version;
+        @Option(names = "--keys", paramLabel = "DIR", description = "The app's key folder: list the files too")
+        Path keysDir;
+        @Mixin PassphraseOption keyOptions;
+
+        Show(Cli.Context context) {
+            super(context);
+        }
+
+        @Override
+        public void run() {
+            String appId = appId();
+            Bundle bundle = server.client(context).getBundle(appId, version);
+            Manifest manifest = null;
+            if (keysDir != null) {
+                try (ReadKeys keys = ReadKeys.load(context, keyOptions, appId, keysDir)) {
+                    manifest = keys.manifest(bundle);
+                }
+            }
+            Output out = output();
+            if (out.json()) {
+                Map<String, Object> json = new LinkedHashMap<>();
+                json.put("bundle", bundle);
+                if (manifest != null) {
+                    json.put("files", manifest.files().stream().map(f -> {
+                        Map<String, Object> m = new LinkedHashMap<>();
+                        m.put("path", f.path());
+                        m.put("size", f.size());
+                        m.put("sha256", f.sha256());
+                        return m;
+                    }).toList());
+                }
+                out.json(json);
+                return;
+            }
+            JsonNode release = bundle.envelope() == null ? null : bundle.envelope().path("release");
+            out.fields(List.of(
+                    new String[] {"Version", bundle.version()},
+                    new String[] {"App", bundle.appId()},
+                    new String[] {"Sequence", Long.toString(bundle.sequence())},
+                    new String[] {"Created", Text.time(bundle.createdAt())},
+                    new String[] {"Published", Text.time(bundle.publishedAt())},
+                    new String[] {"Size", Text.bytes(bundle.totalBytes())},
+                    new String[] {"Files", Integer.toString(bundle.fileCount())},
+                    new String[] {"Release key", bundle.releaseKeyId()},
+                    new String[] {"Native", nativeRange(release)},
+                    new String[] {"Channels", channels(bundle)}));
+            if (manifest != null) {
+                out.line("");
+                out.table(List.of("PATH", "SIZE", "SHA256"), manifest.files().stream()
+                        .map(f -> List.of(f.path(), Long.toString(f.size()), f.sha256())).toList());
+            }
+        }
+
+        private static String nativeRange(JsonNode release) {
+            if (release == null) {
+                return "-";
+            }
+            String min = release.path("nativeMin").isTextual() ? release.path("nativeMin").asText() : null;
+            String max = release.path("nativeMax").isTextual() ? release.path("nativeMax").asText() : null;
+            if (min == null && max == null) {
+                return "any";
+            }
+            return (min == null ? "" : ">= " + min) + (min != null && max != null ? ", " : "")
+                    + (max == null ? "" : "<= " + max);
+        }
+    }
+
+    @Command(name = "diff", mixinStandardHelpOptions = true,
+            description = "Files added, changed and removed from one bundle to another, and what a device on FROM"
+                    + " downloads to get TO.")
+    static final class Diff extends BundleAction {
+        @Parameters(index = "0", paramLabel = "FROM")
+        String from;
+        @Parameters(index = "1", paramLabel = "TO")
+        String to;
+        @Option(names = "--keys", required = true, paramLabel = "DIR", description = "The app's key folder")
+        Path keysDir;
+        @Mixin PassphraseOption keyOptions;
+
+        Diff(Cli.Context context) {
+            super(context);
+        }
+
+        @Override
+        public void run() {
+            String appId = appId();
+            PatchbayClient client = server.client(context);
+            Bundle a = client.getBundle(appId, from);
+            Bundle b = client.getBundle(appId, to);
+            ManifestDiff diff;
+            try (ReadKeys keys = ReadKeys.load(context, keyOptions, appId, keysDir)) {
+                Manifest ma = keys.manifest(a);
+                VerifiedRelease rb = keys.verify(b);
+                diff = ManifestDiff.between(ma, keys.manifest(b, rb), rb.manifest());
+            }
+            Output out = output();
+            if (out.json()) {
+                Map<String, Object> json = new LinkedHashMap<>();
+                json.put("from", from);
+                json.put("to", to);
+                json.put("added", diff.added());
+                json.put("changed", diff.changed());
+                json.put("removed", diff.removed());
+                json.put("downloadBytes", diff.downloadBytes());
+                json.put("fullBytes", diff.fullBytes());
+                out.json(json);
+                return;
+            }
+            out.line(from + " -> " + to + ": " + diff.added().size() + " added, " + diff.changed().size()
+                    + " changed, " + diff.removed().size() + " removed");
+            diff.added().forEach(p -> out.line("  + " + p));
+            diff.changed().forEach(p -> out.line("  ~ " + p));
+            diff.removed().forEach(p -> out.line("  - " + p));
+            out.line(String.format(java.util.Locale.ROOT, "A device on %s downloads %s of %s (%.1f%%)", from,
+                    Text.bytes(diff.downloadBytes()), Text.bytes(diff.fullBytes()), diff.downloadFraction() * 100));
+        }
+    }
+
+    static String channels(Bundle b) {
+        return b.channels() == null || b.channels().isEmpty() ? "-" : String.join(",", b.channels());
+    }
+
+    /** The public trust and the content key of a key folder: what reading a published bundle's manifest needs. */
+    private static final class ReadKeys implements AutoCloseable {
+        private final String appId;
+        private final Path dir;
+        private final TrustRoot trust;
+        private final KeyFile.Key content;
+
+        private ReadKeys(String appId, Path dir, TrustRoot trust, KeyFile.Key content) {
+            this.appId = appId;
+            this.dir = dir;
+            this.trust = trust;
+            this.content = content;
+        }
+
+        static ReadKeys load(Cli.Context context, PassphraseOption options, String appId, Path dir) {
+            TrustRoot trust = AppKeys.readTrust(appId, dir);
+            char[] passphrase = options.passphrase(context);
+            try {
+                KeyFile.Key content = KeyFile.read(dir.resolve(AppKeys.CONTENT_FILE), passphrase, appId,
+                        KeyFile.Kind.CONTENT);
+                return new ReadKeys(appId, dir, trust, content);
+            } finally {
+                Arrays.fill(passphrase, '\0');
+            }
+        }
+
+        VerifiedRelease verify(Bundle bundle) {
+            if (bundle.envelope() == null) {
+                throw new CliException("The server sent bundle " + bundle.version() + " without its release envelope");
+            }
+            VerifiedRelease release = ReleaseVerifier.verify(CanonicalJson.bytes(bundle.envelope()), trust);
+            if (!release.appId().equals(appId) || !release.version().equals(bundle.version())) {
+                throw new CliException("The server's bundle " + bundle.version() + " is signed as "
+                        + release.appId() + " " + release.version());
+            }
+            return release;
+        }
+
+        Manifest manifest(Bundle bundle) {
+            return manifest(bundle, verify(bundle));
+        }
+
+        Manifest manifest(Bundle bundle, VerifiedRelease release) {
+            if (!release.contentKeyId().equals(content.keyId())) {
+                throw new CliException("Bundle " + bundle.version() + " is encrypted for content key "
+                        + release.contentKeyId() + ", not the key in " + dir + " (" + content.keyId() + ")");
+            }
+            Path blobs = ManifestCache.folder(dir);
+            if (!Files.isRegularFile(blobs.resolve(release.manifest().sha256()))) {
+                throw new CliException("The manifest of " + appId + " " + bundle.version() + " is not in " + blobs
+                        + " (it was published with another key folder, and the server does not serve blobs yet)");
+            }
+            byte[] dataKey = DataKeys.unwrap(content.secret(), release.wrappedDataKey(), appId, release.version());
+            try {
+                return BundleOpener.readManifest(release, blobs, dataKey);
+            } catch (IOException e) {
+                throw new CliException("Cannot read the manifest of " + bundle.version() + ": " + e.getMessage(), e);
+            } finally {
+                Arrays.fill(dataKey, (byte) 0);
+            }
+        }
+
+        @Override
+        public void close() {
+            content.destroy();
+        }
+    }
+
+    static void deleteTree(Path dir) {
+        try (Stream<Path> s = Files.walk(dir)) {
+            s.sorted(Comparator.reverseOrder()).forEach(p -> {
+                try {
+                    Files.deleteIfExists(p);
+                } catch (IOException ignored) {
+                    // best effort: a temp folder
+                }
+            });
+        } catch (IOException ignored) {
+            // gone already
+        }
+    }
+
+    /**
+     * Encrypted manifest blobs kept in the key folder ({@code manifests/<sha256>}) by publish, so that show and diff
+     * can list files: the server stores blobs but does not serve them to the console yet. Ciphertext only; opened
+     * after the release envelope from the server is verified, so a stale or foreign file cannot pass.
+     */
+    static final class ManifestCache {
+        static final String FOLDER = "manifests";
+
+        private ManifestCache() {
+        }
+
+        static Path folder(Path keysDir) {
+            return keysDir.resolve(FOLDER);
+        }
+
+        /** Keeps a copy; a failure only warns (the bundle is published already). */
+        static void save(Cli.Context context, Path keysDir, BlobRef manifest, Path sealedDir) {
+            Path dir = folder(keysDir);
+            try {
+                Files.createDirectories(dir);
+                KeyFile.writeAtomically(dir.resolve(manifest.sha256()),
+                        Files.readAllBytes(sealedDir.resolve(manifest.sha256())), true);
+            } catch (IOException | CryptoException e) {
+                context.err().println("patchbay: warning: could not keep the manifest in " + dir + " (bundle show"
+                        + " and diff will not list its files): " + e.getMessage());
+            }
+        }
+    }
+}
