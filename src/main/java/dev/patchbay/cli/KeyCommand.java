@@ -20,7 +20,7 @@ import picocli.CommandLine.Option;
         footer = {"", "The passphrase comes from PATCHBAY_KEY_PASSPHRASE or --passphrase-file FILE, or is asked for on "
                 + "a terminal; it is never a plain option."})
 final class KeyCommand {
-    static final String PASSPHRASE_ENV = "PATCHBAY_KEY_PASSPHRASE";
+    static final String PASSPHRASE_ENV = Passphrases.ENV;
     static final int MIN_PASSPHRASE = 8;
 
     /** Options shared by the key commands. */
@@ -47,35 +47,7 @@ final class KeyCommand {
         }
 
         char[] passphrase(Cli.Context context, boolean confirm) {
-            char[] pass;
-            if (passphraseFile != null) {
-                try {
-                    String text = Files.readString(passphraseFile, StandardCharsets.UTF_8);
-                    int nl = text.indexOf('\n');
-                    String line = nl < 0 ? text : text.substring(0, nl);
-                    pass = (line.endsWith("\r") ? line.substring(0, line.length() - 1) : line).toCharArray();
-                } catch (IOException e) {
-                    throw new CliException("Cannot read passphrase file " + passphraseFile + ": " + e.getMessage());
-                }
-            } else if (context.env().get(PASSPHRASE_ENV) != null) {
-                pass = context.env().get(PASSPHRASE_ENV).toCharArray();
-            } else if (System.console() != null) {
-                pass = System.console().readPassword("Key passphrase: ");
-                if (confirm) {
-                    char[] again = System.console().readPassword("Again: ");
-                    boolean same = Arrays.equals(pass, again);
-                    Arrays.fill(again, '\0');
-                    if (!same) {
-                        throw new CliException("The passphrases differ");
-                    }
-                }
-            } else {
-                throw new CliException("No passphrase: set " + PASSPHRASE_ENV + " or use --passphrase-file FILE");
-            }
-            if (pass == null || pass.length == 0) {
-                throw new CliException("The passphrase is empty");
-            }
-            return pass;
+            return Passphrases.read(context, passphraseFile, confirm);
         }
     }
 

@@ -6,6 +6,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
+import java.util.Arrays;
 
 /**
  * Where a key passphrase comes from (bundle-format §2), the same rules as {@code patchbay key}: the first line of
@@ -19,6 +20,11 @@ final class Passphrases {
     }
 
     static char[] read(Cli.Context context, Path file) {
+        return read(context, file, false);
+    }
+
+    /** @param confirm when prompting, ask twice (a new passphrase) */
+    static char[] read(Cli.Context context, Path file, boolean confirm) {
         char[] pass;
         if (file != null) {
             String text;
@@ -40,6 +46,16 @@ final class Passphrases {
                 throw new CliException("No passphrase: set " + ENV + " or use --passphrase-file FILE");
             }
             pass = console.readPassword("Key passphrase: ");
+            if (confirm && pass != null) {
+                char[] again = console.readPassword("Again: ");
+                boolean same = Arrays.equals(pass, again);
+                if (again != null) {
+                    Arrays.fill(again, '\0');
+                }
+                if (!same) {
+                    throw new CliException("The passphrases differ");
+                }
+            }
         }
         if (pass == null || pass.length == 0) {
             throw new CliException("The passphrase is empty");
