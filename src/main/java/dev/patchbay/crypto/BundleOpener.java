@@ -1,0 +1,150 @@
+package dev.patchbay.crypto;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.security.DigestOutputStream;
+import java.security.MessageDigest;
+import java.util.Arrays;
+import java.util.Comparator;
+import java.util.HashSet;
+import java.util.Set;
+import java.util.stream.Stream;
+
+/**
+ * Opens a sealed bundle (bundle-format §4 "Opening"): verifies the envelope, unwraps the data key, decrypts and checks
+ * the manifest, then every file (blob digest and length as signed, every chunk's tag, plaintext SHA-256 and size);
+ * the set of blobs must equal the manifest's exactly. Files are decrypted into a staging folder that becomes
+ * {@code outDir} only when everything checked out.
+ */
+public final class BundleOpener {
+    /** A manifest larger than this is refused before it is read. */
+    public static final long MAX_MANIFEST_BYTES = 64L * 1024 * 1024;
+
+    private BundleOpener() {
+    }
+
+    /** What was opened. */
+    public record Opened(VerifiedRelease release, Manifest manifest) {
+    }
+
+    /**
+     * Verifies and decrypts the bundle whose blobs are files named by sha256 in {@code blobDir} into {@code outDir}
+     * (which must not exist).
+     */
+    public static Opened open(byte[] envelope, Path blobDir, TrustRoot trust, byte[] contentKey, Path outDir) {
+        VerifiedRelease release = ReleaseVerifier.verify(envelope, trust);
+        String keyId = KeyIds.ofContentKey(contentKey);
+        if (!keyId.equals(release.contentKeyId())) {
+            throw new CryptoException("The bundle is encrypted for content key " + release.contentKeyId()
+                    + ", not for the given key " + keyId);
+        }
+        byte[] dataKey = DataKeys.unwrap(contentKey, release.wrappedDataKey(), release.appId(), release.version());
+        Path staging = null;
+        try {
+            Manifest manifest = readManifest(release, blobDir, dataKey);
+            Set<String> signed = new HashSet<>();
+            release.blobs().forEach(b -> signed.add(b.sha256()));
+            Set<String> listed = new HashSet<>();
+            for (Manifest.File f : manifest.files()) {
+                if (!signed.contains(f.blob())) {
+                    throw new CryptoException("Manifest file " + f.path() + " uses blob " + f.blob()
+                            + " which the release does not list");
+                }
+                if (!listed.add(f.blob())) {
+                    throw new CryptoException("Manifest lists blob " + f.blob() + " twice");
+                }
+            }
+            if (!listed.equals(signed)) {
+                throw new CryptoException("The release lists " + signed.size() + " blobs but the manifest uses "
+                        + listed.size());
+            }
+            java.util.Map<String, BlobRef> refs = new java.util.HashMap<>();
+            release.blobs().forEach(b -> refs.put(b.sha256(), b));
+            if (Files.exists(outDir)) {
+                throw new CryptoException("Output folder " + outDir + " already exists");
+            }
+            Path parent = outDir.toAbsolutePath().getParent();
+            Files.createDirectories(parent);
+            staging = Files.createTempDirectory(parent, "." + outDir.getFileName() + ".opening-");
+            for (Manifest.File f : manifest.files()) {
+                BlobRef ref = refs.get(f.blob());
+                if (ref.length() != BlobCipher.blobLength(f.size())) {
+                    throw new CryptoException("File " + f.path() + ": its blob length " + ref.length()
+                            + " does not fit its size " + f.size());
+                }
+                Path target = staging.resolve(f.path());
+                if (!target.normalize().startsWith(staging)) {
+                    throw new CryptoException("File " + f.path() + " would be written outside the folder");
+                }
+                Files.createDirectories(target.getParent());
+                MessageDigest sha = KeyIds.sha256();
+                long size;
+                try (InputStream in = blob(blobDir, ref, "file " + f.path());
+                        OutputStream out = new DigestOutputStream(new java.io.BufferedOutputStream(
+                                Files.newOutputStream(target, java.nio.file.StandardOpenOption.CREATE_NEW), 1 << 16),
+                                sha)) {
+                    size = BlobCipher.decrypt(dataKey, in, out, ref, "The blob of file " + f.path());
+                }
+                if (size != f.size() || !Codec.hex(sha.digest()).equals(f.sha256())) {
+                    throw new CryptoException("File " + f.path() + " does not match the size and SHA-256 of the "
+                            + "manifest");
+                }
+            }
+            Files.move(staging, outDir, StandardCopyOption.ATOMIC_MOVE);
+            staging = null;
+            return new Opened(release, manifest);
+        } catch (IOException e) {
+            throw new CryptoException("Opening the bundle failed: " + e.getMessage(), e);
+        } finally {
+            Arrays.fill(dataKey, (byte) 0);
+            deleteTree(staging);
+        }
+    }
+
+    /** Decrypts and checks the manifest of a verified release (a device or console that only wants the list). */
+    public static Manifest readManifest(VerifiedRelease release, Path blobDir, byte[] dataKey) throws IOException {
+        BlobRef ref = release.manifest();
+        if (ref.length() > MAX_MANIFEST_BYTES) {
+            throw new CryptoException("The manifest blob is " + ref.length() + " bytes, more than allowed");
+        }
+        byte[] blob;
+        try (InputStream in = blob(blobDir, ref, "the manifest")) {
+            blob = in.readNBytes((int) ref.length() + 1);
+        }
+        byte[] plain = BlobCipher.decrypt(dataKey, blob, ref, "The manifest blob");
+        if (!Codec.hex(KeyIds.sha256(plain)).equals(release.manifestPlainSha256())) {
+            throw new CryptoException("The manifest does not match its signed plainSha256");
+        }
+        return Manifest.parse(plain);
+    }
+
+    private static InputStream blob(Path dir, BlobRef ref, String what) throws IOException {
+        try {
+            return new java.io.BufferedInputStream(Files.newInputStream(dir.resolve(ref.sha256())), 1 << 17);
+        } catch (NoSuchFileException e) {
+            throw new CryptoException("The blob of " + what + " (" + ref.sha256() + ") is missing");
+        }
+    }
+
+    private static void deleteTree(Path dir) {
+        if (dir == null) {
+            return;
+        }
+        try (Stream<Path> s = Files.walk(dir)) {
+            s.sorted(Comparator.reverseOrder()).forEach(p -> {
+                try {
+                    Files.deleteIfExists(p);
+                } catch (IOException ignored) {
+                    // best effort
+                }
+            });
+        } catch (IOException ignored) {
+            // nothing to clean
+        }
+    }
+}
