@@ -3,6 +3,8 @@ package dev.patchbay.console;
 import dev.patchbay.cache.LocalCache;
 import dev.patchbay.console.apps.AppsPage;
 import dev.patchbay.console.apps.AppsViewModel;
+import dev.patchbay.console.bundles.BundlesPage;
+import dev.patchbay.console.bundles.BundlesViewModel;
 import dev.patchbay.console.channels.ChannelsPage;
 import dev.patchbay.console.channels.ChannelsViewModel;
 import dev.patchbay.console.common.FxTaskRunner;
@@ -14,6 +16,9 @@ import dev.patchbay.console.connection.SandboxHost;
 import dev.patchbay.console.connections.ConnectionsPage;
 import dev.patchbay.console.connections.ConnectionsViewModel;
 import dev.patchbay.console.data.ServerData;
+import dev.patchbay.console.keys.AppKeyStore;
+import dev.patchbay.console.keys.KeysPage;
+import dev.patchbay.console.keys.KeysViewModel;
 import dev.patchbay.console.settings.SecretStore;
 import dev.patchbay.console.settings.Settings;
 import dev.patchbay.console.settings.SettingsStore;
@@ -50,6 +55,7 @@ public final class ConsoleApp extends Application {
     private SandboxHost sandbox;
     private TaskRunner tasks;
     private ConnectionManager connection;
+    private AppKeyStore keyStore;
     private List<Image> icons = List.of();
 
     public ConsoleApp() {
@@ -105,7 +111,12 @@ public final class ConsoleApp extends Application {
         if (cacheProblem != null) {
             apps.messageProperty().set("Offline data is unavailable this session: " + cacheProblem);
         }
-        List<Page> pages = List.of(new ConnectionsPage(connections), new AppsPage(apps), new ChannelsPage(channels));
+        keyStore = new AppKeyStore(options.dataFolder().resolve("keys"), options.keyOptions());
+        BundlesViewModel bundles = new BundlesViewModel(connection, tasks, apps.apps(), keyStore,
+                options.dataFolder().resolve("tmp"), options.dataFolder().resolve("manifests"));
+        KeysViewModel keys = new KeysViewModel(connection, tasks, apps.apps(), keyStore);
+        List<Page> pages = List.of(new ConnectionsPage(connections), new AppsPage(apps), new ChannelsPage(channels),
+                new BundlesPage(bundles), new KeysPage(keys));
         ShellViewModel shell = new ShellViewModel(settings, connection, tasks, pages.stream().map(Page::id).toList());
         new MainWindow(shell, settings, pages, icons).show(stage);
         settingsStore.watch(settings);
@@ -130,6 +141,9 @@ public final class ConsoleApp extends Application {
             return;
         }
         try {
+            if (keyStore != null) {
+                quietly("unlocked keys", keyStore::lockAll);
+            }
             quietly("settings", settingsStore::close);
             quietly("local sandbox", sandbox::close);
             quietly("cache", cache::close);
