@@ -203,4 +203,29 @@ class BundlesViewModelTest {
             assertEquals(0, s.count(), "sealed blobs deleted");
         }
     }
+
+    @Test
+    void channelsFormPointsAChannelAtABundleAndBack() throws Exception {
+        vm.startPublish(build("v1", "1", 0));
+        vm.publish(PASS.toCharArray());
+        ChannelsViewModel channels = new ChannelsViewModel(fx.connection, fx.data, fx.tasks, apps.apps(), apps::refresh);
+        channels.appProperty().set(apps.apps().get(0));
+        channels.selectedProperty().set(channels.channels().get(0));
+        channels.startEdit();
+        assertEquals(List.of("", "1.0.0"), List.copyOf(channels.bundleChoices()));
+        assertEquals("", channels.formBundleProperty().get());
+        channels.formBundleProperty().set("1.0.0");
+        channels.submit();
+        assertEquals("", channels.formErrorProperty().get());
+        assertEquals("1.0.0", channels.channels().get(0).bundle());
+        vm.reload();
+        assertEquals(List.of("production"), vm.bundles().get(0).channels());
+
+        channels.selectedProperty().set(channels.channels().get(0));
+        channels.startEdit();
+        assertEquals("1.0.0", channels.formBundleProperty().get());
+        channels.formBundleProperty().set("");
+        channels.submit();
+        assertEquals(null, channels.channels().get(0).bundle(), "back to the builtin assets");
+    }
 }
