@@ -56,6 +56,7 @@ public final class ConsoleApp extends Application {
     private TaskRunner tasks;
     private ConnectionManager connection;
     private AppKeyStore keyStore;
+    private BundlesViewModel bundles;
     private List<Image> icons = List.of();
 
     public ConsoleApp() {
@@ -112,7 +113,7 @@ public final class ConsoleApp extends Application {
             apps.messageProperty().set("Offline data is unavailable this session: " + cacheProblem);
         }
         keyStore = new AppKeyStore(options.dataFolder().resolve("keys"), options.keyOptions());
-        BundlesViewModel bundles = new BundlesViewModel(connection, tasks, apps.apps(), keyStore,
+        bundles = new BundlesViewModel(connection, tasks, apps.apps(), keyStore,
                 options.dataFolder().resolve("tmp"), options.dataFolder().resolve("manifests"));
         KeysViewModel keys = new KeysViewModel(connection, tasks, apps.apps(), keyStore);
         List<Page> pages = List.of(new ConnectionsPage(connections), new AppsPage(apps), new ChannelsPage(channels),
@@ -177,6 +178,11 @@ public final class ConsoleApp extends Application {
     /** For tests that stop the server under a running console ("the server went away"). */
     public SandboxHost sandbox() {
         return sandbox;
+    }
+
+    /** For UI tests: a file chooser or a drop cannot be driven headless, so they set the publish source here. */
+    public BundlesViewModel bundles() {
+        return bundles;
     }
 
     public ConnectionManager connection() {
