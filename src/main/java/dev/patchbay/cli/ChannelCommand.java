@@ -98,6 +98,7 @@ final class ChannelCommand {
                     new String[] {"Self-assign", Text.yesNo(ch.allowDeviceSelfAssign())},
                     new String[] {"Emulators", Text.yesNo(ch.allowEmulators())},
                     new String[] {"Dev builds", Text.yesNo(ch.allowDevBuilds())},
+                    new String[] {"Bundle", ch.bundle() == null ? "builtin" : ch.bundle()},
                     new String[] {"Updated", Text.time(ch.updatedAt())}));
         }
     }
@@ -135,10 +136,12 @@ final class ChannelCommand {
             } else if (channels.isEmpty()) {
                 out.line("App " + app + " has no channels. Create one with: patchbay channel create NAME --app " + app);
             } else {
-                out.table(List.of("NAME", "DEFAULT FOR", "PLATFORMS", "SELF-ASSIGN", "EMULATORS", "DEV BUILDS", "DESCRIPTION"),
+                out.table(List.of("NAME", "DEFAULT FOR", "PLATFORMS", "SELF-ASSIGN", "EMULATORS", "DEV BUILDS", "BUNDLE",
+                                "DESCRIPTION"),
                         channels.stream().map(c -> List.of(c.name(), Text.platforms(c.defaultFor()),
                                 Text.platforms(c.platforms()), Text.yesNo(c.allowDeviceSelfAssign()),
-                                Text.yesNo(c.allowEmulators()), Text.yesNo(c.allowDevBuilds()), c.description())).toList());
+                                Text.yesNo(c.allowEmulators()), Text.yesNo(c.allowDevBuilds()),
+                                c.bundle() == null ? "builtin" : c.bundle(), c.description())).toList());
             }
         }
     }

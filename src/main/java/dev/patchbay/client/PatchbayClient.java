@@ -61,7 +61,7 @@ public final class PatchbayClient {
     /** For blob uploads: no overall call deadline (a piece on a slow link), but reads and writes must progress. */
     private final OkHttpClient uploads;
     private final ObjectMapper json = Json.mapper();
-    private volatile long pieceBytes = DEFAULT_PIECE_BYTES;
+    private long pieceBytes = DEFAULT_PIECE_BYTES;
 
     private PatchbayClient(HttpUrl baseUrl, String apiKey, OkHttpClient http) {
         this.baseUrl = baseUrl;
@@ -71,10 +71,11 @@ public final class PatchbayClient {
                 .writeTimeout(Duration.ofSeconds(60)).build();
     }
 
-    /** Tests: smaller upload pieces. */
+    /** The same client sending blobs in pieces of {@code bytes} (tests; very slow links). */
     PatchbayClient withPieceBytes(long bytes) {
-        this.pieceBytes = bytes;
-        return this;
+        PatchbayClient c = new PatchbayClient(baseUrl, apiKey, http);
+        c.pieceBytes = bytes;
+        return c;
     }
 
     /**

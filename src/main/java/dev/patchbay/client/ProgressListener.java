@@ -1,9 +1,9 @@
 package dev.patchbay.client;
 
 /**
- * Progress of a bundle upload, called from the uploading thread: bytes of the blobs the server lacked that it has
- * confirmed or that are on their way, out of their total. A resumed piece is counted once. Speed and ETA follow from
- * successive calls.
+ * Progress of a bundle upload, called from the uploading thread: bytes of the blobs the server lacked that are sent
+ * so far, out of their total (blobs the server already had are not counted at all). After an interruption the count
+ * steps back to what the server confirmed, and goes on from there. Speed and ETA follow from successive calls.
  */
 @FunctionalInterface
 public interface ProgressListener {

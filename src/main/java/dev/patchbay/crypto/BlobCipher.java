@@ -45,6 +45,22 @@ public final class BlobCipher {
      * and length.
      */
     public static BlobRef encrypt(byte[] dataKey, InputStream in, OutputStream out) throws IOException {
+        return new Encryptor().encrypt(dataKey, in, out);
+    }
+
+    /** Reusable buffers and cipher for encrypting many blobs on one thread (the sealer): no per-blob garbage. */
+    static final class Encryptor {
+        final byte[] plain = new byte[CHUNK_SIZE];
+        final byte[] sealed = new byte[CHUNK_SIZE + TAG_LENGTH];
+        final Cipher cipher = gcm();
+
+        BlobRef encrypt(byte[] dataKey, InputStream in, OutputStream out) throws IOException {
+            return BlobCipher.encrypt(dataKey, in, out, plain, sealed, cipher);
+        }
+    }
+
+    private static BlobRef encrypt(byte[] dataKey, InputStream in, OutputStream out, byte[] plain, byte[] sealed,
+            Cipher cipher) throws IOException {
         byte[] salt = new byte[SALT_LENGTH];
         RANDOM.nextBytes(salt);
         SecretKeySpec key = fileKey(dataKey, salt);
@@ -56,12 +72,9 @@ public final class BlobCipher {
         sha.update(header);
         long length = HEADER_LENGTH;
         PushbackInputStream src = new PushbackInputStream(in, 1);
-        byte[] plain = new byte[CHUNK_SIZE];
-        byte[] sealed = new byte[CHUNK_SIZE + TAG_LENGTH];
-        Cipher cipher = gcm();
         long index = 0;
         while (true) {
-            int n = src.readNBytes(plain, 0, CHUNK_SIZE);
+            int n = readFully(src, plain, CHUNK_SIZE);
             boolean last = n < CHUNK_SIZE || atEnd(src);
             try {
                 cipher.init(Cipher.ENCRYPT_MODE, key, new GCMParameterSpec(TAG_LENGTH * 8, nonce(index, last)));
@@ -103,8 +116,8 @@ public final class BlobCipher {
             throws IOException {
         CheckedInput checked = new CheckedInput(in, expected, what);
         PushbackInputStream src = new PushbackInputStream(checked, 1);
-        byte[] header = src.readNBytes(HEADER_LENGTH);
-        if (header.length < HEADER_LENGTH || !Arrays.equals(MAGIC, Arrays.copyOf(header, 4))) {
+        byte[] header = new byte[HEADER_LENGTH];
+        if (readFully(src, header, HEADER_LENGTH) < HEADER_LENGTH || !Arrays.equals(MAGIC, Arrays.copyOf(header, 4))) {
             throw new CryptoException(what + " is not a Patchbay blob (bad header)");
         }
         SecretKeySpec key = fileKey(dataKey, Arrays.copyOfRange(header, 4, HEADER_LENGTH));
@@ -114,7 +127,7 @@ public final class BlobCipher {
         long index = 0;
         long total = 0;
         while (true) {
-            int n = src.readNBytes(sealed, 0, sealed.length);
+            int n = readFully(src, sealed, sealed.length);
             boolean last = n < sealed.length || atEnd(src);
             if (n < TAG_LENGTH) {
                 throw new CryptoException(what + " is truncated (chunk " + index + " is incomplete)");
@@ -152,6 +165,19 @@ public final class BlobCipher {
             throw new IllegalStateException(e);
         }
         return out.toByteArray();
+    }
+
+    /** Reads up to {@code len} bytes (fewer only at the end); InputStream.readNBytes is missing on older Android. */
+    static int readFully(InputStream in, byte[] buf, int len) throws IOException {
+        int n = 0;
+        while (n < len) {
+            int r = in.read(buf, n, len - n);
+            if (r < 0) {
+                break;
+            }
+            n += r;
+        }
+        return n;
     }
 
     private static boolean atEnd(PushbackInputStream in) throws IOException {

@@ -114,7 +114,8 @@ public final class BundleOpener {
         }
         byte[] blob;
         try (InputStream in = blob(blobDir, ref, "the manifest")) {
-            blob = in.readNBytes((int) ref.length() + 1);
+            blob = new byte[(int) ref.length() + 1];
+            blob = java.util.Arrays.copyOf(blob, BlobCipher.readFully(in, blob, blob.length));
         }
         byte[] plain = BlobCipher.decrypt(dataKey, blob, ref, "The manifest blob");
         if (!Codec.hex(KeyIds.sha256(plain)).equals(release.manifestPlainSha256())) {

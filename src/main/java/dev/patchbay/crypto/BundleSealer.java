@@ -50,13 +50,14 @@ public final class BundleSealer {
             List<BlobRef> blobs = new ArrayList<>(input.entries().size());
             long cipherBytes = 0;
             long plainBytes = 0;
+            BlobCipher.Encryptor encryptor = new BlobCipher.Encryptor();
             for (BundleInput.Entry e : input.entries()) {
                 MessageDigest sha = KeyIds.sha256();
                 CountingInput counting;
                 BlobRef ref;
                 try (InputStream raw = e.open()) {
                     counting = new CountingInput(new DigestInputStream(raw, sha));
-                    ref = writeBlob(blobDir, written, out -> BlobCipher.encrypt(dataKey, counting, out));
+                    ref = writeBlob(blobDir, written, out -> encryptor.encrypt(dataKey, counting, out));
                 }
                 files.add(new Manifest.File(e.path(), counting.count, Codec.hex(sha.digest()), ref.sha256()));
                 blobs.add(ref);
@@ -100,7 +101,7 @@ public final class BundleSealer {
         Path tmp = Files.createTempFile(dir, ".blob", ".tmp");
         written.add(tmp);
         BlobRef ref;
-        try (OutputStream out = new java.io.BufferedOutputStream(Files.newOutputStream(tmp), 1 << 17)) {
+        try (OutputStream out = Files.newOutputStream(tmp)) { // the cipher writes whole 64 KiB chunks
             ref = writer.write(out);
         }
         Path target = dir.resolve(ref.sha256());

@@ -1,14 +1,13 @@
 package dev.patchbay.crypto;
 
 import java.util.Base64;
-import java.util.HexFormat;
 import java.util.regex.Pattern;
 
 /** Strict encodings of the formats: b64 = base64url without padding, hex = lowercase. */
 public final class Codec {
     private static final Pattern B64 = Pattern.compile("[A-Za-z0-9_-]*");
     private static final Pattern HEX = Pattern.compile("[0-9a-f]*");
-    private static final HexFormat HEX_FORMAT = HexFormat.of();
+    private static final char[] DIGITS = "0123456789abcdef".toCharArray();
 
     private Codec() {
     }
@@ -43,7 +42,12 @@ public final class Codec {
     }
 
     public static String hex(byte[] bytes) {
-        return HEX_FORMAT.formatHex(bytes);
+        char[] out = new char[bytes.length * 2];
+        for (int i = 0; i < bytes.length; i++) {
+            out[2 * i] = DIGITS[(bytes[i] >> 4) & 0xf];
+            out[2 * i + 1] = DIGITS[bytes[i] & 0xf];
+        }
+        return new String(out);
     }
 
     public static boolean isHex(String text, int chars) {

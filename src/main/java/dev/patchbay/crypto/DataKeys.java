@@ -59,9 +59,11 @@ public final class DataKeys {
 
     private static byte[] aad(String appId, String version) {
         ByteArrayOutputStream out = new ByteArrayOutputStream();
-        out.writeBytes(appId.getBytes(StandardCharsets.UTF_8));
+        byte[] app = appId.getBytes(StandardCharsets.UTF_8);
+        out.write(app, 0, app.length);
         out.write(0);
-        out.writeBytes(version.getBytes(StandardCharsets.UTF_8));
+        byte[] ver = version.getBytes(StandardCharsets.UTF_8);
+        out.write(ver, 0, ver.length);
         return out.toByteArray();
     }
 }

@@ -81,7 +81,7 @@ public final class PatchbayServer implements AutoCloseable {
             boolean created = ensureAdminKey(keys, config.dataDir());
             FileBlobStore blobs = new FileBlobStore(config.dataDir().resolve("blobs"));
             Uploads uploads = new Uploads(db, clock, blobs, new CryptoSignatures(clock));
-            uploads.expire();
+            uploads.sweep();
             Router router = routes(db, clock, blobs, uploads);
             Server jetty = jetty(config, new JsonHandler(router, keys, ServerConfig.MAX_JSON_BODY));
             try {

@@ -114,7 +114,7 @@ class CliTest {
         Result update = run(env(), "channel", "update", "beta", "--app", "com.example.cli", "--default-for", "android");
         assertEquals(0, update.code(), update.err());
         Result text = run(env(), "channel", "list", "--app", "com.example.cli");
-        assertTrue(text.out().lines().anyMatch(l -> l.matches("production\\s+ios\\s+android,ios\\s+no\\s+yes\\s+yes")), text.out());
+        assertTrue(text.out().lines().anyMatch(l -> l.matches("production\\s+ios\\s+android,ios\\s+no\\s+yes\\s+yes\\s+builtin")), text.out());
 
         assertEquals(0, run(env(), "channel", "delete", "beta", "--app", "com.example.cli").code());
         assertEquals(0, run(env(), "app", "delete", "com.example.cli").code());

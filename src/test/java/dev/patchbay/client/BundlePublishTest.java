@@ -109,6 +109,19 @@ class BundlePublishTest {
     }
 
     @Test
+    void aRealSealedSiteFolderPublishes() throws IOException {
+        Path site = work.resolve("site");
+        Files.createDirectories(site.resolve("js"));
+        Files.writeString(site.resolve("index.html"), "<html><script src=js/app.js></script></html>");
+        Files.write(site.resolve("js/app.js"), keys.randomBytes(300_000));
+        TestReleases.Sealed sealed = keys.sealFolder(site, work.resolve("out"), "5.0.0", 1);
+        Bundle bundle = client.publishBundle(APP, "5.0.0", sealed.envelope(), work.resolve("out"), sealed.blobs(), null);
+        assertEquals(2, bundle.fileCount());
+        assertEquals(sealed.blobs().stream().mapToLong(BlobRef::length).sum(), bundle.totalBytes());
+        assertEquals(sealed.blobs().size(), blobFiles().size());
+    }
+
+    @Test
     void rejectedPublishIsTypedAndLeavesNothing() throws IOException {
         publish(client, keys.seal("1.0.0", 5, 10), null);
         List<String> before = blobFiles();

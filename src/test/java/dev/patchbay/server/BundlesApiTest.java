@@ -99,12 +99,13 @@ class BundlesApiTest {
     }
 
     @Test
-    void noPlaintextReachesTheServersDisk() throws Exception {
+    void noPlaintextReachesTheServersDisk(@TempDir Path work) throws Exception {
         String canary = "CANARY-" + java.util.UUID.randomUUID();
-        Map<String, byte[]> files = new java.util.LinkedHashMap<>();
-        files.put("index.html", ("<html><body>" + canary + "</body></html>").getBytes(StandardCharsets.UTF_8));
-        files.put("assets/" + canary + ".js", ("console.log('" + canary + "')").repeat(5000).getBytes(StandardCharsets.UTF_8));
-        TestReleases.Sealed b = keys.sealFiles("4.0.0", 1, files);
+        Path site = work.resolve("site");
+        Files.createDirectories(site.resolve("assets"));
+        Files.writeString(site.resolve("index.html"), "<html><body>" + canary + "</body></html>");
+        Files.writeString(site.resolve("assets/" + canary + ".js"), ("console.log('" + canary + "');\n").repeat(5000));
+        TestReleases.Sealed b = keys.sealFolder(site, work.resolve("blobs"), "4.0.0", 1);
         String id = open(b).path("id").asText();
         uploadAll(id, b);
         var r = commit(id, b.envelope());
@@ -125,6 +126,112 @@ class BundlesApiTest {
         assertTrue(scanned >= 4, "scanned the database and the blobs: " + scanned);
         s = RunningServer.start(dataDir, clock);
         assertEquals("4.0.0", bundles().get(0).path("version").asText(), "still there after a restart");
+    }
+
+    @Test
+    void startUpSweepRemovesWhatACrashLeftBehind() throws Exception {
+        TestReleases.Sealed b = publish("1.0.0", 1, 10);
+        String keep = open(keys.seal("1.0.1", 2, 20)).path("id").asText();
+        s.close();
+        String orphan = "ab" + "c".repeat(62);
+        Files.createDirectories(dataDir.resolve("blobs/ab"));
+        Files.write(dataDir.resolve("blobs/ab/" + orphan), new byte[5]);
+        Path staged = dataDir.resolve("blobs/uploads/" + "d".repeat(32) + "/" + orphan + ".part");
+        Files.createDirectories(staged.getParent());
+        Files.write(staged, new byte[5]);
+        s = RunningServer.start(dataDir, clock);
+        assertEquals(stored(b.blobs()), blobFiles(), "orphans gone, published blobs kept");
+        assertEquals(204, s.json("DELETE", BASE + "/uploads/" + keep, null).statusCode(), "open uploads survive");
+    }
+
+    @Test
+    void aRotatedReleaseKeyPublishesOnceTheTrustCertifiesIt() throws Exception {
+        publish("1.0.0", 1, 10);
+        byte[] newKey = dev.patchbay.crypto.Ed25519.generatePrivateKey();
+        var newCert = dev.patchbay.crypto.ReleaseCert.create(APP, dev.patchbay.crypto.Ed25519.publicKey(newKey),
+                java.time.Instant.now().minus(Duration.ofDays(1)), java.time.Instant.now().plus(Duration.ofDays(365)),
+                keys.rootKey);
+        var rotated = keys.trust.withCert(newCert);
+        assertEquals(200, s.json("PUT", BASE + "/trust", new String(rotated.toBytes(), StandardCharsets.UTF_8)).statusCode());
+        assertEquals(2, json(s.json("GET", BASE + "/trust", null)).path("releaseCerts").size());
+
+        // A certificate signed by another root is refused, and the stored trust is unchanged.
+        TestReleases stranger = new TestReleases(APP);
+        String forged = new String(rotated.toBytes(), StandardCharsets.UTF_8)
+                .replace(newCert.toJson().toString().substring(0, 10), newCert.toJson().toString().substring(0, 10));
+        var foreignCert = dev.patchbay.crypto.ReleaseCert.create(APP, dev.patchbay.crypto.Ed25519.publicKey(newKey),
+                java.time.Instant.now().minus(Duration.ofDays(1)), java.time.Instant.now().plus(Duration.ofDays(365)),
+                stranger.rootKey);
+        var tree = (com.fasterxml.jackson.databind.node.ObjectNode) dev.patchbay.domain.Json.mapper().readTree(forged);
+        ((com.fasterxml.jackson.databind.node.ArrayNode) tree.get("releaseCerts")).add(foreignCert.toJson());
+        assertError(s.json("PUT", BASE + "/trust", tree.toString()), 400, "invalid_trust", null);
+        assertEquals(2, json(s.json("GET", BASE + "/trust", null)).path("releaseCerts").size());
+    }
+
+    @Test
+    void twoRequestsOnOneBlobAtOnceAreRefusedNotInterleaved() throws Exception {
+        TestReleases.Sealed b = keys.seal("1.0.0", 1, 4 * 1024 * 1024);
+        String id = open(b).path("id").asText();
+        BlobRef file = b.blobs().get(1);
+        // A slow first request holds the blob: it sends half, then waits.
+        java.net.HttpURLConnection slow = (java.net.HttpURLConnection) java.net.URI.create(s.url() + blobPath(id, file))
+                .toURL().openConnection();
+        slow.setRequestMethod("PUT");
+        slow.setDoOutput(true);
+        slow.setFixedLengthStreamingMode(file.length());
+        slow.setRequestProperty("Authorization", "Bearer " + s.adminKey);
+        slow.setRequestProperty("Content-Type", "application/octet-stream");
+        java.io.OutputStream out = slow.getOutputStream();
+        out.write(b.bytes(file), 0, (int) file.length() / 2);
+        out.flush();
+        long deadline = System.currentTimeMillis() + 5000;
+        while (json(s.json("GET", blobPath(id, file), null)).path("received").asLong() == 0
+                && System.currentTimeMillis() < deadline) {
+            Thread.sleep(20);
+        }
+        JsonNode busy = assertError(s.putBytes(blobPath(id, file), b.bytes(file), null), 409, "upload_busy", null);
+        assertTrue(busy.path("received").asLong() > 0, busy.toString());
+        out.write(b.bytes(file), (int) file.length() / 2, (int) file.length() - (int) file.length() / 2);
+        out.close();
+        assertEquals(200, slow.getResponseCode());
+        assertEquals(file.length(), json(s.json("GET", blobPath(id, file), null)).path("received").asLong());
+    }
+
+    @Test
+    void bigBlobListsHaveTheirOwnBodyCap() throws Exception {
+        StringBuilder body = new StringBuilder("{\"version\":\"1.0.0\",\"blobs\":[");
+        for (int i = 0; i < 12_000; i++) {
+            body.append(i == 0 ? "" : ",").append(String.format("{\"sha256\":\"%064x\",\"length\":%d}", i, 1000 + i));
+        }
+        body.append("]}");
+        assertTrue(body.length() > ServerConfig.MAX_JSON_BODY);
+        var r = s.json("POST", BASE + "/uploads", body.toString());
+        assertEquals(201, r.statusCode(), r.body());
+        assertEquals(12_000, json(r).path("missing").size());
+        assertEquals(204, s.json("DELETE", BASE + "/uploads/" + json(r).path("id").asText(), null).statusCode());
+    }
+
+    @Test
+    void aChunkedBodyLongerThanTheBlobIs413AndDropped() throws Exception {
+        TestReleases.Sealed b = keys.seal("1.0.0", 1, 1000);
+        String id = open(b).path("id").asText();
+        BlobRef file = b.blobs().get(1);
+        java.net.HttpURLConnection c = (java.net.HttpURLConnection) java.net.URI.create(s.url() + blobPath(id, file))
+                .toURL().openConnection();
+        c.setRequestMethod("PUT");
+        c.setDoOutput(true);
+        c.setChunkedStreamingMode(256);
+        c.setRequestProperty("Authorization", "Bearer " + s.adminKey);
+        c.setRequestProperty("Content-Type", "application/octet-stream");
+        try (java.io.OutputStream out = c.getOutputStream()) {
+            out.write(b.bytes(file));
+            out.write(new byte[500]);
+        } catch (IOException serverClosedEarly) {
+            // the server may answer before the whole body is sent
+        }
+        assertEquals(413, c.getResponseCode());
+        assertEquals(Set.of(), blobFiles());
+        assertEquals(0, json(s.json("GET", blobPath(id, file), null)).path("received").asLong());
     }
 
     static int indexOf(byte[] haystack, byte[] needle) {

@@ -106,51 +106,23 @@ public final class TestReleases {
     }
 
     /**
-     * A really encrypted bundle of {@code files} (path -> content), sealed as bundle-format.md §4 says with the crypto
-     * library's pieces: per-file blobs and an encrypted manifest under a fresh data key, the data key wrapped under
-     * the content key, the release signed.
+     * Seals a site folder with the crypto library's {@link dev.patchbay.crypto.BundleSealer} (real encryption) into
+     * {@code blobDir} (files named by digest, as {@code PatchbayClient.publishBundle} expects).
      */
-    public Sealed sealFiles(String version, long sequence, Map<String, byte[]> files) {
-        byte[] dataKey = randomBytes(32);
-        Map<String, byte[]> bytes = new LinkedHashMap<>();
-        List<BlobRef> refs = new ArrayList<>();
-        com.fasterxml.jackson.databind.node.ObjectNode manifest = dev.patchbay.domain.Json.mapper().createObjectNode();
-        manifest.put("format", "patchbay-manifest/1");
-        var list = manifest.putArray("files");
-        for (Map.Entry<String, byte[]> f : new java.util.TreeMap<>(files).entrySet()) {
-            byte[] blob = dev.patchbay.crypto.BlobCipher.encrypt(dataKey, f.getValue());
-            BlobRef r = ref(blob);
-            bytes.put(r.sha256(), blob);
-            refs.add(r);
-            list.addObject().put("path", f.getKey()).put("size", f.getValue().length)
-                    .put("sha256", ref(f.getValue()).sha256()).put("blob", r.sha256());
+    public Sealed sealFolder(Path site, Path blobDir, String version, long sequence) throws IOException {
+        dev.patchbay.crypto.SealedBundle sealed;
+        try (dev.patchbay.crypto.BundleInput in = dev.patchbay.crypto.BundleInput.open(site)) {
+            sealed = dev.patchbay.crypto.BundleSealer.seal(in, new dev.patchbay.crypto.BundleSealer.Request(appId,
+                    version, sequence, "1.0.0", null, null, releaseKey, cert, contentKey), blobDir);
         }
-        byte[] plainManifest = manifest.toString().getBytes(java.nio.charset.StandardCharsets.UTF_8);
-        byte[] manifestBlob = dev.patchbay.crypto.BlobCipher.encrypt(dataKey, plainManifest);
-        BlobRef manifestRef = ref(manifestBlob);
-        bytes.put(manifestRef.sha256(), manifestBlob);
-        byte[] wrapped;
-        try {
-            byte[] nonce = randomBytes(12);
-            javax.crypto.Cipher gcm = javax.crypto.Cipher.getInstance("AES/GCM/NoPadding");
-            gcm.init(javax.crypto.Cipher.ENCRYPT_MODE, new javax.crypto.spec.SecretKeySpec(contentKey, "AES"),
-                    new javax.crypto.spec.GCMParameterSpec(128, nonce));
-            gcm.updateAAD((appId + "\0" + version).getBytes(java.nio.charset.StandardCharsets.UTF_8));
-            byte[] ct = gcm.doFinal(dataKey);
-            wrapped = new byte[12 + ct.length];
-            System.arraycopy(nonce, 0, wrapped, 0, 12);
-            System.arraycopy(ct, 0, wrapped, 12, ct.length);
-        } catch (java.security.GeneralSecurityException e) {
-            throw new IllegalStateException(e);
-        }
-        ReleaseSigner.Release meta = new ReleaseSigner.Release(appId, version, sequence, "1.0.0", null,
-                Instant.now().minusSeconds(5), KeyIds.ofContentKey(contentKey),
-                Base64.getUrlEncoder().withoutPadding().encodeToString(wrapped), manifestRef,
-                ref(plainManifest).sha256(), refs);
         List<BlobRef> all = new ArrayList<>();
-        all.add(manifestRef);
-        all.addAll(refs);
-        return new Sealed(version, sequence, ReleaseSigner.sign(meta, releaseKey, cert), all, bytes);
+        all.add(sealed.manifestBlob());
+        all.addAll(sealed.blobs());
+        Map<String, byte[]> bytes = new LinkedHashMap<>();
+        for (BlobRef b : all) {
+            bytes.put(b.sha256(), Files.readAllBytes(blobDir.resolve(b.sha256())));
+        }
+        return new Sealed(version, sequence, sealed.envelope(), all, bytes);
     }
 
     public byte[] randomBytes(int n) {

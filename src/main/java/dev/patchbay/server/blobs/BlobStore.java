@@ -34,6 +34,12 @@ public interface BlobStore {
     /** Drops the staging data of an upload (its partial blobs). */
     void dropUpload(String uploadId) throws IOException;
 
+    /** Digests of every stored blob (for the start-up sweep). */
+    java.util.List<String> stored() throws IOException;
+
+    /** Ids of the uploads that have staging data (for the start-up sweep). */
+    java.util.List<String> stagedUploads() throws IOException;
+
     /** Deletes a stored blob (garbage collection); no-op if absent. */
     void delete(String sha256) throws IOException;
 

@@ -218,6 +218,32 @@ public final class FileBlobStore implements BlobStore {
     }
 
     @Override
+    public java.util.List<String> stored() throws IOException {
+        java.util.List<String> out = new java.util.ArrayList<>();
+        try (Stream<Path> prefixes = Files.list(root)) {
+            for (Path prefix : prefixes.filter(Files::isDirectory).toList()) {
+                String name = prefix.getFileName().toString();
+                if (!name.matches("[0-9a-f]{2}")) {
+                    continue;
+                }
+                try (Stream<Path> files = Files.list(prefix)) {
+                    files.map(f -> f.getFileName().toString())
+                            .filter(f -> SHA256.matcher(f).matches() && f.startsWith(name))
+                            .forEach(out::add);
+                }
+            }
+        }
+        return out;
+    }
+
+    @Override
+    public java.util.List<String> stagedUploads() throws IOException {
+        try (Stream<Path> dirs = Files.list(uploads)) {
+            return dirs.map(d -> d.getFileName().toString()).filter(n -> n.matches("[0-9a-z]{1,40}")).toList();
+        }
+    }
+
+    @Override
     public void delete(String sha256) throws IOException {
         Path p = blobPath(sha256);
         Files.deleteIfExists(p);

@@ -346,6 +346,35 @@ public final class Uploads {
         }
     }
 
+    /**
+     * Start-up pass: expires old sessions, then drops staging data of sessions the database does not know and blobs
+     * nothing references (what a crash between a commit and its clean-up could leave).
+     */
+    public void sweep() throws IOException {
+        expire();
+        lock.lock();
+        try {
+            Set<String> open = db.inTransaction(c -> {
+                Set<String> ids = new LinkedHashSet<>();
+                try (PreparedStatement ps = c.prepareStatement("SELECT id FROM uploads");
+                     ResultSet rs = ps.executeQuery()) {
+                    while (rs.next()) {
+                        ids.add(rs.getString(1));
+                    }
+                }
+                return ids;
+            });
+            for (String id : blobs.stagedUploads()) {
+                if (!open.contains(id)) {
+                    blobs.dropUpload(id);
+                }
+            }
+            collect(new LinkedHashSet<>(blobs.stored()));
+        } finally {
+            lock.unlock();
+        }
+    }
+
     private static void deleteUpload(Connection c, String id) throws SQLException {
         try (PreparedStatement ps = c.prepareStatement("DELETE FROM upload_blobs WHERE upload_id = ?")) {
             ps.setString(1, id);
@@ -365,29 +394,36 @@ public final class Uploads {
         if (candidates.isEmpty()) {
             return;
         }
+        List<String> present = new ArrayList<>();
+        for (String sha : candidates) {
+            if (blobs.size(sha) >= 0) {
+                present.add(sha);
+            }
+        }
         Set<String> referenced = db.inTransaction(c -> {
             Set<String> out = new LinkedHashSet<>();
-            try (PreparedStatement a = c.prepareStatement("SELECT 1 FROM bundle_blobs WHERE sha256 = ?");
-                 PreparedStatement b = c.prepareStatement("SELECT 1 FROM upload_blobs WHERE sha256 = ?")) {
-                for (String sha : candidates) {
-                    if (exists(a, sha) || exists(b, sha)) {
-                        out.add(sha);
+            for (int from = 0; from < present.size(); from += 500) {
+                List<String> batch = present.subList(from, Math.min(present.size(), from + 500));
+                String marks = String.join(", ", java.util.Collections.nCopies(batch.size(), "?"));
+                try (PreparedStatement ps = c.prepareStatement("SELECT sha256 FROM bundle_blobs WHERE sha256 IN (" + marks
+                        + ") UNION SELECT sha256 FROM upload_blobs WHERE sha256 IN (" + marks + ")")) {
+                    for (int i = 0; i < batch.size(); i++) {
+                        ps.setString(i + 1, batch.get(i));
+                        ps.setString(batch.size() + i + 1, batch.get(i));
+                    }
+                    try (ResultSet rs = ps.executeQuery()) {
+                        while (rs.next()) {
+                            out.add(rs.getString(1));
+                        }
                     }
                 }
             }
             return out;
         });
-        for (String sha : candidates) {
+        for (String sha : present) {
             if (!referenced.contains(sha)) {
                 blobs.delete(sha);
             }
-        }
-    }
-
-    private static boolean exists(PreparedStatement ps, String sha) throws SQLException {
-        ps.setString(1, sha);
-        try (ResultSet rs = ps.executeQuery()) {
-            return rs.next();
         }
     }
 

@@ -20,6 +20,9 @@ public final class UploadsApi {
     private static final String BLOB = UPLOADS + "/{uploadId}/blobs/{sha256}";
     private static final Pattern CONTENT_RANGE = Pattern.compile("bytes (\\d{1,19})-(\\d{1,19})/(\\d{1,19})");
 
+    /** Blob lists of the largest bundles (20,000 files, ~90 bytes each) exceed the default 1 MiB JSON cap. */
+    static final long MAX_LIST_BODY = 8L * 1024 * 1024;
+
     record BlobDecl(String sha256, Long length) {
     }
 
@@ -35,7 +38,7 @@ public final class UploadsApi {
     }
 
     public void register(Router router) {
-        router.post(UPLOADS, this::create);
+        router.post(UPLOADS, MAX_LIST_BODY, this::create);
         router.delete(UPLOADS + "/{uploadId}", r -> {
             uploads.abort(r.principal(), AppsApi.appId(r), Uploads.uploadId(r.pathParam("uploadId")));
             return ApiResponse.noContent();
@@ -43,7 +46,7 @@ public final class UploadsApi {
         router.get(BLOB, r -> ApiResponse.ok(Map.of("received",
                 uploads.received(AppsApi.appId(r), Uploads.uploadId(r.pathParam("uploadId")), sha(r)))));
         router.streaming("PUT", BLOB, this::putBlob);
-        router.post(UPLOADS + "/{uploadId}/commit", r -> ApiResponse.created(uploads.commit(r.principal(),
+        router.post(UPLOADS + "/{uploadId}/commit", MAX_LIST_BODY, r -> ApiResponse.created(uploads.commit(r.principal(),
                 AppsApi.appId(r), Uploads.uploadId(r.pathParam("uploadId")), r.rawBody())));
         router.get("/api/v1/apps/{appId}/bundles", r -> ApiResponse.items(bundles.list(AppsApi.appId(r))));
         router.get("/api/v1/apps/{appId}/bundles/{version}", r -> ApiResponse.ok(bundles.get(AppsApi.appId(r),

@@ -26,6 +26,9 @@ import org.slf4j.LoggerFactory;
 public final class JsonHandler extends Handler.Abstract {
     private static final Logger LOG = LoggerFactory.getLogger(JsonHandler.class);
 
+    /** Most of a streamed body read to deliver an error answer (one client upload piece). */
+    static final long DRAIN_LIMIT = 16L * 1024 * 1024;
+
     private final Router router;
     private final Authenticator authenticator;
     private final long maxBodyBytes;
@@ -40,19 +43,20 @@ public final class JsonHandler extends Handler.Abstract {
     @SuppressWarnings("unchecked")
     public boolean handle(Request request, Response response, Callback callback) {
         ApiResponse answer;
-        boolean[] streaming = {false};
+        InputStream[] streaming = {null};
         try {
             answer = dispatch(request, streaming);
         } catch (ApiError e) {
             answer = error(e.status(), e.code(), e.getMessage(), e.field());
             ((Map<String, Object>) answer.body()).putAll(e.details());
-            if (e.status() == 413 || streaming[0]) {
+            // An unauthenticated sender gets no reading of its body, just the answer and a closed connection.
+            if (e.status() == 413 || streaming[0] != null && (e.status() == 401 || !drained(streaming[0]))) {
                 // The rest of the body stays unread: tell the client this connection ends here.
                 response.getHeaders().put(HttpHeader.CONNECTION, "close");
             }
         } catch (ValidationException e) {
             answer = error(400, "validation_failed", e.getMessage(), e.field());
-            if (streaming[0]) {
+            if (streaming[0] != null && !drained(streaming[0])) {
                 response.getHeaders().put(HttpHeader.CONNECTION, "close");
             }
         } catch (Throwable e) {
@@ -64,22 +68,45 @@ public final class JsonHandler extends Handler.Abstract {
         return true;
     }
 
-    private ApiResponse dispatch(Request request, boolean[] streaming) throws Exception {
+    /**
+     * Reads and discards what is left of a streamed body (up to {@link #DRAIN_LIMIT}) so that an error answer reaches
+     * a client still sending; false if more is left, and the connection must close.
+     */
+    private static boolean drained(InputStream in) {
+        byte[] buf = new byte[64 * 1024];
+        long total = 0;
+        try {
+            int n;
+            while ((n = in.read(buf)) != -1) {
+                total += n;
+                if (total > DRAIN_LIMIT) {
+                    return false;
+                }
+            }
+            return true;
+        } catch (IOException | RuntimeException e) {
+            return false;
+        }
+    }
+
+    private ApiResponse dispatch(Request request, InputStream[] streaming) throws Exception {
         String method = request.getMethod();
         String path = request.getHttpURI().getCanonicalPath();
         Router.Match match = router.match(method, path == null ? "/" : path);
         if (match != null && match.route() != null && match.route().streaming()) {
-            // The handler reads (and caps) the body itself; an early error answer closes the connection.
-            streaming[0] = true;
+            // The handler reads (and caps) the body itself; after an error answer the rest is drained or the
+            // connection closed.
+            streaming[0] = Request.asInputStream(request);
             Principal principal = authenticator.authenticate(apiKey(request));
             ApiRequest apiRequest = new ApiRequest(method, path, match.params(), query(request), new byte[0],
-                    principal, name -> request.getHeaders().get(name), Request.asInputStream(request),
-                    request.getLength());
+                    principal, name -> request.getHeaders().get(name), streaming[0], request.getLength());
             return match.route().handler().handle(apiRequest);
         }
         // Read the body before any early answer (401, 404, 405): a response sent over an unread body makes Jetty
         // close the connection under a client that may already be reusing it.
-        byte[] body = readBody(request);
+        long cap = match != null && match.route() != null && match.route().maxBody() > 0
+                ? match.route().maxBody() : maxBodyBytes;
+        byte[] body = readBody(request, cap);
         if (match == null) {
             throw ApiError.notFound("No such endpoint: " + method + " " + request.getHttpURI().getPath());
         }
@@ -107,10 +134,10 @@ public final class JsonHandler extends Handler.Abstract {
         return request.getHeaders().get("X-API-Key");
     }
 
-    private byte[] readBody(Request request) {
+    private byte[] readBody(Request request, long maxBodyBytes) {
         long declared = request.getLength();
         if (declared > maxBodyBytes) {
-            throw tooLarge();
+            throw tooLarge(maxBodyBytes);
         }
         if (declared == 0) {
             return new byte[0];
@@ -123,7 +150,7 @@ public final class JsonHandler extends Handler.Abstract {
             throw ApiError.badRequest("unreadable_body", "The request body could not be read: " + e.getMessage(), null);
         }
         if (bytes.length > maxBodyBytes) {
-            throw tooLarge();
+            throw tooLarge(maxBodyBytes);
         }
         String type = request.getHeaders().get(HttpHeader.CONTENT_TYPE);
         if (bytes.length > 0 && type != null && !isJson(type)) {
@@ -137,7 +164,7 @@ public final class JsonHandler extends Handler.Abstract {
         return base.equals("application/json") || base.endsWith("+json");
     }
 
-    private ApiError tooLarge() {
+    private static ApiError tooLarge(long maxBodyBytes) {
         return new ApiError(413, "payload_too_large", "The body is larger than " + maxBodyBytes + " bytes", null);
     }
 

@@ -18,8 +18,9 @@ public final class Router {
     /**
      * A registered route; {@code open} routes need no API key. {@code streaming} routes get the request body as a
      * stream ({@link ApiRequest#bodyStream()}), not read nor capped by {@link JsonHandler}: they enforce their own cap.
+     * {@code maxBody} overrides the JSON body cap of {@link JsonHandler} when positive.
      */
-    public record Route(String method, String template, boolean open, boolean streaming, Handler handler) {
+    public record Route(String method, String template, boolean open, boolean streaming, long maxBody, Handler handler) {
         String[] segments() {
             return split(template);
         }
@@ -45,7 +46,13 @@ public final class Router {
 
     /** A route whose handler streams the request body itself (blob uploads). */
     public Router streaming(String method, String template, Handler h) {
-        routes.add(new Route(method, template, false, true, h));
+        routes.add(new Route(method, template, false, true, 0, h));
+        return this;
+    }
+
+    /** A POST whose JSON body may be larger than the server's default cap (release envelopes of big bundles). */
+    public Router post(String template, long maxBody, Handler h) {
+        routes.add(new Route("POST", template, false, false, maxBody, h));
         return this;
     }
 
@@ -62,7 +69,7 @@ public final class Router {
     }
 
     private Router add(String method, String template, boolean open, Handler h) {
-        routes.add(new Route(method, template, open, false, h));
+        routes.add(new Route(method, template, open, false, 0, h));
         return this;
     }
 
