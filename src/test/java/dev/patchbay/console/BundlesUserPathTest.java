@@ -37,7 +37,7 @@ class BundlesUserPathTest {
         FastRobot.configure();
     }
 
-    private static final String PASS = "correct horse battery";
+    private static final String PASS = "horse-staple";
 
     @TempDir
     Path home;
@@ -113,7 +113,7 @@ class BundlesUserPathTest {
         robot.clickOn("#channel-new");
         robot.clickOn("#channel-name").write("production");
         robot.clickOn("#channel-bundle");
-        waitUntil(() -> robot.lookup(".list-cell").match((Node n) -> n instanceof Label || n instanceof javafx.scene.control.Labeled l
+        waitUntil(() -> robot.lookup(".list-cell").match((Node n) -> n instanceof javafx.scene.control.Labeled l
                 && "1.2.3".equals(l.getText())).tryQuery().isPresent());
         robot.clickOn(robot.lookup(".list-cell").match((Node n) -> n instanceof javafx.scene.control.Labeled l
                 && "1.2.3".equals(l.getText())).<Node>query());

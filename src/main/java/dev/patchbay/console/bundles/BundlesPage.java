@@ -204,7 +204,9 @@ public final class BundlesPage implements Page {
         pass.setOnAction(e -> unlock.fire());
         Label unlocking = Forms.message("bundle-detail-unlocking",
                 Bindings.when(vm.unlockingProperty()).then("Unlocking…").otherwise(""), Styles.TEXT_MUTED);
-        VBox unlockBox = Forms.field("Passphrase", new HBox(8, pass, unlock, unlocking), vm.detailPassphraseErrorProperty());
+        HBox unlockRow = new HBox(8, pass, unlock, unlocking);
+        unlockRow.setId("bundle-detail-unlock-row");
+        VBox unlockBox = Forms.field("Passphrase", unlockRow, vm.detailPassphraseErrorProperty());
         unlockBox.visibleProperty().bind(vm.needsUnlockProperty().and(vm.selectedProperty().isNotNull()));
         unlockBox.managedProperty().bind(unlockBox.visibleProperty());
 
@@ -297,7 +299,7 @@ public final class BundlesPage implements Page {
         });
 
         VBox box = new VBox(12, heading,
-                Forms.field("Folder or zip", new VBox(4, source, change), vm.sourceErrorProperty()),
+                Forms.field("Folder or zip", sourceBox(source, change), vm.sourceErrorProperty()),
                 Forms.field("Version", version, vm.versionErrorProperty()),
                 new VBox(4, new Label("Then point channel (optional)"), channel),
                 Forms.field("Passphrase", pass, vm.passphraseErrorProperty()),
@@ -314,6 +316,12 @@ public final class BundlesPage implements Page {
                 version.requestFocus();
             }
         });
+        return box;
+    }
+
+    private static VBox sourceBox(Label source, Button change) {
+        VBox box = new VBox(4, source, change);
+        box.setId("bundle-source-box");
         return box;
     }
 

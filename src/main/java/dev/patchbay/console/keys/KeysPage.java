@@ -7,7 +7,6 @@ import dev.patchbay.console.shell.Page;
 import dev.patchbay.domain.App;
 import java.io.File;
 import java.util.function.Function;
-import javafx.beans.binding.Bindings;
 import javafx.beans.property.ReadOnlyStringWrapper;
 import javafx.geometry.Insets;
 import javafx.geometry.Pos;
@@ -153,6 +152,7 @@ public final class KeysPage implements Page {
         register.setOnAction(e -> vm.registerTrust());
         HBox actions = new HBox(8, unlockPass, unlock, rotate, register);
         actions.setAlignment(Pos.TOP_LEFT);
+        actions.setId("keys-unlock-row");
         VBox passBox = Forms.field("Passphrase (unlock or rotate)", actions, vm.passphraseErrorProperty());
 
         TextArea snippet = new TextArea();
