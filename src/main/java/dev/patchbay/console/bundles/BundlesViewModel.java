@@ -139,7 +139,6 @@ public final class BundlesViewModel {
         this.manifestFolder = manifestFolder;
         this.cannotPublish = connection.readOnlyProperty().or(publishing).or(app.isNull());
         apps.addListener((ListChangeListener<App>) c -> keepAppSelection());
-        keepAppSelection();
         connection.sessionProperty().addListener((obs, old, now) -> reload());
         app.addListener((obs, old, now) -> {
             if (old == null || now == null || !old.id().equals(now.id())) {
@@ -150,6 +149,7 @@ public final class BundlesViewModel {
         });
         selected.addListener((obs, old, now) -> loadDetail());
         compareTo.addListener((obs, old, now) -> loadDetail());
+        keepAppSelection();
     }
 
     private void keepAppSelection() {

@@ -70,13 +70,13 @@ public final class KeysViewModel {
         this.apps = apps;
         this.keys = keys;
         apps.addListener((ListChangeListener<App>) c -> keepAppSelection());
-        keepAppSelection();
         app.addListener((obs, old, now) -> {
             if (old == null || now == null || !old.id().equals(now.id())) {
                 reload();
             }
         });
         connection.sessionProperty().addListener((obs, old, now) -> reload());
+        keepAppSelection();
     }
 
     private void keepAppSelection() {

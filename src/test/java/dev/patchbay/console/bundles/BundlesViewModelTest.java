@@ -112,6 +112,10 @@ class BundlesViewModelTest {
             assertEquals(0, s.count(), "sealed blobs deleted after the upload");
         }
 
+        // The Keys page shows which bundles the release key signed.
+        var keysVm = new dev.patchbay.console.keys.KeysViewModel(fx.connection, fx.tasks, apps.apps(), store);
+        assertEquals(List.of("1.0.0"), keysVm.certs().get(0).bundles());
+
         // The selected (new) bundle's manifest needs the content key: unlock, wrong passphrase first.
         assertEquals("1.0.0", vm.selectedProperty().get().version());
         store.lockAll();

@@ -105,7 +105,10 @@ class KeysViewModelTest {
         vm.create(PASS.toCharArray(), PASS.toCharArray());
         assertTrue(vm.messageProperty().get().contains("never overwritten"));
 
+        List<String> busy = new ArrayList<>();
+        vm.busyProperty().addListener((obs, old, now) -> busy.add(now));
         vm.unlock(PASS.toCharArray());
+        assertEquals(List.of("Unlocking…", ""), busy, "a visible state while scrypt runs");
         assertEquals("", vm.passphraseErrorProperty().get());
         assertTrue(vm.unlockedProperty().get());
         assertFalse(vm.exportTextProperty().get().isEmpty());
