@@ -264,6 +264,7 @@ public final class BundlesPage implements Page {
         ComboBox<String> channel = new ComboBox<>(vm.channelChoices());
         channel.setId("bundle-channel");
         channel.setMaxWidth(Double.MAX_VALUE);
+        channel.setPromptText("(none)");
         channel.setCellFactory(l -> new ChannelCell());
         channel.setButtonCell(new ChannelCell());
         channel.valueProperty().bindBidirectional(vm.channelProperty());

@@ -202,6 +202,7 @@ public final class ChannelsPage implements Page {
         ComboBox<String> bundle = new ComboBox<>(vm.bundleChoices());
         bundle.setId("channel-bundle");
         bundle.setMaxWidth(Double.MAX_VALUE);
+        bundle.setPromptText("builtin (the app's own assets)");
         bundle.setCellFactory(l -> new BundleCell());
         bundle.setButtonCell(new BundleCell());
         bundle.valueProperty().bindBidirectional(vm.formBundleProperty());
