@@ -18,6 +18,8 @@ public final class ReleaseVerifier {
     public static final int WRAPPED_KEY_LENGTH = 12 + 32 + 16;
     /** Clock skew tolerated when a release's createdAt is compared with "now". */
     public static final Duration CLOCK_SKEW = Duration.ofMinutes(10);
+    /** At most this many file blobs (the input cap on entries, bundle-format §6). */
+    public static final int MAX_BLOBS = 20_000;
 
     private ReleaseVerifier() {
     }
@@ -125,6 +127,9 @@ public final class ReleaseVerifier {
         BlobRef manifest = blob(m, "release.manifest");
         String plainSha256 = Fields.hex(m, "plainSha256", 64, "release.manifest");
         JsonNode list = Fields.array(release, "blobs", r);
+        if (list.size() > MAX_BLOBS) {
+            throw new CryptoException("release.blobs lists " + list.size() + " blobs, more than " + MAX_BLOBS);
+        }
         List<BlobRef> blobs = new ArrayList<>(list.size());
         for (int i = 0; i < list.size(); i++) {
             BlobRef b = blob(list.get(i), "release.blobs[" + i + "]");

@@ -141,7 +141,7 @@ public final class TrustRoot {
         return contentKeyId;
     }
 
-    /** Same app, same root key, same content key id (what the server fixes on first registration). */
+    /** Same app and same root key (what the server fixes on first registration; a different root is a 409). */
     public boolean sameRoot(TrustRoot other) {
         return appId.equals(other.appId) && rootKeyId.equals(other.rootKeyId);
     }

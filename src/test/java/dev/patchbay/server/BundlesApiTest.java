@@ -401,6 +401,31 @@ class BundlesApiTest {
     }
 
     @Test
+    void oddBlobRequestsAre4xxNever500() throws Exception {
+        TestReleases.Sealed b = keys.seal("1.0.0", 1, 100);
+        String id = open(b).path("id").asText();
+        BlobRef file = b.blobs().get(1);
+        String[] ranges = {"bytes -1-5/100", "bytes 99999999999999999999-1/100", "bytes 5-4/100", "bytes 0-99/-1",
+                "bytes */100", "bytes 0-9/100, 20-29/100", "items 0-9/100", "bytes 0-9999999999999999999/100", ""};
+        for (String range : ranges) {
+            var r = s.putBytes(blobPath(id, file), b.bytes(file), range);
+            assertTrue(r.statusCode() >= 400 && r.statusCode() < 500, range + ": " + r.statusCode() + " " + r.body());
+            json(r);
+        }
+        String[] paths = {BASE + "/uploads/" + id + "/blobs/" + file.sha256().toUpperCase(),
+                BASE + "/uploads/" + id + "/blobs/..", BASE + "/uploads/" + id.toUpperCase() + "/blobs/" + file.sha256(),
+                "/api/v1/apps/not..an.app/uploads/" + id + "/blobs/" + file.sha256(),
+                "/api/v1/apps/com.example.none/uploads/" + id + "/blobs/" + file.sha256()};
+        for (String path : paths) {
+            var r = s.putBytes(path, b.bytes(file), null);
+            assertTrue(r.statusCode() >= 400 && r.statusCode() < 500, path + ": " + r.statusCode() + " " + r.body());
+            json(r);
+        }
+        assertError(s.json("POST", BASE + "/uploads/" + id + "/blobs/" + file.sha256(), "{}"), 405, "method_not_allowed", null);
+        assertEquals(Set.of(), blobFiles());
+    }
+
+    @Test
     void expiredUploadsAreGoneWithTheirData() throws Exception {
         TestReleases.Sealed b = keys.seal("1.0.0", 1, 1000, 10);
         String id = open(b).path("id").asText();

@@ -166,10 +166,11 @@ public final class FileBlobStore implements BlobStore {
             } catch (AtomicMoveNotSupportedException e) {
                 Files.move(part, target, StandardCopyOption.REPLACE_EXISTING);
             }
+            // Stored: a request still holding this lock object only finds the blob complete, so it can go.
+            locks.remove(part.toString(), lock);
             return length;
         } finally {
             lock.unlock();
-            locks.remove(part.toString(), lock);
         }
     }
 
@@ -210,6 +211,7 @@ public final class FileBlobStore implements BlobStore {
             return;
         }
         digests.keySet().removeIf(p -> p.startsWith(dir));
+        locks.keySet().removeIf(p -> Path.of(p).startsWith(dir));
         try (Stream<Path> files = Files.walk(dir)) {
             for (Path p : files.sorted(Comparator.reverseOrder()).toList()) {
                 Files.deleteIfExists(p);

@@ -137,6 +137,11 @@ public final class JsonHandler extends Handler.Abstract {
     private byte[] readBody(Request request, long maxBodyBytes) {
         long declared = request.getLength();
         if (declared > maxBodyBytes) {
+            // Read (and drop) a moderately large body first, so a client still sending gets the 413 rather than a
+            // connection reset; beyond that the connection just closes.
+            if (declared <= DRAIN_LIMIT) {
+                drained(Request.asInputStream(request));
+            }
             throw tooLarge(maxBodyBytes);
         }
         if (declared == 0) {
@@ -150,6 +155,7 @@ public final class JsonHandler extends Handler.Abstract {
             throw ApiError.badRequest("unreadable_body", "The request body could not be read: " + e.getMessage(), null);
         }
         if (bytes.length > maxBodyBytes) {
+            drained(Request.asInputStream(request));
             throw tooLarge(maxBodyBytes);
         }
         String type = request.getHeaders().get(HttpHeader.CONTENT_TYPE);
