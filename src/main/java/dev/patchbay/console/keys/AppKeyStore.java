@@ -23,6 +23,7 @@ public final class AppKeyStore {
     private final Path root;
     private final KeyFileOptions options;
     private final Map<String, AppKeys> unlocked = new ConcurrentHashMap<>();
+    private final java.util.Queue<AppKeys> replaced = new java.util.concurrent.ConcurrentLinkedQueue<>();
 
     public AppKeyStore(Path root, KeyFileOptions options) {
         this.root = root;
@@ -78,10 +79,11 @@ public final class AppKeyStore {
         return Optional.ofNullable(unlocked.get(appId));
     }
 
+    /** The previous keys of the app are not wiped here: a task may still be using them (they go with lockAll). */
     private void remember(String appId, AppKeys keys) {
         AppKeys old = unlocked.put(appId, keys);
         if (old != null && old != keys) {
-            old.close();
+            replaced.add(old);
         }
     }
 
@@ -89,6 +91,9 @@ public final class AppKeyStore {
     public void lockAll() {
         unlocked.values().forEach(AppKeys::close);
         unlocked.clear();
+        for (AppKeys k; (k = replaced.poll()) != null; ) {
+            k.close();
+        }
     }
 
     /** Whether a failure means "this passphrase does not open the key file". */
