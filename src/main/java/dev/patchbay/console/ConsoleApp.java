@@ -91,6 +91,8 @@ public final class ConsoleApp extends Application {
             cache = LocalCache.inMemory();
         }
         sandbox = new LocalSandbox(options.dataFolder().resolve("sandbox"), options.sandboxPort());
+        // Sealed blobs of a publish cut short by quitting (only ciphertext; never needed again).
+        deleteTree(options.dataFolder().resolve("tmp"));
         icons = MainWindow.loadIcons();
         // Also on SIGTERM (session end, kill): stop the sandbox and close both databases cleanly.
         shutdownHook = new Thread(this::closeAll, "patchbay-shutdown-hook");
@@ -151,6 +153,23 @@ public final class ConsoleApp extends Application {
         } finally {
             stopped.complete(null);
             removeHook();
+        }
+    }
+
+    private static void deleteTree(java.nio.file.Path dir) {
+        if (!java.nio.file.Files.isDirectory(dir)) {
+            return;
+        }
+        try (java.util.stream.Stream<java.nio.file.Path> s = java.nio.file.Files.walk(dir)) {
+            s.sorted(java.util.Comparator.reverseOrder()).forEach(p -> {
+                try {
+                    java.nio.file.Files.deleteIfExists(p);
+                } catch (java.io.IOException e) {
+                    LOG.debug("Cannot delete {}: {}", p, e.toString());
+                }
+            });
+        } catch (java.io.IOException e) {
+            LOG.debug("Cannot clean {}: {}", dir, e.toString());
         }
     }
 
