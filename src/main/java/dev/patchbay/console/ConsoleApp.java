@@ -3,6 +3,8 @@ package dev.patchbay.console;
 import dev.patchbay.cache.LocalCache;
 import dev.patchbay.console.apps.AppsPage;
 import dev.patchbay.console.apps.AppsViewModel;
+import dev.patchbay.console.bundles.BundlesPage;
+import dev.patchbay.console.bundles.BundlesViewModel;
 import dev.patchbay.console.channels.ChannelsPage;
 import dev.patchbay.console.channels.ChannelsViewModel;
 import dev.patchbay.console.common.FxTaskRunner;
@@ -14,6 +16,9 @@ import dev.patchbay.console.connection.SandboxHost;
 import dev.patchbay.console.connections.ConnectionsPage;
 import dev.patchbay.console.connections.ConnectionsViewModel;
 import dev.patchbay.console.data.ServerData;
+import dev.patchbay.console.keys.AppKeyStore;
+import dev.patchbay.console.keys.KeysPage;
+import dev.patchbay.console.keys.KeysViewModel;
 import dev.patchbay.console.settings.SecretStore;
 import dev.patchbay.console.settings.Settings;
 import dev.patchbay.console.settings.SettingsStore;
@@ -50,6 +55,8 @@ public final class ConsoleApp extends Application {
     private SandboxHost sandbox;
     private TaskRunner tasks;
     private ConnectionManager connection;
+    private AppKeyStore keyStore;
+    private BundlesViewModel bundles;
     private List<Image> icons = List.of();
 
     public ConsoleApp() {
@@ -84,6 +91,8 @@ public final class ConsoleApp extends Application {
             cache = LocalCache.inMemory();
         }
         sandbox = new LocalSandbox(options.dataFolder().resolve("sandbox"), options.sandboxPort());
+        // Sealed blobs of a publish cut short by quitting (only ciphertext; never needed again).
+        deleteTree(options.dataFolder().resolve("tmp"));
         icons = MainWindow.loadIcons();
         // Also on SIGTERM (session end, kill): stop the sandbox and close both databases cleanly.
         shutdownHook = new Thread(this::closeAll, "patchbay-shutdown-hook");
@@ -105,7 +114,12 @@ public final class ConsoleApp extends Application {
         if (cacheProblem != null) {
             apps.messageProperty().set("Offline data is unavailable this session: " + cacheProblem);
         }
-        List<Page> pages = List.of(new ConnectionsPage(connections), new AppsPage(apps), new ChannelsPage(channels));
+        keyStore = new AppKeyStore(options.dataFolder().resolve("keys"), options.keyOptions());
+        bundles = new BundlesViewModel(connection, tasks, apps.apps(), keyStore,
+                options.dataFolder().resolve("tmp"), options.dataFolder().resolve("manifests"));
+        KeysViewModel keys = new KeysViewModel(connection, tasks, apps.apps(), keyStore);
+        List<Page> pages = List.of(new ConnectionsPage(connections), new AppsPage(apps), new ChannelsPage(channels),
+                new BundlesPage(bundles), new KeysPage(keys));
         ShellViewModel shell = new ShellViewModel(settings, connection, tasks, pages.stream().map(Page::id).toList());
         new MainWindow(shell, settings, pages, icons).show(stage);
         settingsStore.watch(settings);
@@ -130,12 +144,32 @@ public final class ConsoleApp extends Application {
             return;
         }
         try {
+            if (keyStore != null) {
+                quietly("unlocked keys", keyStore::lockAll);
+            }
             quietly("settings", settingsStore::close);
             quietly("local sandbox", sandbox::close);
             quietly("cache", cache::close);
         } finally {
             stopped.complete(null);
             removeHook();
+        }
+    }
+
+    private static void deleteTree(java.nio.file.Path dir) {
+        if (!java.nio.file.Files.isDirectory(dir)) {
+            return;
+        }
+        try (java.util.stream.Stream<java.nio.file.Path> s = java.nio.file.Files.walk(dir)) {
+            s.sorted(java.util.Comparator.reverseOrder()).forEach(p -> {
+                try {
+                    java.nio.file.Files.deleteIfExists(p);
+                } catch (java.io.IOException e) {
+                    LOG.debug("Cannot delete {}: {}", p, e.toString());
+                }
+            });
+        } catch (java.io.IOException e) {
+            LOG.debug("Cannot clean {}: {}", dir, e.toString());
         }
     }
 
@@ -163,6 +197,11 @@ public final class ConsoleApp extends Application {
     /** For tests that stop the server under a running console ("the server went away"). */
     public SandboxHost sandbox() {
         return sandbox;
+    }
+
+    /** For UI tests: a file chooser or a drop cannot be driven headless, so they set the publish source here. */
+    public BundlesViewModel bundles() {
+        return bundles;
     }
 
     public ConnectionManager connection() {

@@ -130,6 +130,7 @@ public final class ChannelsPage implements Page {
         table.getColumns().add(column("Self-assign", 100, c -> yesNo(c.allowDeviceSelfAssign())));
         table.getColumns().add(column("Emulators", 90, c -> yesNo(c.allowEmulators())));
         table.getColumns().add(column("Dev builds", 100, c -> yesNo(c.allowDevBuilds())));
+        table.getColumns().add(column("Bundle", 100, c -> c.bundle() == null ? "builtin" : c.bundle()));
         table.getColumns().add(column("Description", 200, Channel::description));
         table.getSelectionModel().selectedItemProperty().addListener((obs, old, now) -> vm.selectedProperty().set(now));
         vm.selectedProperty().addListener((obs, old, now) -> {
@@ -198,6 +199,14 @@ public final class ChannelsPage implements Page {
                 check("channel-emulators", "Emulators receive updates", vm.emulatorsProperty()),
                 check("channel-dev-builds", "Development builds receive updates", vm.devBuildsProperty()));
 
+        ComboBox<String> bundle = new ComboBox<>(vm.bundleChoices());
+        bundle.setId("channel-bundle");
+        bundle.setMaxWidth(Double.MAX_VALUE);
+        bundle.setPromptText("builtin (the app's own assets)");
+        bundle.setCellFactory(l -> new BundleCell());
+        bundle.setButtonCell(new BundleCell());
+        bundle.valueProperty().bindBidirectional(vm.formBundleProperty());
+
         Button save = Forms.button("channel-save", "Save", Feather.CHECK, "Save (Enter, outside the description)");
         save.setDefaultButton(true);
         save.getStyleClass().add(Styles.ACCENT);
@@ -212,6 +221,7 @@ public final class ChannelsPage implements Page {
                 Forms.field("Serves platforms", serves, vm.platformsErrorProperty()),
                 new VBox(4, new Label("Default channel for"), defaults, defaultsHint),
                 flags,
+                new VBox(4, new Label("Serves bundle"), bundle),
                 Forms.field("Description", description, vm.descriptionErrorProperty()),
                 Forms.message("channel-form-error", vm.formErrorProperty(), Styles.DANGER),
                 new HBox(8, save, cancel));
@@ -228,6 +238,14 @@ public final class ChannelsPage implements Page {
             }
         });
         return box;
+    }
+
+    private static final class BundleCell extends ListCell<String> {
+        @Override
+        protected void updateItem(String item, boolean empty) {
+            super.updateItem(item, empty);
+            setText(empty || item == null ? null : item.isEmpty() ? "builtin (the app's own assets)" : item);
+        }
     }
 
     private static CheckBox check(String id, String text, BooleanProperty value) {

@@ -58,6 +58,8 @@ public final class ChannelsViewModel {
     private final BooleanProperty selfAssign = new SimpleBooleanProperty(this, "selfAssign");
     private final BooleanProperty emulators = new SimpleBooleanProperty(this, "emulators", true);
     private final BooleanProperty devBuilds = new SimpleBooleanProperty(this, "devBuilds", true);
+    private final StringProperty formBundle = new SimpleStringProperty(this, "formBundle", "");
+    private final ObservableList<String> bundleChoices = FXCollections.observableArrayList("");
     private final StringProperty nameError = new SimpleStringProperty(this, "nameError", "");
     private final StringProperty descriptionError = new SimpleStringProperty(this, "descriptionError", "");
     private final StringProperty platformsError = new SimpleStringProperty(this, "platformsError", "");
@@ -185,6 +187,8 @@ public final class ChannelsViewModel {
         editing = null;
         clearErrors();
         fill(ChannelDraft.named("").withDefaults());
+        formBundle.set("");
+        loadBundleChoices("");
         formMode.set(FormMode.CREATE);
     }
 
@@ -197,7 +201,36 @@ public final class ChannelsViewModel {
         clearErrors();
         fill(new ChannelDraft(c.name(), c.description(), c.defaultFor(), c.platforms(),
                 c.allowDeviceSelfAssign(), c.allowEmulators(), c.allowDevBuilds()));
+        formBundle.set(c.bundle() == null ? "" : c.bundle());
+        loadBundleChoices(formBundle.get());
         formMode.set(FormMode.EDIT);
+    }
+
+    /** The bundle selector: "" (builtin assets) and the app's published versions, newest first. */
+    private void loadBundleChoices(String current) {
+        Session s = connection.session();
+        App a = app.get();
+        java.util.List<String> initial = current.isEmpty() ? java.util.List.of("") : java.util.List.of("", current);
+        bundleChoices.setAll(initial);
+        formBundle.set(current);
+        if (s == null || s.client() == null || a == null) {
+            return;
+        }
+        tasks.create("Loading bundles of " + a.id(), () -> s.client().listBundles(a.id()))
+                .onSuccess(list -> {
+                    java.util.List<String> choices = new java.util.ArrayList<>();
+                    choices.add("");
+                    list.stream().sorted(java.util.Comparator.comparingLong(dev.patchbay.domain.Bundle::sequence)
+                            .reversed()).forEach(b -> choices.add(b.version()));
+                    if (!current.isEmpty() && !choices.contains(current)) {
+                        choices.add(current);
+                    }
+                    String keep = formBundle.get();
+                    bundleChoices.setAll(choices);
+                    formBundle.set(keep);
+                })
+                .onError(e -> { })
+                .run();
     }
 
     private void fill(ChannelDraft d) {
@@ -238,15 +271,24 @@ public final class ChannelsViewModel {
             return;
         }
         Channel before = editing;
-        if (mode == FormMode.EDIT && isEmpty(draft)) {
+        String bundleBefore = before == null || before.bundle() == null ? "" : before.bundle();
+        String bundleAfter = formBundle.get() == null ? "" : formBundle.get();
+        boolean bundleChanged = !bundleBefore.equals(bundleAfter);
+        boolean draftEmpty = mode == FormMode.EDIT && isEmpty(draft);
+        if (draftEmpty && !bundleChanged) {
             cancelForm();
             return;
         }
         saving.set(true);
         String what = (mode == FormMode.CREATE ? "Creating channel " : "Saving channel ") + draft.name();
-        tasks.create(what, () -> mode == FormMode.CREATE
-                        ? data.createChannel(s, a.id(), draft)
-                        : data.updateChannel(s, a.id(), before.name(), draft))
+        tasks.create(what, () -> {
+                    Channel saved = mode == FormMode.CREATE ? data.createChannel(s, a.id(), draft)
+                            : draftEmpty ? before : data.updateChannel(s, a.id(), before.name(), draft);
+                    if (bundleChanged) {
+                        saved = data.setChannelBundle(s, a.id(), saved.name(), bundleAfter.isEmpty() ? null : bundleAfter);
+                    }
+                    return saved;
+                })
                 .onSuccess(saved -> {
                     cancelForm();
                     selected.set(null);
@@ -441,6 +483,15 @@ public final class ChannelsViewModel {
 
     public BooleanProperty devBuildsProperty() {
         return devBuilds;
+    }
+
+    /** The bundle the channel serves: a version, or "" for the builtin assets. */
+    public StringProperty formBundleProperty() {
+        return formBundle;
+    }
+
+    public ObservableList<String> bundleChoices() {
+        return bundleChoices;
     }
 
     public StringProperty nameErrorProperty() {

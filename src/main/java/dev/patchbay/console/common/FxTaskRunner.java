@@ -41,6 +41,15 @@ public final class FxTaskRunner extends TaskRunner {
     }
 
     @Override
+    public void post(Runnable update) {
+        if (Platform.isFxApplicationThread()) {
+            update.run();
+        } else {
+            Platform.runLater(update);
+        }
+    }
+
+    @Override
     public void shutdown() {
         executor.shutdownNow();
     }

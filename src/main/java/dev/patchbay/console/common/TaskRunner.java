@@ -34,6 +34,14 @@ public abstract class TaskRunner {
     /** Runs {@code work} in the background; {@code done} runs exactly once, on the callback thread. */
     protected abstract <T> void execute(String name, Callable<T> work, Consumer<Outcome<T>> done);
 
+    /**
+     * Runs {@code update} on the callback thread (the FX thread; at once in {@link CurrentThreadTaskRunner}): for
+     * progress reported by a running task.
+     */
+    public void post(Runnable update) {
+        update.run();
+    }
+
     /** Stops accepting work; running tasks are abandoned (their threads are daemons). */
     public void shutdown() {
     }

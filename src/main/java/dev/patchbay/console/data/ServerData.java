@@ -74,6 +74,13 @@ public final class ServerData {
         return c;
     }
 
+    /** Points a channel at a bundle version, or at the builtin assets ({@code null}). */
+    public Channel setChannelBundle(Session s, String appId, String name, String version) {
+        Channel c = s.requireClient().setChannelBundle(appId, name, version);
+        cache.putChannel(s.connectionId(), c, clock.instant());
+        return c;
+    }
+
     public void deleteChannel(Session s, String appId, String name) {
         s.requireClient().deleteChannel(appId, name);
         cache.removeChannel(s.connectionId(), appId, name);

@@ -1,0 +1,385 @@
+package dev.patchbay.console.bundles;
+
+import atlantafx.base.theme.Styles;
+import dev.patchbay.console.common.Forms;
+import dev.patchbay.console.common.Times;
+import dev.patchbay.console.shell.Page;
+import dev.patchbay.domain.App;
+import dev.patchbay.domain.Bundle;
+import java.io.File;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.List;
+import java.util.function.Function;
+import javafx.beans.binding.Bindings;
+import javafx.beans.property.ReadOnlyObjectProperty;
+import javafx.beans.property.ReadOnlyStringWrapper;
+import javafx.geometry.Insets;
+import javafx.geometry.Pos;
+import javafx.scene.Node;
+import javafx.scene.control.Button;
+import javafx.scene.control.ComboBox;
+import javafx.scene.control.Label;
+import javafx.scene.control.ListCell;
+import javafx.scene.control.PasswordField;
+import javafx.scene.control.ProgressBar;
+import javafx.scene.control.SplitPane;
+import javafx.scene.control.TableColumn;
+import javafx.scene.control.TableView;
+import javafx.scene.control.TextField;
+import javafx.scene.input.DragEvent;
+import javafx.scene.input.TransferMode;
+import javafx.scene.layout.BorderPane;
+import javafx.scene.layout.HBox;
+import javafx.scene.layout.Priority;
+import javafx.scene.layout.Region;
+import javafx.scene.layout.VBox;
+import javafx.stage.DirectoryChooser;
+import javafx.stage.FileChooser;
+import org.kordamp.ikonli.Ikon;
+import org.kordamp.ikonli.feather.Feather;
+
+/**
+ * The Bundles page: pick an app, see its published bundles, publish a folder or zip (buttons, or drop it onto the
+ * page), and look into a bundle's manifest and its diff against another. Binds to {@link BundlesViewModel}.
+ */
+public final class BundlesPage implements Page {
+    private final BundlesViewModel vm;
+    private final BorderPane root = new BorderPane();
+    private final TableView<Bundle> table = new TableView<>();
+
+    public BundlesPage(BundlesViewModel vm) {
+        this.vm = vm;
+        root.setId("bundles-page");
+        root.getStyleClass().add("page");
+        root.setTop(toolbar());
+        SplitPane split = new SplitPane(table(), detail());
+        split.setOrientation(javafx.geometry.Orientation.VERTICAL);
+        split.setDividerPositions(0.5);
+        BorderPane.setMargin(split, new Insets(0, 12, 12, 12));
+        root.setCenter(split);
+        root.setRight(form());
+        root.setOnDragOver(this::dragOver);
+        root.setOnDragDropped(this::dropped);
+    }
+
+    private void dragOver(DragEvent e) {
+        if (e.getDragboard().hasFiles() && e.getDragboard().getFiles().size() == 1 && !vm.cannotPublishProperty().get()) {
+            e.acceptTransferModes(TransferMode.COPY);
+        }
+        e.consume();
+    }
+
+    private void dropped(DragEvent e) {
+        List<File> files = e.getDragboard().hasFiles() ? e.getDragboard().getFiles() : List.of();
+        boolean ok = files.size() == 1 && !vm.cannotPublishProperty().get();
+        if (ok) {
+            vm.startPublish(files.get(0).toPath());
+        }
+        e.setDropCompleted(ok);
+        e.consume();
+    }
+
+    private Node toolbar() {
+        ComboBox<App> app = new ComboBox<>(vm.apps());
+        app.setId("bundle-app");
+        app.setPromptText("Choose an app");
+        app.setPrefWidth(280);
+        app.setCellFactory(l -> new AppCell());
+        app.setButtonCell(new AppCell());
+        app.setValue(vm.appProperty().get());
+        app.valueProperty().addListener((obs, old, now) -> {
+            if (now != null && now != vm.appProperty().get()) {
+                vm.appProperty().set(now);
+            }
+        });
+        vm.appProperty().addListener((obs, old, now) -> app.setValue(now));
+        vm.apps().addListener((javafx.collections.ListChangeListener<App>) c ->
+                javafx.application.Platform.runLater(() -> app.setValue(vm.appProperty().get())));
+
+        Button folder = Forms.button("bundle-publish-folder", "Publish folder…", Feather.FOLDER_PLUS,
+                "Publish a web build folder (or drop a folder or zip onto the page) (Ctrl+N)");
+        folder.disableProperty().bind(vm.cannotPublishProperty());
+        folder.setOnAction(e -> chooseFolder());
+        Button zip = Forms.button("bundle-publish-zip", "Publish zip…", Feather.ARCHIVE, "Publish a zip of a web build");
+        zip.disableProperty().bind(vm.cannotPublishProperty());
+        zip.setOnAction(e -> {
+            FileChooser chooser = new FileChooser();
+            chooser.setTitle("Publish a zip");
+            chooser.getExtensionFilters().add(new FileChooser.ExtensionFilter("Zip files", "*.zip"));
+            File f = chooser.showOpenDialog(root.getScene().getWindow());
+            if (f != null) {
+                vm.startPublish(f.toPath());
+            }
+        });
+        Button refresh = Forms.button("bundle-refresh", "Refresh", Feather.REFRESH_CW, "Ask the server again (F5 or Ctrl+R)");
+        refresh.setOnAction(e -> vm.reload());
+        Region spacer = new Region();
+        HBox.setHgrow(spacer, Priority.ALWAYS);
+        Label fetched = new Label();
+        fetched.setId("bundles-fetched-at");
+        fetched.getStyleClass().addAll(Styles.TEXT_MUTED, Styles.TEXT_SMALL);
+        fetched.textProperty().bind(Bindings.createStringBinding(() -> vm.fetchedAtProperty().get() == null ? ""
+                : "Fetched " + Times.format(vm.fetchedAtProperty().get()), vm.fetchedAtProperty()));
+        Label appLabel = new Label("App");
+        appLabel.setLabelFor(app);
+        HBox bar = new HBox(8, appLabel, app, folder, zip, refresh, spacer, fetched);
+        bar.setAlignment(Pos.CENTER_LEFT);
+        Label title = new Label("Bundles");
+        title.getStyleClass().add(Styles.TITLE_3);
+        Label hint = new Label("Drop a web build folder or zip onto this page to publish it.");
+        hint.getStyleClass().addAll(Styles.TEXT_MUTED, Styles.TEXT_SMALL);
+        Label readOnly = Forms.message("bundles-read-only", Bindings.when(vm.connection().readOnlyProperty())
+                .then(vm.connection().readOnlyReasonProperty()).otherwise(""), Styles.TEXT_MUTED, Styles.TEXT_SMALL);
+        VBox top = new VBox(8, title, bar, hint, readOnly,
+                Forms.message("bundles-message", vm.messageProperty(), Styles.DANGER),
+                Forms.message("bundles-info", vm.infoProperty(), Styles.SUCCESS));
+        top.getStyleClass().add("page-header");
+        return top;
+    }
+
+    private void chooseFolder() {
+        DirectoryChooser chooser = new DirectoryChooser();
+        chooser.setTitle("Publish a web build folder");
+        File f = chooser.showDialog(root.getScene().getWindow());
+        if (f != null) {
+            vm.startPublish(f.toPath());
+        }
+    }
+
+    private static final class AppCell extends ListCell<App> {
+        @Override
+        protected void updateItem(App item, boolean empty) {
+            super.updateItem(item, empty);
+            setText(empty || item == null ? null : item.name() + "  (" + item.id() + ")");
+        }
+    }
+
+    private Node table() {
+        table.setId("bundles-table");
+        table.setItems(vm.bundles());
+        table.setColumnResizePolicy(TableView.CONSTRAINED_RESIZE_POLICY_FLEX_LAST_COLUMN);
+        Label placeholder = new Label();
+        placeholder.textProperty().bind(Bindings.createStringBinding(() -> vm.appProperty().get() == null
+                        ? "Choose an app (create one on the Apps page first)."
+                        : vm.fetchedAtProperty().get() != null ? "No bundles yet. Publish a folder or zip (Ctrl+N)."
+                        : vm.connection().readOnlyProperty().get() ? "Bundles are shown only while connected." : "Loading…",
+                vm.appProperty(), vm.fetchedAtProperty(), vm.connection().readOnlyProperty()));
+        table.setPlaceholder(placeholder);
+        table.getColumns().add(column("Version", 100, Bundle::version));
+        table.getColumns().add(column("Created", 140, b -> Times.format(b.createdAt())));
+        table.getColumns().add(column("Size", 90, b -> Sizes.bytes(b.totalBytes())));
+        table.getColumns().add(column("Files", 60, b -> Integer.toString(b.fileCount())));
+        table.getColumns().add(column("Key", 150, Bundle::releaseKeyId));
+        table.getColumns().add(column("Channels", 160, b -> b.channels() == null || b.channels().isEmpty() ? "–"
+                : String.join(", ", b.channels())));
+        table.getSelectionModel().selectedItemProperty().addListener((obs, old, now) -> vm.selectedProperty().set(now));
+        vm.selectedProperty().addListener((obs, old, now) -> {
+            if (table.getSelectionModel().getSelectedItem() != now) {
+                table.getSelectionModel().select(now);
+            }
+        });
+        return table;
+    }
+
+    private static <T> TableColumn<T, String> column(String title, double width, Function<T, String> value) {
+        TableColumn<T, String> c = new TableColumn<>(title);
+        c.setCellValueFactory(cell -> new ReadOnlyStringWrapper(value.apply(cell.getValue())));
+        c.setPrefWidth(width);
+        return c;
+    }
+
+    private Node detail() {
+        Label heading = new Label();
+        heading.getStyleClass().add(Styles.TITLE_4);
+        heading.textProperty().bind(Bindings.createStringBinding(() -> vm.selectedProperty().get() == null
+                ? "Select a bundle to see its files" : "Files of " + vm.selectedProperty().get().version(),
+                vm.selectedProperty()));
+        PasswordField pass = new PasswordField();
+        pass.setId("bundle-detail-passphrase");
+        pass.setPromptText("Passphrase");
+        Button unlock = Forms.button("bundle-detail-unlock", "Unlock", Feather.UNLOCK, "Decrypt the manifest with the content key");
+        unlock.disableProperty().bind(vm.unlockingProperty());
+        unlock.setOnAction(e -> vm.unlockDetail(read(pass)));
+        pass.setOnAction(e -> unlock.fire());
+        Label unlocking = Forms.message("bundle-detail-unlocking",
+                Bindings.when(vm.unlockingProperty()).then("Unlocking…").otherwise(""), Styles.TEXT_MUTED);
+        HBox unlockRow = new HBox(8, pass, unlock, unlocking);
+        unlockRow.setId("bundle-detail-unlock-row");
+        VBox unlockBox = Forms.field("Passphrase", unlockRow, vm.detailPassphraseErrorProperty());
+        unlockBox.visibleProperty().bind(vm.needsUnlockProperty().and(vm.selectedProperty().isNotNull()));
+        unlockBox.managedProperty().bind(unlockBox.visibleProperty());
+
+        ComboBox<Bundle> other = new ComboBox<>(vm.bundles());
+        other.setId("bundle-compare");
+        other.setPromptText("Compare with…");
+        other.setCellFactory(l -> new VersionCell());
+        other.setButtonCell(new VersionCell());
+        other.valueProperty().bindBidirectional(vm.compareToProperty());
+        Label diff = Forms.message("bundle-diff", vm.diffTextProperty());
+        HBox compare = new HBox(8, new Label("Diff against"), other, diff);
+        compare.setAlignment(Pos.CENTER_LEFT);
+
+        TableView<BundlesViewModel.ManifestRow> files = new TableView<>(vm.manifest());
+        files.setId("bundle-manifest");
+        files.setColumnResizePolicy(TableView.CONSTRAINED_RESIZE_POLICY_FLEX_LAST_COLUMN);
+        files.setPlaceholder(new Label(""));
+        files.getColumns().add(column("Path", 260, BundlesViewModel.ManifestRow::path));
+        files.getColumns().add(column("Size", 90, r -> Sizes.bytes(r.size())));
+        files.getColumns().add(column("SHA-256", 300, BundlesViewModel.ManifestRow::sha256));
+        VBox.setVgrow(files, Priority.ALWAYS);
+        VBox box = new VBox(8, heading, Forms.message("bundle-manifest-message", vm.manifestMessageProperty(), Styles.TEXT_MUTED),
+                unlockBox, compare, files);
+        box.setPadding(new Insets(8, 0, 0, 0));
+        box.setId("bundle-detail");
+        return box;
+    }
+
+    private static final class VersionCell extends ListCell<Bundle> {
+        @Override
+        protected void updateItem(Bundle item, boolean empty) {
+            super.updateItem(item, empty);
+            setText(empty || item == null ? null : item.version());
+        }
+    }
+
+    private Node form() {
+        Label heading = new Label("Publish a bundle");
+        heading.getStyleClass().add(Styles.TITLE_4);
+        Label source = new Label();
+        source.setId("bundle-source");
+        source.setWrapText(true);
+        source.textProperty().bind(Bindings.createStringBinding(() -> {
+            Path p = vm.sourceProperty().get();
+            return p == null ? "No folder or zip chosen" : p.toString();
+        }, vm.sourceProperty()));
+        Button change = Forms.button("bundle-source-change", "Change…", Feather.FOLDER, "Choose another folder");
+        change.setOnAction(e -> chooseFolder());
+        change.disableProperty().bind(vm.publishingProperty());
+        TextField version = new TextField();
+        version.setId("bundle-version");
+        version.setPromptText("1.4.0");
+        version.textProperty().bindBidirectional(vm.versionProperty());
+        version.disableProperty().bind(vm.publishingProperty());
+        ComboBox<String> channel = new ComboBox<>(vm.channelChoices());
+        channel.setId("bundle-channel");
+        channel.setMaxWidth(Double.MAX_VALUE);
+        channel.setPromptText("(none)");
+        channel.setCellFactory(l -> new ChannelCell());
+        channel.setButtonCell(new ChannelCell());
+        channel.valueProperty().bindBidirectional(vm.channelProperty());
+        channel.disableProperty().bind(vm.publishingProperty());
+        PasswordField pass = new PasswordField();
+        pass.setId("bundle-passphrase");
+        pass.setPromptText("Passphrase of the app's keys");
+        pass.disableProperty().bind(vm.publishingProperty());
+
+        ProgressBar bar = new ProgressBar();
+        bar.setId("bundle-progress");
+        bar.setMaxWidth(Double.MAX_VALUE);
+        bar.progressProperty().bind(vm.progressProperty());
+        Label phase = Forms.message("bundle-phase", vm.phaseProperty(), Styles.TEXT_MUTED);
+        Label progressText = Forms.message("bundle-progress-text", vm.progressTextProperty(), Styles.TEXT_SMALL);
+        VBox progress = new VBox(4, phase, bar, progressText);
+        progress.visibleProperty().bind(vm.publishingProperty());
+        progress.managedProperty().bind(progress.visibleProperty());
+
+        Button publish = Forms.button("bundle-publish", "Publish", Feather.UPLOAD_CLOUD, "Seal and upload (Enter)");
+        publish.setDefaultButton(true);
+        publish.getStyleClass().add(Styles.ACCENT);
+        publish.disableProperty().bind(vm.cannotPublishProperty());
+        publish.setOnAction(e -> vm.publish(read(pass)));
+        Button cancel = Forms.button("bundle-cancel", "Cancel", Feather.X, "Stop the upload, or close the form (Esc)");
+        cancel.setCancelButton(true);
+        cancel.setOnAction(e -> {
+            if (vm.publishingProperty().get()) {
+                vm.cancelPublish();
+            } else {
+                vm.closeForm();
+            }
+        });
+
+        VBox box = new VBox(12, heading,
+                Forms.field("Folder or zip", sourceBox(source, change), vm.sourceErrorProperty()),
+                Forms.field("Version", version, vm.versionErrorProperty()),
+                new VBox(4, new Label("Then point channel (optional)"), channel),
+                Forms.field("Passphrase", pass, vm.passphraseErrorProperty()),
+                progress,
+                Forms.message("bundle-form-error", vm.formErrorProperty(), Styles.DANGER),
+                new HBox(8, publish, cancel));
+        box.setId("bundle-form");
+        box.getStyleClass().add("side-form");
+        box.setPrefWidth(320);
+        box.visibleProperty().bind(vm.formOpenProperty());
+        box.managedProperty().bind(box.visibleProperty());
+        vm.formOpenProperty().addListener((obs, old, now) -> {
+            if (now) {
+                version.requestFocus();
+            }
+        });
+        return box;
+    }
+
+    private static VBox sourceBox(Label source, Button change) {
+        VBox box = new VBox(4, source, change);
+        box.setId("bundle-source-box");
+        return box;
+    }
+
+    private static final class ChannelCell extends ListCell<String> {
+        @Override
+        protected void updateItem(String item, boolean empty) {
+            super.updateItem(item, empty);
+            setText(empty || item == null ? null : item.isEmpty() ? "(none)" : item);
+        }
+    }
+
+    private static char[] read(PasswordField f) {
+        String text = f.getText();
+        char[] out = text == null ? new char[0] : text.toCharArray();
+        f.clear();
+        return out;
+    }
+
+    @Override
+    public String id() {
+        return "bundles";
+    }
+
+    @Override
+    public String title() {
+        return "Bundles";
+    }
+
+    @Override
+    public Ikon icon() {
+        return Feather.PACKAGE;
+    }
+
+    @Override
+    public Node view() {
+        return root;
+    }
+
+    @Override
+    public ReadOnlyObjectProperty<Instant> dataFetchedAtProperty() {
+        return vm.fetchedAtProperty();
+    }
+
+    @Override
+    public void newItem() {
+        if (!vm.cannotPublishProperty().get()) {
+            chooseFolder();
+        }
+    }
+
+    @Override
+    public void refresh() {
+        vm.reload();
+    }
+
+    @Override
+    public void shown() {
+        vm.reload();
+    }
+}

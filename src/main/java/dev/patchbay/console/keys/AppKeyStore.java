@@ -1,0 +1,104 @@
+package dev.patchbay.console.keys;
+
+import dev.patchbay.crypto.AppKeys;
+import dev.patchbay.crypto.CryptoException;
+import dev.patchbay.crypto.KeyFileOptions;
+import dev.patchbay.crypto.TrustRoot;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * The console's key folders, {@code <data folder>/keys/<appId>/} (bundle-format §1), and the keys unlocked this
+ * session (held in memory until the console quits, so a passphrase is typed once per app). Every method that reads
+ * a key file runs scrypt: call it inside a task, never on the FX thread.
+ */
+public final class AppKeyStore {
+    /** Shortest passphrase the console accepts for new keys. */
+    public static final int MIN_PASSPHRASE = 10;
+
+    private final Path root;
+    private final KeyFileOptions options;
+    private final Map<String, AppKeys> unlocked = new ConcurrentHashMap<>();
+    private final java.util.Queue<AppKeys> replaced = new java.util.concurrent.ConcurrentLinkedQueue<>();
+
+    public AppKeyStore(Path root, KeyFileOptions options) {
+        this.root = root;
+        this.options = options;
+    }
+
+    public Path dir(String appId) {
+        return root.resolve(appId);
+    }
+
+    public boolean exists(String appId) {
+        return Files.exists(dir(appId).resolve(AppKeys.TRUST_FILE));
+    }
+
+    /** The public trust material, or empty when the app has no keys here. */
+    public Optional<TrustRoot> trust(String appId) {
+        return exists(appId) ? Optional.of(AppKeys.readTrust(appId, dir(appId))) : Optional.empty();
+    }
+
+    public AppKeys create(String appId, char[] passphrase) {
+        try {
+            AppKeys keys = AppKeys.create(appId, dir(appId), passphrase, options);
+            remember(appId, keys);
+            return keys;
+        } finally {
+            Arrays.fill(passphrase, '\0');
+        }
+    }
+
+    /** Decrypts the current release key and the content key (a wrong passphrase throws, nothing is written). */
+    public AppKeys unlock(String appId, char[] passphrase) {
+        try {
+            AppKeys keys = AppKeys.load(appId, dir(appId), passphrase);
+            remember(appId, keys);
+            return keys;
+        } finally {
+            Arrays.fill(passphrase, '\0');
+        }
+    }
+
+    public AppKeys rotate(String appId, char[] passphrase) {
+        try {
+            AppKeys keys = AppKeys.rotateRelease(appId, dir(appId), passphrase, options, null);
+            remember(appId, keys);
+            return keys;
+        } finally {
+            Arrays.fill(passphrase, '\0');
+        }
+    }
+
+    /** The keys unlocked this session, if any. */
+    public Optional<AppKeys> unlocked(String appId) {
+        return Optional.ofNullable(unlocked.get(appId));
+    }
+
+    /** The previous keys of the app are not wiped here: a task may still be using them (they go with lockAll). */
+    private void remember(String appId, AppKeys keys) {
+        AppKeys old = unlocked.put(appId, keys);
+        if (old != null && old != keys) {
+            replaced.add(old);
+        }
+    }
+
+    /** Forgets (and wipes) every unlocked key. */
+    public void lockAll() {
+        unlocked.values().forEach(AppKeys::close);
+        unlocked.clear();
+        for (AppKeys k; (k = replaced.poll()) != null; ) {
+            k.close();
+        }
+    }
+
+    /** Whether a failure means "this passphrase does not open the key file". */
+    public static boolean wrongPassphrase(Throwable e) {
+        return e instanceof CryptoException && e.getMessage() != null
+                && e.getMessage().contains("different passphrase");
+    }
+}

@@ -1,0 +1,386 @@
+package dev.patchbay.console.keys;
+
+import dev.patchbay.client.ServerUnreachableException;
+import dev.patchbay.console.common.TaskRunner;
+import dev.patchbay.console.connection.ConnectionManager;
+import dev.patchbay.console.connection.Session;
+import dev.patchbay.console.data.Problems;
+import dev.patchbay.crypto.AppKeys;
+import dev.patchbay.crypto.ReleaseCert;
+import dev.patchbay.crypto.TrustRoot;
+import dev.patchbay.domain.App;
+import dev.patchbay.domain.Bundle;
+import dev.patchbay.domain.Json;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Collectors;
+import javafx.beans.binding.BooleanBinding;
+import javafx.beans.property.BooleanProperty;
+import javafx.beans.property.ObjectProperty;
+import javafx.beans.property.SimpleBooleanProperty;
+import javafx.beans.property.SimpleObjectProperty;
+import javafx.beans.property.SimpleStringProperty;
+import javafx.beans.property.StringProperty;
+import javafx.collections.FXCollections;
+import javafx.collections.ListChangeListener;
+import javafx.collections.ObservableList;
+
+/**
+ * The Keys page: the key folder of one app ({@code <data folder>/keys/<appId>/}): create, unlock, rotate the
+ * release key, export the trust material for the app and register it with the server. Passphrases arrive as
+ * {@code char[]} (read once from the password fields) and are wiped after use.
+ */
+public final class KeysViewModel {
+    /** One release key certificate, with the bundles on the server that key signed. */
+    public record CertRow(String keyId, Instant notBefore, Instant notAfter, boolean validNow, boolean current,
+                          List<String> bundles) {
+    }
+
+    private final ConnectionManager connection;
+    private final TaskRunner tasks;
+    private final ObservableList<App> apps;
+    private final AppKeyStore keys;
+
+    private final ObjectProperty<App> app = new SimpleObjectProperty<>(this, "app");
+    private final BooleanProperty hasKeys = new SimpleBooleanProperty(this, "hasKeys");
+    private final BooleanProperty unlocked = new SimpleBooleanProperty(this, "unlocked");
+    private final StringProperty rootKeyId = new SimpleStringProperty(this, "rootKeyId", "");
+    private final StringProperty contentKeyId = new SimpleStringProperty(this, "contentKeyId", "");
+    private final StringProperty releaseKeyId = new SimpleStringProperty(this, "releaseKeyId", "");
+    private final StringProperty keyFolder = new SimpleStringProperty(this, "keyFolder", "");
+    private final ObservableList<CertRow> certs = FXCollections.observableArrayList();
+    private final StringProperty exportText = new SimpleStringProperty(this, "exportText", "");
+    private final StringProperty busy = new SimpleStringProperty(this, "busy", "");
+    private final StringProperty passphraseError = new SimpleStringProperty(this, "passphraseError", "");
+    private final StringProperty confirmError = new SimpleStringProperty(this, "confirmError", "");
+    private final StringProperty message = new SimpleStringProperty(this, "message", "");
+    private final StringProperty info = new SimpleStringProperty(this, "info", "");
+    private final BooleanBinding working = busy.isNotEmpty();
+    private Map<String, List<String>> bundlesByKey = Map.of();
+    private long generation;
+
+    public KeysViewModel(ConnectionManager connection, TaskRunner tasks, ObservableList<App> apps, AppKeyStore keys) {
+        this.connection = connection;
+        this.tasks = tasks;
+        this.apps = apps;
+        this.keys = keys;
+        apps.addListener((ListChangeListener<App>) c -> keepAppSelection());
+        app.addListener((obs, old, now) -> {
+            if (old == null || now == null || !old.id().equals(now.id())) {
+                reload();
+            }
+        });
+        connection.sessionProperty().addListener((obs, old, now) -> reload());
+        keepAppSelection();
+    }
+
+    private void keepAppSelection() {
+        App current = app.get();
+        App match = current == null ? null
+                : apps.stream().filter(a -> a.id().equals(current.id())).findFirst().orElse(null);
+        app.set(match != null ? match : apps.isEmpty() ? null : apps.get(0));
+    }
+
+    /** Reads the key folder (public trust.json only) and asks the server which bundles each key signed. */
+    public void reload() {
+        App a = app.get();
+        long gen = ++generation;
+        clearErrors();
+        info.set("");
+        exportText.set("");
+        if (a == null) {
+            show(null, null);
+            return;
+        }
+        tasks.create("Reading keys of " + a.id(), () -> keys.trust(a.id()).orElse(null))
+                .onSuccess(trust -> {
+                    if (gen == generation) {
+                        show(trust, keys.unlocked(a.id()).orElse(null));
+                        loadBundles(a, gen);
+                    }
+                })
+                .onError(e -> {
+                    if (gen == generation) {
+                        show(null, null);
+                        message.set(Problems.message(e));
+                    }
+                })
+                .run();
+    }
+
+    private void loadBundles(App a, long gen) {
+        Session s = connection.session();
+        if (s == null || s.client() == null || !hasKeys.get()) {
+            return;
+        }
+        tasks.create("Loading bundles of " + a.id(), () -> s.client().listBundles(a.id()))
+                .onSuccess(list -> {
+                    if (gen == generation) {
+                        bundlesByKey = list.stream().sorted(Comparator.comparingLong(Bundle::sequence))
+                                .collect(Collectors.groupingBy(Bundle::releaseKeyId,
+                                        Collectors.mapping(Bundle::version, Collectors.toList())));
+                        refreshCerts();
+                    }
+                })
+                .onError(e -> {
+                    if (gen == generation && e instanceof ServerUnreachableException u) {
+                        connection.markOffline(u);
+                    } else if (gen == generation) {
+                        message.set(Problems.message(e));
+                    }
+                })
+                .run();
+    }
+
+    private TrustRoot trust;
+
+    private void show(TrustRoot t, AppKeys open) {
+        trust = t;
+        hasKeys.set(t != null);
+        unlocked.set(open != null);
+        rootKeyId.set(t == null ? "" : t.rootKeyId());
+        contentKeyId.set(t == null || t.contentKeyId() == null ? "" : t.contentKeyId());
+        keyFolder.set(app.get() == null ? "" : keys.dir(app.get().id()).toString());
+        ReleaseCert latest = t == null ? null
+                : t.releaseCerts().stream().max(Comparator.comparing(ReleaseCert::notBefore)).orElse(null);
+        releaseKeyId.set(latest == null ? "" : latest.keyId());
+        exportText.set(open == null ? "" : snippet(open));
+        if (t == null) {
+            bundlesByKey = Map.of();
+        }
+        refreshCerts();
+    }
+
+    private void refreshCerts() {
+        if (trust == null) {
+            certs.clear();
+            return;
+        }
+        Instant now = Instant.now();
+        List<CertRow> rows = new ArrayList<>();
+        for (ReleaseCert c : trust.releaseCerts()) {
+            rows.add(new CertRow(c.keyId(), c.notBefore(), c.notAfter(), c.validAt(now),
+                    c.keyId().equals(releaseKeyId.get()), bundlesByKey.getOrDefault(c.keyId(), List.of())));
+        }
+        rows.sort(Comparator.comparing(CertRow::notBefore).reversed());
+        certs.setAll(rows);
+    }
+
+    private static String snippet(AppKeys k) {
+        try {
+            return Json.mapper().writerWithDefaultPrettyPrinter().writeValueAsString(k.capacitorConfig());
+        } catch (Exception e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    // ---- actions --------------------------------------------------------------------------------------------
+
+    /** Creates the app's keys; both arrays are wiped. */
+    public void create(char[] passphrase, char[] confirmation) {
+        App a = app.get();
+        clearErrors();
+        try {
+            if (a == null || working.get()) {
+                return;
+            }
+            if (hasKeys.get()) {
+                message.set("The app already has keys in " + keyFolder.get() + "; keys are never overwritten.");
+                return;
+            }
+            if (passphrase.length < AppKeyStore.MIN_PASSPHRASE) {
+                passphraseError.set("Use at least " + AppKeyStore.MIN_PASSPHRASE + " characters");
+                return;
+            }
+            if (!Arrays.equals(passphrase, confirmation)) {
+                confirmError.set("The two passphrases differ");
+                return;
+            }
+        } finally {
+            Arrays.fill(confirmation, '\0');
+        }
+        char[] pass = passphrase.clone();
+        Arrays.fill(passphrase, '\0');
+        busy.set("Creating keys…");
+        tasks.create("Creating keys of " + a.id(), () -> keys.create(a.id(), pass))
+                .onSuccess(k -> {
+                    info.set("Keys created in " + k.dir() + ". Keep the passphrase safe: it cannot be recovered.");
+                    show(k.trust(), k);
+                })
+                .onError(e -> message.set(Problems.message(e)))
+                .andFinally(() -> busy.set(""))
+                .run();
+    }
+
+    /** Decrypts the app's keys (scrypt: ~0.5 s) so they can be exported; a wrong passphrase is shown inline. */
+    public void unlock(char[] passphrase) {
+        App a = app.get();
+        clearErrors();
+        if (a == null || working.get() || !hasKeys.get()) {
+            Arrays.fill(passphrase, '\0');
+            return;
+        }
+        busy.set("Unlocking…");
+        tasks.create("Unlocking keys of " + a.id(), () -> keys.unlock(a.id(), passphrase))
+                .onSuccess(k -> show(k.trust(), k))
+                .onError(this::keyFailed)
+                .andFinally(() -> busy.set(""))
+                .run();
+    }
+
+    /** A new release key and certificate; earlier keys stay valid until their end date. */
+    public void rotate(char[] passphrase) {
+        App a = app.get();
+        clearErrors();
+        if (a == null || working.get() || !hasKeys.get()) {
+            Arrays.fill(passphrase, '\0');
+            return;
+        }
+        busy.set("Rotating the release key…");
+        tasks.create("Rotating the release key of " + a.id(), () -> keys.rotate(a.id(), passphrase))
+                .onSuccess(k -> {
+                    show(k.trust(), k);
+                    info.set("New release key " + k.releaseKeyId() + ". Register the trust material again so the "
+                            + "server accepts bundles it signs (publishing does it too).");
+                })
+                .onError(this::keyFailed)
+                .andFinally(() -> busy.set(""))
+                .run();
+    }
+
+    private void keyFailed(Throwable e) {
+        if (AppKeyStore.wrongPassphrase(e)) {
+            passphraseError.set("Wrong passphrase: it does not open the keys of this app");
+        } else {
+            message.set(Problems.message(e));
+        }
+    }
+
+    /** Registers trust.json with the server (root key fixed on the first registration). */
+    public void registerTrust() {
+        App a = app.get();
+        Session s = connection.session();
+        clearErrors();
+        info.set("");
+        if (a == null || s == null || trust == null || working.get()) {
+            return;
+        }
+        if (connection.readOnlyProperty().get()) {
+            message.set(connection.readOnlyReasonProperty().get());
+            return;
+        }
+        byte[] bytes = trust.toBytes();
+        busy.set("Registering trust…");
+        tasks.create("Registering trust of " + a.id(), () -> s.requireClient().registerTrust(a.id(), bytes))
+                .onSuccess(n -> info.set("Trust material registered with " + s.label() + "."))
+                .onError(e -> {
+                    if (e instanceof ServerUnreachableException u) {
+                        connection.markOffline(u);
+                    }
+                    message.set(Problems.message(e));
+                })
+                .andFinally(() -> busy.set(""))
+                .run();
+    }
+
+    /** Writes the capacitor.config.json snippet (keys must be unlocked) to {@code file}, owner-only. */
+    public void saveExport(Path file) {
+        App a = app.get();
+        clearErrors();
+        AppKeys k = a == null ? null : keys.unlocked(a.id()).orElse(null);
+        if (k == null) {
+            passphraseError.set("Unlock the keys first (the snippet holds the content key)");
+            return;
+        }
+        busy.set("Saving…");
+        tasks.create("Saving " + file.getFileName(), () -> {
+                    k.exportCapacitorConfig(file);
+                    return file;
+                })
+                .onSuccess(f -> info.set("Saved " + f + ". It holds the content key: it ships inside the app."))
+                .onError(e -> message.set(Problems.message(e)))
+                .andFinally(() -> busy.set(""))
+                .run();
+    }
+
+    private void clearErrors() {
+        passphraseError.set("");
+        confirmError.set("");
+        message.set("");
+    }
+
+    // ---- properties -----------------------------------------------------------------------------------------
+
+    public ObservableList<App> apps() {
+        return apps;
+    }
+
+    public ObjectProperty<App> appProperty() {
+        return app;
+    }
+
+    public BooleanProperty hasKeysProperty() {
+        return hasKeys;
+    }
+
+    public BooleanProperty unlockedProperty() {
+        return unlocked;
+    }
+
+    public StringProperty rootKeyIdProperty() {
+        return rootKeyId;
+    }
+
+    public StringProperty contentKeyIdProperty() {
+        return contentKeyId;
+    }
+
+    public StringProperty releaseKeyIdProperty() {
+        return releaseKeyId;
+    }
+
+    public StringProperty keyFolderProperty() {
+        return keyFolder;
+    }
+
+    public ObservableList<CertRow> certs() {
+        return certs;
+    }
+
+    public StringProperty exportTextProperty() {
+        return exportText;
+    }
+
+    public StringProperty busyProperty() {
+        return busy;
+    }
+
+    public BooleanBinding workingProperty() {
+        return working;
+    }
+
+    public StringProperty passphraseErrorProperty() {
+        return passphraseError;
+    }
+
+    public StringProperty confirmErrorProperty() {
+        return confirmError;
+    }
+
+    public StringProperty messageProperty() {
+        return message;
+    }
+
+    public StringProperty infoProperty() {
+        return info;
+    }
+
+    public ConnectionManager connection() {
+        return connection;
+    }
+}

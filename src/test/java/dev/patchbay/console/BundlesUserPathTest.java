@@ -1,0 +1,144 @@
+package dev.patchbay.console;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.patchbay.crypto.KeyFileOptions;
+import dev.patchbay.domain.Bundle;
+import dev.patchbay.domain.Channel;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.Callable;
+import java.util.concurrent.TimeUnit;
+import javafx.scene.Node;
+import javafx.scene.control.Label;
+import javafx.scene.control.TableView;
+import javafx.stage.Stage;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.io.TempDir;
+import org.testfx.api.FxRobot;
+import org.testfx.api.FxToolkit;
+import org.testfx.framework.junit5.ApplicationExtension;
+import org.testfx.framework.junit5.Start;
+import org.testfx.util.WaitForAsyncUtils;
+
+/**
+ * The release path through the real console, headless: create an app, create its keys, publish a folder (the
+ * folder is handed to the view model, as a chooser or a drop would; version, passphrase and Publish are typed and
+ * clicked), see the bundle listed, point production at it on the Channels page.
+ */
+@ExtendWith(ApplicationExtension.class)
+class BundlesUserPathTest {
+    static {
+        FastRobot.configure();
+    }
+
+    private static final String PASS = "horse-staple";
+
+    @TempDir
+    Path home;
+    @TempDir
+    Path work;
+
+    private ConsoleApp app;
+
+    @Start
+    void start(Stage stage) {
+        // The primary stage is registered by the extension; the test launches ConsoleApp onto it.
+    }
+
+    @AfterEach
+    void closeConsole() throws Exception {
+        if (app != null) {
+            FxToolkit.cleanupApplication(app);
+            app.stopped().get(15, TimeUnit.SECONDS);
+        }
+        FxToolkit.cleanupStages();
+    }
+
+    @Test
+    void createKeysPublishAFolderAndPointProductionAtIt(FxRobot robot) throws Exception {
+        ConsoleOptions options = new ConsoleOptions(home, 0, Duration.ofMillis(50)).withKeyOptions(KeyFileOptions.FAST);
+        app = (ConsoleApp) FxToolkit.setupApplication(() -> new ConsoleApp(options));
+        waitUntil(() -> label(robot, "#status-connection").getText().startsWith("Connected to Local sandbox"));
+
+        robot.clickOn("#nav-apps");
+        robot.clickOn("#app-new");
+        robot.clickOn("#app-id").write("com.example.shop");
+        robot.clickOn("#app-name").write("Shop");
+        robot.clickOn("#app-save");
+        waitUntil(() -> table(robot, "#apps-table").getItems().size() == 1);
+
+        // Keys (the length and confirmation checks are covered by KeysViewModelTest).
+        robot.clickOn("#nav-keys");
+        waitUntil(() -> robot.lookup("#keys-create-form").query().isVisible());
+        robot.clickOn("#keys-passphrase").write(PASS);
+        robot.clickOn("#keys-confirm").write(PASS);
+        robot.clickOn("#keys-create");
+        assertTrue(onFx(() -> robot.lookup("#keys-passphrase").queryTextInputControl().getText().isEmpty()),
+                "the field is cleared once read");
+        waitUntil(() -> label(robot, "#keys-root-id").getText().length() == 16 && robot.lookup("#keys-details").query().isVisible());
+        assertTrue(onFx(() -> robot.lookup("#keys-export").queryTextInputControl().getText().contains("contentKey")));
+
+        // Bundles: the folder comes from the view model (a chooser or a drop cannot be driven headless).
+        Path dir = work.resolve("www");
+        Files.createDirectories(dir);
+        Files.writeString(dir.resolve("index.html"), "<!doctype html><title>Shop</title>");
+        Files.writeString(dir.resolve("app.js"), "console.log('shop')");
+        robot.clickOn("#nav-bundles");
+        waitUntil(() -> label(robot, "#bundles-fetched-at").getText().startsWith("Fetched"));
+        robot.interact(() -> app.bundles().startPublish(dir));
+        waitUntil(() -> robot.lookup("#bundle-form").query().isVisible());
+        robot.doubleClickOn("#bundle-version").eraseText(10).write("1.2.3");
+        robot.clickOn("#bundle-passphrase").write(PASS);
+        robot.clickOn("#bundle-publish");
+        waitUntil(() -> table(robot, "#bundles-table").getItems().size() == 1);
+        Bundle b = (Bundle) table(robot, "#bundles-table").getItems().get(0);
+        assertEquals("1.2.3", b.version());
+        assertEquals(2, b.fileCount());
+        assertTrue(onFx(() -> !robot.lookup("#bundle-form").query().isVisible()));
+
+        // Channels: a production channel serving the bundle.
+        robot.clickOn("#nav-channels");
+        waitUntil(() -> table(robot, "#channels-table").getItems().isEmpty()
+                && robot.lookup("#channel-new").query() != null && !robot.lookup("#channel-new").queryButton().isDisabled());
+        robot.clickOn("#channel-new");
+        robot.clickOn("#channel-name").write("production");
+        robot.clickOn("#channel-bundle");
+        waitUntil(() -> robot.lookup(".list-cell").match((Node n) -> n instanceof javafx.scene.control.Labeled l
+                && "1.2.3".equals(l.getText())).tryQuery().isPresent());
+        robot.clickOn(robot.lookup(".list-cell").match((Node n) -> n instanceof javafx.scene.control.Labeled l
+                && "1.2.3".equals(l.getText())).<Node>query());
+        robot.clickOn("#channel-save");
+        waitUntil(() -> table(robot, "#channels-table").getItems().size() == 1
+                && "1.2.3".equals(((Channel) table(robot, "#channels-table").getItems().get(0)).bundle()));
+        waitUntil(() -> robot.from(robot.lookup("#channels-table").<Node>query()).lookup(".table-cell")
+                .match((Node n) -> n instanceof javafx.scene.control.Labeled l && "1.2.3".equals(l.getText()))
+                .tryQuery().isPresent());
+        assertEquals(List.of("production"), app.connection().session().client().getBundle("com.example.shop", "1.2.3")
+                .channels());
+    }
+
+    private static TableView<?> table(FxRobot robot, String id) {
+        return robot.lookup(id).queryAs(TableView.class);
+    }
+
+    private static Label label(FxRobot robot, String id) {
+        return robot.lookup(id).queryAs(Label.class);
+    }
+
+    private static <T> T onFx(Callable<T> work) throws Exception {
+        return WaitForAsyncUtils.asyncFx(work).get(5, TimeUnit.SECONDS);
+    }
+
+    private static void waitUntil(Callable<Boolean> condition) throws Exception {
+        WaitForAsyncUtils.waitFor(20, TimeUnit.SECONDS, () -> {
+            WaitForAsyncUtils.waitForFxEvents();
+            return onFx(condition);
+        });
+    }
+}
