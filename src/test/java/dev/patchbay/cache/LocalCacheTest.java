@@ -31,19 +31,21 @@ class LocalCacheTest {
     private static final App SHOP = new App("com.example.shop", "Shop", T1, T1);
     private static final Channel PROD = new Channel("com.example.shop", "production", "Everyone",
             Set.of(Platform.ANDROID, Platform.IOS), Set.of(Platform.ANDROID, Platform.IOS), false, true, false, T1, T1);
+    private static final Channel BETA = new Channel("com.example.shop", "beta", "", Set.of(), Set.of(Platform.ANDROID),
+            true, true, true, T1, T1, "1.4.0");
 
     @Test
     void dataSurvivesReopening() {
         try (LocalCache cache = LocalCache.open(dir)) {
             cache.replaceApps("sandbox", List.of(SHOP), T1);
-            cache.replaceChannels("sandbox", SHOP.id(), List.of(PROD), T1);
+            cache.replaceChannels("sandbox", SHOP.id(), List.of(BETA, PROD), T1);
         }
         try (LocalCache cache = LocalCache.open(dir)) {
             Cached<List<App>> apps = cache.apps("sandbox");
             assertEquals(List.of(SHOP), apps.value());
             assertEquals(T1, apps.fetchedAt());
             Cached<List<Channel>> channels = cache.channels("sandbox", SHOP.id());
-            assertEquals(List.of(PROD), channels.value());
+            assertEquals(List.of(BETA, PROD), channels.value(), "every field, the bundle a channel serves included");
             assertEquals(T1, channels.fetchedAt());
         }
         assertTrue(Files.exists(dir.resolve("cache.mv.db")));
