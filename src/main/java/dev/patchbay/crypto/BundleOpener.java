@@ -117,6 +117,15 @@ public final class BundleOpener {
             blob = new byte[(int) ref.length() + 1];
             blob = java.util.Arrays.copyOf(blob, BlobCipher.readFully(in, blob, blob.length));
         }
+        return readManifest(release, blob, dataKey);
+    }
+
+    /** {@link #readManifest(VerifiedRelease, Path, byte[])} over the encrypted manifest blob's bytes (downloaded). */
+    public static Manifest readManifest(VerifiedRelease release, byte[] blob, byte[] dataKey) {
+        BlobRef ref = release.manifest();
+        if (ref.length() > MAX_MANIFEST_BYTES) {
+            throw new CryptoException("The manifest blob is " + ref.length() + " bytes, more than allowed");
+        }
         byte[] plain = BlobCipher.decrypt(dataKey, blob, ref, "The manifest blob");
         if (!Codec.hex(KeyIds.sha256(plain)).equals(release.manifestPlainSha256())) {
             throw new CryptoException("The manifest does not match its signed plainSha256");
