@@ -10,7 +10,6 @@ import dev.patchbay.crypto.BundleInput;
 import dev.patchbay.crypto.BundleOpener;
 import dev.patchbay.crypto.BundleSealer;
 import dev.patchbay.crypto.CanonicalJson;
-import dev.patchbay.crypto.CryptoException;
 import dev.patchbay.crypto.DataKeys;
 import dev.patchbay.crypto.KeyFile;
 import dev.patchbay.crypto.Manifest;
@@ -166,7 +165,6 @@ final class BundleCommand {
                     progress.finish();
                 }
                 long uploaded = progress.total();
-                ManifestCache.save(context, keys.dir(), sealed.manifestBlob(), work);
                 Channel ch = channelName == null ? null : client.setChannelBundle(appId, channelName, version);
                 report(bundle, sealed, keys, allBytes, uploaded, ch);
             } finally {
@@ -259,7 +257,7 @@ final class BundleCommand {
 
     @Command(name = "show", mixinStandardHelpOptions = true,
             description = {"Show one bundle; with --keys also its files (decrypted manifest).",
-                    "The manifest is read from the key folder, where publish keeps a copy of its (encrypted) blob."})
+                    "The encrypted manifest blob is downloaded from the server and decrypted with the content key."})
     static final class Show extends BundleAction {
         @Parameters(paramLabel = "VERSION")
         String version;
@@ -274,11 +272,12 @@ final class BundleCommand {
         @Override
         public void run() {
             String appId = appId();
-            Bundle bundle = server.client(context).getBundle(appId, version);
+            PatchbayClient client = server.client(context);
+            Bundle bundle = client.getBundle(appId, version);
             Manifest manifest = null;
             if (keysDir != null) {
                 try (ReadKeys keys = ReadKeys.load(context, keyOptions, appId, keysDir)) {
-                    manifest = keys.manifest(bundle);
+                    manifest = keys.manifest(client, bundle);
                 }
             }
             Output out = output();
@@ -354,9 +353,9 @@ final class BundleCommand {
             Bundle b = client.getBundle(appId, to);
             ManifestDiff diff;
             try (ReadKeys keys = ReadKeys.load(context, keyOptions, appId, keysDir)) {
-                Manifest ma = keys.manifest(a);
+                Manifest ma = keys.manifest(client, a);
                 VerifiedRelease rb = keys.verify(b);
-                diff = ManifestDiff.between(ma, keys.manifest(b, rb), rb.manifest());
+                diff = ManifestDiff.between(ma, keys.manifest(client, b, rb), rb.manifest());
             }
             Output out = output();
             if (out.json()) {
@@ -423,25 +422,22 @@ final class BundleCommand {
             return release;
         }
 
-        Manifest manifest(Bundle bundle) {
-            return manifest(bundle, verify(bundle));
+        Manifest manifest(PatchbayClient client, Bundle bundle) {
+            return manifest(client, bundle, verify(bundle));
         }
 
-        Manifest manifest(Bundle bundle, VerifiedRelease release) {
+        /**
+         * Downloads the encrypted manifest blob the verified release names (the client checks its digest and length)
+         * and decrypts it: works for any published bundle of the app, whichever key folder copy published it.
+         */
+        Manifest manifest(PatchbayClient client, Bundle bundle, VerifiedRelease release) {
             if (!release.contentKeyId().equals(content.keyId())) {
                 throw new CliException("Bundle " + bundle.version() + " is encrypted for content key "
                         + release.contentKeyId() + ", not the key in " + dir + " (" + content.keyId() + ")");
             }
-            Path blobs = ManifestCache.folder(dir);
-            if (!Files.isRegularFile(blobs.resolve(release.manifest().sha256()))) {
-                throw new CliException("The manifest of " + appId + " " + bundle.version() + " is not in " + blobs
-                        + " (it was published with another key folder, and the server does not serve blobs yet)");
-            }
             byte[] dataKey = DataKeys.unwrap(content.secret(), release.wrappedDataKey(), appId, release.version());
             try {
-                return BundleOpener.readManifest(release, blobs, dataKey);
-            } catch (IOException e) {
-                throw new CliException("Cannot read the manifest of " + bundle.version() + ": " + e.getMessage(), e);
+                return BundleOpener.readManifest(release, ref -> client.fetchBlob(appId, ref), dataKey);
             } finally {
                 Arrays.fill(dataKey, (byte) 0);
             }
@@ -464,35 +460,6 @@ final class BundleCommand {
             });
         } catch (IOException ignored) {
             // gone already
-        }
-    }
-
-    /**
-     * Encrypted manifest blobs kept in the key folder ({@code manifests/<sha256>}) by publish, so that show and diff
-     * can list files: the server stores blobs but does not serve them to the console yet. Ciphertext only; opened
-     * after the release envelope from the server is verified, so a stale or foreign file cannot pass.
-     */
-    static final class ManifestCache {
-        static final String FOLDER = "manifests";
-
-        private ManifestCache() {
-        }
-
-        static Path folder(Path keysDir) {
-            return keysDir.resolve(FOLDER);
-        }
-
-        /** Keeps a copy; a failure only warns (the bundle is published already). */
-        static void save(Cli.Context context, Path keysDir, BlobRef manifest, Path sealedDir) {
-            Path dir = folder(keysDir);
-            try {
-                Files.createDirectories(dir);
-                KeyFile.writeAtomically(dir.resolve(manifest.sha256()),
-                        Files.readAllBytes(sealedDir.resolve(manifest.sha256())), true);
-            } catch (IOException | CryptoException e) {
-                context.err().println("patchbay: warning: could not keep the manifest in " + dir + " (bundle show"
-                        + " and diff will not list its files): " + e.getMessage());
-            }
         }
     }
 }

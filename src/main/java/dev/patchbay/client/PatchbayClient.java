@@ -13,11 +13,20 @@ import dev.patchbay.domain.ChannelDraft;
 import dev.patchbay.domain.Json;
 import dev.patchbay.domain.ValidationException;
 import java.io.IOException;
+import java.io.InputStream;
 import java.io.InterruptedIOException;
+import java.io.OutputStream;
+import java.io.UncheckedIOException;
 import java.net.ConnectException;
 import java.net.UnknownHostException;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.AtomicMoveNotSupportedException;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.HexFormat;
 import java.util.function.Consumer;
 import java.time.Duration;
 import java.util.List;
@@ -213,6 +222,114 @@ public final class PatchbayClient {
     public BundlePublish newPublish(String appId, String version, byte[] envelope, Path blobsFolder,
                                     List<BlobRef> blobs, ProgressListener progress) {
         return new BundlePublish(this, appId, version, envelope, blobsFolder, blobs, progress, pieceBytes);
+    }
+
+    // ---- blob downloads -----------------------------------------------------------------------------------------
+
+    /**
+     * Streams the blob {@code ref} of a published bundle of {@code appId} into {@code out}, reading at most
+     * {@code ref.length()} bytes and checking length and SHA-256 as they arrive. A server that sends other bytes, more
+     * or fewer is a {@link ServerErrorException} (what was written to {@code out} by then must be discarded by the
+     * caller; {@link #downloadBlob(String, BlobRef, Path)} does that). A local write failure is an
+     * {@link UncheckedIOException}.
+     */
+    public void downloadBlob(String appId, BlobRef ref, OutputStream out) {
+        Request.Builder b = new Request.Builder().url(url("apps", appId, "blobs", ref.sha256())).get()
+                .header("Accept", "application/octet-stream");
+        if (!apiKey.isEmpty()) {
+            b.header("Authorization", "Bearer " + apiKey);
+        }
+        // The transfer client: no overall deadline for a big blob on a slow link, but reads must progress.
+        Call call = uploads.newCall(b.build());
+        try (Response response = call.execute()) {
+            ResponseBody body = response.body();
+            if (!response.isSuccessful()) {
+                throw errorFrom(response.code(), readCapped(body));
+            }
+            if (body == null) {
+                throw badBlob(ref, "an empty answer");
+            }
+            long declared = body.contentLength();
+            if (declared != -1 && declared != ref.length()) {
+                throw badBlob(ref, declared + " bytes (Content-Length)");
+            }
+            MessageDigest digest = sha256();
+            InputStream in = body.byteStream();
+            byte[] buf = new byte[64 * 1024];
+            long total = 0;
+            int n;
+            // Ask for one byte more than expected at the end, to notice a server that sends too much.
+            while ((n = in.read(buf, 0, (int) Math.min(buf.length, ref.length() - total + 1))) != -1) {
+                total += n;
+                if (total > ref.length()) {
+                    throw badBlob(ref, "more than " + ref.length() + " bytes");
+                }
+                digest.update(buf, 0, n);
+                try {
+                    out.write(buf, 0, n);
+                } catch (IOException e) {
+                    throw new UncheckedIOException(e);
+                }
+            }
+            if (total != ref.length()) {
+                throw badBlob(ref, total + " bytes");
+            }
+            String actual = HexFormat.of().formatHex(digest.digest());
+            if (!actual.equals(ref.sha256())) {
+                throw badBlob(ref, "bytes with SHA-256 " + actual);
+            }
+        } catch (ApiException | UncheckedIOException e) {
+            throw e;
+        } catch (IOException e) {
+            throw unreachable(e);
+        }
+    }
+
+    /**
+     * {@link #downloadBlob(String, BlobRef, OutputStream)} into the file {@code target}, written next to it first and
+     * moved into place only once checked: on any failure nothing (no partial file) is left.
+     */
+    public void downloadBlob(String appId, BlobRef ref, Path target) throws IOException {
+        Path dir = target.toAbsolutePath().getParent();
+        Files.createDirectories(dir);
+        Path tmp = Files.createTempFile(dir, ".download-", ".part");
+        try {
+            try (OutputStream out = Files.newOutputStream(tmp)) {
+                downloadBlob(appId, ref, out);
+            } catch (UncheckedIOException e) {
+                throw e.getCause();
+            }
+            try {
+                Files.move(tmp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+            } catch (AtomicMoveNotSupportedException e) {
+                Files.move(tmp, target, StandardCopyOption.REPLACE_EXISTING);
+            }
+        } finally {
+            Files.deleteIfExists(tmp);
+        }
+    }
+
+    /** The blob {@code ref} in memory (small blobs such as a manifest; the caller bounds {@code ref.length()}). */
+    public byte[] fetchBlob(String appId, BlobRef ref) {
+        if (ref.length() > Integer.MAX_VALUE - 16) {
+            throw new IllegalArgumentException("blob too large to hold in memory: " + ref.length());
+        }
+        java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream((int) ref.length());
+        downloadBlob(appId, ref, out);
+        return out.toByteArray();
+    }
+
+    private ServerErrorException badBlob(BlobRef ref, String got) {
+        return new ServerErrorException(200, "bad_blob", "The server at " + baseUrl() + " sent " + got + " for blob "
+                + ref.sha256() + " (" + ref.length() + " bytes expected); nothing was kept");
+    }
+
+    private static MessageDigest sha256() {
+        try {
+            return MessageDigest.getInstance("SHA-256");
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
     }
 
     // ---- upload steps (used by BundlePublish) -------------------------------------------------------------------

@@ -115,8 +115,7 @@ public final class ConsoleApp extends Application {
             apps.messageProperty().set("Offline data is unavailable this session: " + cacheProblem);
         }
         keyStore = new AppKeyStore(options.dataFolder().resolve("keys"), options.keyOptions());
-        bundles = new BundlesViewModel(connection, tasks, apps.apps(), keyStore,
-                options.dataFolder().resolve("tmp"), options.dataFolder().resolve("manifests"));
+        bundles = new BundlesViewModel(connection, tasks, apps.apps(), keyStore, options.dataFolder().resolve("tmp"));
         KeysViewModel keys = new KeysViewModel(connection, tasks, apps.apps(), keyStore);
         List<Page> pages = List.of(new ConnectionsPage(connections), new AppsPage(apps), new ChannelsPage(channels),
                 new BundlesPage(bundles), new KeysPage(keys));

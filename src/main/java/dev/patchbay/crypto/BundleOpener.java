@@ -117,6 +117,25 @@ public final class BundleOpener {
             blob = new byte[(int) ref.length() + 1];
             blob = java.util.Arrays.copyOf(blob, BlobCipher.readFully(in, blob, blob.length));
         }
+        return readManifest(release, blob, dataKey);
+    }
+
+    /**
+     * {@link #readManifest(VerifiedRelease, Path, byte[])} with the encrypted manifest blob fetched by {@code fetch}
+     * (from the server: it must answer exactly the bytes of the ref it is given), called only once the signed length
+     * is known to be within {@link #MAX_MANIFEST_BYTES}.
+     */
+    public static Manifest readManifest(VerifiedRelease release, java.util.function.Function<BlobRef, byte[]> fetch,
+                                        byte[] dataKey) {
+        BlobRef ref = release.manifest();
+        if (ref.length() > MAX_MANIFEST_BYTES) {
+            throw new CryptoException("The manifest blob is " + ref.length() + " bytes, more than allowed");
+        }
+        return readManifest(release, fetch.apply(ref), dataKey);
+    }
+
+    private static Manifest readManifest(VerifiedRelease release, byte[] blob, byte[] dataKey) {
+        BlobRef ref = release.manifest();
         byte[] plain = BlobCipher.decrypt(dataKey, blob, ref, "The manifest blob");
         if (!Codec.hex(KeyIds.sha256(plain)).equals(release.manifestPlainSha256())) {
             throw new CryptoException("The manifest does not match its signed plainSha256");

@@ -114,7 +114,7 @@ public final class PatchbayServer implements AutoCloseable {
         new AppsApi(new AppStore(db, clock).onDelete(uploads::beforeAppDelete)).register(router);
         new ChannelsApi(new ChannelStore(db, clock)).register(router);
         new TrustApi(new TrustStore(db, clock), new CryptoSignatures(clock)).register(router);
-        new UploadsApi(uploads, new BundleStore(db)).register(router);
+        new UploadsApi(uploads, new BundleStore(db), blobs).register(router);
         return router;
     }
 

@@ -285,6 +285,38 @@ class BundleCliTest {
     }
 
     @Test
+    void showAndDiffReadBundlesPublishedWithAnotherCopyOfTheKeys() throws Exception {
+        String appId = "com.example.twocopies";
+        Path laptop = app(appId);
+        // The CI machine holds a copy of the same key folder; only the server is shared between the two.
+        Path ci = tmp.resolve("ci-copy-" + appId);
+        Files.createDirectories(ci);
+        try (Stream<Path> files = Files.list(laptop)) {
+            for (Path f : files.toList()) {
+                Files.copy(f, ci.resolve(f.getFileName()));
+            }
+        }
+        Path v1 = web("web-ci1", "console.log('ci1');");
+        Path v2 = web("web-ci2", "console.log('ci-two');");
+        ok("bundle", "publish", v1.toString(), "--app", appId, "--version", "3.0.0", "--keys", ci.toString(), "--quiet");
+        ok("bundle", "publish", v2.toString(), "--app", appId, "--version", "3.0.1", "--keys", ci.toString(), "--quiet");
+        assertFalse(Files.exists(ci.resolve("manifests")), "no local manifest copies");
+
+        JsonNode show = ok("bundle", "show", "3.0.0", "--app", appId, "--keys", laptop.toString(), "--json").json();
+        List<String> paths = new ArrayList<>();
+        show.path("files").forEach(f -> paths.add(f.path("path").asText()));
+        assertEquals(List.of("assets/logo.png", "assets/vendor.js", "index.html", "main.js"), paths);
+        JsonNode diff = ok("bundle", "diff", "3.0.0", "3.0.1", "--app", appId, "--keys", laptop.toString(), "--json")
+                .json();
+        assertEquals("[\"main.js\"]", diff.path("changed").toString());
+
+        // Other keys for the same app id do not pass the signature check: one line, before anything is fetched.
+        Path otherKeys = keys(appId, "keys-unrelated-" + appId);
+        String foreign = fails("bundle", "show", "3.0.0", "--app", appId, "--keys", otherKeys.toString());
+        assertTrue(foreign.contains("did not certify"), foreign);
+    }
+
+    @Test
     void failuresAreOneLine() throws Exception {
         String appId = "com.example.failing";
         Path keys = app(appId);

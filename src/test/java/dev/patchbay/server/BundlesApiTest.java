@@ -99,6 +99,42 @@ class BundlesApiTest {
     }
 
     @Test
+    void publishedBlobsComeBackByteIdenticalAndNothingElseDoes() throws Exception {
+        TestReleases.Sealed b = publish("1.0.0", 1, 200_000, 7);
+        for (BlobRef ref : b.blobs()) {
+            HttpResponse<byte[]> r = s.getBytes(BASE + "/blobs/" + ref.sha256(), s.adminKey);
+            assertEquals(200, r.statusCode());
+            assertTrue(Arrays.equals(b.bytes(ref), r.body()), "byte-identical " + ref);
+            assertEquals("application/octet-stream", r.headers().firstValue("Content-Type").orElse(""));
+            assertEquals(String.valueOf(ref.length()), r.headers().firstValue("Content-Length").orElse(""));
+            assertEquals("private, immutable", r.headers().firstValue("Cache-Control").orElse(""));
+        }
+        BlobRef manifest = b.blobs().get(0);
+
+        // Another app with its own bundle: neither app reads the other's blobs.
+        String other = "com.example.other";
+        assertEquals(201, s.json("POST", "/api/v1/apps", "{\"id\":\"" + other + "\",\"name\":\"Other\"}").statusCode());
+        var r404 = s.getBytes("/api/v1/apps/" + other + "/blobs/" + manifest.sha256(), s.adminKey);
+        assertEquals(404, r404.statusCode());
+        assertTrue(new String(r404.body(), StandardCharsets.UTF_8).contains("\"not_found\""));
+
+        // A blob of an open (unpublished) upload is not readable either, even when stored complete.
+        TestReleases.Sealed pending = keys.seal("2.0.0", 2, 1000);
+        String id = open(pending).path("id").asText();
+        uploadAll(id, pending);
+        assertEquals(404, s.getBytes(BASE + "/blobs/" + pending.blobs().get(1).sha256(), s.adminKey).statusCode());
+
+        assertEquals(404, s.getBytes(BASE + "/blobs/" + "0".repeat(64), s.adminKey).statusCode(), "unknown");
+        assertEquals(404, s.getBytes("/api/v1/apps/com.example.nope/blobs/" + manifest.sha256(), s.adminKey)
+                .statusCode(), "unknown app");
+        var bad = s.getBytes(BASE + "/blobs/" + manifest.sha256().toUpperCase(), s.adminKey);
+        assertEquals(400, bad.statusCode());
+        assertEquals("sha256", dev.patchbay.domain.Json.mapper().readTree(bad.body()).path("field").asText());
+        assertEquals(401, s.getBytes(BASE + "/blobs/" + manifest.sha256(), null).statusCode());
+        assertEquals(401, s.getBytes(BASE + "/blobs/" + manifest.sha256(), "pb_wrong").statusCode());
+    }
+
+    @Test
     void noPlaintextReachesTheServersDisk(@TempDir Path work) throws Exception {
         String canary = "CANARY-" + java.util.UUID.randomUUID();
         Path site = work.resolve("site");

@@ -31,7 +31,6 @@ import dev.patchbay.domain.ValidationException;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.time.Instant;
 import java.util.Arrays;
 import java.util.Comparator;
@@ -67,9 +66,9 @@ import javafx.collections.ObservableList;
  * cached; offline the page says so and publishing is disabled), publishing a folder or zip (seal, upload with
  * progress and cancel), and the detail of a bundle: its manifest and a diff against another bundle.
  *
- * <p>The server holds only ciphertext and does not serve blobs to the console; the console keeps the encrypted
- * manifest blob of each bundle it published in {@code <data folder>/manifests/<appId>/<sha256>} and decrypts it with
- * the content key after an unlock.
+ * <p>The server holds only ciphertext; for the detail the console downloads a bundle's encrypted manifest blob
+ * ({@code GET /apps/{appId}/blobs/{sha256}}, checked against the signed release) and decrypts it with the content key
+ * after an unlock, whoever published the bundle.
  */
 public final class BundlesViewModel {
     /** One file of a manifest. */
@@ -84,7 +83,6 @@ public final class BundlesViewModel {
     private final ObservableList<App> apps;
     private final AppKeyStore keys;
     private final Path workFolder;
-    private final Path manifestFolder;
 
     private final ObjectProperty<App> app = new SimpleObjectProperty<>(this, "app");
     private final ObservableList<Bundle> bundles = FXCollections.observableArrayList();
@@ -130,13 +128,12 @@ public final class BundlesViewModel {
     }
 
     public BundlesViewModel(ConnectionManager connection, TaskRunner tasks, ObservableList<App> apps,
-                            AppKeyStore keys, Path workFolder, Path manifestFolder) {
+                            AppKeyStore keys, Path workFolder) {
         this.connection = connection;
         this.tasks = tasks;
         this.apps = apps;
         this.keys = keys;
         this.workFolder = workFolder;
-        this.manifestFolder = manifestFolder;
         this.cannotPublish = connection.readOnlyProperty().or(publishing).or(app.isNull());
         apps.addListener((ListChangeListener<App>) c -> keepAppSelection());
         connection.sessionProperty().addListener((obs, old, now) -> reload());
@@ -348,7 +345,6 @@ public final class BundlesViewModel {
                     upload.cancel();
                 }
                 Bundle published = upload.run();
-                keepManifest(appId, tmp, sealed.manifestBlob());
                 if (ch != null) {
                     post(() -> phase.set("Pointing " + ch + " at " + v + "…"));
                     client.setChannelBundle(appId, ch, v);
@@ -443,13 +439,6 @@ public final class BundlesViewModel {
                 })
                 .onError(e -> message.set(Problems.message(e)))
                 .run();
-    }
-
-    private void keepManifest(String appId, Path tmp, BlobRef manifestBlob) throws IOException {
-        Path dir = manifestFolder.resolve(appId);
-        Files.createDirectories(dir);
-        Files.copy(tmp.resolve(manifestBlob.sha256()), dir.resolve(manifestBlob.sha256()),
-                StandardCopyOption.REPLACE_EXISTING);
     }
 
     private static void deleteTree(Path dir) {
@@ -554,14 +543,13 @@ public final class BundlesViewModel {
         byte[] envelope = Json.mapper().writeValueAsBytes(full.envelope());
         TrustRoot trust = k.trust();
         VerifiedRelease release = ReleaseVerifier.verify(envelope, trust);
-        Path dir = manifestFolder.resolve(appId);
-        if (!Files.exists(dir.resolve(release.manifest().sha256()))) {
-            throw new CryptoException("The manifest of " + v + " is not on this console (it was published elsewhere, "
-                    + "and the server does not serve blobs to the console yet).");
-        }
         byte[] dataKey = DataKeys.unwrap(k.contentKey(), release.wrappedDataKey(), appId, v);
         try {
-            Opened o = new Opened(release, BundleOpener.readManifest(release, dir, dataKey));
+            // The encrypted manifest blob comes from the server (checked against the signed digest and length as it
+            // streams), so bundles published by the CLI or another console read the same; only the decrypted
+            // manifest is kept, in memory, per version while this app is shown.
+            Opened o = new Opened(release, BundleOpener.readManifest(release,
+                    ref -> client.fetchBlob(appId, ref), dataKey));
             opened.put(v, o);
             return o;
         } finally {

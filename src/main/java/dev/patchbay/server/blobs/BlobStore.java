@@ -15,6 +15,9 @@ public interface BlobStore {
     /** The size of the stored blob, or -1 if the store does not hold it. */
     long size(String sha256) throws IOException;
 
+    /** Opens a stored blob for reading; {@link java.nio.file.NoSuchFileException} if the store does not hold it. */
+    InputStream open(String sha256) throws IOException;
+
     /** Bytes received so far for a blob of an upload (its length if it is complete and stored). */
     long received(String uploadId, String sha256, long length) throws IOException;
 

@@ -77,6 +77,12 @@ public final class FileBlobStore implements BlobStore {
     }
 
     @Override
+    public InputStream open(String sha256) throws IOException {
+        // Only the content-addressed tree: staging parts live under uploads/ and are never opened here.
+        return Files.newInputStream(blobPath(sha256));
+    }
+
+    @Override
     public long received(String uploadId, String sha256, long length) throws IOException {
         if (size(sha256) == length) {
             return length;

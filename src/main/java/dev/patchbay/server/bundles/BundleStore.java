@@ -50,6 +50,27 @@ public final class BundleStore {
         });
     }
 
+    /**
+     * The length of blob {@code sha256} if a published bundle of {@code appId} references it, else a 404 (blobs of
+     * other apps and of open uploads are not this app's to read).
+     */
+    public long publishedBlobLength(String appId, String sha256) {
+        return db.inTransaction(c -> {
+            AppStore.require(c, appId);
+            try (PreparedStatement ps = c.prepareStatement(
+                    "SELECT length FROM bundle_blobs WHERE app_id = ? AND sha256 = ? FETCH FIRST 1 ROWS ONLY")) {
+                ps.setString(1, appId);
+                ps.setString(2, sha256);
+                try (ResultSet rs = ps.executeQuery()) {
+                    if (!rs.next()) {
+                        throw ApiError.notFound("No published bundle of app '" + appId + "' has blob " + sha256);
+                    }
+                    return rs.getLong(1);
+                }
+            }
+        });
+    }
+
     static Bundle require(Connection c, String appId, String version, boolean withEnvelope) throws SQLException {
         try (PreparedStatement ps = c.prepareStatement("SELECT * FROM bundles WHERE app_id = ? AND version = ?")) {
             ps.setString(1, appId);

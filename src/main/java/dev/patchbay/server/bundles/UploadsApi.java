@@ -5,6 +5,9 @@ import dev.patchbay.server.http.ApiError;
 import dev.patchbay.server.http.ApiRequest;
 import dev.patchbay.server.http.ApiResponse;
 import dev.patchbay.server.http.Router;
+import dev.patchbay.server.blobs.BlobStore;
+import java.io.InputStream;
+import java.nio.file.NoSuchFileException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -31,10 +34,12 @@ public final class UploadsApi {
 
     private final Uploads uploads;
     private final BundleStore bundles;
+    private final BlobStore blobs;
 
-    public UploadsApi(Uploads uploads, BundleStore bundles) {
+    public UploadsApi(Uploads uploads, BundleStore bundles, BlobStore blobs) {
         this.uploads = uploads;
         this.bundles = bundles;
+        this.blobs = blobs;
     }
 
     public void register(Router router) {
@@ -51,6 +56,23 @@ public final class UploadsApi {
         router.get("/api/v1/apps/{appId}/bundles", r -> ApiResponse.items(bundles.list(AppsApi.appId(r))));
         router.get("/api/v1/apps/{appId}/bundles/{version}", r -> ApiResponse.ok(bundles.get(AppsApi.appId(r),
                 Uploads.version("version", r.pathParam("version")))));
+        router.get("/api/v1/apps/{appId}/blobs/{sha256}", this::getBlob);
+    }
+
+    /** A blob of a published bundle of the app, streamed from the store; content-addressed, so cacheable forever. */
+    private ApiResponse getBlob(ApiRequest r) throws Exception {
+        String appId = AppsApi.appId(r);
+        String sha = sha(r);
+        long length = bundles.publishedBlobLength(appId, sha);
+        InputStream in;
+        try {
+            in = blobs.open(sha);
+        } catch (NoSuchFileException e) {
+            // Deleted by garbage collection since the lookup (its bundle went with it).
+            throw ApiError.notFound("No published bundle of app '" + appId + "' has blob " + sha);
+        }
+        return ApiResponse.stream(new ApiResponse.Bytes(in, length, "application/octet-stream",
+                "private, immutable"));
     }
 
     private static String sha(ApiRequest r) {

@@ -3,8 +3,23 @@ package dev.patchbay.server.http;
 import java.util.List;
 import java.util.Map;
 
-/** What a handler answers: a status and a body serialised as JSON ({@code null} body means no content). */
+/**
+ * What a handler answers: a status and a body serialised as JSON ({@code null} body means no content), or a
+ * {@link Bytes} body streamed as is.
+ */
 public record ApiResponse(int status, Object body) {
+    /**
+     * A binary body: {@code length} bytes copied from {@code in} (closed after), sent with {@code contentType} and
+     * {@code cacheControl}. The handler opens the stream, so a missing source is still a JSON error answer.
+     */
+    public record Bytes(java.io.InputStream in, long length, String contentType, String cacheControl) {
+    }
+
+    /** A 200 streaming {@code bytes}. */
+    public static ApiResponse stream(Bytes bytes) {
+        return new ApiResponse(200, bytes);
+    }
+
     public static ApiResponse ok(Object body) {
         return new ApiResponse(200, body);
     }

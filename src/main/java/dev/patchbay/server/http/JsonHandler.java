@@ -4,6 +4,7 @@ import dev.patchbay.domain.Json;
 import dev.patchbay.domain.ValidationException;
 import java.io.IOException;
 import java.io.InputStream;
+import java.io.OutputStream;
 import java.nio.ByteBuffer;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
@@ -11,6 +12,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.UUID;
 import org.eclipse.jetty.http.HttpHeader;
+import org.eclipse.jetty.io.Content;
 import org.eclipse.jetty.server.Handler;
 import org.eclipse.jetty.server.Request;
 import org.eclipse.jetty.server.Response;
@@ -183,6 +185,34 @@ public final class JsonHandler extends Handler.Abstract {
         return out;
     }
 
+    /**
+     * Copies a binary body to the client piece by piece (never whole in memory). Once the status is sent a failure
+     * can only abort the response: the client sees a short body against the Content-Length.
+     */
+    private static void stream(Response response, Callback callback, int status, ApiResponse.Bytes bytes) {
+        response.setStatus(status);
+        response.getHeaders().put(HttpHeader.CACHE_CONTROL, bytes.cacheControl());
+        response.getHeaders().put(HttpHeader.CONTENT_TYPE, bytes.contentType());
+        response.getHeaders().put(HttpHeader.CONTENT_LENGTH, bytes.length());
+        try (InputStream in = bytes.in(); OutputStream out = Content.Sink.asOutputStream(response)) {
+            byte[] buf = new byte[64 * 1024];
+            long left = bytes.length();
+            while (left > 0) {
+                int n = in.read(buf, 0, (int) Math.min(buf.length, left));
+                if (n == -1) {
+                    throw new IOException("source ended " + left + " bytes early");
+                }
+                out.write(buf, 0, n);
+                left -= n;
+            }
+        } catch (IOException | RuntimeException e) {
+            LOG.warn("Streaming a {}-byte body failed: {}", bytes.length(), e.toString());
+            callback.failed(e);
+            return;
+        }
+        callback.succeeded();
+    }
+
     static ApiResponse error(int status, String code, String message, String field) {
         Map<String, Object> body = new LinkedHashMap<>();
         body.put("error", code);
@@ -194,6 +224,10 @@ public final class JsonHandler extends Handler.Abstract {
     }
 
     static void write(Response response, Callback callback, ApiResponse answer) {
+        if (answer.body() instanceof ApiResponse.Bytes bytes) {
+            stream(response, callback, answer.status(), bytes);
+            return;
+        }
         response.setStatus(answer.status());
         response.getHeaders().put(HttpHeader.CACHE_CONTROL, "no-store");
         if (answer.body() == null) {

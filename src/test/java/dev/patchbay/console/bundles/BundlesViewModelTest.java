@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.patchbay.cli.Cli;
 import dev.patchbay.console.ConsoleFixture;
 import dev.patchbay.console.apps.AppsViewModel;
 import dev.patchbay.console.channels.ChannelsViewModel;
@@ -12,13 +13,17 @@ import dev.patchbay.console.keys.AppKeyStore;
 import dev.patchbay.crypto.KeyFileOptions;
 import dev.patchbay.domain.Bundle;
 import dev.patchbay.domain.ChannelDraft;
+import java.io.ByteArrayOutputStream;
 import java.io.OutputStream;
+import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Random;
+import java.util.stream.Stream;
 import java.util.zip.ZipEntry;
 import java.util.zip.ZipOutputStream;
 import org.junit.jupiter.api.AfterEach;
@@ -46,8 +51,7 @@ class BundlesViewModelTest {
         fx = new ConsoleFixture(home);
         apps = new AppsViewModel(fx.connection, fx.data, fx.tasks);
         store = new AppKeyStore(home.resolve("keys"), KeyFileOptions.FAST);
-        vm = new BundlesViewModel(fx.connection, fx.tasks, apps.apps(), store, home.resolve("tmp"),
-                home.resolve("manifests"));
+        vm = new BundlesViewModel(fx.connection, fx.tasks, apps.apps(), store, home.resolve("tmp"));
         fx.online();
         apps.startCreate();
         apps.formIdProperty().set(APP);
@@ -144,6 +148,49 @@ class BundlesViewModelTest {
         assertEquals(List.of("assets/blob1.bin"), vm.diffProperty().get().removed());
         assertTrue(vm.diffProperty().get().downloadBytes() < 10_000, "unchanged files are not downloaded again");
         assertTrue(vm.diffTextProperty().get().contains("1 changed"), vm.diffTextProperty().get());
+        assertFalse(Files.exists(home.resolve("manifests")), "manifests come from the server, no local copies");
+    }
+
+    /** Runs the CLI in-process against the sandbox, with its own copy of the app's key folder. */
+    private void cliPublish(Path keysCopy, Path web, String version) throws Exception {
+        var endpoint = fx.sandbox.start();
+        Map<String, String> env = Map.of("PATCHBAY_SERVER", endpoint.url(), "PATCHBAY_API_KEY", endpoint.apiKey(),
+                "PATCHBAY_KEY_PASSPHRASE", PASS);
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        ByteArrayOutputStream err = new ByteArrayOutputStream();
+        int code = Cli.run(new String[] {"bundle", "publish", web.toString(), "--app", APP, "--version", version,
+                "--keys", keysCopy.toString(), "--quiet"}, new PrintStream(out, true, StandardCharsets.UTF_8),
+                new PrintStream(err, true, StandardCharsets.UTF_8), env);
+        assertEquals(0, code, err.toString(StandardCharsets.UTF_8) + out.toString(StandardCharsets.UTF_8));
+    }
+
+    @Test
+    void bundlesPublishedByTheCliWithAnotherKeyFolderCopyAreListedAndDiffed() throws Exception {
+        // The same keys in a second folder, as a CI machine would hold them; nothing is shared but the server.
+        Path cliKeys = work.resolve("ci-keys");
+        Files.createDirectories(cliKeys);
+        try (Stream<Path> files = Files.list(store.dir(APP))) {
+            for (Path f : files.toList()) {
+                Files.copy(f, cliKeys.resolve(f.getFileName()));
+            }
+        }
+        cliPublish(cliKeys, build("ci1", "console.log(1)", 2), "2.0.0");
+        cliPublish(cliKeys, build("ci2", "console.log(2)", 2), "2.0.1");
+        assertFalse(Files.exists(cliKeys.resolve("manifests")), "the CLI keeps no manifest copies either");
+
+        vm.reload();
+        assertEquals(List.of("2.0.1", "2.0.0"), vm.bundles().stream().map(Bundle::version).toList());
+        vm.selectedProperty().set(vm.bundles().get(0));
+        assertTrue(vm.needsUnlockProperty().get());
+        vm.unlockDetail(PASS.toCharArray());
+        assertEquals("", vm.manifestMessageProperty().get());
+        assertEquals(List.of("app.js", "assets/blob0.bin", "assets/blob1.bin", "index.html"),
+                vm.manifest().stream().map(BundlesViewModel.ManifestRow::path).toList());
+        vm.compareToProperty().set(vm.bundles().get(1));
+        assertNotNull(vm.diffProperty().get(), vm.manifestMessageProperty().get());
+        assertEquals(List.of("app.js"), vm.diffProperty().get().changed());
+        assertEquals(List.of(), vm.diffProperty().get().added());
+        assertEquals(List.of(), vm.diffProperty().get().removed());
     }
 
     @Test
