@@ -118,7 +118,7 @@ public final class ConsoleApp extends Application {
         bundles = new BundlesViewModel(connection, tasks, apps.apps(), keyStore, options.dataFolder().resolve("tmp"));
         KeysViewModel keys = new KeysViewModel(connection, tasks, apps.apps(), keyStore);
         List<Page> pages = List.of(new ConnectionsPage(connections), new AppsPage(apps), new ChannelsPage(channels),
-                new BundlesPage(bundles), new KeysPage(keys));
+                new BundlesPage(bundles, apps::refresh), new KeysPage(keys, apps::refresh));
         ShellViewModel shell = new ShellViewModel(settings, connection, tasks, pages.stream().map(Page::id).toList());
         new MainWindow(shell, settings, pages, icons).show(stage);
         settingsStore.watch(settings);

@@ -45,11 +45,14 @@ import org.kordamp.ikonli.feather.Feather;
  */
 public final class BundlesPage implements Page {
     private final BundlesViewModel vm;
+    private final Runnable refreshApps;
     private final BorderPane root = new BorderPane();
     private final TableView<Bundle> table = new TableView<>();
 
-    public BundlesPage(BundlesViewModel vm) {
+    /** @param refreshApps asks the server for the app list again (the app selector), e.g. the Apps view model's refresh */
+    public BundlesPage(BundlesViewModel vm, Runnable refreshApps) {
         this.vm = vm;
+        this.refreshApps = refreshApps;
         root.setId("bundles-page");
         root.getStyleClass().add("page");
         root.setTop(toolbar());
@@ -375,11 +378,12 @@ public final class BundlesPage implements Page {
 
     @Override
     public void refresh() {
+        refreshApps.run();
         vm.reload();
     }
 
     @Override
     public void shown() {
-        vm.reload();
+        refresh();
     }
 }

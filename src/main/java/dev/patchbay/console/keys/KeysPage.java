@@ -34,10 +34,13 @@ import org.kordamp.ikonli.feather.Feather;
 /** The Keys page: an app's signing and content keys. Binds to {@link KeysViewModel}. */
 public final class KeysPage implements Page {
     private final KeysViewModel vm;
+    private final Runnable refreshApps;
     private final BorderPane root = new BorderPane();
 
-    public KeysPage(KeysViewModel vm) {
+    /** @param refreshApps asks the server for the app list again (the app selector), e.g. the Apps view model's refresh */
+    public KeysPage(KeysViewModel vm, Runnable refreshApps) {
         this.vm = vm;
+        this.refreshApps = refreshApps;
         root.setId("keys-page");
         root.getStyleClass().add("page");
         root.setTop(header());
@@ -246,11 +249,12 @@ public final class KeysPage implements Page {
 
     @Override
     public void refresh() {
+        refreshApps.run();
         vm.reload();
     }
 
     @Override
     public void shown() {
-        vm.reload();
+        refresh();
     }
 }
