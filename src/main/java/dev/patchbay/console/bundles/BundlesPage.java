@@ -4,6 +4,7 @@ import atlantafx.base.theme.Styles;
 import dev.patchbay.console.common.Forms;
 import dev.patchbay.console.common.Times;
 import dev.patchbay.console.shell.Page;
+import dev.patchbay.console.common.AppSelector;
 import dev.patchbay.domain.App;
 import dev.patchbay.domain.Bundle;
 import java.io.File;
@@ -84,21 +85,7 @@ public final class BundlesPage implements Page {
     }
 
     private Node toolbar() {
-        ComboBox<App> app = new ComboBox<>(vm.apps());
-        app.setId("bundle-app");
-        app.setPromptText("Choose an app");
-        app.setPrefWidth(280);
-        app.setCellFactory(l -> new AppCell());
-        app.setButtonCell(new AppCell());
-        app.setValue(vm.appProperty().get());
-        app.valueProperty().addListener((obs, old, now) -> {
-            if (now != null && now != vm.appProperty().get()) {
-                vm.appProperty().set(now);
-            }
-        });
-        vm.appProperty().addListener((obs, old, now) -> app.setValue(now));
-        vm.apps().addListener((javafx.collections.ListChangeListener<App>) c ->
-                javafx.application.Platform.runLater(() -> app.setValue(vm.appProperty().get())));
+        ComboBox<App> app = AppSelector.create("bundle-app", vm.apps(), vm.appProperty());
 
         Button folder = Forms.button("bundle-publish-folder", "Publish folder…", Feather.FOLDER_PLUS,
                 "Publish a web build folder (or drop a folder or zip onto the page) (Ctrl+N)");
@@ -147,14 +134,6 @@ public final class BundlesPage implements Page {
         File f = chooser.showDialog(root.getScene().getWindow());
         if (f != null) {
             vm.startPublish(f.toPath());
-        }
-    }
-
-    private static final class AppCell extends ListCell<App> {
-        @Override
-        protected void updateItem(App item, boolean empty) {
-            super.updateItem(item, empty);
-            setText(empty || item == null ? null : item.name() + "  (" + item.id() + ")");
         }
     }
 

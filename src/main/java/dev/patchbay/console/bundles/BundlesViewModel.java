@@ -23,6 +23,7 @@ import dev.patchbay.crypto.ReleaseVerifier;
 import dev.patchbay.crypto.SealedBundle;
 import dev.patchbay.crypto.TrustRoot;
 import dev.patchbay.crypto.VerifiedRelease;
+import dev.patchbay.console.common.AppChoice;
 import dev.patchbay.domain.App;
 import dev.patchbay.domain.Bundle;
 import dev.patchbay.domain.Channel;
@@ -150,10 +151,7 @@ public final class BundlesViewModel {
     }
 
     private void keepAppSelection() {
-        App current = app.get();
-        App match = current == null ? null
-                : apps.stream().filter(a -> a.id().equals(current.id())).findFirst().orElse(null);
-        app.set(match != null ? match : apps.isEmpty() ? null : apps.get(0));
+        AppChoice.keep(apps, app);
     }
 
     // ---- list ---------------------------------------------------------------------------------------------------

@@ -6,6 +6,7 @@ import dev.patchbay.console.common.FormMode;
 import dev.patchbay.console.common.Forms;
 import dev.patchbay.console.common.Times;
 import dev.patchbay.console.shell.Page;
+import dev.patchbay.console.common.AppSelector;
 import dev.patchbay.domain.App;
 import dev.patchbay.domain.Channel;
 import dev.patchbay.domain.Platform;
@@ -53,23 +54,7 @@ public final class ChannelsPage implements Page {
     }
 
     private Node toolbar() {
-        ComboBox<App> app = new ComboBox<>(vm.apps());
-        app.setId("channel-app");
-        app.setPromptText("Choose an app");
-        app.setPrefWidth(280);
-        app.setCellFactory(l -> new AppCell());
-        app.setButtonCell(new AppCell());
-        // Not a bidirectional binding: a ComboBox clears its value when its items are replaced, and that null must
-        // not reach the view model (the app is still there, as an equal or renamed record).
-        app.setValue(vm.appProperty().get());
-        app.valueProperty().addListener((obs, old, now) -> {
-            if (now != null && now != vm.appProperty().get()) {
-                vm.appProperty().set(now);
-            }
-        });
-        vm.appProperty().addListener((obs, old, now) -> app.setValue(now));
-        vm.apps().addListener((javafx.collections.ListChangeListener<App>) c ->
-                javafx.application.Platform.runLater(() -> app.setValue(vm.appProperty().get())));
+        ComboBox<App> app = AppSelector.create("channel-app", vm.apps(), vm.appProperty());
 
         Button create = Forms.button("channel-new", "New channel", Feather.PLUS, "Create a channel for this app (Ctrl+N)");
         create.disableProperty().bind(vm.cannotModifyProperty());
@@ -103,14 +88,6 @@ public final class ChannelsPage implements Page {
         VBox top = new VBox(8, title, bar, readOnly, problem);
         top.getStyleClass().add("page-header");
         return top;
-    }
-
-    private static final class AppCell extends ListCell<App> {
-        @Override
-        protected void updateItem(App item, boolean empty) {
-            super.updateItem(item, empty);
-            setText(empty || item == null ? null : item.name() + "  (" + item.id() + ")");
-        }
     }
 
     private Node table() {

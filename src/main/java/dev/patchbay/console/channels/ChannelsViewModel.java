@@ -10,6 +10,7 @@ import dev.patchbay.console.connection.ConnectionManager;
 import dev.patchbay.console.connection.Session;
 import dev.patchbay.console.data.Problems;
 import dev.patchbay.console.data.ServerData;
+import dev.patchbay.console.common.AppChoice;
 import dev.patchbay.domain.App;
 import dev.patchbay.domain.Channel;
 import dev.patchbay.domain.ChannelDraft;
@@ -99,10 +100,7 @@ public final class ChannelsViewModel {
     }
 
     private void keepAppSelection() {
-        App current = app.get();
-        App match = current == null ? null
-                : apps.stream().filter(a -> a.id().equals(current.id())).findFirst().orElse(null);
-        app.set(match != null ? match : apps.isEmpty() ? null : apps.get(0));
+        AppChoice.keep(apps, app);
     }
 
     // ---- list ---------------------------------------------------------------------------------------------------

@@ -4,6 +4,7 @@ import atlantafx.base.theme.Styles;
 import dev.patchbay.console.common.Forms;
 import dev.patchbay.console.common.Times;
 import dev.patchbay.console.shell.Page;
+import dev.patchbay.console.common.AppSelector;
 import dev.patchbay.domain.App;
 import java.io.File;
 import java.util.function.Function;
@@ -14,7 +15,6 @@ import javafx.scene.Node;
 import javafx.scene.control.Button;
 import javafx.scene.control.ComboBox;
 import javafx.scene.control.Label;
-import javafx.scene.control.ListCell;
 import javafx.scene.control.PasswordField;
 import javafx.scene.control.ProgressIndicator;
 import javafx.scene.control.ScrollPane;
@@ -50,21 +50,7 @@ public final class KeysPage implements Page {
     }
 
     private Node header() {
-        ComboBox<App> app = new ComboBox<>(vm.apps());
-        app.setId("keys-app");
-        app.setPromptText("Choose an app");
-        app.setPrefWidth(280);
-        app.setCellFactory(l -> new AppCell());
-        app.setButtonCell(new AppCell());
-        app.setValue(vm.appProperty().get());
-        app.valueProperty().addListener((obs, old, now) -> {
-            if (now != null && now != vm.appProperty().get()) {
-                vm.appProperty().set(now);
-            }
-        });
-        vm.appProperty().addListener((obs, old, now) -> app.setValue(now));
-        vm.apps().addListener((javafx.collections.ListChangeListener<App>) c ->
-                javafx.application.Platform.runLater(() -> app.setValue(vm.appProperty().get())));
+        ComboBox<App> app = AppSelector.create("keys-app", vm.apps(), vm.appProperty());
         Label appLabel = new Label("App");
         appLabel.setLabelFor(app);
         ProgressIndicator spinner = new ProgressIndicator();
@@ -81,14 +67,6 @@ public final class KeysPage implements Page {
                 Forms.message("keys-info", vm.infoProperty(), Styles.SUCCESS));
         top.getStyleClass().add("page-header");
         return top;
-    }
-
-    private static final class AppCell extends ListCell<App> {
-        @Override
-        protected void updateItem(App item, boolean empty) {
-            super.updateItem(item, empty);
-            setText(empty || item == null ? null : item.name() + "  (" + item.id() + ")");
-        }
     }
 
     private Node body() {

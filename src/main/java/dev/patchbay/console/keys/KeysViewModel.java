@@ -8,6 +8,7 @@ import dev.patchbay.console.data.Problems;
 import dev.patchbay.crypto.AppKeys;
 import dev.patchbay.crypto.ReleaseCert;
 import dev.patchbay.crypto.TrustRoot;
+import dev.patchbay.console.common.AppChoice;
 import dev.patchbay.domain.App;
 import dev.patchbay.domain.Bundle;
 import dev.patchbay.domain.Json;
@@ -80,10 +81,7 @@ public final class KeysViewModel {
     }
 
     private void keepAppSelection() {
-        App current = app.get();
-        App match = current == null ? null
-                : apps.stream().filter(a -> a.id().equals(current.id())).findFirst().orElse(null);
-        app.set(match != null ? match : apps.isEmpty() ? null : apps.get(0));
+        AppChoice.keep(apps, app);
     }
 
     /** Reads the key folder (public trust.json only) and asks the server which bundles each key signed. */
