@@ -164,6 +164,15 @@ public final class LocalCache implements AutoCloseable {
                 connectionId, appId, name));
     }
 
+    /** Forgets everything cached for a connection (it was removed from the console). */
+    public synchronized void forgetConnection(String connectionId) {
+        transaction(() -> {
+            for (String table : new String[] {"cached_channel", "cached_channel_list", "cached_app", "cached_app_list"}) {
+                update("DELETE FROM " + table + " WHERE connection_id = ?", connectionId);
+            }
+        });
+    }
+
     @Override
     public synchronized void close() {
         try {

@@ -110,7 +110,7 @@ public final class ConsoleApp extends Application {
         ServerData data = new ServerData(cache, clock);
         AppsViewModel apps = new AppsViewModel(connection, data, tasks);
         ChannelsViewModel channels = new ChannelsViewModel(connection, data, tasks, apps.apps(), apps::refresh);
-        ConnectionsViewModel connections = new ConnectionsViewModel(settings, secrets, connection, tasks);
+        ConnectionsViewModel connections = new ConnectionsViewModel(settings, secrets, connection, tasks, cache::forgetConnection);
         if (cacheProblem != null) {
             apps.messageProperty().set("Offline data is unavailable this session: " + cacheProblem);
         }

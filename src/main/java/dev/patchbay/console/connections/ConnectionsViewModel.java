@@ -14,6 +14,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
+import java.util.function.Consumer;
 import javafx.beans.binding.BooleanBinding;
 import javafx.beans.binding.Bindings;
 import javafx.beans.property.BooleanProperty;
@@ -32,6 +33,7 @@ import javafx.collections.ObservableList;
 public final class ConnectionsViewModel {
     static final int NAME_MAX = 100;
 
+    private final Consumer<String> forgetCached;
     private final Settings settings;
     private final SecretStore secrets;
     private final ConnectionManager connection;
@@ -53,7 +55,10 @@ public final class ConnectionsViewModel {
     private final BooleanBinding selectedIsActive;
     private String editingId;
 
-    public ConnectionsViewModel(Settings settings, SecretStore secrets, ConnectionManager connection, TaskRunner tasks) {
+    /** @param forgetCached drops what the local cache holds for a connection (blocking; called off the FX thread) */
+    public ConnectionsViewModel(Settings settings, SecretStore secrets, ConnectionManager connection, TaskRunner tasks,
+                                Consumer<String> forgetCached) {
+        this.forgetCached = forgetCached;
         this.settings = settings;
         this.secrets = secrets;
         this.connection = connection;
@@ -187,6 +192,7 @@ public final class ConnectionsViewModel {
         busy.set(true);
         tasks.create("Removing connection " + item.name(), () -> {
                     secrets.remove(item.id());
+                    forgetCached.accept(item.id());
                     return item;
                 })
                 .onSuccess(gone -> {

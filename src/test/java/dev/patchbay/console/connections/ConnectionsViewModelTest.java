@@ -35,7 +35,7 @@ class ConnectionsViewModelTest {
     @BeforeEach
     void setUp() throws Exception {
         fx = new ConsoleFixture(home);
-        vm = new ConnectionsViewModel(fx.settings, fx.secrets, fx.connection, fx.tasks);
+        vm = new ConnectionsViewModel(fx.settings, fx.secrets, fx.connection, fx.tasks, fx.cache::forgetConnection);
         remote = PatchbayServer.start(new ServerConfig("127.0.0.1", 0, remoteDir));
         remoteKey = Files.readString(remote.adminApiKeyFile()).strip();
     }
@@ -126,9 +126,13 @@ class ConnectionsViewModelTest {
         assertEquals(ConnectionState.ONLINE, fx.connection.stateProperty().get());
         assertEquals("Staging", fx.connection.session().label());
         assertEquals(remote.url(), fx.connection.session().client().baseUrl());
-        assertEquals(vm.items().get(1).id(), fx.settings.activeConnectionProperty().get());
+        String remoteId = vm.items().get(1).id();
+        assertEquals(remoteId, fx.settings.activeConnectionProperty().get());
+        fx.data.fetchApps(fx.connection.session());
+        assertTrue(fx.cache.apps(remoteId).isKnown(), "the remote's apps are cached");
 
         vm.removeSelected();
+        assertFalse(fx.cache.apps(remoteId).isKnown(), "a removed connection leaves nothing in the cache");
         assertEquals(List.of(), fx.settings.connections());
         assertEquals(Settings.SANDBOX_ID, fx.settings.activeConnectionProperty().get());
         assertEquals("Local sandbox", fx.connection.session().label());
