@@ -288,16 +288,23 @@ final class DeviceStore {
         return d;
     }
 
-    /** Timeline entries newest first, older than the entry id {@code before} if given. */
-    static List<Map<String, Object>> events(Connection c, String appId, String deviceId, Long before, int limit)
+    /**
+     * Timeline entries newest first (by the server's receive time, then seq), older than the cursor {@code before}
+     * ({@code [receivedAt epoch ms, seq]}) if given.
+     */
+    static List<Map<String, Object>> events(Connection c, String appId, String deviceId, long[] before, int limit)
             throws SQLException {
         String sql = "SELECT * FROM device_events WHERE app_id = ? AND device_id = ?"
-                + (before == null ? "" : " AND id < ?") + " ORDER BY id DESC FETCH FIRST " + limit + " ROWS ONLY";
+                + (before == null ? "" : " AND (received_at < ? OR (received_at = ? AND id < ?))")
+                + " ORDER BY received_at DESC, id DESC FETCH FIRST " + limit + " ROWS ONLY";
         try (PreparedStatement ps = c.prepareStatement(sql)) {
             ps.setString(1, appId);
             ps.setString(2, deviceId);
             if (before != null) {
-                ps.setLong(3, before);
+                Object at = Database.utc(Instant.ofEpochMilli(before[0]));
+                ps.setObject(3, at);
+                ps.setObject(4, at);
+                ps.setLong(5, before[1]);
             }
             try (ResultSet rs = ps.executeQuery()) {
                 List<Map<String, Object>> out = new ArrayList<>();

@@ -83,16 +83,21 @@ public final class DevicesApi {
         String appId = AppsApi.appId(r);
         String deviceId = deviceId(r);
         int limit = limit(r);
-        Long before = null;
+        long[] before = null;
         String b = r.query("before");
         if (b != null) {
+            String[] parts = b.split("\\.", -1);
             try {
-                before = Long.parseLong(b);
+                if (parts.length != 2) {
+                    throw new NumberFormatException();
+                }
+                before = new long[] {Long.parseLong(parts[0]), Long.parseLong(parts[1])};
             } catch (NumberFormatException e) {
-                throw ApiError.badRequest("invalid_field", "Query parameter 'before' must be an event seq", "before");
+                throw ApiError.badRequest("invalid_field",
+                        "Query parameter 'before' must be the 'next' cursor of a previous page", "before");
             }
         }
-        Long cursor = before;
+        long[] cursor = before;
         recorder.flush();
         List<Map<String, Object>> items = db.inTransaction(c -> {
             AppStore.require(c, appId);
@@ -103,7 +108,9 @@ public final class DevicesApi {
         });
         Map<String, Object> out = new LinkedHashMap<>();
         out.put("items", items);
-        out.put("next", items.size() == limit ? String.valueOf(items.get(items.size() - 1).get("seq")) : null);
+        Map<String, Object> last = items.isEmpty() ? null : items.get(items.size() - 1);
+        out.put("next", items.size() == limit
+                ? ((Instant) last.get("receivedAt")).toEpochMilli() + "." + last.get("seq") : null);
         return ApiResponse.ok(out);
     }
 
