@@ -61,6 +61,7 @@ public final class EmulatedDevice implements AutoCloseable {
     private final Deque<LogEntry> log = new ArrayDeque<>();
     private final List<Consumer<LogEntry>> logListeners = new CopyOnWriteArrayList<>();
     private final List<Consumer<DeviceState>> stateListeners = new CopyOnWriteArrayList<>();
+    private final List<java.util.function.BiConsumer<String, JsonNode>> eventListeners = new CopyOnWriteArrayList<>();
     private final AtomicInteger pids = new AtomicInteger(1000);
     private final AtomicLong generations = new AtomicLong();
     private final Object lifecycle = new Object();
@@ -495,6 +496,15 @@ public final class EmulatedDevice implements AutoCloseable {
         return () -> stateListeners.remove(l);
     }
 
+    /**
+     * Calls {@code l} with each event of the runtime (JS event name as in {@code addListener}, and its payload as the
+     * page's JS gets it), on the runtime's thread.
+     */
+    public Runnable onRuntimeEvent(java.util.function.BiConsumer<String, JsonNode> l) {
+        eventListeners.add(l);
+        return () -> eventListeners.remove(l);
+    }
+
     /** Waits until the device's state satisfies {@code condition}; the last state is in the exception otherwise. */
     public DeviceState await(Predicate<DeviceState> condition, Duration timeout) throws TimeoutException {
         long deadline = System.nanoTime() + timeout.toNanos();
@@ -596,6 +606,10 @@ public final class EmulatedDevice implements AutoCloseable {
         return webServer;
     }
 
+    java.util.concurrent.Executor environmentPool() {
+        return env.pool();
+    }
+
     TimeSource environmentTime() {
         return env.time();
     }
@@ -642,6 +656,13 @@ public final class EmulatedDevice implements AutoCloseable {
             runtime.addListener((event, payload) -> {
                 EmulatedDevice.this.log("updater", pid, "event " + event + " " + payload);
                 screen.dispatch(event, payload);
+                for (var l : eventListeners) {
+                    try {
+                        l.accept(event, payload);
+                    } catch (RuntimeException ignored) {
+                        // a listener's problem is not the device's
+                    }
+                }
                 changed();
             });
         }
