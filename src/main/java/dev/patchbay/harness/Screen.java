@@ -25,6 +25,7 @@ abstract class Screen implements WebViewHost {
     private final java.util.Map<Long, String> pathOfGeneration = new java.util.concurrent.ConcurrentHashMap<>();
     private volatile DeviceState.PageView page;
     private volatile String basePath;
+    private volatile boolean booted;
 
     Screen(EmulatedDevice.Process proc, Events events, AtomicLong generations) {
         this.proc = proc;
@@ -32,23 +33,31 @@ abstract class Screen implements WebViewHost {
         this.generations = generations;
     }
 
-    /** The first load at cold start. */
+    /** The first load at cold start, after the runtime's {@code load()}. */
     final void boot(String path) {
+        booted = true;
         load(path, "boot");
     }
 
+    /** Before the first load (the plugin's {@code load()}) this only sets the path, as Capacitor's Bridge does. */
     @Override
     public final void setServerBasePath(String absolutePath) {
         proc.process().checkAlive();
         events.log("webview", "setServerBasePath(" + (absolutePath == null ? "builtin" : proc.relative(absolutePath))
                 + ")");
+        if (!booted) {
+            basePath = absolutePath;
+            return;
+        }
         load(absolutePath, "setServerBasePath");
     }
 
     @Override
     public final void reload() {
         proc.process().checkAlive();
-        load(basePath, "reload");
+        if (booted) {
+            load(basePath, "reload");
+        }
     }
 
     private void load(String path, String why) {
