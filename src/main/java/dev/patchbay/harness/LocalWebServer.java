@@ -102,6 +102,9 @@ final class LocalWebServer implements AutoCloseable {
             String type = TYPES.getOrDefault(ext, "application/octet-stream");
             if (type.startsWith("text/html")) {
                 DeviceState.PageView page = screen.page();
+                if (page != null && path.equals("index.html")) {
+                    screen.pageStarted(page.generation());
+                }
                 body = inject(new String(body, StandardCharsets.UTF_8), page == null ? 0 : page.generation())
                         .getBytes(StandardCharsets.UTF_8);
             }

@@ -26,6 +26,7 @@ abstract class Screen implements WebViewHost {
     private volatile DeviceState.PageView page;
     private volatile String basePath;
     private volatile boolean booted;
+    private long reported;
 
     Screen(EmulatedDevice.Process proc, Events events, AtomicLong generations) {
         this.proc = proc;
@@ -95,6 +96,33 @@ abstract class Screen implements WebViewHost {
         return p != null && p.generation() == generation;
     }
 
+    /**
+     * The page of {@code generation} starts loading its document (Android: {@code WebViewClient.onPageStarted}),
+     * before any of its scripts run: the runtime hears of the page load now, so that a bundle's inline
+     * {@code notifyAppReady} always comes after it. Called once per page, on the thread that serves the document.
+     */
+    final void pageStarted(long generation) {
+        started(generation);
+    }
+
+    protected final void started(long generation) {
+        DeviceState.PageView p = page;
+        if (p == null || p.generation() != generation || !proc.process().alive()) {
+            return;
+        }
+        synchronized (this) {
+            if (reported >= generation) {
+                return;
+            }
+            reported = generation;
+        }
+        try {
+            proc.runtime().onPageLoaded(p.basePath());
+        } catch (ProcessKilled e) {
+            // the process died meanwhile
+        }
+    }
+
     /** The page of {@code generation} finished loading (at {@code url}). */
     protected final void loaded(long generation, String url) {
         DeviceState.PageView p = page;
@@ -107,7 +135,6 @@ abstract class Screen implements WebViewHost {
         events.pageChanged(done);
         events.log("webview", (simulated() ? "SIMULATED page" : "page") + " loaded: " + url + " (bundle "
                 + p.version() + ", page " + generation + ")");
-        proc.executor().execute(() -> proc.runtime().onPageLoaded(p.basePath()));
     }
 
     abstract boolean simulated();

@@ -50,6 +50,7 @@ final class SimulatedWebView extends Screen {
                 events.crash("SIMULATED crash on load of bundle " + p.version());
                 return;
             }
+            started(p.generation());
             loaded(p.generation(), url);
             if (b.kind() == SimulatedBehaviour.Kind.READY) {
                 Runnable ready = () -> {
