@@ -26,11 +26,13 @@ public final class DeviceHttp implements HttpTransport {
     private final NetworkFaults faults;
     private final AppProcess process;
     private final Consumer<String> log;
+    private final Traffic traffic;
 
-    DeviceHttp(NetworkFaults faults, AppProcess process, Consumer<String> log) {
+    DeviceHttp(NetworkFaults faults, AppProcess process, Consumer<String> log, Traffic traffic) {
         this.faults = faults;
         this.process = process;
         this.log = log;
+        this.traffic = traffic;
     }
 
     @Override
@@ -52,6 +54,8 @@ public final class DeviceHttp implements HttpTransport {
         List<NetworkFaults.Rule> rules = faults.take(request.url());
         long dropAfter = -1;
         long bandwidth = 0;
+        boolean ignoreRange = false;
+        java.util.function.UnaryOperator<byte[]> rewrite = null;
         for (NetworkFaults.Rule r : rules) {
             switch (r.kind) {
                 case STATUS -> {
@@ -66,6 +70,8 @@ public final class DeviceHttp implements HttpTransport {
                 }
                 case DROP_AFTER -> dropAfter = dropAfter < 0 ? r.bytes : Math.min(dropAfter, r.bytes);
                 case BANDWIDTH -> bandwidth = bandwidth == 0 ? r.bytes : Math.min(bandwidth, r.bytes);
+                case IGNORE_RANGE -> ignoreRange = true;
+                case TAMPER -> rewrite = r.rewrite;
                 default -> throw new IllegalStateException(r.kind.toString());
             }
         }
@@ -76,9 +82,20 @@ public final class DeviceHttp implements HttpTransport {
         c.setInstanceFollowRedirects(false);
         c.setUseCaches(false);
         c.setRequestMethod(request.method());
+        String range = null;
         if (request.headers() != null) {
-            request.headers().forEach(c::setRequestProperty);
+            for (Map.Entry<String, String> h : request.headers().entrySet()) {
+                if (h.getKey().equalsIgnoreCase("Range")) {
+                    if (ignoreRange) {
+                        log.accept("FAULT Range header dropped: " + request.url());
+                        continue;
+                    }
+                    range = h.getValue();
+                }
+                c.setRequestProperty(h.getKey(), h.getValue());
+            }
         }
+        Traffic.Exchange exchange = traffic.start(request.method(), request.url(), range);
         if (request.body() != null) {
             c.setDoOutput(true);
             c.setFixedLengthStreamingMode(request.body().length);
@@ -93,12 +110,18 @@ public final class DeviceHttp implements HttpTransport {
             c.disconnect();
             throw e;
         }
+        exchange.status(status);
+        if (rewrite != null && (status == 200 || status == 206)) {
+            log.accept("FAULT body tampered with: " + request.method() + " " + request.url());
+        } else {
+            rewrite = null;
+        }
         if (dropAfter >= 0 || bandwidth > 0) {
             log.accept("FAULT " + (dropAfter >= 0 ? "drop after " + dropAfter + " bytes " : "")
                     + (bandwidth > 0 ? "bandwidth " + bandwidth + " B/s " : "") + request.method() + " "
                     + request.url());
         }
-        return new Real(c, status, dropAfter, bandwidth);
+        return new Real(c, status, dropAfter, bandwidth, rewrite, exchange);
     }
 
     private static void sleepUntil(long deadlineNanos) throws InterruptedIOException {
@@ -141,13 +164,18 @@ public final class DeviceHttp implements HttpTransport {
         private final int status;
         private final long dropAfter;
         private final long bandwidth;
+        private final java.util.function.UnaryOperator<byte[]> rewrite;
+        private final Traffic.Exchange exchange;
         private InputStream body;
 
-        Real(HttpURLConnection c, int status, long dropAfter, long bandwidth) {
+        Real(HttpURLConnection c, int status, long dropAfter, long bandwidth,
+                java.util.function.UnaryOperator<byte[]> rewrite, Traffic.Exchange exchange) {
             this.c = c;
             this.status = status;
             this.dropAfter = dropAfter;
             this.bandwidth = bandwidth;
+            this.rewrite = rewrite;
+            this.exchange = exchange;
         }
 
         @Override
@@ -172,7 +200,12 @@ public final class DeviceHttp implements HttpTransport {
                 if (raw == null) {
                     raw = new ByteArrayInputStream(new byte[0]);
                 }
-                body = new FaultyBody(raw, dropAfter, bandwidth);
+                if (rewrite != null) {
+                    try (InputStream in = raw) {
+                        raw = new ByteArrayInputStream(rewrite.apply(in.readAllBytes()));
+                    }
+                }
+                body = new FaultyBody(raw, dropAfter, bandwidth, exchange);
             }
             return body;
         }
@@ -199,12 +232,14 @@ public final class DeviceHttp implements HttpTransport {
         private final long dropAfter;
         private final long bandwidth;
         private final long start = System.nanoTime();
+        private final Traffic.Exchange exchange;
         private long read;
 
-        FaultyBody(InputStream in, long dropAfter, long bandwidth) {
+        FaultyBody(InputStream in, long dropAfter, long bandwidth, Traffic.Exchange exchange) {
             super(in);
             this.dropAfter = dropAfter;
             this.bandwidth = bandwidth;
+            this.exchange = exchange;
         }
 
         @Override
@@ -235,6 +270,7 @@ public final class DeviceHttp implements HttpTransport {
             int n = super.read(b, off, len);
             if (n > 0) {
                 read += n;
+                exchange.read(n);
             }
             return n;
         }

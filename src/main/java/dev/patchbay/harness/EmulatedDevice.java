@@ -58,6 +58,7 @@ public final class EmulatedDevice implements AutoCloseable {
     private final RuntimeBinding.Factory runtimeFactory;
     private final boolean reportsEmulator;
     private final Faults faults = new Faults();
+    private final Traffic traffic = new Traffic();
     private final Deque<LogEntry> log = new ArrayDeque<>();
     private final List<Consumer<LogEntry>> logListeners = new CopyOnWriteArrayList<>();
     private final List<Consumer<DeviceState>> stateListeners = new CopyOnWriteArrayList<>();
@@ -187,6 +188,11 @@ public final class EmulatedDevice implements AutoCloseable {
 
     public Faults faults() {
         return faults;
+    }
+
+    /** The device's HTTP exchanges (newest 10,000). */
+    public Traffic traffic() {
+        return traffic;
     }
 
     public boolean usesWebView() {
@@ -646,7 +652,8 @@ public final class EmulatedDevice implements AutoCloseable {
                     faults.disk());
             this.files = new DeviceFileStore(data.resolve("files"), process, faults.disk());
             this.assets = new ApkAssets(apkAssets(app.appId()));
-            DeviceHttp http = new DeviceHttp(faults.network(), process, m -> EmulatedDevice.this.log("fault", pid, m));
+            DeviceHttp http = new DeviceHttp(faults.network(), process,
+                    m -> EmulatedDevice.this.log("fault", pid, m), traffic);
             DeviceClock clock = new DeviceClock(env.time(), faults, bootMillis, process, executor);
             this.screen = webView ? new FxWebScreen(this, this, generations)
                     : new SimulatedWebView(this, this, generations);

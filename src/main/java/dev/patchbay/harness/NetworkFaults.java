@@ -20,7 +20,11 @@ public final class NetworkFaults {
         /** No answer: the request blocks until its timeout and fails with a read timeout. */
         HANG,
         /** The body arrives at {@code bytes} bytes per second (a drip-feed when small). */
-        BANDWIDTH
+        BANDWIDTH,
+        /** The request's {@code Range} header is dropped on the way (a proxy without range support). */
+        IGNORE_RANGE,
+        /** The answer's body is rewritten on the way (a man in the middle, a bit flip). */
+        TAMPER
     }
 
     /** One fault rule. {@code remaining} counts down on each use; -1 never runs out. */
@@ -30,9 +34,16 @@ public final class NetworkFaults {
         final long bytes;
         final int status;
         final Duration retryAfter;
+        final java.util.function.UnaryOperator<byte[]> rewrite;
         int remaining;
 
         Rule(Kind kind, String urlContains, long bytes, int status, Duration retryAfter, int times) {
+            this(kind, urlContains, bytes, status, retryAfter, null, times);
+        }
+
+        Rule(Kind kind, String urlContains, long bytes, int status, Duration retryAfter,
+                java.util.function.UnaryOperator<byte[]> rewrite, int times) {
+            this.rewrite = rewrite;
             this.kind = kind;
             this.urlContains = urlContains;
             this.bytes = bytes;
@@ -48,6 +59,8 @@ public final class NetworkFaults {
                 case STATUS -> "answer " + status + (retryAfter == null ? "" : " Retry-After " + retryAfter.toSeconds());
                 case HANG -> "hang";
                 case BANDWIDTH -> "bandwidth " + bytes + " B/s";
+                case IGNORE_RANGE -> "ignore Range";
+                case TAMPER -> "tamper with the body";
             };
             return what + (urlContains == null ? "" : " on *" + urlContains + "*")
                     + (remaining < 0 ? "" : " (" + remaining + "x)");
@@ -99,6 +112,16 @@ public final class NetworkFaults {
             throw new IllegalArgumentException("bytesPerSecond must be positive");
         }
         return add(new Rule(Kind.BANDWIDTH, urlContains, bytesPerSecond, 0, null, times));
+    }
+
+    /** Matching requests lose their {@code Range} header: the server answers the whole body (200). */
+    public NetworkFaults ignoreRange(String urlContains, int times) {
+        return add(new Rule(Kind.IGNORE_RANGE, urlContains, 0, 0, null, times));
+    }
+
+    /** The body of matching answers (status 200/206) is replaced by {@code rewrite(body)}. */
+    public NetworkFaults tamper(String urlContains, java.util.function.UnaryOperator<byte[]> rewrite, int times) {
+        return add(new Rule(Kind.TAMPER, urlContains, 0, 0, null, java.util.Objects.requireNonNull(rewrite), times));
     }
 
     /** Removes every rule, latency and offline. */

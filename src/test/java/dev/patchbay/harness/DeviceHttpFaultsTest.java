@@ -26,7 +26,7 @@ class DeviceHttpFaultsTest {
     final AtomicInteger hits = new AtomicInteger();
     final NetworkFaults faults = new NetworkFaults();
     final AppProcess process = new AppProcess(1, new KillSwitch(), r -> { });
-    final DeviceHttp http = new DeviceHttp(faults, process, m -> { });
+    final DeviceHttp http = new DeviceHttp(faults, process, m -> { }, new Traffic());
     HttpServer server;
     String url;
 
