@@ -37,15 +37,19 @@ public final class AppKeys implements AutoCloseable {
     private final ReleaseCert releaseCert;
     private final KeyFile.Key release;
     private final KeyFile.Key content;
+    /** The root key, held only by the keys {@link #create} returns (null otherwise). */
+    private final KeyFile.Key root;
+    private volatile boolean closed;
 
     private AppKeys(String appId, Path dir, TrustRoot trust, ReleaseCert releaseCert, KeyFile.Key release,
-            KeyFile.Key content) {
+            KeyFile.Key content, KeyFile.Key root) {
         this.appId = appId;
         this.dir = dir;
         this.trust = trust;
         this.releaseCert = releaseCert;
         this.release = release;
         this.content = content;
+        this.root = root;
     }
 
     public static String releaseFile(String keyId) {
@@ -54,7 +58,8 @@ public final class AppKeys implements AutoCloseable {
 
     /**
      * Creates the keys of {@code appId} in {@code dir} (which must not exist or be empty): all files are written in a
-     * sibling temp folder that is then renamed, so a failure leaves nothing half-written.
+     * sibling temp folder that is then renamed, so a failure leaves nothing half-written. The keys returned still hold
+     * the root key (until {@link #close}), so the new app can certify a server's freshness key at once.
      */
     public static AppKeys create(String appId, Path dir, char[] passphrase, KeyFileOptions options) {
         dev.patchbay.domain.Names.appId("appId", appId);
@@ -87,6 +92,7 @@ public final class AppKeys implements AutoCloseable {
                 root.secret());
         TrustRoot trust = TrustRoot.create(appId, root.publicKey(), content.keyId()).withCert(cert);
         Path staging = null;
+        boolean created = false;
         try {
             staging = createOwnerOnlyDir(target.getParent(), "." + target.getFileName() + ".creating-");
             KeyFile.writeAtomically(staging.resolve(ROOT_FILE), KeyFile.encrypt(root, passphrase, options), false);
@@ -101,15 +107,18 @@ public final class AppKeys implements AutoCloseable {
             Files.move(staging, target, StandardCopyOption.ATOMIC_MOVE);
             staging = null;
             KeyFile.fsyncDir(target.getParent());
+            created = true;
         } catch (DirectoryNotEmptyException e) {
             throw new CryptoException("Key folder " + dir + " is not empty; keys are never overwritten");
         } catch (IOException e) {
             throw new CryptoException("Cannot create keys in " + dir + ": " + e.getMessage(), e);
         } finally {
-            root.destroy();
+            if (!created) {
+                root.destroy();
+            }
             deleteTree(staging);
         }
-        return new AppKeys(appId, target, trust, cert, release, content);
+        return new AppKeys(appId, target, trust, cert, release, content, root);
     }
 
     /** Loads the current release key, its certificate and the content key of {@code appId} from {@code dir}. */
@@ -134,7 +143,7 @@ public final class AppKeys implements AutoCloseable {
             throw new CryptoException("Key file " + dir.resolve(CONTENT_FILE) + " holds content key "
                     + content.keyId() + ", but " + dir.resolve(TRUST_FILE) + " names " + trust.contentKeyId());
         }
-        return new AppKeys(appId, dir, trust, cert, release, content);
+        return new AppKeys(appId, dir, trust, cert, release, content, null);
     }
 
     /**
@@ -207,6 +216,42 @@ public final class AppKeys implements AutoCloseable {
         return trust;
     }
 
+    /**
+     * Certifies a server's freshness key (device-protocol §2) with the root key of {@code appId} read from
+     * {@code dir/root.key} (scrypt; the passphrase is not wiped here). The root key never leaves this method.
+     */
+    public static FreshnessCert certifyFreshnessKey(String appId, Path dir, char[] passphrase,
+            byte[] freshnessPublicKey, Instant notBefore, Instant notAfter) {
+        TrustRoot trust = readTrust(appId, dir);
+        KeyFile.Key root = KeyFile.read(dir.resolve(ROOT_FILE), passphrase, appId, KeyFile.Kind.ROOT);
+        try {
+            checkRoot(root, trust, dir);
+            return FreshnessCert.create(appId, freshnessPublicKey, notBefore, notAfter, root.secret());
+        } finally {
+            root.destroy();
+        }
+    }
+
+    /** Whether these keys still hold the root key (only keys just {@link #create}d do). */
+    public boolean holdsRootKey() {
+        return root != null && !closed;
+    }
+
+    /** Certifies a server's freshness key with the root key these keys hold ({@link #holdsRootKey()}). */
+    public FreshnessCert certifyFreshnessKey(byte[] freshnessPublicKey, Instant notBefore, Instant notAfter) {
+        if (!holdsRootKey()) {
+            throw new CryptoException("The root key of " + appId + " is not unlocked; it is needed to trust a server");
+        }
+        return FreshnessCert.create(appId, freshnessPublicKey, notBefore, notAfter, root.secret());
+    }
+
+    private static void checkRoot(KeyFile.Key root, TrustRoot trust, Path dir) {
+        if (!root.keyId().equals(trust.rootKeyId())) {
+            throw new CryptoException("Key file " + dir.resolve(ROOT_FILE) + " holds root key " + root.keyId()
+                    + ", but " + dir.resolve(TRUST_FILE) + " names " + trust.rootKeyId());
+        }
+    }
+
     /** {@code trust.json} bytes, what the server is given. */
     public byte[] exportTrust() {
         return trust.toBytes();
@@ -272,8 +317,12 @@ public final class AppKeys implements AutoCloseable {
     /** Wipes the private key bytes held. */
     @Override
     public void close() {
+        closed = true;
         release.destroy();
         content.destroy();
+        if (root != null) {
+            root.destroy();
+        }
     }
 
     private static Path createOwnerOnlyDir(Path parent, String prefix) throws IOException {

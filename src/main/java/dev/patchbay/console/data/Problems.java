@@ -10,7 +10,8 @@ public final class Problems {
     }
 
     public static String message(Throwable e) {
-        if (e instanceof ApiException || e instanceof ValidationException || e instanceof CacheException) {
+        if (e instanceof ApiException || e instanceof ValidationException || e instanceof CacheException
+                || e instanceof dev.patchbay.crypto.CryptoException) {
             return e.getMessage();
         }
         return "Unexpected error: " + (e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage());

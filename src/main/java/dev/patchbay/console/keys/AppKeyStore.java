@@ -2,10 +2,12 @@ package dev.patchbay.console.keys;
 
 import dev.patchbay.crypto.AppKeys;
 import dev.patchbay.crypto.CryptoException;
+import dev.patchbay.crypto.FreshnessCert;
 import dev.patchbay.crypto.KeyFileOptions;
 import dev.patchbay.crypto.TrustRoot;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Instant;
 import java.util.Arrays;
 import java.util.Map;
 import java.util.Optional;
@@ -71,6 +73,35 @@ public final class AppKeyStore {
             return keys;
         } finally {
             Arrays.fill(passphrase, '\0');
+        }
+    }
+
+    /** Whether the root key of {@code appId} is in memory (keys created this session): no passphrase needed to sign. */
+    public boolean rootUnlocked(String appId) {
+        return unlocked(appId).map(AppKeys::holdsRootKey).orElse(false);
+    }
+
+    /**
+     * Certifies a server's freshness key with the app's root key: the one in memory if the keys were created this
+     * session, else read from {@code root.key} with {@code passphrase} (scrypt; wiped here; may be null when the root
+     * is in memory).
+     */
+    public FreshnessCert certifyServer(String appId, byte[] freshnessPublicKey, Instant notBefore, Instant notAfter,
+            char[] passphrase) {
+        try {
+            AppKeys open = unlocked.get(appId);
+            if (open != null && open.holdsRootKey()) {
+                return open.certifyFreshnessKey(freshnessPublicKey, notBefore, notAfter);
+            }
+            if (passphrase == null || passphrase.length == 0) {
+                throw new CryptoException("Enter the passphrase: the root key of " + appId
+                        + " signs the server's certificate");
+            }
+            return AppKeys.certifyFreshnessKey(appId, dir(appId), passphrase, freshnessPublicKey, notBefore, notAfter);
+        } finally {
+            if (passphrase != null) {
+                Arrays.fill(passphrase, '\0');
+            }
         }
     }
 

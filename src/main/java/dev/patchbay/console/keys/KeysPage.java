@@ -30,6 +30,7 @@ import javafx.scene.layout.VBox;
 import javafx.stage.FileChooser;
 import org.kordamp.ikonli.Ikon;
 import org.kordamp.ikonli.feather.Feather;
+import org.kordamp.ikonli.javafx.FontIcon;
 
 /** The Keys page: an app's signing and content keys. Binds to {@link KeysViewModel}. */
 public final class KeysPage implements Page {
@@ -105,6 +106,20 @@ public final class KeysPage implements Page {
         ids.addRow(1, new Label("Release key (current)"), value("keys-release-id", vm.releaseKeyIdProperty()));
         ids.addRow(2, new Label("Content key"), value("keys-content-id", vm.contentKeyIdProperty()));
         ids.addRow(3, new Label("Folder"), value("keys-folder", vm.keyFolderProperty()));
+        Label serverTrust = new Label();
+        serverTrust.setId("keys-server-trust");
+        serverTrust.setWrapText(true);
+        serverTrust.textProperty().bind(vm.serverTrustProperty());
+        FontIcon trustIcon = new FontIcon();
+        trustIcon.iconCodeProperty().bind(javafx.beans.binding.Bindings.when(vm.serverTrustedProperty())
+                .then(Feather.CHECK_CIRCLE).otherwise(Feather.ALERT_TRIANGLE));
+        serverTrust.setGraphic(trustIcon);
+        vm.serverTrustedProperty().addListener((obs, old, now) -> {
+            serverTrust.getStyleClass().removeAll(Styles.SUCCESS, Styles.WARNING);
+            serverTrust.getStyleClass().add(now ? Styles.SUCCESS : Styles.WARNING);
+        });
+        serverTrust.getStyleClass().add(Styles.WARNING);
+        ids.addRow(4, new Label("This server"), serverTrust);
 
         TableView<KeysViewModel.CertRow> certs = new TableView<>(vm.certs());
         certs.setId("keys-certs");
@@ -131,10 +146,17 @@ public final class KeysPage implements Page {
                 "Send trust.json (public keys and certificates) to the server");
         register.disableProperty().bind(vm.workingProperty().or(vm.connection().readOnlyProperty()));
         register.setOnAction(e -> vm.registerTrust());
-        HBox actions = new HBox(8, unlockPass, unlock, rotate, register);
+        vm.rootUnlockedProperty().addListener((obs, old, now) -> register.getTooltip().setText(registerTip(now)));
+        register.getTooltip().setText(registerTip(vm.rootUnlockedProperty().get()));
+        Button trustServer = Forms.button("keys-trust-server", "Trust this server", Feather.SHIELD,
+                "Certify the server's freshness key with the root key (needs the passphrase unless the keys were "
+                        + "created this session), so devices accept its update answers");
+        trustServer.disableProperty().bind(vm.workingProperty().or(vm.connection().readOnlyProperty()));
+        trustServer.setOnAction(e -> vm.trustServer(read(unlockPass)));
+        HBox actions = new HBox(8, unlockPass, unlock, rotate, register, trustServer);
         actions.setAlignment(Pos.TOP_LEFT);
         actions.setId("keys-unlock-row");
-        VBox passBox = Forms.field("Passphrase (unlock or rotate)", actions, vm.passphraseErrorProperty());
+        VBox passBox = Forms.field("Passphrase (unlock, rotate or trust the server)", actions, vm.passphraseErrorProperty());
 
         TextArea snippet = new TextArea();
         snippet.setId("keys-export");
@@ -173,6 +195,11 @@ public final class KeysPage implements Page {
         VBox body = new VBox(16, createBox, keysBox);
         body.setPadding(new Insets(0, 12, 12, 12));
         return body;
+    }
+
+    private static String registerTip(boolean rootUnlocked) {
+        return rootUnlocked ? "Send trust.json to the server and certify the server's freshness key (the root key is "
+                + "unlocked: keys created this session)" : "Send trust.json (public keys and certificates) to the server";
     }
 
     /** Reads a password field once into a char[] and clears the field. */

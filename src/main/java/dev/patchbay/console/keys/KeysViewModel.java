@@ -61,6 +61,9 @@ public final class KeysViewModel {
     private final StringProperty confirmError = new SimpleStringProperty(this, "confirmError", "");
     private final StringProperty message = new SimpleStringProperty(this, "message", "");
     private final StringProperty info = new SimpleStringProperty(this, "info", "");
+    private final StringProperty serverTrust = new SimpleStringProperty(this, "serverTrust", "");
+    private final BooleanProperty serverTrusted = new SimpleBooleanProperty(this, "serverTrusted");
+    private final BooleanProperty rootUnlocked = new SimpleBooleanProperty(this, "rootUnlocked");
     private final BooleanBinding working = busy.isNotEmpty();
     private Map<String, List<String>> bundlesByKey = Map.of();
     private long generation;
@@ -91,6 +94,8 @@ public final class KeysViewModel {
         clearErrors();
         info.set("");
         exportText.set("");
+        serverTrust.set("");
+        serverTrusted.set(false);
         if (a == null) {
             show(null, null);
             return;
@@ -100,6 +105,7 @@ public final class KeysViewModel {
                     if (gen == generation) {
                         show(trust, keys.unlocked(a.id()).orElse(null));
                         loadBundles(a, gen);
+                        loadServerTrust(a, gen);
                     }
                 })
                 .onError(e -> {
@@ -135,6 +141,29 @@ public final class KeysViewModel {
                 .run();
     }
 
+    /** Asks the server whether it holds this app's certificate of its freshness key. */
+    private void loadServerTrust(App a, long gen) {
+        Session s = connection.session();
+        if (s == null || s.client() == null || trust == null) {
+            return;
+        }
+        String root = trust.rootKeyId();
+        tasks.create("Checking whether " + s.label() + " is trusted",
+                        () -> ServerTrust.check(s.client(), a.id(), root, s.label()))
+                .onSuccess(t -> {
+                    if (gen == generation) {
+                        serverTrusted.set(t.trusted());
+                        serverTrust.set(t.text());
+                    }
+                })
+                .onError(e -> {
+                    if (gen == generation && !(e instanceof ServerUnreachableException)) {
+                        serverTrust.set("Cannot tell whether " + s.label() + " is trusted: " + Problems.message(e));
+                    }
+                })
+                .run();
+    }
+
     private TrustRoot trust;
 
     private void show(TrustRoot t, AppKeys open) {
@@ -148,7 +177,10 @@ public final class KeysViewModel {
                 : t.releaseCerts().stream().max(Comparator.comparing(ReleaseCert::notBefore)).orElse(null);
         releaseKeyId.set(latest == null ? "" : latest.keyId());
         exportText.set(open == null ? "" : snippet(open));
+        rootUnlocked.set(open != null && open.holdsRootKey());
         if (t == null) {
+            serverTrust.set("");
+            serverTrusted.set(false);
             bundlesByKey = Map.of();
         }
         refreshCerts();
@@ -259,31 +291,80 @@ public final class KeysViewModel {
         }
     }
 
-    /** Registers trust.json with the server (root key fixed on the first registration). */
+    /**
+     * Registers trust.json with the server (root key fixed on the first registration) and, when the root key is in
+     * memory (keys created this session), also certifies the server's freshness key ("Trust this server").
+     */
     public void registerTrust() {
+        registerAndTrust(null, false);
+    }
+
+    /**
+     * Registers trust.json and certifies the server's freshness key with the root key: the one in memory, else read
+     * with {@code passphrase} (wiped). Without it the server answers devices {@code server_not_trusted}.
+     */
+    public void trustServer(char[] passphrase) {
+        registerAndTrust(passphrase, true);
+    }
+
+    private void registerAndTrust(char[] passphrase, boolean certify) {
         App a = app.get();
         Session s = connection.session();
         clearErrors();
         info.set("");
         if (a == null || s == null || trust == null || working.get()) {
+            wipe(passphrase);
             return;
         }
         if (connection.readOnlyProperty().get()) {
+            wipe(passphrase);
             message.set(connection.readOnlyReasonProperty().get());
             return;
         }
+        boolean withRoot = keys.rootUnlocked(a.id());
+        if (certify && !withRoot && (passphrase == null || passphrase.length == 0)) {
+            wipe(passphrase);
+            passphraseError.set("Enter the passphrase: the root key signs the server's certificate");
+            return;
+        }
+        boolean doCertify = certify || withRoot;
         byte[] bytes = trust.toBytes();
-        busy.set("Registering trust…");
-        tasks.create("Registering trust of " + a.id(), () -> s.requireClient().registerTrust(a.id(), bytes))
-                .onSuccess(n -> info.set("Trust material registered with " + s.label() + "."))
+        String root = trust.rootKeyId();
+        busy.set(doCertify ? "Trusting " + s.label() + "…" : "Registering trust…");
+        tasks.create("Registering trust of " + a.id(), () -> {
+                    s.requireClient().registerTrust(a.id(), bytes);
+                    if (!doCertify) {
+                        return null;
+                    }
+                    ServerTrust.certify(s.requireClient(), keys, a.id(), passphrase);
+                    return ServerTrust.check(s.requireClient(), a.id(), root, s.label());
+                })
+                .onSuccess(t -> {
+                    if (t == null) {
+                        info.set("Trust material registered with " + s.label() + ". To let devices accept its update "
+                                + "answers, enter the passphrase and press Trust this server.");
+                    } else {
+                        serverTrusted.set(t.trusted());
+                        serverTrust.set(t.text());
+                        info.set("Trust material registered with " + s.label() + ", and " + s.label()
+                                + " certified to answer devices.");
+                    }
+                })
                 .onError(e -> {
+                    wipe(passphrase);
                     if (e instanceof ServerUnreachableException u) {
                         connection.markOffline(u);
                     }
-                    message.set(Problems.message(e));
+                    keyFailed(e);
                 })
                 .andFinally(() -> busy.set(""))
                 .run();
+    }
+
+    private static void wipe(char[] passphrase) {
+        if (passphrase != null) {
+            Arrays.fill(passphrase, '\0');
+        }
     }
 
     /** Writes the capacitor.config.json snippet (keys must be unlocked) to {@code file}, owner-only. */
@@ -376,6 +457,20 @@ public final class KeysViewModel {
 
     public StringProperty infoProperty() {
         return info;
+    }
+
+    /** Whether the connected server is trusted for this app, in words ("" when unknown). */
+    public StringProperty serverTrustProperty() {
+        return serverTrust;
+    }
+
+    public BooleanProperty serverTrustedProperty() {
+        return serverTrusted;
+    }
+
+    /** The root key is in memory (keys created this session): Register trust also trusts the server. */
+    public BooleanProperty rootUnlockedProperty() {
+        return rootUnlocked;
     }
 
     public ConnectionManager connection() {

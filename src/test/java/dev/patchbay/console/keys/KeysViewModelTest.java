@@ -9,6 +9,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.patchbay.console.ConsoleFixture;
 import dev.patchbay.console.apps.AppsViewModel;
 import dev.patchbay.crypto.AppKeys;
+import dev.patchbay.crypto.FreshnessCert;
 import dev.patchbay.crypto.KeyFileOptions;
 import dev.patchbay.domain.Json;
 import java.nio.file.Files;
@@ -145,6 +146,40 @@ class KeysViewModelTest {
         assertEquals("com.example.shop", saved.at("/plugins/PatchbayUpdater/appId").asText());
         assertEquals(vm.contentKeyIdProperty().get(), saved.at("/plugins/PatchbayUpdater/contentKeyId").asText());
         assertTrue(store.unlocked("com.example.shop").map(AppKeys::releaseKeyId).orElseThrow().equals(second));
+    }
+
+    @Test
+    void registerTrustAlsoTrustsTheServerWhileTheRootIsUnlockedAndTrustServerTakesThePassphraseLater() {
+        vm.create(PASS.toCharArray(), PASS.toCharArray());
+        assertTrue(vm.rootUnlockedProperty().get(), "keys created this session hold the root key");
+        vm.reload();
+        assertFalse(vm.serverTrustedProperty().get());
+        assertTrue(vm.serverTrustProperty().get().contains("not trusted"), vm.serverTrustProperty().get());
+
+        vm.registerTrust();
+        assertEquals("", vm.messageProperty().get());
+        assertTrue(vm.serverTrustedProperty().get(), vm.serverTrustProperty().get());
+        var client = fx.connection.session().client();
+        FreshnessCert cert = client.freshnessCert("com.example.shop");
+        assertEquals(client.freshnessKey().keyId(), cert.keyId());
+        cert.verify(AppKeys.readTrust("com.example.shop", home.resolve("keys/com.example.shop")).rootPublicKey(),
+                "com.example.shop");
+
+        // A later session: the root key is on disk only; the server still holds the certificate.
+        store.lockAll();
+        vm.reload();
+        assertFalse(vm.rootUnlockedProperty().get());
+        assertTrue(vm.serverTrustedProperty().get(), vm.serverTrustProperty().get());
+        vm.trustServer(new char[0]);
+        assertTrue(vm.passphraseErrorProperty().get().startsWith("Enter the passphrase"));
+        vm.trustServer("not the passphrase".toCharArray());
+        assertTrue(vm.passphraseErrorProperty().get().startsWith("Wrong passphrase"), vm.passphraseErrorProperty().get());
+        char[] pass = PASS.toCharArray();
+        vm.trustServer(pass);
+        assertEquals("", vm.passphraseErrorProperty().get());
+        assertEquals("", vm.messageProperty().get());
+        assertArrayEquals(new char[pass.length], pass, "passphrase wiped");
+        assertTrue(vm.serverTrustedProperty().get());
     }
 
     private static JsonNode parse(String text) {
