@@ -16,6 +16,8 @@ import dev.patchbay.console.connection.SandboxHost;
 import dev.patchbay.console.connections.ConnectionsPage;
 import dev.patchbay.console.connections.ConnectionsViewModel;
 import dev.patchbay.console.data.ServerData;
+import dev.patchbay.console.emulator.EmulatorPage;
+import dev.patchbay.console.emulator.EmulatorViewModel;
 import dev.patchbay.console.keys.AppKeyStore;
 import dev.patchbay.console.keys.KeysPage;
 import dev.patchbay.console.keys.KeysViewModel;
@@ -57,6 +59,7 @@ public final class ConsoleApp extends Application {
     private ConnectionManager connection;
     private AppKeyStore keyStore;
     private BundlesViewModel bundles;
+    private EmulatorViewModel emulator;
     private List<Image> icons = List.of();
 
     public ConsoleApp() {
@@ -117,8 +120,11 @@ public final class ConsoleApp extends Application {
         keyStore = new AppKeyStore(options.dataFolder().resolve("keys"), options.keyOptions());
         bundles = new BundlesViewModel(connection, tasks, apps.apps(), keyStore, options.dataFolder().resolve("tmp"));
         KeysViewModel keys = new KeysViewModel(connection, tasks, apps.apps(), keyStore);
+        emulator = new EmulatorViewModel(connection, tasks, apps.apps(), keyStore,
+                options.dataFolder().resolve("emulator"), EmulatorViewModel.WebLayer.WEBVIEW);
         List<Page> pages = List.of(new ConnectionsPage(connections), new AppsPage(apps), new ChannelsPage(channels),
-                new BundlesPage(bundles, apps::refresh), new KeysPage(keys, apps::refresh));
+                new BundlesPage(bundles, apps::refresh), new KeysPage(keys, apps::refresh),
+                new EmulatorPage(emulator, apps::refresh));
         ShellViewModel shell = new ShellViewModel(settings, connection, tasks, pages.stream().map(Page::id).toList());
         new MainWindow(shell, settings, pages, icons).show(stage);
         settingsStore.watch(settings);
@@ -143,6 +149,9 @@ public final class ConsoleApp extends Application {
             return;
         }
         try {
+            if (emulator != null) {
+                quietly("emulated devices", emulator::closeAll);
+            }
             if (keyStore != null) {
                 quietly("unlocked keys", keyStore::lockAll);
             }
@@ -201,6 +210,11 @@ public final class ConsoleApp extends Application {
     /** For UI tests: a file chooser or a drop cannot be driven headless, so they set the publish source here. */
     public BundlesViewModel bundles() {
         return bundles;
+    }
+
+    /** For UI tests: the Emulator page's devices and what the page shows of them. */
+    public EmulatorViewModel emulator() {
+        return emulator;
     }
 
     public ConnectionManager connection() {
