@@ -160,6 +160,8 @@ class EmulatorViewModelTest {
         assertTrue(row.role().contains("current"), row.role());
         assertTrue(d.log().stream().map(LogEntry::message).anyMatch(m -> m.startsWith("cold start")));
 
+        // The runtime reports its events (app_ready among them) at lifecycle moments and after checks.
+        vm.background();
         waitFor(() -> {
             vm.refreshServerView();
             Device s = vm.serverDeviceProperty().get();
