@@ -75,6 +75,7 @@ class EmulatorUserPathTest {
         app = (ConsoleApp) FxToolkit.setupApplication(() -> new ConsoleApp(options));
         waitUntil(() -> label(robot, "#status-connection").getText().startsWith("Connected to Local sandbox"));
 
+        robot.clickOn("#nav-apps");
         robot.clickOn("#app-new");
         robot.clickOn("#app-id").write(APP);
         robot.clickOn("#app-name").write("Shop");
@@ -85,6 +86,7 @@ class EmulatorUserPathTest {
                 ChannelDraft.named("production").withDefaultFor(Set.of(Platform.ANDROID)));
 
         // Keys, then Register trust: the root key is still unlocked, so the server is trusted too.
+        robot.clickOn("#nav-keys");
         waitUntil(() -> robot.lookup("#keys-create-form").query().isVisible());
         robot.clickOn("#keys-passphrase").write(PASS);
         robot.clickOn("#keys-confirm").write(PASS);
@@ -99,6 +101,7 @@ class EmulatorUserPathTest {
                 <!doctype html><html><head><title>Shop 1.0.1</title></head><body><h1>Shop 1.0.1</h1>
                 <script>Capacitor.Plugins.CapacitorUpdater.notifyAppReady();</script></body></html>
                 """);
+        robot.clickOn("#nav-bundles");
         waitUntil(() -> label(robot, "#bundles-fetched-at").getText().startsWith("Fetched"));
         robot.interact(() -> app.bundles().startPublish(www));
         waitUntil(() -> robot.lookup("#bundle-form").query().isVisible());
@@ -112,12 +115,14 @@ class EmulatorUserPathTest {
                 app.connection().session().client().getBundle(APP, "1.0.1").channels());
 
         // Emulator: a phone with autoUpdate always, cold started.
+        robot.clickOn("#nav-emulator");
         waitUntil(() -> label(robot, "#emulator-server-trust").getText().contains("is trusted"));
         robot.clickOn("#emulator-auto-update");
         robot.clickOn(cell(robot, "always (install at once)"));
         robot.clickOn("#emulator-create");
         waitUntil(() -> table(robot, "#emulator-devices").getItems().size() == 1
                 && label(robot, "#emulator-current").getText().startsWith("1.0.0 (builtin)"));
+        robot.clickOn("#emulator-cold-start");
         waitUntil(() -> label(robot, "#emulator-current").getText().startsWith("1.0.1 – success"));
 
         EmulatorViewModel vm = app.emulator();
