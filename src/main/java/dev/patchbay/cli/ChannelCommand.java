@@ -4,6 +4,7 @@ import dev.patchbay.domain.Channel;
 import dev.patchbay.domain.ChannelDraft;
 import dev.patchbay.domain.Names;
 import dev.patchbay.domain.Platform;
+import dev.patchbay.domain.UpdateGate;
 import dev.patchbay.domain.ValidationException;
 import java.util.EnumSet;
 import java.util.List;
@@ -44,9 +45,25 @@ final class ChannelCommand {
         @Option(names = "--dev-builds", negatable = true, description = "Serve debug (non-production) builds")
         Boolean devBuilds;
 
+        @Option(names = "--update-gate", paramLabel = "GATE",
+                description = "Native version boundary a bundle may not cross: none (default on create), major, minor"
+                        + " or patch")
+        String updateGate;
+
         ChannelDraft draft(String name) {
             return new ChannelDraft(name, description, platforms("--default-for", defaultFor),
-                    platforms("--platforms", platforms), selfAssign, emulators, devBuilds);
+                    platforms("--platforms", platforms), selfAssign, emulators, devBuilds, gate(updateGate));
+        }
+
+        static UpdateGate gate(String value) {
+            if (value == null) {
+                return null;
+            }
+            try {
+                return UpdateGate.parse(value);
+            } catch (ValidationException e) {
+                throw new CliException("--update-gate: " + e.getMessage());
+            }
         }
 
         /** "android,ios", "ios" or "none"; {@code null} when the option was not given. */
@@ -101,6 +118,7 @@ final class ChannelCommand {
                     new String[] {"Self-assign", Text.yesNo(ch.allowDeviceSelfAssign())},
                     new String[] {"Emulators", Text.yesNo(ch.allowEmulators())},
                     new String[] {"Dev builds", Text.yesNo(ch.allowDevBuilds())},
+                    new String[] {"Update gate", ch.updateGate().wireName()},
                     new String[] {"Bundle", bundle(ch)},
                     new String[] {"Updated", Text.time(ch.updatedAt())}));
         }

@@ -16,7 +16,8 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
 @Command(name = "key", mixinStandardHelpOptions = true, description = "Manage the signing and content keys of an app.",
-        subcommands = {KeyCommand.Create.class, KeyCommand.Rotate.class, KeyCommand.Export.class},
+        subcommands = {KeyCommand.Create.class, KeyCommand.Rotate.class, KeyCommand.Export.class,
+                KeyCommand.TrustServer.class},
         footer = {"", "The passphrase comes from PATCHBAY_KEY_PASSPHRASE or --passphrase-file FILE, or is asked for on "
                 + "a terminal; it is never a plain option."})
 final class KeyCommand {
@@ -178,6 +179,70 @@ final class KeyCommand {
             } finally {
                 Arrays.fill(pass, '\0');
             }
+        }
+    }
+
+    @Command(name = "trust-server", mixinStandardHelpOptions = true,
+            description = "Certify the server's freshness key with the app's root key (valid 1 year), so devices accept"
+                    + " its update answers. Run it again before the year ends, or after the server's key changed.")
+    static final class TrustServer implements Runnable {
+        static final Duration VALIDITY = Duration.ofDays(365);
+        private final Cli.Context context;
+        @picocli.CommandLine.Mixin ServerOptions server;
+        @Option(names = "--app", required = true, description = "App id, e.g. com.example.shop")
+        String app;
+        @Option(names = {"--keys", "--dir"}, required = true, paramLabel = "DIR", description = "The app's key folder")
+        Path dir;
+        @Option(names = "--passphrase-file", description = "Read the passphrase from this file (first line)")
+        Path passphraseFile;
+
+        TrustServer(Cli.Context context) {
+            this.context = context;
+        }
+
+        @Override
+        public void run() {
+            String appId = Names.appId("--app", app);
+            dev.patchbay.crypto.TrustRoot trust = AppKeys.readTrust(appId, dir);
+            dev.patchbay.client.PatchbayClient client = server.client(context);
+            dev.patchbay.client.FreshnessKeyInfo key = client.freshnessKey();
+            byte[] publicKey;
+            try {
+                publicKey = dev.patchbay.crypto.Codec.unb64(key.publicKey(), dev.patchbay.crypto.Ed25519.KEY_LENGTH,
+                        "publicKey");
+            } catch (dev.patchbay.crypto.CryptoException e) {
+                throw new CliException("The server sent an unusable freshness key: " + e.getMessage());
+            }
+            if (!dev.patchbay.crypto.KeyIds.ofPublicKey(publicKey).equals(key.keyId())) {
+                throw new CliException("The server's freshness key id " + key.keyId() + " does not match its key");
+            }
+            char[] pass = Passphrases.read(context, passphraseFile, false);
+            dev.patchbay.crypto.KeyFile.Key root = null;
+            dev.patchbay.crypto.FreshnessCert cert;
+            try {
+                root = dev.patchbay.crypto.KeyFile.read(dir.resolve(AppKeys.ROOT_FILE), pass, appId,
+                        dev.patchbay.crypto.KeyFile.Kind.ROOT);
+                if (!root.keyId().equals(trust.rootKeyId())) {
+                    throw new CliException("Key file " + dir.resolve(AppKeys.ROOT_FILE) + " holds root key "
+                            + root.keyId() + ", but " + dir.resolve(AppKeys.TRUST_FILE) + " names " + trust.rootKeyId());
+                }
+                java.time.Instant now = java.time.Instant.now();
+                cert = dev.patchbay.crypto.FreshnessCert.create(appId, publicKey, now.minus(Duration.ofMinutes(5)),
+                        now.plus(VALIDITY), root.secret());
+            } finally {
+                Arrays.fill(pass, '\0');
+                if (root != null) {
+                    root.destroy();
+                }
+            }
+            dev.patchbay.crypto.FreshnessCert stored = client.putFreshnessCert(appId, cert);
+            Output out = new Output(context.out(), server.json);
+            if (out.json()) {
+                out.json(stored.toJson());
+                return;
+            }
+            out.line("The server's freshness key " + stored.keyId() + " is now trusted for " + appId + " until "
+                    + Text.time(stored.notAfter()) + " (certified by root key " + stored.rootKeyId() + ")");
         }
     }
 }

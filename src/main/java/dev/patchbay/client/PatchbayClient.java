@@ -425,6 +425,70 @@ public final class PatchbayClient {
         return n.path("received").asLong();
     }
 
+    // ---- freshness and devices ----------------------------------------------------------------------------------
+
+    /** The server's freshness key (what {@code patchbay key trust-server} certifies). */
+    public FreshnessKeyInfo freshnessKey() {
+        return call(get(url("server", "freshness-key")), type(FreshnessKeyInfo.class));
+    }
+
+    /** Stores the app root's certificate of the server's freshness key; answers it as stored. */
+    public dev.patchbay.crypto.FreshnessCert putFreshnessCert(String appId, dev.patchbay.crypto.FreshnessCert cert) {
+        Request r = authorized(new Request.Builder().url(url("apps", appId, "freshness-cert"))
+                .put(RequestBody.create(cert.toBytes(), JSON))).build();
+        return readFreshnessCert(call(r, type(JsonNode.class)));
+    }
+
+    /** The app's certificate of the server's freshness key; {@link NotFoundException} if the server is not trusted. */
+    public dev.patchbay.crypto.FreshnessCert freshnessCert(String appId) {
+        return readFreshnessCert(call(get(url("apps", appId, "freshness-cert")), type(JsonNode.class)));
+    }
+
+    private static dev.patchbay.crypto.FreshnessCert readFreshnessCert(JsonNode node) {
+        try {
+            return dev.patchbay.crypto.FreshnessCert.fromJson(node, "freshnessCert");
+        } catch (dev.patchbay.crypto.CryptoException e) {
+            throw new ServerErrorException(200, "bad_response", "Server sent a freshness certificate this client"
+                    + " cannot read: " + e.getMessage());
+        }
+    }
+
+    /** A page of the app's devices by id; {@code after} is the previous page's {@link Device.Page#next()} or null. */
+    public Device.Page devices(String appId, int limit, String after) {
+        HttpUrl.Builder u = url("apps", appId, "devices").newBuilder().addQueryParameter("limit", String.valueOf(limit));
+        if (after != null) {
+            u.addQueryParameter("after", after);
+        }
+        return call(get(u.build()), type(Device.Page.class));
+    }
+
+    /** One device with the bundles it holds. */
+    public Device device(String appId, String deviceId) {
+        return call(get(url("apps", appId, "devices", deviceId)), type(Device.class));
+    }
+
+    /** A page of the device's timeline, newest first; {@code before} is the previous page's next or null. */
+    public DeviceEvent.Page deviceEvents(String appId, String deviceId, int limit, String before) {
+        HttpUrl.Builder u = url("apps", appId, "devices", deviceId, "events").newBuilder()
+                .addQueryParameter("limit", String.valueOf(limit));
+        if (before != null) {
+            u.addQueryParameter("before", before);
+        }
+        return call(get(u.build()), type(DeviceEvent.Page.class));
+    }
+
+    /** Pins the device to a channel (audit logged); answers the device. */
+    public Device setChannelOverride(String appId, String deviceId, String channel) {
+        ObjectNode body = json.createObjectNode();
+        body.put("channel", channel);
+        return call(send("PUT", url("apps", appId, "devices", deviceId, "channel-override"), body), type(Device.class));
+    }
+
+    /** Removes the device's channel override. */
+    public void clearChannelOverride(String appId, String deviceId) {
+        call(send("DELETE", url("apps", appId, "devices", deviceId, "channel-override"), null), (JavaType) null);
+    }
+
     // ---- plumbing -----------------------------------------------------------------------------------------------
 
     private record Items(List<JsonNode> items) {

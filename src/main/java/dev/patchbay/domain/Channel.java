@@ -14,6 +14,7 @@ import java.util.Set;
  * @param allowEmulators        whether emulators receive updates from it
  * @param allowDevBuilds        whether debug (non-production) builds receive updates from it
  * @param bundle                version of the published bundle it serves, or {@code null} for the app's builtin assets
+ * @param updateGate            which native version boundary its bundle may not cross ({@code none} when null)
  */
 public record Channel(
         String appId,
@@ -26,11 +27,21 @@ public record Channel(
         boolean allowDevBuilds,
         Instant createdAt,
         Instant updatedAt,
-        String bundle) {
+        String bundle,
+        UpdateGate updateGate) {
 
     public Channel {
         defaultFor = ordered(defaultFor);
         platforms = ordered(platforms);
+        updateGate = updateGate == null ? UpdateGate.NONE : updateGate;
+    }
+
+    /** A channel without an update gate. */
+    public Channel(String appId, String name, String description, Set<Platform> defaultFor, Set<Platform> platforms,
+                   boolean allowDeviceSelfAssign, boolean allowEmulators, boolean allowDevBuilds, Instant createdAt,
+                   Instant updatedAt, String bundle) {
+        this(appId, name, description, defaultFor, platforms, allowDeviceSelfAssign, allowEmulators, allowDevBuilds,
+                createdAt, updatedAt, bundle, UpdateGate.NONE);
     }
 
     /** A channel serving the builtin assets (no bundle). */
@@ -38,12 +49,17 @@ public record Channel(
                    boolean allowDeviceSelfAssign, boolean allowEmulators, boolean allowDevBuilds, Instant createdAt,
                    Instant updatedAt) {
         this(appId, name, description, defaultFor, platforms, allowDeviceSelfAssign, allowEmulators, allowDevBuilds,
-                createdAt, updatedAt, null);
+                createdAt, updatedAt, null, UpdateGate.NONE);
     }
 
     public Channel withBundle(String version) {
         return new Channel(appId, name, description, defaultFor, platforms, allowDeviceSelfAssign, allowEmulators,
-                allowDevBuilds, createdAt, updatedAt, version);
+                allowDevBuilds, createdAt, updatedAt, version, updateGate);
+    }
+
+    public Channel withUpdateGate(UpdateGate gate) {
+        return new Channel(appId, name, description, defaultFor, platforms, allowDeviceSelfAssign, allowEmulators,
+                allowDevBuilds, createdAt, updatedAt, bundle, gate);
     }
 
     /** Immutable, in declaration order (android before ios), so output and equality are stable. */

@@ -15,37 +15,58 @@ public record ChannelDraft(
         Set<Platform> platforms,
         Boolean allowDeviceSelfAssign,
         Boolean allowEmulators,
-        Boolean allowDevBuilds) {
+        Boolean allowDevBuilds,
+        UpdateGate updateGate) {
+
+    /** A draft that leaves the update gate unset. */
+    public ChannelDraft(String name, String description, Set<Platform> defaultFor, Set<Platform> platforms,
+                        Boolean allowDeviceSelfAssign, Boolean allowEmulators, Boolean allowDevBuilds) {
+        this(name, description, defaultFor, platforms, allowDeviceSelfAssign, allowEmulators, allowDevBuilds, null);
+    }
 
     public static ChannelDraft named(String name) {
-        return new ChannelDraft(name, null, null, null, null, null, null);
+        return new ChannelDraft(name, null, null, null, null, null, null, null);
     }
 
     public ChannelDraft withDescription(String value) {
-        return new ChannelDraft(name, value, defaultFor, platforms, allowDeviceSelfAssign, allowEmulators, allowDevBuilds);
+        return new ChannelDraft(name, value, defaultFor, platforms, allowDeviceSelfAssign, allowEmulators, allowDevBuilds,
+                updateGate);
     }
 
     public ChannelDraft withDefaultFor(Set<Platform> value) {
-        return new ChannelDraft(name, description, value, platforms, allowDeviceSelfAssign, allowEmulators, allowDevBuilds);
+        return new ChannelDraft(name, description, value, platforms, allowDeviceSelfAssign, allowEmulators, allowDevBuilds,
+                updateGate);
     }
 
     public ChannelDraft withPlatforms(Set<Platform> value) {
-        return new ChannelDraft(name, description, defaultFor, value, allowDeviceSelfAssign, allowEmulators, allowDevBuilds);
+        return new ChannelDraft(name, description, defaultFor, value, allowDeviceSelfAssign, allowEmulators, allowDevBuilds,
+                updateGate);
     }
 
     public ChannelDraft withAllowDeviceSelfAssign(Boolean value) {
-        return new ChannelDraft(name, description, defaultFor, platforms, value, allowEmulators, allowDevBuilds);
+        return new ChannelDraft(name, description, defaultFor, platforms, value, allowEmulators, allowDevBuilds,
+                updateGate);
     }
 
     public ChannelDraft withAllowEmulators(Boolean value) {
-        return new ChannelDraft(name, description, defaultFor, platforms, allowDeviceSelfAssign, value, allowDevBuilds);
+        return new ChannelDraft(name, description, defaultFor, platforms, allowDeviceSelfAssign, value, allowDevBuilds,
+                updateGate);
     }
 
     public ChannelDraft withAllowDevBuilds(Boolean value) {
-        return new ChannelDraft(name, description, defaultFor, platforms, allowDeviceSelfAssign, allowEmulators, value);
+        return new ChannelDraft(name, description, defaultFor, platforms, allowDeviceSelfAssign, allowEmulators, value,
+                updateGate);
     }
 
-    /** Fills unset fields with the defaults of a new channel: all platforms, no default, self-assign off, emulators and dev builds allowed. */
+    public ChannelDraft withUpdateGate(UpdateGate value) {
+        return new ChannelDraft(name, description, defaultFor, platforms, allowDeviceSelfAssign, allowEmulators,
+                allowDevBuilds, value);
+    }
+
+    /**
+     * Fills unset fields with the defaults of a new channel: all platforms, no default, self-assign off, emulators and
+     * dev builds allowed, no update gate.
+     */
     public ChannelDraft withDefaults() {
         return new ChannelDraft(name,
                 description == null ? "" : description,
@@ -53,6 +74,7 @@ public record ChannelDraft(
                 platforms == null ? Set.of(Platform.values()) : platforms,
                 allowDeviceSelfAssign == null ? Boolean.FALSE : allowDeviceSelfAssign,
                 allowEmulators == null ? Boolean.TRUE : allowEmulators,
-                allowDevBuilds == null ? Boolean.TRUE : allowDevBuilds);
+                allowDevBuilds == null ? Boolean.TRUE : allowDevBuilds,
+                updateGate == null ? UpdateGate.NONE : updateGate);
     }
 }

@@ -11,6 +11,15 @@ import dev.patchbay.server.bundles.Uploads;
 import dev.patchbay.server.bundles.UploadsApi;
 import dev.patchbay.server.channels.ChannelStore;
 import dev.patchbay.server.channels.ChannelsApi;
+import dev.patchbay.server.devices.BlobsApi;
+import dev.patchbay.server.devices.ChannelSelfApi;
+import dev.patchbay.server.devices.DeviceCatalog;
+import dev.patchbay.server.devices.DeviceRecorder;
+import dev.patchbay.server.devices.DevicesApi;
+import dev.patchbay.server.devices.StatsApi;
+import dev.patchbay.server.devices.UpdatesApi;
+import dev.patchbay.server.freshness.FreshnessApi;
+import dev.patchbay.server.freshness.FreshnessKey;
 import dev.patchbay.server.http.JsonErrorHandler;
 import dev.patchbay.server.http.JsonHandler;
 import dev.patchbay.server.http.Router;
@@ -42,14 +51,17 @@ public final class PatchbayServer implements AutoCloseable {
 
     private final Server jetty;
     private final Database db;
+    private final DeviceRecorder recorder;
     private final DataDirLock lock;
     private final ServerConfig config;
     private final boolean createdAdminKey;
     private final int port;
 
-    private PatchbayServer(Server jetty, Database db, DataDirLock lock, ServerConfig config, boolean createdAdminKey) {
+    private PatchbayServer(Server jetty, Database db, DeviceRecorder recorder, DataDirLock lock, ServerConfig config,
+                           boolean createdAdminKey) {
         this.jetty = jetty;
         this.db = db;
+        this.recorder = recorder;
         this.lock = lock;
         this.config = config;
         this.createdAdminKey = createdAdminKey;
@@ -76,13 +88,19 @@ public final class PatchbayServer implements AutoCloseable {
             lock.close();
             throw e;
         }
+        DeviceRecorder recorder = null;
         try {
             ApiKeys keys = new ApiKeys(db, clock);
             boolean created = ensureAdminKey(keys, config.dataDir());
+            FreshnessKey freshnessKey = FreshnessKey.loadOrCreate(config.dataDir());
             FileBlobStore blobs = new FileBlobStore(config.dataDir().resolve("blobs"));
             Uploads uploads = new Uploads(db, clock, blobs, new CryptoSignatures(clock));
             uploads.sweep();
-            Router router = routes(db, clock, blobs, uploads);
+            recorder = new DeviceRecorder(db);
+            String[] url = {null};
+            Devices devices = new Devices(freshnessKey, new DeviceCatalog(db), recorder, config.publicUrl(),
+                    () -> url[0], config.statsConcurrency());
+            Router router = routes(db, clock, blobs, uploads, devices);
             Server jetty = jetty(config, new JsonHandler(router, keys, ServerConfig.MAX_JSON_BODY));
             try {
                 jetty.start();
@@ -93,29 +111,74 @@ public final class PatchbayServer implements AutoCloseable {
                 }
                 throw new IOException("Cannot start the HTTP server: " + e.getMessage(), e);
             }
-            PatchbayServer server = new PatchbayServer(jetty, db, lock, config, created);
+            PatchbayServer server = new PatchbayServer(jetty, db, recorder, lock, config, created);
+            url[0] = server.url();
             LOG.info("Patchbay server listening on {} (data: {})", server.url(), config.dataDir());
             return server;
         } catch (IOException | RuntimeException e) {
+            if (recorder != null) {
+                recorder.close();
+            }
             db.close();
             lock.close();
             throw e;
         }
     }
 
-    /** The route table without storage behind it (to list and document the routes). */
-    static Router routes(Database db, Clock clock) {
-        return routes(db, clock, null, new Uploads(db, clock, null, null));
+    /** The device-protocol parts the routes need. */
+    record Devices(FreshnessKey key, DeviceCatalog catalog, DeviceRecorder recorder, String publicUrl,
+                   java.util.function.Supplier<String> serverUrl, int statsConcurrency) {
     }
 
-    static Router routes(Database db, Clock clock, BlobStore blobs, Uploads uploads) {
+    /** The route table without storage behind it (to list and document the routes). */
+    static Router routes(Database db, Clock clock) {
+        return routes(db, clock, null, new Uploads(db, clock, null, null),
+                new Devices(null, new DeviceCatalog(db), null, null, () -> null, 1));
+    }
+
+    static Router routes(Database db, Clock clock, BlobStore blobs, Uploads uploads, Devices devices) {
         Router router = new Router();
         new HealthApi().register(router);
         new AppsApi(new AppStore(db, clock).onDelete(uploads::beforeAppDelete)).register(router);
         new ChannelsApi(new ChannelStore(db, clock)).register(router);
         new TrustApi(new TrustStore(db, clock), new CryptoSignatures(clock)).register(router);
         new UploadsApi(uploads, new BundleStore(db), blobs).register(router);
+        new FreshnessApi(db, clock, devices.key()).register(router);
+        new DevicesApi(db, clock, devices.recorder()).register(router);
+        new UpdatesApi(devices.catalog(), devices.recorder(), devices.key(), clock, devices.publicUrl(),
+                devices.serverUrl()).register(router);
+        new StatsApi(db, clock, devices.catalog(), devices.statsConcurrency()).register(router);
+        new ChannelSelfApi(devices.catalog()).register(router);
+        new BlobsApi(db, blobs).register(router);
+        invalidateOnWrites(router, devices.catalog());
         return router;
+    }
+
+    /**
+     * Every management write ends by dropping what the device endpoints cache about the app it touched (all apps for
+     * writes outside {@code /api/v1/apps/{appId}}), so the next update check sees it.
+     */
+    private static void invalidateOnWrites(Router router, DeviceCatalog catalog) {
+        router.decorate(route -> {
+            if (route.open() || route.method().equals("GET") || route.method().equals("HEAD")
+                    || !route.template().startsWith("/api/v1/")) {
+                return route;
+            }
+            Router.Handler inner = route.handler();
+            return new Router.Route(route.method(), route.template(), route.open(), route.streaming(), route.maxBody(),
+                    r -> {
+                        try {
+                            return inner.handle(r);
+                        } finally {
+                            String app = r.pathParam("appId");
+                            if (app != null) {
+                                catalog.invalidate(app);
+                            } else {
+                                catalog.invalidateAll();
+                            }
+                        }
+                    });
+        });
     }
 
     private static boolean ensureAdminKey(ApiKeys keys, Path dataDir) throws IOException {
@@ -180,6 +243,7 @@ public final class PatchbayServer implements AutoCloseable {
     @Override
     public void close() {
         stopQuietly(jetty);
+        recorder.close();
         db.close();
         lock.close();
         LOG.info("Patchbay server stopped");

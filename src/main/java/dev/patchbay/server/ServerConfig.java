@@ -5,13 +5,18 @@ import java.nio.file.Path;
 /**
  * Where a Patchbay server listens and keeps its data.
  *
- * @param host    interface to bind, {@code 127.0.0.1} for loopback only
- * @param port    TCP port, 0 for any free port
- * @param dataDir folder for the database, blobs and the admin key file
+ * @param host             interface to bind, {@code 127.0.0.1} for loopback only
+ * @param port             TCP port, 0 for any free port
+ * @param dataDir          folder for the database, blobs, the admin key file and the freshness key
+ * @param publicUrl        base URL devices reach the server at (for {@code blobUrl} in update answers), or
+ *                         {@code null} to use each request's {@code Host} header
+ * @param statsConcurrency most {@code POST /stats} batches stored at once; more are answered 429 (0: refuse all)
  */
-public record ServerConfig(String host, int port, Path dataDir) {
+public record ServerConfig(String host, int port, Path dataDir, String publicUrl, int statsConcurrency) {
     /** Largest management request body accepted (JSON); bundle uploads get their own limit. */
     public static final long MAX_JSON_BODY = 1024 * 1024;
+    /** Default of {@link #statsConcurrency}. */
+    public static final int DEFAULT_STATS_CONCURRENCY = 16;
 
     public ServerConfig {
         if (host == null || host.isBlank()) {
@@ -23,5 +28,27 @@ public record ServerConfig(String host, int port, Path dataDir) {
         if (dataDir == null) {
             throw new IllegalArgumentException("dataDir is required");
         }
+        if (statsConcurrency < 0) {
+            throw new IllegalArgumentException("statsConcurrency must not be negative");
+        }
+        if (publicUrl != null) {
+            if (!publicUrl.matches("https?://[^\\s/?#]+(/[^\\s?#]*)?")) {
+                throw new IllegalArgumentException("publicUrl must be an http(s) URL such as https://updates.example.com,"
+                        + " not " + publicUrl);
+            }
+            publicUrl = publicUrl.endsWith("/") ? publicUrl.substring(0, publicUrl.length() - 1) : publicUrl;
+        }
+    }
+
+    public ServerConfig(String host, int port, Path dataDir) {
+        this(host, port, dataDir, null, DEFAULT_STATS_CONCURRENCY);
+    }
+
+    public ServerConfig withPublicUrl(String url) {
+        return new ServerConfig(host, port, dataDir, url, statsConcurrency);
+    }
+
+    public ServerConfig withStatsConcurrency(int n) {
+        return new ServerConfig(host, port, dataDir, publicUrl, n);
     }
 }

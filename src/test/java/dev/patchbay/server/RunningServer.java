@@ -24,6 +24,10 @@ public final class RunningServer implements AutoCloseable {
         return new RunningServer(PatchbayServer.start(new ServerConfig("127.0.0.1", 0, dataDir)));
     }
 
+    public static RunningServer start(ServerConfig config) throws IOException {
+        return new RunningServer(PatchbayServer.start(config));
+    }
+
     public static RunningServer start(Path dataDir, java.time.Clock clock) throws IOException {
         return new RunningServer(PatchbayServer.start(new ServerConfig("127.0.0.1", 0, dataDir), clock));
     }
@@ -47,6 +51,17 @@ public final class RunningServer implements AutoCloseable {
         if (key != null) {
             b.header("Authorization", "Bearer " + key);
         }
+        return http.send(b.build(), HttpResponse.BodyHandlers.ofByteArray());
+    }
+
+    /** A request with extra headers (name, value, name, value, ...), no API key. */
+    public HttpResponse<byte[]> raw(String method, String path, byte[] body, String... headers)
+            throws IOException, InterruptedException {
+        HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(url() + path)).timeout(Duration.ofSeconds(10));
+        for (int i = 0; i < headers.length; i += 2) {
+            b.header(headers[i], headers[i + 1]);
+        }
+        b.method(method, body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofByteArray(body));
         return http.send(b.build(), HttpResponse.BodyHandlers.ofByteArray());
     }
 

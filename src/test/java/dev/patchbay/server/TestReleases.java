@@ -94,8 +94,29 @@ public final class TestReleases {
 
     /** A bundle over the given blobs (to share blobs between bundles). */
     public Sealed seal(String version, long sequence, BlobRef manifest, List<BlobRef> files, Map<String, byte[]> bytes) {
+        return seal(version, sequence, "1.0.0", null, manifest, files, bytes);
+    }
+
+    /** A bundle with a native version range ({@code nativeMin}/{@code nativeMax}, null = open). */
+    public Sealed sealNative(String version, long sequence, String nativeMin, String nativeMax, int... fileSizes) {
+        Map<String, byte[]> bytes = new LinkedHashMap<>();
+        byte[] manifest = randomBytes(300);
+        BlobRef manifestRef = ref(manifest);
+        bytes.put(manifestRef.sha256(), manifest);
+        List<BlobRef> files = new ArrayList<>();
+        for (int size : fileSizes) {
+            byte[] b = randomBytes(size);
+            BlobRef r = ref(b);
+            bytes.put(r.sha256(), b);
+            files.add(r);
+        }
+        return seal(version, sequence, nativeMin, nativeMax, manifestRef, files, bytes);
+    }
+
+    private Sealed seal(String version, long sequence, String nativeMin, String nativeMax, BlobRef manifest,
+                        List<BlobRef> files, Map<String, byte[]> bytes) {
         byte[] wrapped = randomBytes(60);
-        ReleaseSigner.Release meta = new ReleaseSigner.Release(appId, version, sequence, "1.0.0", null,
+        ReleaseSigner.Release meta = new ReleaseSigner.Release(appId, version, sequence, nativeMin, nativeMax,
                 Instant.now().minusSeconds(5), KeyIds.ofContentKey(contentKey),
                 Base64.getUrlEncoder().withoutPadding().encodeToString(wrapped), manifest, "e".repeat(64), files);
         byte[] envelope = ReleaseSigner.sign(meta, releaseKey, cert);

@@ -9,6 +9,7 @@ import dev.patchbay.console.shell.Page;
 import dev.patchbay.console.common.AppSelector;
 import dev.patchbay.domain.App;
 import dev.patchbay.domain.Channel;
+import dev.patchbay.domain.UpdateGate;
 import dev.patchbay.domain.Platform;
 import java.time.Instant;
 import java.util.Set;
@@ -23,6 +24,7 @@ import javafx.geometry.Pos;
 import javafx.scene.Node;
 import javafx.scene.control.Button;
 import javafx.scene.control.CheckBox;
+import javafx.scene.control.ChoiceBox;
 import javafx.scene.control.ComboBox;
 import javafx.scene.control.Label;
 import javafx.scene.control.ListCell;
@@ -107,6 +109,7 @@ public final class ChannelsPage implements Page {
         table.getColumns().add(column("Self-assign", 100, c -> yesNo(c.allowDeviceSelfAssign())));
         table.getColumns().add(column("Emulators", 90, c -> yesNo(c.allowEmulators())));
         table.getColumns().add(column("Dev builds", 100, c -> yesNo(c.allowDevBuilds())));
+        table.getColumns().add(column("Update gate", 100, c -> c.updateGate().wireName()));
         table.getColumns().add(column("Bundle", 100, c -> c.bundle() == null ? "builtin" : c.bundle()));
         table.getColumns().add(column("Description", 200, Channel::description));
         table.getSelectionModel().selectedItemProperty().addListener((obs, old, now) -> vm.selectedProperty().set(now));
@@ -176,6 +179,25 @@ public final class ChannelsPage implements Page {
                 check("channel-emulators", "Emulators receive updates", vm.emulatorsProperty()),
                 check("channel-dev-builds", "Development builds receive updates", vm.devBuildsProperty()));
 
+        ChoiceBox<UpdateGate> gate = new ChoiceBox<>(vm.updateGateChoices());
+        gate.setId("channel-update-gate");
+        gate.setMaxWidth(Double.MAX_VALUE);
+        gate.setConverter(new javafx.util.StringConverter<>() {
+            @Override
+            public String toString(UpdateGate g) {
+                return g == null ? "" : gateLabel(g);
+            }
+
+            @Override
+            public UpdateGate fromString(String s) {
+                return null;
+            }
+        });
+        gate.valueProperty().bindBidirectional(vm.updateGateProperty());
+        Label gateHint = new Label("Blocks bundles whose version leaves the device's native version at this level.");
+        gateHint.setWrapText(true);
+        gateHint.getStyleClass().addAll(Styles.TEXT_MUTED, Styles.TEXT_SMALL);
+
         ComboBox<String> bundle = new ComboBox<>(vm.bundleChoices());
         bundle.setId("channel-bundle");
         bundle.setMaxWidth(Double.MAX_VALUE);
@@ -198,6 +220,7 @@ public final class ChannelsPage implements Page {
                 Forms.field("Serves platforms", serves, vm.platformsErrorProperty()),
                 new VBox(4, new Label("Default channel for"), defaults, defaultsHint),
                 flags,
+                new VBox(4, new Label("Update gate"), gate, gateHint),
                 new VBox(4, new Label("Serves bundle"), bundle),
                 Forms.field("Description", description, vm.descriptionErrorProperty()),
                 Forms.message("channel-form-error", vm.formErrorProperty(), Styles.DANGER),
@@ -287,5 +310,15 @@ public final class ChannelsPage implements Page {
                         + " fall back to their platform's default channel. It cannot be undone.", "Delete channel")) {
             vm.deleteSelected();
         }
+    }
+
+    /** How the update gate reads in the form. */
+    static String gateLabel(UpdateGate g) {
+        return switch (g) {
+            case NONE -> "None (any bundle version)";
+            case MAJOR -> "Major (same major as native)";
+            case MINOR -> "Minor (same major.minor)";
+            case PATCH -> "Patch (same major.minor.patch)";
+        };
     }
 }

@@ -16,6 +16,7 @@ import dev.patchbay.domain.Channel;
 import dev.patchbay.domain.ChannelDraft;
 import dev.patchbay.domain.Names;
 import dev.patchbay.domain.Platform;
+import dev.patchbay.domain.UpdateGate;
 import dev.patchbay.domain.ValidationException;
 import java.time.Instant;
 import java.util.EnumSet;
@@ -59,6 +60,9 @@ public final class ChannelsViewModel {
     private final BooleanProperty selfAssign = new SimpleBooleanProperty(this, "selfAssign");
     private final BooleanProperty emulators = new SimpleBooleanProperty(this, "emulators", true);
     private final BooleanProperty devBuilds = new SimpleBooleanProperty(this, "devBuilds", true);
+    private final ObjectProperty<UpdateGate> updateGate = new SimpleObjectProperty<>(this, "updateGate", UpdateGate.NONE);
+    private final ObservableList<UpdateGate> updateGateChoices =
+            FXCollections.unmodifiableObservableList(FXCollections.observableArrayList(UpdateGate.values()));
     private final StringProperty formBundle = new SimpleStringProperty(this, "formBundle", "");
     private final ObservableList<String> bundleChoices = FXCollections.observableArrayList("");
     private final StringProperty nameError = new SimpleStringProperty(this, "nameError", "");
@@ -198,7 +202,7 @@ public final class ChannelsViewModel {
         editing = c;
         clearErrors();
         fill(new ChannelDraft(c.name(), c.description(), c.defaultFor(), c.platforms(),
-                c.allowDeviceSelfAssign(), c.allowEmulators(), c.allowDevBuilds()));
+                c.allowDeviceSelfAssign(), c.allowEmulators(), c.allowDevBuilds(), c.updateGate()));
         formBundle.set(c.bundle() == null ? "" : c.bundle());
         loadBundleChoices(formBundle.get());
         formMode.set(FormMode.EDIT);
@@ -241,6 +245,7 @@ public final class ChannelsViewModel {
         selfAssign.set(d.allowDeviceSelfAssign());
         emulators.set(d.allowEmulators());
         devBuilds.set(d.allowDevBuilds());
+        updateGate.set(d.updateGate() == null ? UpdateGate.NONE : d.updateGate());
     }
 
     public void cancelForm() {
@@ -333,7 +338,7 @@ public final class ChannelsViewModel {
         }
         if (mode == FormMode.CREATE) {
             return new ChannelDraft(Names.channelName(formName.get()), description, defaults, platforms,
-                    selfAssign.get(), emulators.get(), devBuilds.get());
+                    selfAssign.get(), emulators.get(), devBuilds.get(), gate());
         }
         Channel c = editing;
         return new ChannelDraft(null,
@@ -342,7 +347,12 @@ public final class ChannelsViewModel {
                 changed(c.platforms(), platforms),
                 changed(c.allowDeviceSelfAssign(), selfAssign.get()),
                 changed(c.allowEmulators(), emulators.get()),
-                changed(c.allowDevBuilds(), devBuilds.get()));
+                changed(c.allowDevBuilds(), devBuilds.get()),
+                changed(c.updateGate(), gate()));
+    }
+
+    private UpdateGate gate() {
+        return updateGate.get() == null ? UpdateGate.NONE : updateGate.get();
     }
 
     private static <T> T changed(T before, T after) {
@@ -351,7 +361,8 @@ public final class ChannelsViewModel {
 
     private static boolean isEmpty(ChannelDraft d) {
         return d.name() == null && d.description() == null && d.defaultFor() == null && d.platforms() == null
-                && d.allowDeviceSelfAssign() == null && d.allowEmulators() == null && d.allowDevBuilds() == null;
+                && d.allowDeviceSelfAssign() == null && d.allowEmulators() == null && d.allowDevBuilds() == null
+                && d.updateGate() == null;
     }
 
     private static Set<Platform> set(boolean android, boolean ios) {
@@ -481,6 +492,15 @@ public final class ChannelsViewModel {
 
     public BooleanProperty devBuildsProperty() {
         return devBuilds;
+    }
+
+    /** The channel's update gate in the form (none, major, minor, patch). */
+    public ObjectProperty<UpdateGate> updateGateProperty() {
+        return updateGate;
+    }
+
+    public ObservableList<UpdateGate> updateGateChoices() {
+        return updateGateChoices;
     }
 
     /** The bundle the channel serves: a version, or "" for the builtin assets. */

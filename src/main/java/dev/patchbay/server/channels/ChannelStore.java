@@ -3,6 +3,7 @@ package dev.patchbay.server.channels;
 import dev.patchbay.domain.Channel;
 import dev.patchbay.domain.ChannelDraft;
 import dev.patchbay.domain.Platform;
+import dev.patchbay.domain.UpdateGate;
 import dev.patchbay.server.apps.AppStore;
 import dev.patchbay.server.http.ApiError;
 import dev.patchbay.server.http.Principal;
@@ -66,15 +67,15 @@ public final class ChannelStore {
             }
             Channel channel = new Channel(appId, draft.name(), draft.description(), draft.defaultFor(),
                     draft.platforms(), draft.allowDeviceSelfAssign(), draft.allowEmulators(), draft.allowDevBuilds(),
-                    now, now);
+                    now, now, null, draft.updateGate());
             clearDefaults(c, channel);
             try (PreparedStatement ps = c.prepareStatement("INSERT INTO channels(description, default_android,"
                     + " default_ios, serves_android, serves_ios, allow_self_assign, allow_emulators, allow_dev_builds,"
-                    + " updated_at, created_at, app_id, name) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")) {
+                    + " updated_at, update_gate, created_at, app_id, name) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")) {
                 bind(ps, channel);
-                ps.setObject(10, Database.utc(now));
-                ps.setString(11, appId);
-                ps.setString(12, draft.name());
+                ps.setObject(11, Database.utc(now));
+                ps.setString(12, appId);
+                ps.setString(13, draft.name());
                 ps.executeUpdate();
             } catch (SQLException e) {
                 if (Database.isDuplicate(e)) {
@@ -105,7 +106,8 @@ public final class ChannelStore {
                     changes.allowDeviceSelfAssign() != null ? changes.allowDeviceSelfAssign() : before.allowDeviceSelfAssign(),
                     changes.allowEmulators() != null ? changes.allowEmulators() : before.allowEmulators(),
                     changes.allowDevBuilds() != null ? changes.allowDevBuilds() : before.allowDevBuilds(),
-                    before.createdAt(), now, setBundle ? bundle : before.bundle()));
+                    before.createdAt(), now, setBundle ? bundle : before.bundle(),
+                    changes.updateGate() != null ? changes.updateGate() : before.updateGate()));
             if (setBundle && bundle != null && !bundleExists(c, appId, bundle)) {
                 throw new ApiError(404, "not_found", "App '" + appId + "' has no bundle version '" + bundle + "'",
                         "bundle");
@@ -113,11 +115,11 @@ public final class ChannelStore {
             clearDefaults(c, merged);
             try (PreparedStatement ps = c.prepareStatement("UPDATE channels SET description = ?, default_android = ?,"
                     + " default_ios = ?, serves_android = ?, serves_ios = ?, allow_self_assign = ?, allow_emulators = ?,"
-                    + " allow_dev_builds = ?, updated_at = ?, bundle_version = ? WHERE app_id = ? AND name = ?")) {
+                    + " allow_dev_builds = ?, updated_at = ?, update_gate = ?, bundle_version = ? WHERE app_id = ? AND name = ?")) {
                 bind(ps, merged);
-                ps.setString(10, merged.bundle());
-                ps.setString(11, appId);
-                ps.setString(12, name);
+                ps.setString(11, merged.bundle());
+                ps.setString(12, appId);
+                ps.setString(13, name);
                 ps.executeUpdate();
             }
             AuditLog.record(c, now, actor, "channel.update", appId, appId + "/" + name,
@@ -173,6 +175,7 @@ public final class ChannelStore {
         ps.setBoolean(7, ch.allowEmulators());
         ps.setBoolean(8, ch.allowDevBuilds());
         ps.setObject(9, Database.utc(ch.updatedAt()));
+        ps.setString(10, ch.updateGate().wireName());
     }
 
     private static Channel require(Connection c, String appId, String name) throws SQLException {
@@ -199,7 +202,21 @@ public final class ChannelStore {
                 platforms(rs.getBoolean("serves_android"), rs.getBoolean("serves_ios")),
                 rs.getBoolean("allow_self_assign"), rs.getBoolean("allow_emulators"), rs.getBoolean("allow_dev_builds"),
                 Database.instant(rs.getObject("created_at")), Database.instant(rs.getObject("updated_at")),
-                rs.getString("bundle_version"));
+                rs.getString("bundle_version"), UpdateGate.parse(rs.getString("update_gate")));
+    }
+
+    /** Every channel of an app, or an empty list if the app does not exist (inside a caller's transaction). */
+    public static List<Channel> listIn(Connection c, String appId) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement("SELECT * FROM channels WHERE app_id = ? ORDER BY name")) {
+            ps.setString(1, appId);
+            try (ResultSet rs = ps.executeQuery()) {
+                List<Channel> out = new ArrayList<>();
+                while (rs.next()) {
+                    out.add(read(rs));
+                }
+                return out;
+            }
+        }
     }
 
     private static Set<Platform> platforms(boolean android, boolean ios) {
@@ -216,6 +233,6 @@ public final class ChannelStore {
     private static String describe(Channel ch) {
         return "defaultFor=" + ch.defaultFor() + " platforms=" + ch.platforms() + " selfAssign=" + ch.allowDeviceSelfAssign()
                 + " emulators=" + ch.allowEmulators() + " devBuilds=" + ch.allowDevBuilds()
-                + " bundle=" + (ch.bundle() == null ? "builtin" : ch.bundle());
+                + " bundle=" + (ch.bundle() == null ? "builtin" : ch.bundle()) + " updateGate=" + ch.updateGate().wireName();
     }
 }

@@ -120,7 +120,8 @@ public final class JsonHandler extends Handler.Abstract {
         if (!match.route().open()) {
             principal = authenticator.authenticate(apiKey(request));
         }
-        ApiRequest apiRequest = new ApiRequest(method, path, match.params(), query(request), body, principal);
+        ApiRequest apiRequest = new ApiRequest(method, path, match.params(), query(request), body, principal,
+                name -> request.getHeaders().get(name), null, body.length);
         return match.route().handler().handle(apiRequest);
     }
 
@@ -194,6 +195,15 @@ public final class JsonHandler extends Handler.Abstract {
         response.getHeaders().put(HttpHeader.CACHE_CONTROL, bytes.cacheControl());
         response.getHeaders().put(HttpHeader.CONTENT_TYPE, bytes.contentType());
         response.getHeaders().put(HttpHeader.CONTENT_LENGTH, bytes.length());
+        if (bytes.headOnly()) {
+            try {
+                bytes.in().close();
+            } catch (IOException e) {
+                // nothing was read
+            }
+            callback.succeeded();
+            return;
+        }
         try (InputStream in = bytes.in(); OutputStream out = Content.Sink.asOutputStream(response)) {
             byte[] buf = new byte[64 * 1024];
             long left = bytes.length();
@@ -224,6 +234,7 @@ public final class JsonHandler extends Handler.Abstract {
     }
 
     static void write(Response response, Callback callback, ApiResponse answer) {
+        answer.headers().forEach((name, value) -> response.getHeaders().put(name, value));
         if (answer.body() instanceof ApiResponse.Bytes bytes) {
             stream(response, callback, answer.status(), bytes);
             return;

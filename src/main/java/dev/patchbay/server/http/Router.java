@@ -68,6 +68,18 @@ public final class Router {
         return add(method, template, true, h);
     }
 
+    /** An open route (no API key) whose JSON body is capped at {@code maxBody} bytes (device endpoints). */
+    public Router open(String method, String template, long maxBody, Handler h) {
+        routes.add(new Route(method, template, true, false, maxBody, h));
+        return this;
+    }
+
+    /** Replaces every route by {@code f(route)} (e.g. to wrap the handlers of writes). */
+    public Router decorate(java.util.function.UnaryOperator<Route> f) {
+        routes.replaceAll(f);
+        return this;
+    }
+
     private Router add(String method, String template, boolean open, Handler h) {
         routes.add(new Route(method, template, open, false, 0, h));
         return this;

@@ -107,6 +107,27 @@ class ChannelsViewModelTest {
     }
 
     @Test
+    void theUpdateGateIsChosenOnCreateAndChangedOnEdit() {
+        vm.startCreate();
+        assertEquals(dev.patchbay.domain.UpdateGate.NONE, vm.updateGateProperty().get());
+        assertEquals(List.of(dev.patchbay.domain.UpdateGate.values()), List.copyOf(vm.updateGateChoices()));
+        vm.formNameProperty().set("stable");
+        vm.updateGateProperty().set(dev.patchbay.domain.UpdateGate.MINOR);
+        vm.submit();
+        assertEquals(FormMode.CLOSED, vm.formModeProperty().get());
+        assertEquals(dev.patchbay.domain.UpdateGate.MINOR, channel("stable").updateGate());
+        vm.selectedProperty().set(channel("stable"));
+        vm.startEdit();
+        assertEquals(dev.patchbay.domain.UpdateGate.MINOR, vm.updateGateProperty().get());
+        assertEquals(new ChannelDraft(null, null, null, null, null, null, null), vm.draft(FormMode.EDIT));
+        vm.updateGateProperty().set(dev.patchbay.domain.UpdateGate.MAJOR);
+        assertEquals(new ChannelDraft(null, null, null, null, null, null, null, dev.patchbay.domain.UpdateGate.MAJOR),
+                vm.draft(FormMode.EDIT));
+        vm.submit();
+        assertEquals(dev.patchbay.domain.UpdateGate.MAJOR, channel("stable").updateGate());
+    }
+
+    @Test
     void rejectsADefaultForAPlatformTheChannelDoesNotServe() {
         vm.startCreate();
         vm.formNameProperty().set("ios-only");

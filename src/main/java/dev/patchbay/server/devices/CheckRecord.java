@@ -1,0 +1,11 @@
+package dev.patchbay.server.devices;
+
+import java.time.Instant;
+
+/** What one update check tells about a device, and what the server answered (device-protocol §4). */
+record CheckRecord(String appId, String deviceId, String customId, String platform, String osVersion,
+                   String nativeVersion, Long nativeBuild, String runtimeVersion, boolean isEmulator,
+                   boolean isProduction, String rootKeyId, String contentKeyId, String channelAsked, String channel,
+                   String channelSource, String channelReason, String currentBundle, Long currentSequence,
+                   String outcome, String error, String message, String offered, Instant at) {
+}

@@ -1,0 +1,236 @@
+package dev.patchbay.server.devices;
+
+import dev.patchbay.domain.Json;
+import dev.patchbay.server.store.Database;
+import dev.patchbay.server.store.StoreException;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.SQLException;
+import java.sql.Types;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Write-behind of update checks: each check is kept in memory (the latest per device, plus a timeline entry) and
+ * written in batches every {@link #FLUSH_MILLIS} ms, one transaction per app, so a check costs no database round trip.
+ * Management reads call {@link #flush()} first; {@link #close()} flushes what is left. If more than
+ * {@link #MAX_PENDING_EVENTS} timeline entries wait, further check entries are counted and dropped (the device state
+ * itself is always kept).
+ */
+public final class DeviceRecorder implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(DeviceRecorder.class);
+    static final long FLUSH_MILLIS = 200;
+    static final int MAX_PENDING_EVENTS = 200_000;
+
+    private final Database db;
+    private final Map<String, CheckRecord> latest = new ConcurrentHashMap<>();
+    private final ConcurrentLinkedQueue<CheckRecord> timeline = new ConcurrentLinkedQueue<>();
+    private final AtomicInteger pendingEvents = new AtomicInteger();
+    private final AtomicLong dropped = new AtomicLong();
+    private final ScheduledExecutorService flusher;
+    private final Object flushLock = new Object();
+
+    public DeviceRecorder(Database db) {
+        this.db = db;
+        this.flusher = Executors.newSingleThreadScheduledExecutor(r -> {
+            Thread t = new Thread(r, "patchbay-device-writer");
+            t.setDaemon(true);
+            return t;
+        });
+        flusher.scheduleWithFixedDelay(this::flushQuietly, FLUSH_MILLIS, FLUSH_MILLIS, TimeUnit.MILLISECONDS);
+    }
+
+    void record(CheckRecord check) {
+        latest.put(check.appId() + "\n" + check.deviceId(), check);
+        if (pendingEvents.incrementAndGet() > MAX_PENDING_EVENTS) {
+            pendingEvents.decrementAndGet();
+            dropped.incrementAndGet();
+            return;
+        }
+        timeline.add(check);
+    }
+
+    /** Timeline entries of checks dropped because too many waited (an overloaded store). */
+    public long dropped() {
+        return dropped.get();
+    }
+
+    private void flushQuietly() {
+        try {
+            flush();
+        } catch (RuntimeException e) {
+            LOG.warn("Writing device check state failed: {}", e.toString());
+        }
+    }
+
+    /** Writes everything recorded so far. */
+    public void flush() {
+        synchronized (flushLock) {
+            if (latest.isEmpty() && timeline.isEmpty()) {
+                return;
+            }
+            Map<String, List<CheckRecord>> states = new HashMap<>();
+            for (String key : List.copyOf(latest.keySet())) {
+                CheckRecord r = latest.remove(key);
+                if (r != null) {
+                    states.computeIfAbsent(r.appId(), k -> new ArrayList<>()).add(r);
+                }
+            }
+            Map<String, List<CheckRecord>> events = new LinkedHashMap<>();
+            CheckRecord e;
+            while ((e = timeline.poll()) != null) {
+                pendingEvents.decrementAndGet();
+                events.computeIfAbsent(e.appId(), k -> new ArrayList<>()).add(e);
+            }
+            java.util.Set<String> apps = new java.util.LinkedHashSet<>(states.keySet());
+            apps.addAll(events.keySet());
+            for (String app : apps) {
+                List<CheckRecord> s = states.getOrDefault(app, List.of());
+                List<CheckRecord> t = events.getOrDefault(app, List.of());
+                try {
+                    try {
+                        db.inTransaction(c -> {
+                            write(c, s, t);
+                            return null;
+                        });
+                    } catch (StoreException ex) {
+                        if (!Database.isDuplicate(ex.sqlCause())) {
+                            throw ex;
+                        }
+                        // A device row was created meanwhile (its first event batch): the updates find it now.
+                        db.inTransaction(c -> {
+                            write(c, s, t);
+                            return null;
+                        });
+                    }
+                } catch (StoreException ex) {
+                    // Typically the app was deleted since the checks: its devices go with it.
+                    LOG.debug("Dropping {} device checks of app {}: {}", t.size(), app, ex.toString());
+                }
+            }
+        }
+    }
+
+    private static void write(Connection c, List<CheckRecord> states, List<CheckRecord> events) throws SQLException {
+        List<CheckRecord> missing = new ArrayList<>();
+        try (PreparedStatement ps = c.prepareStatement("UPDATE devices SET custom_id = ?, platform = ?,"
+                + " os_version = ?, native_version = ?, native_build = ?, runtime_version = ?, is_emulator = ?,"
+                + " is_production = ?, root_key_id = ?, content_key_id = ?, channel_asked = ?, channel = ?,"
+                + " channel_source = ?, channel_reason = ?, current_bundle = ?, current_sequence = ?, last_outcome = ?,"
+                + " last_error = ?, last_message = ?, last_seen = ? WHERE app_id = ? AND device_id = ?")) {
+            for (CheckRecord r : states) {
+                bind(ps, r);
+                ps.setString(21, r.appId());
+                ps.setString(22, r.deviceId());
+                ps.addBatch();
+            }
+            int[] counts = ps.executeBatch();
+            for (int i = 0; i < counts.length; i++) {
+                if (counts[i] == 0) {
+                    missing.add(states.get(i));
+                }
+            }
+        }
+        if (!missing.isEmpty()) {
+            try (PreparedStatement ps = c.prepareStatement("INSERT INTO devices(custom_id, platform, os_version,"
+                    + " native_version, native_build, runtime_version, is_emulator, is_production, root_key_id,"
+                    + " content_key_id, channel_asked, channel, channel_source, channel_reason, current_bundle,"
+                    + " current_sequence, last_outcome, last_error, last_message, last_seen, app_id, device_id,"
+                    + " first_seen) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")) {
+                for (CheckRecord r : missing) {
+                    bind(ps, r);
+                    ps.setString(21, r.appId());
+                    ps.setString(22, r.deviceId());
+                    ps.setObject(23, Database.utc(r.at()));
+                    ps.addBatch();
+                }
+                ps.executeBatch();
+            }
+        }
+        if (events.isEmpty()) {
+            return;
+        }
+        try (PreparedStatement ps = c.prepareStatement("INSERT INTO device_events(app_id, device_id, event_id, action,"
+                + " bundle, old_bundle, device_at, received_at, details) VALUES (?, ?, NULL, ?, ?, ?, NULL, ?, ?)")) {
+            for (CheckRecord r : events) {
+                ps.setString(1, r.appId());
+                ps.setString(2, r.deviceId());
+                ps.setString(3, DeviceStore.CHECK_ACTION);
+                ps.setString(4, r.offered());
+                ps.setString(5, r.currentBundle());
+                ps.setObject(6, Database.utc(r.at()));
+                Map<String, Object> d = new LinkedHashMap<>();
+                d.put("outcome", r.outcome());
+                if (r.error() != null) {
+                    d.put("error", r.error());
+                }
+                d.put("channel", r.channel());
+                d.put("channelSource", r.channelSource());
+                if (r.channelReason() != null) {
+                    d.put("channelReason", r.channelReason());
+                }
+                try {
+                    ps.setString(7, Json.mapper().writeValueAsString(d));
+                } catch (com.fasterxml.jackson.core.JsonProcessingException ex) {
+                    throw new IllegalStateException(ex);
+                }
+                ps.addBatch();
+            }
+            ps.executeBatch();
+        }
+    }
+
+    private static void bind(PreparedStatement ps, CheckRecord r) throws SQLException {
+        ps.setString(1, r.customId());
+        ps.setString(2, r.platform());
+        ps.setString(3, r.osVersion());
+        ps.setString(4, r.nativeVersion());
+        if (r.nativeBuild() == null) {
+            ps.setNull(5, Types.BIGINT);
+        } else {
+            ps.setLong(5, r.nativeBuild());
+        }
+        ps.setString(6, r.runtimeVersion());
+        ps.setBoolean(7, r.isEmulator());
+        ps.setBoolean(8, r.isProduction());
+        ps.setString(9, r.rootKeyId());
+        ps.setString(10, r.contentKeyId());
+        ps.setString(11, r.channelAsked());
+        ps.setString(12, r.channel());
+        ps.setString(13, r.channelSource());
+        ps.setString(14, DeviceStore.cut(r.channelReason(), 300));
+        ps.setString(15, r.currentBundle());
+        if (r.currentSequence() == null) {
+            ps.setNull(16, Types.BIGINT);
+        } else {
+            ps.setLong(16, r.currentSequence());
+        }
+        ps.setString(17, r.outcome());
+        ps.setString(18, r.error());
+        ps.setString(19, DeviceStore.cut(r.message(), 500));
+        ps.setObject(20, Database.utc(r.at()));
+    }
+
+    @Override
+    public void close() {
+        flusher.shutdown();
+        try {
+            flusher.awaitTermination(5, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        flushQuietly();
+    }
+}

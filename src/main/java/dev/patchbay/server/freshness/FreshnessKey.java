@@ -1,0 +1,131 @@
+package dev.patchbay.server.freshness;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.patchbay.crypto.Codec;
+import dev.patchbay.crypto.Ed25519;
+import dev.patchbay.crypto.KeyIds;
+import dev.patchbay.domain.Json;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.AtomicMoveNotSupportedException;
+import java.nio.file.FileAlreadyExistsException;
+import java.nio.file.FileSystems;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.attribute.PosixFilePermissions;
+
+/**
+ * The server's freshness key (device-protocol §2): an Ed25519 key generated at first start as {@code freshness.key}
+ * in the data folder (owner-only, written atomically), used only to sign freshness statements. A damaged file is a
+ * clear start-up error, never silently replaced: devices trust the key through certificates signed by app roots.
+ */
+public final class FreshnessKey {
+    public static final String FILE = "freshness.key";
+    static final String FORMAT = "patchbay-server-freshness-key/1";
+
+    private final byte[] privateKey;
+    private final byte[] publicKey;
+    private final String keyId;
+
+    private FreshnessKey(byte[] privateKey) {
+        this.privateKey = privateKey;
+        this.publicKey = Ed25519.publicKey(privateKey);
+        this.keyId = KeyIds.ofPublicKey(publicKey);
+    }
+
+    /** Reads {@code <dataDir>/freshness.key}, creating it on first start. */
+    public static FreshnessKey loadOrCreate(Path dataDir) throws IOException {
+        Path file = dataDir.resolve(FILE);
+        if (!Files.exists(file)) {
+            FreshnessKey key = new FreshnessKey(Ed25519.generatePrivateKey());
+            try {
+                write(file, key);
+                return key;
+            } catch (FileAlreadyExistsException raced) {
+                // another process created it first: read that one
+            }
+        }
+        return read(file);
+    }
+
+    static FreshnessKey read(Path file) throws IOException {
+        String problem;
+        try {
+            JsonNode node = Json.mapper().readTree(Files.readAllBytes(file));
+            if (node == null || !node.isObject() || !FORMAT.equals(node.path("format").asText())) {
+                problem = "it is not a " + FORMAT + " document";
+            } else {
+                byte[] priv = Codec.unb64(node.path("privateKey").asText(""), Ed25519.KEY_LENGTH, "privateKey");
+                FreshnessKey key = new FreshnessKey(priv);
+                if (!key.keyId.equals(node.path("keyId").asText())) {
+                    problem = "its keyId does not match its private key";
+                } else {
+                    return key;
+                }
+            }
+        } catch (IOException e) {
+            if (!(e instanceof com.fasterxml.jackson.core.JsonProcessingException)) {
+                throw new IOException("Cannot read the freshness key " + file + ": " + e.getMessage(), e);
+            }
+            problem = "it is not valid JSON";
+        } catch (RuntimeException e) {
+            problem = e.getMessage();
+        }
+        throw new IOException("The freshness key file " + file + " is damaged (" + problem + "). Restore it from a"
+                + " backup; deleting it makes the server generate a new key, and every app must then trust the server"
+                + " again (patchbay key trust-server)");
+    }
+
+    private static void write(Path file, FreshnessKey key) throws IOException {
+        ObjectNode node = Json.mapper().createObjectNode();
+        node.put("format", FORMAT);
+        node.put("keyId", key.keyId);
+        node.put("publicKey", Codec.b64(key.publicKey));
+        node.put("privateKey", Codec.b64(key.privateKey));
+        byte[] bytes = (Json.mapper().writerWithDefaultPrettyPrinter().writeValueAsString(node) + "\n")
+                .getBytes(StandardCharsets.UTF_8);
+        Path dir = file.toAbsolutePath().getParent();
+        Files.createDirectories(dir);
+        boolean posix = FileSystems.getDefault().supportedFileAttributeViews().contains("posix");
+        Path tmp = posix
+                ? Files.createTempFile(dir, FILE, ".tmp", PosixFilePermissions.asFileAttribute(
+                        PosixFilePermissions.fromString("rw-------")))
+                : Files.createTempFile(dir, FILE, ".tmp");
+        try {
+            Files.write(tmp, bytes);
+            try (var ch = java.nio.channels.FileChannel.open(tmp, java.nio.file.StandardOpenOption.WRITE)) {
+                ch.force(true);
+            }
+            if (Files.exists(file)) {
+                throw new FileAlreadyExistsException(file.toString());
+            }
+            try {
+                Files.move(tmp, file, StandardCopyOption.ATOMIC_MOVE);
+            } catch (AtomicMoveNotSupportedException e) {
+                Files.move(tmp, file);
+            }
+        } finally {
+            Files.deleteIfExists(tmp);
+        }
+    }
+
+    /** The private key (a copy). */
+    public byte[] privateKey() {
+        return privateKey.clone();
+    }
+
+    /** The private key itself, for the signer (not copied: called for every update check). */
+    public byte[] signingKey() {
+        return privateKey;
+    }
+
+    public byte[] publicKey() {
+        return publicKey.clone();
+    }
+
+    public String keyId() {
+        return keyId;
+    }
+}
