@@ -501,11 +501,23 @@ final class Engine {
             launchCheck = firstCheckAfterLaunch;
             firstCheckAfterLaunch = false;
         }
-        check(null).thenCompose(latest -> handle(latest, launchCheck)).whenComplete((x, e) -> {
-            checking.set(false);
-            flushStats();
+        check(null).whenComplete((latest, e) -> {
+            if (e != null) {
+                checkDone();
+                return;
+            }
+            // handle() changes state: it runs as a job so that a fatal error stops the runtime
+            jobs.run(() -> handle(latest, launchCheck).whenComplete((x, e2) -> checkDone()));
+            if (jobs.stopped()) {
+                checking.set(false);
+            }
         });
         return CheckStatus.QUEUED;
+    }
+
+    private void checkDone() {
+        checking.set(false);
+        flushStats();
     }
 
     CheckStatus triggerUpdateCheck() {
