@@ -165,7 +165,7 @@ final class FakeServer implements HttpTransport {
             }
             byte[] body = java.util.Arrays.copyOfRange(b, (int) start, b.length + overlong);
             long drop = -1;
-            if (drops > 0 && dropAfter >= 0) {
+            if (drops > 0 && dropAfter >= 0 && body.length > dropAfter) {
                 drops--;
                 drop = dropAfter;
             }
