@@ -54,13 +54,58 @@ class CrashPointTest {
 
     @Test
     void everyKillPointBootsACompleteVerifiedBundle() {
-        Device clean = onOldRelease();
+        int points = killEverywhere(CrashPointTest::onOldRelease, CrashPointTest::update, d -> {
+            d.settle();
+            d.pageLoaded();
+            d.ready();
+            d.updater.onForeground();
+            d.settle();
+            d.updater.onBackground();
+            d.settle();
+            d.pageLoaded();
+            d.ready();
+            d.settle();
+        }, "1.2.0");
+        assertTrue(points > 80, points + " kill points");
+    }
+
+    /** A device on 1.1.0 (mode always) gets 1.2.0, which never confirms: the rollback is killed everywhere too. */
+    @Test
+    void everyKillPointOfARollbackBootsACompleteVerifiedBundle() {
+        java.util.function.Consumer<Device> neverConfirms = d -> {
+            d.settle();
+            d.advance(java.time.Duration.ofSeconds(11));
+            d.updater.onForeground();
+            d.settle();
+            d.advance(java.time.Duration.ofSeconds(11));
+        };
+        int points = killEverywhere(() -> {
+            Device d = onOldRelease();
+            d.config = KEYS.config().autoUpdate(AutoUpdate.ALWAYS).build();
+            return d;
+        }, d -> {
+            d.boot();
+            neverConfirms.accept(d);
+        }, d -> {
+            neverConfirms.accept(d);
+            neverConfirms.accept(d);
+        }, "1.1.0");
+        assertTrue(points > 40, points + " kill points");
+    }
+
+    /**
+     * Runs {@code flow} on a fresh {@code setup} device once to count its writes, then once per write with the
+     * process killed at it (write lost, then write done); after each kill a new process must boot a complete known
+     * bundle, and {@code recover} must bring it to {@code expected}. Returns the number of kill points.
+     */
+    static int killEverywhere(java.util.function.Supplier<Device> setup, java.util.function.Consumer<Device> flow,
+            java.util.function.Consumer<Device> recover, String expected) {
+        Device clean = setup.get();
         int start = clean.disk.writes;
-        update(clean);
+        flow.accept(clean);
         int total = clean.disk.writes - start;
-        assertEquals("1.2.0", clean.currentVersion());
-        assertEquals(BundleStatus.SUCCESS, clean.updater.current().bundle().status());
-        assertTrue(total > 20, "a full update writes more than " + total + " times");
+        assertEquals(expected, clean.currentVersion());
+        assertTrue(total > 20, "a full flow writes more than " + total + " times");
         if (Boolean.getBoolean("crashpoint.log")) {
             clean.disk.log.subList(clean.disk.log.size() - total, clean.disk.log.size()).forEach(System.out::println);
         }
@@ -68,12 +113,12 @@ class CrashPointTest {
         List<String> outcomes = new ArrayList<>();
         for (boolean after : new boolean[] {false, true}) {
             for (int n = 1; n <= total; n++) {
-                Device d = onOldRelease();
+                Device d = setup.get();
                 d.disk.killAt = d.disk.writes + n;
                 d.disk.killAfter = after;
                 boolean killed = false;
                 try {
-                    update(d);
+                    flow.accept(d);
                 } catch (Killed k) {
                     killed = true;
                 }
@@ -88,28 +133,19 @@ class CrashPointTest {
                 assertNotEquals(BundleStatus.ERROR, d.updater.current().bundle().status(), where);
                 outcomes.add(booted);
 
-                // And it still gets there.
-                d.settle();
-                d.pageLoaded();
-                d.ready();
-                d.updater.onForeground();
-                d.settle();
-                d.updater.onBackground();
-                d.settle();
-                d.pageLoaded();
-                d.ready();
-                d.settle();
-                assertEquals("1.2.0", d.servedVersion(KNOWN), where + ": did not reach 1.2.0");
+                recover.accept(d);
+                assertEquals(expected, d.servedVersion(KNOWN), where + ": did not reach " + expected);
                 assertEquals(BundleStatus.SUCCESS, d.updater.current().bundle().status(), where);
                 d.boot();
-                assertEquals("1.2.0", d.servedVersion(KNOWN), where);
+                assertEquals(expected, d.servedVersion(KNOWN), where);
                 assertFalse(d.disk.files.keySet().stream().anyMatch(f -> f.startsWith("downloads/")
                         || f.contains(".partial")), where + ": leftovers " + d.disk.files.keySet());
             }
         }
         assertTrue(outcomes.contains("1.1.0") && outcomes.contains("1.2.0"), outcomes.toString());
-        System.out.println("CrashPointTest: " + total + " writes in a full update, " + (2 * total)
-                + " kill points, booted 1.1.0 " + outcomes.stream().filter("1.1.0"::equals).count()
-                + " times and 1.2.0 " + outcomes.stream().filter("1.2.0"::equals).count() + " times");
+        System.out.println("CrashPointTest: " + total + " writes, " + (2 * total) + " kill points, booted 1.1.0 "
+                + outcomes.stream().filter("1.1.0"::equals).count() + " times and 1.2.0 "
+                + outcomes.stream().filter("1.2.0"::equals).count() + " times");
+        return 2 * total;
     }
 }
