@@ -804,6 +804,9 @@ final class Engine {
         synchronized (lock) {
             transientBundles.put(id, info);
         }
+        if (pct >= 10 && pct <= 90) {
+            prefs.defer("download_progress", pr.version(), Map.of("percent", Integer.toString(pct)));
+        }
         emit(new UpdaterEvent.Download(pct, info));
     }
 

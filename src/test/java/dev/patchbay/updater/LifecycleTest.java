@@ -85,6 +85,9 @@ class LifecycleTest {
         assertEquals(BundleStatus.PENDING, d.updater.current().bundle().status());
         d.pageLoaded();
         assertEquals(BundleStatus.SUCCESS, d.ready().status());
+        d.settle();
+        assertTrue(d.server.actions().containsAll(List.of("download_start", "download_progress",
+                "download_complete", "set_next", "set", "app_ready")), d.server.actions().toString());
     }
 
     @Test
