@@ -621,6 +621,13 @@ final class Engine {
             return new LatestVersion(kind, null, -1, fs.channel(), error, message, null);
         }
         JsonNode rel = a.get("release");
+        if (rel != null && rel.isTextual()) {
+            try {
+                rel = CanonicalJson.parse(rel.asText().getBytes(StandardCharsets.UTF_8), "The release envelope");
+            } catch (RuntimeException e) {
+                throw verifyFail(fs.release() == null ? null : fs.release().version(), e.getMessage());
+            }
+        }
         if (rel == null || !rel.isObject()) {
             throw freshnessFail("the update answer has no release");
         }

@@ -135,6 +135,22 @@ class ResilienceTest {
     }
 
     @Test
+    void aFailedDownloadIsRetriedAtTheNextStart() {
+        Device d = new Device(KEYS);
+        d.server.publish(V110);
+        d.server.blobStatus.add(404);
+        d.boot();
+        d.settle();
+        assertEquals(1, d.events(UpdaterEvent.DownloadFailed.class).size());
+        assertEquals(BundleStatus.ERROR, d.updater.list().get(0).status());
+        assertEquals(null, d.updater.getNextBundle());
+        d.boot();
+        d.settle();
+        assertEquals("1.1.0", d.updater.getNextBundle().version());
+        assertEquals(1, d.updater.list().size());
+    }
+
+    @Test
     void aFullDiskKeepsTheOldBundleAndTempFilesGoAtTheNextStart() {
         Device d = new Device(KEYS, b -> b.autoUpdate(AutoUpdate.ALWAYS));
         d.server.publish(V110);
