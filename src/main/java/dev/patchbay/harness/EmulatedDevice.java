@@ -299,6 +299,9 @@ public final class EmulatedDevice implements AutoCloseable {
         }
         changed();
         p.guard("load", () -> {
+            if (p.screen instanceof FxWebScreen f) {
+                f.prepare();
+            }
             p.runtime.load();
             String path = p.runtime.serverBasePath();
             p.screen.boot(path);
@@ -518,8 +521,7 @@ public final class EmulatedDevice implements AutoCloseable {
         while (!condition.test(s)) {
             if (System.nanoTime() > deadline) {
                 throw new TimeoutException("Device " + serial + " did not reach the expected state in " + timeout
-                        + "; state: " + s + "\nlog:\n" + String.join("\n",
-                        log().stream().skip(Math.max(0, log().size() - 40)).map(LogEntry::toString).toList()));
+                        + "; state: " + s + "\nlog:\n" + tail(60));
             }
             try {
                 Thread.sleep(10);
@@ -542,7 +544,8 @@ public final class EmulatedDevice implements AutoCloseable {
                 }
             }
             if (System.nanoTime() > deadline) {
-                throw new TimeoutException("No log line with \"" + text + "\" on " + serial + " in " + timeout);
+                throw new TimeoutException("No log line with \"" + text + "\" on " + serial + " in " + timeout
+                        + "; state: " + state() + "\nlog:\n" + tail(60));
             }
             try {
                 Thread.sleep(10);
@@ -551,6 +554,13 @@ public final class EmulatedDevice implements AutoCloseable {
                 throw new TimeoutException("interrupted");
             }
         }
+    }
+
+    /** The last {@code n} log lines, one per line. */
+    public String tail(int n) {
+        List<LogEntry> all = log();
+        return String.join("\n", all.subList(Math.max(0, all.size() - n), all.size()).stream()
+                .map(LogEntry::toString).toList());
     }
 
     void log(String source, int pid, String message) {

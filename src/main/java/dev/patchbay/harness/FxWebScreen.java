@@ -34,6 +34,30 @@ final class FxWebScreen extends Screen {
         return view;
     }
 
+    /**
+     * Creates the WebView and waits for it, as an Android activity has its WebView before any plugin loads (the
+     * first WebView of a JVM takes seconds to initialise WebKit; that must not eat a bundle's app-ready time).
+     */
+    void prepare() {
+        java.util.concurrent.CompletableFuture<Void> made = new java.util.concurrent.CompletableFuture<>();
+        Platform.runLater(() -> {
+            try {
+                engine();
+                made.complete(null);
+            } catch (RuntimeException | Error e) {
+                made.completeExceptionally(e);
+            }
+        });
+        try {
+            made.get(60, java.util.concurrent.TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while the WebView was made", e);
+        } catch (java.util.concurrent.ExecutionException | java.util.concurrent.TimeoutException e) {
+            throw new IllegalStateException("The WebView could not be made: " + e, e);
+        }
+    }
+
     @Override
     boolean simulated() {
         return false;

@@ -254,6 +254,7 @@ final class Download {
             files.deleteRecursively(part);
             have = 0;
         }
+        boolean resumed = have > 0;
         if (have < ref.length()) {
             Map<String, String> headers = have > 0 ? Map.of("Range", "bytes=" + have + "-") : Map.of();
             HttpTransport.Request req = new HttpTransport.Request("GET", blobUrl(ref), headers, null,
@@ -273,6 +274,7 @@ final class Download {
                     append = true;
                 } else if (resp.status() == 200) {
                     append = false;
+                    resumed = false;
                     doneBytes -= have;
                     have = 0;
                 } else {
@@ -289,6 +291,10 @@ final class Download {
         if (!layout.sha256Hex(part).equals(ref.sha256())) {
             files.deleteRecursively(part);
             doneBytes -= ref.length();
+            if (!resumed) {
+                throw new CryptoException("blob " + ref.sha256() + " does not match its signed SHA-256 (damaged or "
+                        + "tampered)");
+            }
             throw new Http.Retryable("blob " + Codec.shortId(ref.sha256()) + " does not match its signed SHA-256; "
                     + "restarting from zero", 0, null);
         }

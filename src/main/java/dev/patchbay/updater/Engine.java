@@ -501,11 +501,23 @@ final class Engine {
             launchCheck = firstCheckAfterLaunch;
             firstCheckAfterLaunch = false;
         }
-        check(null).thenCompose(latest -> handle(latest, launchCheck)).whenComplete((x, e) -> {
-            checking.set(false);
-            flushStats();
+        check(null).whenComplete((latest, e) -> {
+            if (e != null) {
+                checkDone();
+                return;
+            }
+            // handle() changes state: it runs as a job so that a fatal error stops the runtime
+            jobs.run(() -> handle(latest, launchCheck).whenComplete((x, e2) -> checkDone()));
+            if (jobs.stopped()) {
+                checking.set(false);
+            }
         });
         return CheckStatus.QUEUED;
+    }
+
+    private void checkDone() {
+        checking.set(false);
+        flushStats();
     }
 
     CheckStatus triggerUpdateCheck() {
@@ -609,6 +621,13 @@ final class Engine {
             return new LatestVersion(kind, null, -1, fs.channel(), error, message, null);
         }
         JsonNode rel = a.get("release");
+        if (rel != null && rel.isTextual()) {
+            try {
+                rel = CanonicalJson.parse(rel.asText().getBytes(StandardCharsets.UTF_8), "The release envelope");
+            } catch (RuntimeException e) {
+                throw verifyFail(fs.release() == null ? null : fs.release().version(), e.getMessage());
+            }
+        }
         if (rel == null || !rel.isObject()) {
             throw freshnessFail("the update answer has no release");
         }
@@ -791,6 +810,9 @@ final class Engine {
         BundleInfo info = downloadingInfo(id, pr, pct);
         synchronized (lock) {
             transientBundles.put(id, info);
+        }
+        if (pct >= 10 && pct <= 90) {
+            prefs.defer("download_progress", pr.version(), Map.of("percent", Integer.toString(pct)));
         }
         emit(new UpdaterEvent.Download(pct, info));
     }

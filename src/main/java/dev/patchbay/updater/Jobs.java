@@ -20,6 +20,7 @@ final class Jobs {
     private int active;
     private volatile boolean stopped;
     private volatile Throwable fatal;
+    private volatile RuntimeException lastFailure;
 
     Jobs(Executor executor, Clock clock) {
         this.executor = executor;
@@ -53,6 +54,9 @@ final class Jobs {
                 } catch (Error e) {
                     die(e);
                     throw e;
+                } catch (RuntimeException e) {
+                    // A failed job changes nothing it did not commit; the next check or start tries again.
+                    lastFailure = e;
                 } finally {
                     done();
                 }
@@ -128,5 +132,10 @@ final class Jobs {
 
     Throwable fatal() {
         return fatal;
+    }
+
+    /** The last unexpected exception a job ended with (for diagnostics), or null. */
+    RuntimeException lastFailure() {
+        return lastFailure;
     }
 }

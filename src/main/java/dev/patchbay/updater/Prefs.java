@@ -42,6 +42,8 @@ final class Prefs {
     private final Clock clock;
     private final boolean statsEnabled;
     private List<ObjectNode> queue;
+    /** Events not worth a write of their own (download progress): they go with the next commit. */
+    private final List<ObjectNode> deferred = new ArrayList<>();
 
     Prefs(KeyValueStore kv, Clock clock, boolean statsEnabled) {
         this.kv = kv;
@@ -116,6 +118,13 @@ final class Prefs {
             }
         }
         return new ArrayList<>(queue);
+    }
+
+    /** Queues an event with the next commit instead of writing it now (lost if the process dies first). */
+    synchronized void defer(String action, String bundle, Map<String, String> details) {
+        Tx t = new Tx();
+        t.event(action, bundle, null, details);
+        deferred.addAll(t.events);
     }
 
     /** Removes events the server acknowledged. */
@@ -208,8 +217,9 @@ final class Prefs {
             synchronized (Prefs.this) {
                 Map<String, String> p = new LinkedHashMap<>(puts);
                 List<ObjectNode> q = null;
-                if (!events.isEmpty()) {
+                if (!events.isEmpty() || !deferred.isEmpty()) {
                     q = queue();
+                    q.addAll(deferred);
                     q.addAll(events);
                     if (q.size() > MAX_QUEUE) {
                         int drop = q.size() - MAX_QUEUE + 1;
@@ -225,6 +235,7 @@ final class Prefs {
                 kv.commit(p, r);
                 if (q != null) {
                     queue = q;
+                    deferred.clear();
                 }
             }
         }

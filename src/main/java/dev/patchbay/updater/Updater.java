@@ -21,6 +21,25 @@ public final class Updater {
 
     private final Engine engine;
 
+    /** A fatal error (the process being killed at a port write) stops this instance for good. */
+    private <T> T guard(java.util.function.Supplier<T> call) {
+        try {
+            return call.get();
+        } catch (Error e) {
+            engine.jobs.die(e);
+            throw e;
+        }
+    }
+
+    private void guardRun(Runnable call) {
+        try {
+            call.run();
+        } catch (Error e) {
+            engine.jobs.die(e);
+            throw e;
+        }
+    }
+
     public Updater(UpdaterConfig config, Ports ports) {
         this.engine = new Engine(config, ports);
     }
@@ -41,25 +60,25 @@ public final class Updater {
      * the first check in background per the auto-update mode. Never waits for the network.
      */
     public void onColdStart() {
-        engine.onColdStart();
+        guardRun(() -> engine.onColdStart());
     }
 
     public void onForeground() {
-        engine.onForeground();
+        guardRun(() -> engine.onForeground());
     }
 
     public void onBackground() {
-        engine.onBackground();
+        guardRun(() -> engine.onBackground());
     }
 
     /** The WebView finished loading a page served from {@code serverBasePath} (null: the builtin assets). */
     public void onPageLoaded(String serverBasePath) {
-        engine.onPageLoaded(serverBasePath);
+        guardRun(() -> engine.onPageLoaded(serverBasePath));
     }
 
     /** The absolute folder the WebView must serve, or null for the builtin assets. */
     public String serverBasePath() {
-        return engine.serverBasePath();
+        return guard(() -> engine.serverBasePath());
     }
 
     // ---- JS API ----
@@ -70,104 +89,104 @@ public final class Updater {
      * Returns the current bundle (status {@link BundleStatus#SUCCESS} once confirmed).
      */
     public BundleInfo notifyAppReady(String callingPageBasePath) {
-        return engine.notifyAppReady(callingPageBasePath);
+        return guard(() -> engine.notifyAppReady(callingPageBasePath));
     }
 
     /** Asks the server what this device should run ({@code channel} null: the stored or default channel). */
     public CompletableFuture<LatestVersion> getLatest(String channel) {
-        return engine.getLatest(channel);
+        return guard(() -> engine.getLatest(channel));
     }
 
     /** Downloads and verifies the release of an {@code update} answer; completes with the pending bundle. */
     public CompletableFuture<BundleInfo> download(LatestVersion latest) {
-        return engine.download(latest);
+        return guard(() -> engine.download(latest));
     }
 
     /** Queues a downloaded bundle to be installed at the next background or cold start. */
     public BundleInfo next(String id) {
-        return engine.next(id);
+        return guard(() -> engine.next(id));
     }
 
     /** Installs a downloaded bundle now: the WebView switches to it and reloads. */
     public BundleInfo set(String id) {
-        return engine.set(id);
+        return guard(() -> engine.set(id));
     }
 
     /** Goes back to the builtin bundle, or to the last confirmed one if {@code toLastSuccessful}. */
     public BundleInfo reset(boolean toLastSuccessful) {
-        return engine.reset(toLastSuccessful);
+        return guard(() -> engine.reset(toLastSuccessful));
     }
 
     public void reload() {
-        engine.reload();
+        guardRun(() -> engine.reload());
     }
 
     public CurrentBundle current() {
-        return engine.current();
+        return guard(() -> engine.current());
     }
 
     /** Every bundle the device holds (builtin excluded), downloads in progress included. */
     public List<BundleInfo> list() {
-        return engine.list();
+        return guard(() -> engine.list());
     }
 
     /** The queued bundle, or null. */
     public BundleInfo getNextBundle() {
-        return engine.nextBundle();
+        return guard(() -> engine.nextBundle());
     }
 
     /** Deletes a downloaded bundle; the current, the queued and the builtin bundle cannot be deleted. */
     public void delete(String id) {
-        engine.delete(id);
+        guardRun(() -> engine.delete(id));
     }
 
     public void setMultiDelay(List<DelayCondition> conditions) {
-        engine.setDelays(conditions);
+        guardRun(() -> engine.setDelays(conditions));
     }
 
     public void cancelDelay() {
-        engine.cancelDelay();
+        guardRun(() -> engine.cancelDelay());
     }
 
     public List<DelayCondition> getDelays() {
-        return engine.delays();
+        return guard(() -> engine.delays());
     }
 
     public CompletableFuture<ChannelAnswer> setChannel(String channel, boolean triggerAutoUpdate) {
-        return engine.setChannel(channel, triggerAutoUpdate);
+        return guard(() -> engine.setChannel(channel, triggerAutoUpdate));
     }
 
     public CompletableFuture<ChannelAnswer> unsetChannel(boolean triggerAutoUpdate) {
-        return engine.setChannel(null, triggerAutoUpdate);
+        return guard(() -> engine.setChannel(null, triggerAutoUpdate));
     }
 
     /** The channel this device asks for (stored by setChannel, else the configured default), or null. */
     public String getChannel() {
-        return engine.channel();
+        return guard(() -> engine.channel());
     }
 
     public void setCustomId(String customId) {
-        engine.setCustomId(customId);
+        guardRun(() -> engine.setCustomId(customId));
     }
 
     public String getDeviceId() {
-        return engine.deviceId();
+        return guard(() -> engine.deviceId());
     }
 
     /** Starts a check now (auto-update semantics of the mode); {@link CheckStatus#UNAVAILABLE} when off. */
     public CheckStatus triggerUpdateCheck() {
-        return engine.triggerUpdateCheck();
+        return guard(() -> engine.triggerUpdateCheck());
     }
 
     // ---- tests and harness ----
 
     /** Waits until no background work (check, download, install, stats flush) is queued or running. */
     public boolean awaitIdle(Duration timeout) {
-        return engine.awaitIdle(timeout);
+        return guard(() -> engine.awaitIdle(timeout));
     }
 
     /** Stops timers and background work; the instance does nothing afterwards. */
     public void shutdown() {
-        engine.shutdown();
+        guardRun(() -> engine.shutdown());
     }
 }

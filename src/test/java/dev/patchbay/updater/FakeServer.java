@@ -50,7 +50,13 @@ final class FakeServer implements HttpTransport {
     int dripBytes = -1;
     long dripMs;
     final Set<String> tamper = new HashSet<>();
+    /** Bytes appended to every blob body (a server sending more than the signed length). */
+    int overlong;
+    /** The next this many stats batches are stored but their answer is lost (the device must resend). */
+    int statsLoseAnswer;
     UnaryOperator<ObjectNode> tweak;
+    /** How far the device clock is off; the server's own time is the device clock minus this. */
+    Duration deviceSkew = Duration.ZERO;
     final Set<String> selfChannels = new HashSet<>(Set.of("beta"));
 
     final List<JsonNode> checks = new ArrayList<>();
@@ -100,6 +106,10 @@ final class FakeServer implements HttpTransport {
                 if (statsEvents.putIfAbsent(e.path("id").asText(), e) != null) {
                     dup++;
                 }
+            }
+            if (statsLoseAnswer > 0) {
+                statsLoseAnswer--;
+                throw new java.net.SocketTimeoutException("read timed out after the batch was stored");
             }
             return json(200, Json.mapper().createObjectNode().put("accepted", r.path("events").size() - dup)
                     .put("duplicates", dup));
@@ -153,9 +163,9 @@ final class FakeServer implements HttpTransport {
                 }
                 headers.put("Content-Range", "bytes " + shown + "-" + (b.length - 1) + "/" + b.length);
             }
-            byte[] body = java.util.Arrays.copyOfRange(b, (int) start, b.length);
+            byte[] body = java.util.Arrays.copyOfRange(b, (int) start, b.length + overlong);
             long drop = -1;
-            if (drops > 0 && dropAfter >= 0) {
+            if (drops > 0 && dropAfter >= 0 && body.length > dropAfter) {
                 drops--;
                 drop = dropAfter;
             }
@@ -195,8 +205,8 @@ final class FakeServer implements HttpTransport {
         }
         a.put("channel", channel);
         a.put("channelSource", "default");
-        a.set("freshness", FreshnessStatement.create(TestKeys.APP, device, nonce, channel, outcome, ref, clock.now(),
-                Duration.ofMinutes(10), keys.freshnessKey).toJson());
+        a.set("freshness", FreshnessStatement.create(TestKeys.APP, device, nonce, channel, outcome, ref,
+                clock.now().minus(deviceSkew), Duration.ofMinutes(10), keys.freshnessKey).toJson());
         a.set("freshnessCert", keys.freshnessCert.toJson());
         return tweak == null ? a : tweak.apply(a);
     }

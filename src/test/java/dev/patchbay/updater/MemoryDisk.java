@@ -38,19 +38,21 @@ final class MemoryDisk {
 
         /** Counts a write; runs {@code effect} and kills the process per the plan. */
         void write(String what, Runnable effect) {
-            if (dead) {
-                throw new Killed(what + " (after death)");
-            }
-            writes++;
-            log.add(writes + " " + what);
-            if (writes == killAt) {
-                dead = true;
-                if (killAfter) {
-                    effect.run();
+            synchronized (MemoryDisk.this) {
+                if (dead) {
+                    throw new Killed(what + " (after death)");
                 }
-                throw new Killed("write " + writes + ": " + what);
+                writes++;
+                log.add(writes + " " + what);
+                if (writes == killAt) {
+                    dead = true;
+                    if (killAfter) {
+                        effect.run();
+                    }
+                    throw new Killed("write " + writes + ": " + what);
+                }
+                effect.run();
             }
-            effect.run();
         }
 
         FileStore fileStore() {
@@ -160,32 +162,41 @@ final class MemoryDisk {
 
         @Override
         public InputStream open(String path) throws IOException {
+            synchronized (MemoryDisk.this) {
             byte[] b = files.get(norm(path));
             if (b == null) {
                 throw new java.io.FileNotFoundException(path);
             }
             return new ByteArrayInputStream(b);
+            }
         }
 
         @Override
         public boolean exists(String path) {
+            synchronized (MemoryDisk.this) {
             String p = norm(path);
             return files.containsKey(p) || isDir(p);
+            }
         }
 
         @Override
         public boolean isDirectory(String path) {
+            synchronized (MemoryDisk.this) {
             return isDir(norm(path));
+            }
         }
 
         @Override
         public long size(String path) {
+            synchronized (MemoryDisk.this) {
             byte[] b = files.get(norm(path));
             return b == null ? -1 : b.length;
+            }
         }
 
         @Override
         public List<String> list(String path) {
+            synchronized (MemoryDisk.this) {
             String p = norm(path);
             Set<String> out = new TreeSet<>();
             String prefix = p.isEmpty() ? "" : p + "/";
@@ -200,6 +211,7 @@ final class MemoryDisk {
                 }
             }
             return new ArrayList<>(out);
+            }
         }
 
         @Override
@@ -283,12 +295,16 @@ final class MemoryDisk {
 
         @Override
         public String get(String key) {
+            synchronized (MemoryDisk.this) {
             return map.get(key);
+            }
         }
 
         @Override
         public Map<String, String> all() {
+            synchronized (MemoryDisk.this) {
             return new HashMap<>(map);
+            }
         }
 
         @Override

@@ -62,6 +62,50 @@ final class TestKeys {
         return sealBytes(version, sequence, bytes, nativeMin, nativeMax);
     }
 
+    /**
+     * A release built by hand, for what the sealer refuses to make: {@code manifestTweak} edits the plaintext manifest
+     * before it is encrypted and signed, files in {@code foreignKey} are encrypted under another data key.
+     */
+    Sealed sealCustom(String version, long sequence, Map<String, String> files,
+            java.util.function.UnaryOperator<com.fasterxml.jackson.databind.node.ObjectNode> manifestTweak,
+            java.util.Set<String> foreignKey) {
+        byte[] dataKey = dev.patchbay.crypto.DataKeys.generate();
+        Map<String, byte[]> blobs = new TreeMap<>();
+        Map<String, byte[]> plain = new TreeMap<>();
+        java.util.List<BlobRef> refs = new java.util.ArrayList<>();
+        com.fasterxml.jackson.databind.node.ObjectNode manifest = dev.patchbay.crypto.CanonicalJson.object();
+        manifest.put("format", dev.patchbay.crypto.Manifest.FORMAT);
+        com.fasterxml.jackson.databind.node.ArrayNode list = manifest.putArray("files");
+        for (Map.Entry<String, String> e : new TreeMap<>(files).entrySet()) {
+            byte[] bytes = e.getValue().getBytes(StandardCharsets.UTF_8);
+            plain.put(e.getKey(), bytes);
+            byte[] key = foreignKey.contains(e.getKey()) ? dev.patchbay.crypto.DataKeys.generate() : dataKey;
+            byte[] blob = dev.patchbay.crypto.BlobCipher.encrypt(key, bytes);
+            String sha = sha(blob);
+            blobs.put(sha, blob);
+            refs.add(new BlobRef(sha, blob.length));
+            list.addObject().put("path", e.getKey()).put("size", bytes.length).put("sha256", sha(bytes))
+                    .put("blob", sha);
+        }
+        byte[] manifestBytes = dev.patchbay.crypto.CanonicalJson.bytes(manifestTweak.apply(manifest));
+        byte[] manifestBlob = dev.patchbay.crypto.BlobCipher.encrypt(dataKey, manifestBytes);
+        blobs.put(sha(manifestBlob), manifestBlob);
+        byte[] envelope = dev.patchbay.crypto.ReleaseSigner.sign(new dev.patchbay.crypto.ReleaseSigner.Release(APP,
+                version, sequence, null, null, T0, dev.patchbay.crypto.KeyIds.ofContentKey(contentKey),
+                dev.patchbay.crypto.DataKeys.wrap(contentKey, dataKey, APP, version),
+                new BlobRef(sha(manifestBlob), manifestBlob.length), sha(manifestBytes), refs), releaseKey, cert);
+        return new Sealed(version, sequence, envelope, blobs, plain, FreshnessStatement.releaseDigest(envelope),
+                null);
+    }
+
+    static String sha(byte[] b) {
+        try {
+            return dev.patchbay.crypto.Codec.hex(java.security.MessageDigest.getInstance("SHA-256").digest(b));
+        } catch (java.security.NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
     Sealed sealBytes(String version, long sequence, Map<String, byte[]> files, String nativeMin, String nativeMax) {
         Path dir = null;
         try {
