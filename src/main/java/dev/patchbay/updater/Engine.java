@@ -58,6 +58,8 @@ final class Engine {
     private final Object lock = new Object();
 
     private boolean started;
+    /** The bundle the WebView serves in this process; may differ from {@code current} if a write failed. */
+    private volatile String served;
     private long backgroundSince = -1;
     private String expectedPage;
     private boolean pageLoaded;
@@ -222,10 +224,19 @@ final class Engine {
                 emit.add(new UpdaterEvent.Set(info(current, bundles)));
             }
             tx.event("app_launch", versionOf(current, bundles));
-            tx.commit();
+            boolean saved = true;
+            try {
+                tx.commit();
+            } catch (UncheckedIOException e) {
+                // Disk full: nothing was saved, the same decisions are made at the next start; serve them now.
+                saved = false;
+            }
+            served = current;
             syncWebView(current, false);
-            for (String id : deleteAfter) {
-                deleteQuietly(id);
+            if (saved) {
+                for (String id : deleteAfter) {
+                    deleteQuietly(id);
+                }
             }
             expectedPage = layout.absolute(current);
             pageLoaded = false;
@@ -242,6 +253,14 @@ final class Engine {
     }
 
     void onForeground() {
+        try {
+            foreground();
+        } catch (RuntimeException e) {
+            // platform glue never fails: a change that could not be saved is made again later
+        }
+    }
+
+    private void foreground() {
         synchronized (lock) {
             Prefs.Tx tx = prefs.tx();
             List<DelayCondition> delays = delays();
@@ -267,6 +286,14 @@ final class Engine {
     }
 
     void onBackground() {
+        try {
+            background();
+        } catch (RuntimeException e) {
+            // as onForeground
+        }
+    }
+
+    private void background() {
         synchronized (lock) {
             backgroundSince = ports.clock().elapsedRealtime();
             Prefs.Tx tx = prefs.tx();
@@ -296,7 +323,12 @@ final class Engine {
     }
 
     String serverBasePath() {
-        return layout.absolute(prefs.current());
+        return layout.absolute(servedId());
+    }
+
+    private String servedId() {
+        String s = served;
+        return s != null ? s : prefs.current();
     }
 
     // ------------------------------------------------------------------ confirm and rollback
@@ -382,7 +414,17 @@ final class Engine {
         }
         tx.event("rollback", rec == null ? null : rec.version(), null,
                 Map.of("reason", reason, "to", versionOf(target, null)));
-        commit(tx);
+        try {
+            commit(tx);
+        } catch (UpdaterException e) {
+            // Not saved (disk full): serve the good bundle now anyway; the next start counts the bad one's
+            // launches and rolls it back for good.
+            cancelAppReadyTimer();
+            switchWebView(target);
+            emit(new UpdaterEvent.UpdateFailed(failedInfo, reason + " (not saved: " + e.getMessage() + ")",
+                    info(target, null)));
+            return;
+        }
         cancelAppReadyTimer();
         switchWebView(target);
         if (delete) {
@@ -466,10 +508,14 @@ final class Engine {
         String path = layout.absolute(id);
         String stored = ports.webViewSettings().get(SERVER_BASE_PATH);
         if (!Objects.equals(stored, path)) {
-            if (path == null) {
-                ports.webViewSettings().remove(SERVER_BASE_PATH);
-            } else {
-                ports.webViewSettings().put(SERVER_BASE_PATH, path);
+            try {
+                if (path == null) {
+                    ports.webViewSettings().remove(SERVER_BASE_PATH);
+                } else {
+                    ports.webViewSettings().put(SERVER_BASE_PATH, path);
+                }
+            } catch (UncheckedIOException e) {
+                // re-derived from `current` at the next cold start
             }
             if (!tell && stored != null) {
                 ports.webView().setServerBasePath(path);
@@ -481,6 +527,7 @@ final class Engine {
     }
 
     private void switchWebView(String id) {
+        served = id;
         syncWebView(id, true);
         expectedPage = layout.absolute(id);
         pageLoaded = false;
@@ -1002,7 +1049,7 @@ final class Engine {
 
     void reload() {
         synchronized (lock) {
-            expectedPage = layout.absolute(prefs.current());
+            expectedPage = layout.absolute(servedId());
             pageLoaded = false;
         }
         ports.webView().reload();
@@ -1011,7 +1058,7 @@ final class Engine {
 
     CurrentBundle current() {
         synchronized (lock) {
-            return new CurrentBundle(info(prefs.current(), null), ports.app().nativeVersion());
+            return new CurrentBundle(info(servedId(), null), ports.app().nativeVersion());
         }
     }
 

@@ -168,6 +168,27 @@ final class Device {
                 + files.keySet());
     }
 
+    /** As {@link #servedVersion} but without requiring the path to be persisted (a write may have failed). */
+    String servedVersionInMemory(Map<String, TestKeys.Sealed> known) {
+        String p = updater.serverBasePath();
+        if (p == null) {
+            return "builtin";
+        }
+        String rel = p.substring("/data/user/0/com.example.shop/files/".length());
+        Map<String, byte[]> files = new TreeMap<>();
+        disk.files.forEach((k, v) -> {
+            if (k.startsWith(rel + "/")) {
+                files.put(k.substring(rel.length() + 1), v);
+            }
+        });
+        for (TestKeys.Sealed s : known.values()) {
+            if (sameFiles(files, s.files())) {
+                return s.version();
+            }
+        }
+        throw new AssertionError("serves " + rel + " whose files are no complete known bundle: " + files.keySet());
+    }
+
     static boolean sameFiles(Map<String, byte[]> a, Map<String, byte[]> b) {
         if (!a.keySet().equals(b.keySet())) {
             return false;

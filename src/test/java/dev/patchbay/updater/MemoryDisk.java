@@ -30,6 +30,8 @@ final class MemoryDisk {
     boolean killAfter;
     /** Writes fail with "No space left on device" once this many bytes are stored (-1: unlimited). */
     long capacity = -1;
+    /** Every write from this one on fails as on a full disk (-1: never). */
+    int failFrom = -1;
     final List<String> log = new ArrayList<>();
 
     /** One process's view; dead after a kill. */
@@ -37,13 +39,16 @@ final class MemoryDisk {
         boolean dead;
 
         /** Counts a write; runs {@code effect} and kills the process per the plan. */
-        void write(String what, Runnable effect) {
+        void write(String what, Runnable effect) throws IOException {
             synchronized (MemoryDisk.this) {
                 if (dead) {
                     throw new Killed(what + " (after death)");
                 }
                 writes++;
                 log.add(writes + " " + what);
+                if (failFrom >= 0 && writes >= failFrom) {
+                    throw new IOException("No space left on device (write " + writes + ": " + what + ")");
+                }
                 if (writes == killAt) {
                     dead = true;
                     if (killAfter) {
@@ -313,10 +318,14 @@ final class MemoryDisk {
             if (capacity >= 0 && used() + size > capacity) {
                 throw new UncheckedIOException(new IOException("No space left on device"));
             }
-            proc.write("commit " + name + " " + puts.keySet() + " -" + removes, () -> {
-                map.putAll(puts);
-                removes.forEach(map::remove);
-            });
+            try {
+                proc.write("commit " + name + " " + puts.keySet() + " -" + removes, () -> {
+                    map.putAll(puts);
+                    removes.forEach(map::remove);
+                });
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
         }
     }
 }
