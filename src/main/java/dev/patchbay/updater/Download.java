@@ -412,7 +412,7 @@ final class Download {
     private void checkDeadline() throws DeadlineExceeded {
         if (engine.ports.clock().elapsedRealtime() > deadline) {
             throw new DeadlineExceeded("the download took longer than " + engine.config.downloadDeadline()
-                    .toSeconds() + " s");
+                    .getSeconds() + " s");
         }
     }
 
