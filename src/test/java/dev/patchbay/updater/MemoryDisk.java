@@ -168,54 +168,54 @@ final class MemoryDisk {
         @Override
         public InputStream open(String path) throws IOException {
             synchronized (MemoryDisk.this) {
-            byte[] b = files.get(norm(path));
-            if (b == null) {
-                throw new java.io.FileNotFoundException(path);
-            }
-            return new ByteArrayInputStream(b);
+                byte[] b = files.get(norm(path));
+                if (b == null) {
+                    throw new java.io.FileNotFoundException(path);
+                }
+                return new ByteArrayInputStream(b);
             }
         }
 
         @Override
         public boolean exists(String path) {
             synchronized (MemoryDisk.this) {
-            String p = norm(path);
-            return files.containsKey(p) || isDir(p);
+                String p = norm(path);
+                return files.containsKey(p) || isDir(p);
             }
         }
 
         @Override
         public boolean isDirectory(String path) {
             synchronized (MemoryDisk.this) {
-            return isDir(norm(path));
+                return isDir(norm(path));
             }
         }
 
         @Override
         public long size(String path) {
             synchronized (MemoryDisk.this) {
-            byte[] b = files.get(norm(path));
-            return b == null ? -1 : b.length;
+                byte[] b = files.get(norm(path));
+                return b == null ? -1 : b.length;
             }
         }
 
         @Override
         public List<String> list(String path) {
             synchronized (MemoryDisk.this) {
-            String p = norm(path);
-            Set<String> out = new TreeSet<>();
-            String prefix = p.isEmpty() ? "" : p + "/";
-            for (String f : files.keySet()) {
-                if (f.startsWith(prefix)) {
-                    out.add(f.substring(prefix.length()).split("/")[0]);
+                String p = norm(path);
+                Set<String> out = new TreeSet<>();
+                String prefix = p.isEmpty() ? "" : p + "/";
+                for (String f : files.keySet()) {
+                    if (f.startsWith(prefix)) {
+                        out.add(f.substring(prefix.length()).split("/")[0]);
+                    }
                 }
-            }
-            for (String d : dirs) {
-                if (d.startsWith(prefix) && d.length() > prefix.length()) {
-                    out.add(d.substring(prefix.length()).split("/")[0]);
+                for (String d : dirs) {
+                    if (d.startsWith(prefix) && d.length() > prefix.length()) {
+                        out.add(d.substring(prefix.length()).split("/")[0]);
+                    }
                 }
-            }
-            return new ArrayList<>(out);
+                return new ArrayList<>(out);
             }
         }
 
@@ -301,14 +301,14 @@ final class MemoryDisk {
         @Override
         public String get(String key) {
             synchronized (MemoryDisk.this) {
-            return map.get(key);
+                return map.get(key);
             }
         }
 
         @Override
         public Map<String, String> all() {
             synchronized (MemoryDisk.this) {
-            return new HashMap<>(map);
+                return new HashMap<>(map);
             }
         }
 

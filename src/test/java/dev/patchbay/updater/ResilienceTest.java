@@ -51,6 +51,20 @@ class ResilienceTest {
     }
 
     @Test
+    void retryAfterIsHonoured() {
+        Device d = new Device(KEYS);
+        d.server.publish(V110);
+        d.server.updatesStatus.add(429);
+        d.boot();
+        d.settle();
+        d.advance(Duration.ofMillis(1900));
+        assertEquals(1, d.server.checks.size(), "Retry-After: 2 holds the retry back");
+        d.advance(Duration.ofMillis(200));
+        assertEquals(2, d.server.checks.size());
+        assertEquals("1.1.0", d.updater.getNextBundle().version());
+    }
+
+    @Test
     void retriesAreBoundedAndTheAppKeepsWhatItRuns() {
         Device d = new Device(KEYS);
         d.server.publish(V110);
