@@ -58,6 +58,8 @@ final class Engine {
     private long backgroundSince = -1;
     private String expectedPage;
     private boolean pageLoaded;
+    private String lastLoadedPage;
+    private boolean anyPageLoaded;
     private Clock.Cancellable appReadyTimer;
     private Clock.Cancellable rescheduledCheck;
     private Clock.Cancellable rescheduledFlush;
@@ -234,8 +236,10 @@ final class Engine {
                     deleteQuietly(id);
                 }
             }
+            // The WebView may have loaded its page before the runtime (Capacitor creates it first): that load
+            // counts if it is of the bundle the runtime settled on.
             expectedPage = layout.absolute(current);
-            pageLoaded = false;
+            pageLoaded = anyPageLoaded && Objects.equals(lastLoadedPage, expectedPage);
             BundleRecord cur = bundles.get(current);
             if (cur != null && cur.status() == BundleStatus.PENDING) {
                 startAppReadyTimer(current);
@@ -312,6 +316,8 @@ final class Engine {
 
     void onPageLoaded(String path) {
         synchronized (lock) {
+            lastLoadedPage = path;
+            anyPageLoaded = true;
             if (Objects.equals(path, expectedPage)) {
                 pageLoaded = true;
             }
@@ -513,20 +519,19 @@ final class Engine {
             } catch (UncheckedIOException e) {
                 // re-derived from `current` at the next cold start
             }
-            if (!tell && stored != null) {
-                ports.webView().setServerBasePath(path);
-            }
-        }
-        if (tell) {
+            // The Bridge read the old value when it was created: it must hear of the change.
+            ports.webView().setServerBasePath(path);
+        } else if (tell) {
             ports.webView().setServerBasePath(path);
         }
     }
 
     private void switchWebView(String id) {
         served = id;
-        syncWebView(id, true);
         expectedPage = layout.absolute(id);
         pageLoaded = false;
+        anyPageLoaded = false;
+        syncWebView(id, true);
     }
 
     // ------------------------------------------------------------------ checks

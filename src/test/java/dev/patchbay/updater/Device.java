@@ -113,6 +113,29 @@ final class Device {
         return updater;
     }
 
+    /**
+     * As {@link #boot()}, but as Capacitor does it: the WebView is created from the persisted path and loads its page
+     * before the runtime's cold start; the runtime then tells it if it must switch.
+     */
+    Updater bootWebViewFirst() {
+        if (proc != null) {
+            proc.dead = true;
+        }
+        if (updater != null) {
+            updater.shutdown();
+        }
+        clock.clearTimers();
+        proc = disk.new Proc();
+        exec = new QueueExecutor();
+        Map<String, String> settings = disk.kv.get("CapWebViewSettings");
+        web.path = settings == null ? null : settings.get("serverBasePath");
+        updater = new Updater(config, ports());
+        updater.addListener(events::add);
+        updater.onPageLoaded(web.path);
+        updater.onColdStart();
+        return updater;
+    }
+
     /** Runs queued background work (not timers) until none is left. */
     void settle() {
         while (exec.runOne()) {
