@@ -1218,6 +1218,10 @@ final class Engine {
 
     /** Commits, turning a failed write (disk full) into an UpdaterException; nothing changed then. */
     private void commit(Prefs.Tx tx) {
+        if (jobs.stopped()) {
+            // a stopped instance (shut down, or its process killed) never writes again
+            throw new UpdaterException("stopped", "The updater was shut down");
+        }
         try {
             tx.commit();
         } catch (UncheckedIOException e) {
@@ -1228,6 +1232,9 @@ final class Engine {
 
     /** Commits an event-only change; a failure loses the event but nothing else. */
     private void commitQuietly(Prefs.Tx tx) {
+        if (jobs.stopped()) {
+            return;
+        }
         try {
             tx.commit();
         } catch (UncheckedIOException e) {

@@ -229,6 +229,24 @@ class ResilienceTest {
     }
 
     @Test
+    void aShutDownInstanceNeverWritesAgain() {
+        Device d = new Device(KEYS);
+        d.server.publish(V110);
+        d.boot();
+        for (int i = 0; i < 4; i++) {
+            d.exec.runOne();
+        }
+        d.updater.shutdown();
+        int writes = d.disk.writes;
+        d.settle();
+        d.advance(Duration.ofMinutes(30));
+        d.updater.onForeground();
+        d.updater.onBackground();
+        d.settle();
+        assertEquals(writes, d.disk.writes);
+    }
+
+    @Test
     void racingChecksDownloadEachContentOnce() throws Exception {
         Device d = new Device(KEYS, b -> b.autoUpdate(AutoUpdate.OFF));
         d.server.publish(V110);
