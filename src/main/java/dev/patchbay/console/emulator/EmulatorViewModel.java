@@ -555,7 +555,7 @@ public final class EmulatorViewModel {
         process.set(describeProcess(s));
         currentBundle.set(s.current() == null ? "" : describe(s.current()));
         nextBundle.set(s.next() == null ? "none" : describe(s.next()));
-        activeFaults.set(s.faults().isEmpty() ? "none" : String.join(", ", s.faults()));
+        activeFaults.set(selected.get() == null ? "none" : selected.get().faults.describe());
         if (upgradeVersion.get().isEmpty() && s.nativeVersion() != null) {
             upgradeVersion.set(nextMinor(s.nativeVersion()));
             upgradeBuild.set(String.valueOf(s.nativeBuild() + 1));
@@ -607,8 +607,7 @@ public final class EmulatorViewModel {
         }
         d.faults = new FaultSet(offline.get(), slow.get(), serverErrors.get(), diskFull.get(), clockSkew.get());
         d.faults.applyTo(d.device().faults());
-        activeFaults.set(d.device().faults().describe().isEmpty() ? "none"
-                : String.join(", ", d.device().faults().describe()));
+        activeFaults.set(d.faults.describe());
     }
 
     // ---- what the server knows --------------------------------------------------------------------------------

@@ -19,6 +19,27 @@ public record FaultSet(boolean offline, boolean slow, boolean serverErrors, bool
     static final long BANDWIDTH = 32 * 1024;
     static final Duration SKEW = Duration.ofDays(365);
 
+    /** The faults in words ("none" when none). */
+    String describe() {
+        java.util.List<String> out = new java.util.ArrayList<>();
+        if (offline) {
+            out.add("offline");
+        }
+        if (slow) {
+            out.add("slow network (" + LATENCY.toMillis() + " ms per request, blobs at " + BANDWIDTH / 1024 + " KiB/s)");
+        }
+        if (serverErrors) {
+            out.add("every request answered 503");
+        }
+        if (diskFull) {
+            out.add("disk full");
+        }
+        if (clockSkew) {
+            out.add("clock a year ahead");
+        }
+        return out.isEmpty() ? "none" : String.join(", ", out);
+    }
+
     void applyTo(Faults faults) {
         faults.network().clear();
         faults.network().offline(offline);
