@@ -84,11 +84,11 @@ public final class EmulatorPage implements Page {
         SplitPane split = new SplitPane(left, phone(), new VBox(rightAndLog(right)));
         split.setDividerPositions(0.3, 0.62);
         root.setCenter(split);
-        vm.selectedProperty().addListener((obs, old, now) -> selectionChanged(old == null ? null : old, now));
+        vm.selectedProperty().addListener((obs, old, now) -> selectionChanged(old, now));
         selectionChanged(null, vm.selectedProperty().get());
         // "What the server knows" changes without the device changing (stats arrive a little later).
         Timeline poll = new Timeline(new KeyFrame(Duration.seconds(2), e -> {
-            if (root.getScene() != null && vm.selectedProperty().get() != null) {
+            if (shownNow() && vm.selectedProperty().get() != null) {
                 vm.refreshServerView();
             }
         }));
@@ -402,6 +402,12 @@ public final class EmulatorPage implements Page {
         }
         scrollLogToEnd();
         updateScreen();
+    }
+
+    /** The page is in a showing window (not merely built, nor left behind by a closed console). */
+    private boolean shownNow() {
+        return root.getScene() != null && root.getScene().getWindow() != null
+                && root.getScene().getWindow().isShowing();
     }
 
     private void scrollLogToEnd() {
