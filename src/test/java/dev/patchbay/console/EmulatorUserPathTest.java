@@ -174,10 +174,18 @@ class EmulatorUserPathTest {
         return WaitForAsyncUtils.asyncFx(work).get(5, TimeUnit.SECONDS);
     }
 
+    /** Polls {@code condition} on the FX thread; a node not there yet (the page still switching) counts as false. */
     private static void waitUntil(Callable<Boolean> condition) throws Exception {
         WaitForAsyncUtils.waitFor(25, TimeUnit.SECONDS, () -> {
             WaitForAsyncUtils.waitForFxEvents();
-            return onFx(condition);
+            try {
+                return onFx(condition);
+            } catch (java.util.concurrent.ExecutionException e) {
+                if (e.getCause() instanceof org.testfx.service.query.EmptyNodeQueryException) {
+                    return false;
+                }
+                throw e;
+            }
         });
     }
 }

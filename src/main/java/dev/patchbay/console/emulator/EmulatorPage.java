@@ -43,6 +43,7 @@ import javafx.scene.layout.FlowPane;
 import javafx.scene.layout.GridPane;
 import javafx.scene.layout.HBox;
 import javafx.scene.layout.Priority;
+import javafx.scene.layout.Region;
 import javafx.scene.layout.StackPane;
 import javafx.scene.layout.VBox;
 import javafx.scene.web.WebView;
@@ -57,8 +58,8 @@ import org.kordamp.ikonli.feather.Feather;
  * harness's real WebView), bundles and log, and what the server knows about them. Binds to {@link EmulatorViewModel}.
  */
 public final class EmulatorPage implements Page {
-    static final double SCREEN_WIDTH = 320;
-    static final double SCREEN_HEIGHT = 600;
+    static final double SCREEN_WIDTH = 288;
+    static final double SCREEN_HEIGHT = 512;
     private static final DateTimeFormatter LOG_TIME = DateTimeFormatter.ofPattern("HH:mm:ss.SSS")
             .withZone(ZoneId.systemDefault());
 
@@ -81,8 +82,10 @@ public final class EmulatorPage implements Page {
         root.setTop(header());
         ScrollPane left = scroll(new VBox(12, createForm(), devicesBox()));
         ScrollPane right = scroll(detailsBox());
-        SplitPane split = new SplitPane(left, phone(), new VBox(rightAndLog(right)));
-        split.setDividerPositions(0.3, 0.62);
+        Node phone = phone();
+        SplitPane.setResizableWithParent(phone, false);
+        SplitPane split = new SplitPane(left, phone, new VBox(rightAndLog(right)));
+        split.setDividerPositions(0.3, 0.655);
         root.setCenter(split);
         vm.selectedProperty().addListener((obs, old, now) -> selectionChanged(old, now));
         selectionChanged(null, vm.selectedProperty().get());
@@ -157,9 +160,9 @@ public final class EmulatorPage implements Page {
         assets.setId("emulator-assets");
         assets.setWrapText(true);
         assets.textProperty().bind(Bindings.createStringBinding(() -> vm.assetsFolderProperty().get() == null
-                ? "Generated page that calls notifyAppReady" : vm.assetsFolderProperty().get().toString(),
+                ? "Generated page (calls notifyAppReady)" : vm.assetsFolderProperty().get().toString(),
                 vm.assetsFolderProperty()));
-        Button choose = Forms.button("emulator-assets-choose", "Folder…", Feather.FOLDER,
+        Button choose = Forms.button("emulator-assets-choose", null, Feather.FOLDER,
                 "Use a folder of web assets (index.html at its top) as the app's builtin assets");
         choose.setOnAction(e -> {
             DirectoryChooser chooser = new DirectoryChooser();
@@ -169,11 +172,16 @@ public final class EmulatorPage implements Page {
                 vm.assetsFolderProperty().set(f.toPath());
             }
         });
-        Button generated = Forms.button("emulator-assets-generated", "Generated", Feather.FILE_TEXT,
+        Button generated = Forms.button("emulator-assets-generated", null, Feather.FILE_TEXT,
                 "Use a generated page that calls notifyAppReady");
         generated.setOnAction(e -> vm.assetsFolderProperty().set(null));
         generated.disableProperty().bind(vm.assetsFolderProperty().isNull());
-        VBox assetsBox = new VBox(4, assets, new HBox(6, choose, generated));
+        choose.setMinWidth(Region.USE_PREF_SIZE);
+        generated.setMinWidth(Region.USE_PREF_SIZE);
+        HBox.setHgrow(assets, Priority.ALWAYS);
+        assets.setMaxWidth(Double.MAX_VALUE);
+        HBox assetsBox = new HBox(6, assets, choose, generated);
+        assetsBox.setAlignment(Pos.CENTER_LEFT);
         assetsBox.setId("emulator-assets-box");
 
         Button create = Forms.button("emulator-create", "Create device", Feather.PLUS,
@@ -188,9 +196,15 @@ public final class EmulatorPage implements Page {
         GridPane grid = new GridPane();
         grid.setHgap(8);
         grid.setVgap(6);
-        grid.addRow(0, new Label("Platform"), new Label("Android (the harness emulates Android devices)"));
+        Label platform = new Label("Platform: Android (the harness emulates Android devices)");
+        platform.setWrapText(true);
+        platform.getStyleClass().addAll(Styles.TEXT_MUTED, Styles.TEXT_SMALL);
+        grid.add(platform, 0, 0, 2, 1);
+        javafx.scene.layout.ColumnConstraints half = new javafx.scene.layout.ColumnConstraints();
+        half.setPercentWidth(50);
+        grid.getColumnConstraints().setAll(half, half);
         grid.addRow(1, Forms.field("Native version", versionField, vm.nativeVersionErrorProperty()),
-                Forms.field("Build (versionCode)", build, vm.nativeBuildErrorProperty()));
+                Forms.field("versionCode", build, vm.nativeBuildErrorProperty()));
         grid.add(Forms.field("Channel to ask for", channel, vm.channelErrorProperty()), 0, 2, 2, 1);
         grid.add(field("autoUpdate", mode), 0, 3, 2, 1);
         grid.add(Forms.field("appReadyTimeout (ms)", ready, vm.appReadyTimeoutErrorProperty()), 0, 4, 2, 1);
@@ -267,7 +281,11 @@ public final class EmulatorPage implements Page {
         VBox box = new VBox(8, screen, caption);
         box.setAlignment(Pos.TOP_CENTER);
         box.setPadding(new Insets(12));
-        return scroll(box);
+        box.setMinWidth(SCREEN_WIDTH + 24);
+        ScrollPane pane = scroll(box);
+        pane.setMinWidth(SCREEN_WIDTH + 40);
+        pane.setPrefWidth(SCREEN_WIDTH + 40);
+        return pane;
     }
 
     /** Shows the selected device's WebView while its app runs (a cold start makes a new one), else why not. */
