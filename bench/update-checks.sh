@@ -48,7 +48,15 @@ echo "== warm-up (15 s, 32 connections)"
 wrk -t2 -c32 -d15s -s "$script" "$url" >/dev/null
 echo "== 1 connection (sequential checks), $duration"
 wrk -t1 -c1 -d"$duration" --latency -s "$script" "$url"
+cpu() { awk '{print $14 + $15}' "/proc/$server_pid/stat"; }   # server CPU time so far, in clock ticks
 echo "== 64 connections, 2 threads, $duration"
-wrk -t2 -c64 -d"$duration" --latency -s "$script" "$url"
+before=$(cpu)
+wrk -t2 -c64 -d"$duration" --latency -s "$script" "$url" | tee "$work/wrk.txt"
+after=$(cpu)
+requests=$(sed -n 's/^ *\([0-9]*\) requests in.*/\1/p' "$work/wrk.txt")
+awk -v t=$((after - before)) -v hz="$(getconf CLK_TCK)" -v n="$requests" 'BEGIN {
+  ms = t * 1000 / hz; printf "server CPU: %.0f ms for %d checks = %.0f us per check (%.0f checks/s per fully used core)\n",
+  ms, n, ms * 1000 / n, n * 1000 / ms }'
+echo "load average: $(cut -d' ' -f1-3 /proc/loadavg)"
 echo "== devices recorded"
 java -jar target/patchbay.jar device list --app $app --limit 100000 --json | grep -o '"deviceId"' | wc -l
