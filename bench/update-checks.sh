@@ -15,11 +15,12 @@ work=$(mktemp -d)
 trap 'kill "$server_pid" 2>/dev/null || true; wait "$server_pid" 2>/dev/null || true; rm -rf "$work"' EXIT
 java ${BENCH_SERVER_JVM_OPTS:-} -jar target/patchbay.jar serve --port 0 --data-dir "$work/data" >"$work/serve.log" 2>&1 &
 server_pid=$!
-for _ in $(seq 1 100); do
+for _ in $(seq 1 600); do
   grep -q 'listening on' "$work/serve.log" 2>/dev/null && [ -s "$work/data/admin-api-key" ] && break
   sleep 0.1
 done
 url=$(grep -o 'http://[0-9.:]*' "$work/serve.log" | head -1)
+[ -n "$url" ] || { echo "the server did not start:" >&2; cat "$work/serve.log" >&2; exit 1; }
 export PATCHBAY_SERVER=$url PATCHBAY_API_KEY=$(cat "$work/data/admin-api-key") PATCHBAY_KEY_PASSPHRASE=bench-passphrase
 app=com.example.bench
 cli() { java -jar target/patchbay.jar "$@" >/dev/null; }

@@ -103,7 +103,13 @@ class DevicesApiTest {
                 + first.path("next").asText(), null));
         assertEquals(3, rest.path("items").size());
         assertTrue(rest.path("next").isNull());
-        assertError(s.json("GET", f.base + "/devices/" + d + "/events?before=x", null), 400, "invalid_field", "before");
+        for (String bad : new String[] {"x", "1", "1.x", "-5.3", "9223372036854775807.1", "1.2.3", "99999999999999999999.1"}) {
+            assertError(s.json("GET", f.base + "/devices/" + d + "/events?before=" + bad, null), 400, "invalid_field",
+                    "before");
+        }
+        assertEquals(0, json(s.json("GET", f.base + "/devices/" + d + "/events?before=0.0", null)).path("items").size());
+        assertError(s.json("GET", f.base + "/devices?after=" + "x".repeat(65), null), 400, "invalid_field", "after");
+        assertError(s.json("GET", f.base + "/devices/" + d + "/events?limit=501", null), 400, "invalid_field", "limit");
     }
 
     @Test
