@@ -1,0 +1,6 @@
+package dev.patchbay.updater;
+
+/** What {@code triggerUpdateCheck()} did. */
+public enum CheckStatus {
+    QUEUED, ALREADY_RUNNING, UNAVAILABLE
+}
