@@ -101,6 +101,19 @@ class ArchitectureTest {
                 .check(classes);
     }
 
+    /** Emulated devices run the updater and talk to servers over HTTP only, as real devices do. */
+    @Test
+    void harnessTalksToServersOnlyOverHttp() {
+        noClasses().that().resideInAPackage("dev.patchbay.harness..")
+                .should().dependOnClassesThat().resideInAnyPackage(
+                        ours("server", "client", "cache", "console", "cli", "db"))
+                .check(classes);
+        noClasses().that().resideInAPackage("dev.patchbay.harness..")
+                .should().dependOnClassesThat().resideInAnyPackage("java.sql..", "org.h2..", "org.eclipse.jetty..",
+                        "okhttp3..")
+                .check(classes);
+    }
+
     @Test
     void onlyTheServerAndTheCacheTouchSql() {
         noClasses().that().resideInAnyPackage(ours("domain", "client", "console", "cli", "crypto"))

@@ -1,0 +1,116 @@
+package dev.patchbay.harness;
+
+import static dev.patchbay.harness.Await.current;
+import static dev.patchbay.harness.Await.showing;
+import static dev.patchbay.harness.Await.until;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.patchbay.updater.AutoUpdate;
+import java.nio.file.Path;
+import java.time.Duration;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.testfx.api.FxToolkit;
+
+/**
+ * The scenarios where the bundle's own JavaScript decides: a real WebView (headless Monocle) runs each bundle served
+ * from the device's loopback origin, against the real server and runtime. Kept few: each costs seconds.
+ */
+class WebViewScenarioTest {
+    @TempDir
+    static Path dir;
+    static DeviceLab server;
+    DeviceLab lab;
+
+    @BeforeAll
+    static void start() throws Exception {
+        FxToolkit.registerPrimaryStage();
+        server = new DeviceLab(dir);
+    }
+
+    @AfterAll
+    static void stop() {
+        server.close();
+    }
+
+    @BeforeEach
+    void app() throws Exception {
+        lab = server.newApp();
+    }
+
+    @AfterEach
+    void devices() {
+        lab.close();
+    }
+
+    @Test
+    void aBundleWhoseJsCallsNotifyAppReadyIsConfirmed() throws Exception {
+        lab.release(lab.site("ok", "bundle 1.1.0",
+                "Capacitor.Plugins.CapacitorUpdater.notifyAppReady().then(function (r) {"
+                        + " console.log('confirmed ' + r.bundle.version + ' ' + r.bundle.status); });"),
+                "1.1.0", 1);
+        EmulatedDevice d = lab.withWebView(lab.app(AutoUpdate.ALWAYS));
+        d.coldStart();
+        DeviceState s = until(d, current("1.1.0", "success").and(showing("1.1.0")));
+        assertTrue(s.page().url().startsWith(d.origin()), s.page().url());
+        d.awaitLog("console.log: confirmed 1.1.0 success", Await.LONG);
+    }
+
+    static java.time.Instant switchedAt(EmulatedDevice d) {
+        return d.log().stream().filter(e -> e.message().startsWith("setServerBasePath(files/")).findFirst()
+                .orElseThrow().at();
+    }
+
+    /**
+     * The builtin page keeps calling notifyAppReady (its own bundle) while the runtime switches to 1.2.0, whose JS
+     * never calls it: the old page's calls must not confirm 1.2.0, which is rolled back when its timeout passes and
+     * is not downloaded again by the next checks.
+     */
+    @Test
+    void theOldPageCannotConfirmTheNewBundleAndANeverReadyBundleRollsBackOnce() throws Exception {
+        Path spamming = lab.site("spam", "builtin 1.0.0",
+                "var n = 0; var t = setInterval(function () { Capacitor.Plugins.CapacitorUpdater.notifyAppReady();"
+                        + " if (++n >= 200) { clearInterval(t); } }, 20);");
+        EmulatedDevice d = lab.withWebView(lab.app(AutoUpdate.ALWAYS).withWebAssets(spamming));
+        d.coldStart();
+        until(d, showing("1.0.0"));
+        d.awaitLog("page 1 calls notifyAppReady", Await.LONG);
+        d.updater().awaitIdle(Duration.ofSeconds(10));
+        lab.release(lab.site("silent", "bundle 1.2.0", "console.log('1.2.0 loaded, never ready');"), "1.2.0", 2);
+        d.updater().triggerUpdateCheck();
+        try {
+            d.awaitLog("console.log: 1.2.0 loaded, never ready", Await.LONG);
+        } catch (java.util.concurrent.TimeoutException e) {
+            d.log().stream().filter(x -> !x.source().equals("js") && !x.message().contains("appReady"))
+                    .forEach(x -> System.out.println("DBG " + x));
+            throw e;
+        }
+        assertTrue(d.log().stream().anyMatch(e -> e.source().equals("js") && e.message().startsWith("page 1 ")
+                && e.message().contains("notifyAppReady") && e.at().isAfter(switchedAt(d))),
+                "the old page called notifyAppReady after the switch to 1.2.0 began");
+        DeviceState s = until(d, current("1.0.0", "success").and(showing("1.0.0")));
+        assertEquals("builtin", s.current().id());
+        assertNull(s.bundle("1.2.0"), "a failed bundle is deleted: " + s.bundles());
+        assertTrue(d.log().stream().anyMatch(e -> e.message().contains("event updateFailed")
+                && e.message().contains("notifyAppReady was not called")), "rolled back for the right reason");
+        assertTrue(d.log().stream().noneMatch(e -> e.message().contains("event appReady")
+                && e.message().contains("\"version\":\"1.2.0\"")), "never confirmed by the old page");
+
+        long downloads = d.traffic().exchanges("/blobs/").size();
+        d.background();
+        d.foreground();
+        d.updater().awaitIdle(Duration.ofSeconds(10));
+        d.kill();
+        d.coldStart();
+        d.updater().awaitIdle(Duration.ofSeconds(10));
+        until(d, showing("1.0.0"));
+        assertEquals(downloads, d.traffic().exchanges("/blobs/").size(), "1.2.0 is not downloaded again");
+        assertEquals("builtin", d.state().current().id());
+    }
+}
