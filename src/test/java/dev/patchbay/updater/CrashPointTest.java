@@ -94,6 +94,48 @@ class CrashPointTest {
     }
 
     /**
+     * The disk fills up at each write of a full update (every later write fails too): the platform glue never throws,
+     * the device keeps serving a complete bundle, and once space is freed the next start cleans the temp files and
+     * the update goes through.
+     */
+    @Test
+    void aDiskFullAtAnyWriteKeepsACompleteBundleAndCleansUp() {
+        Device clean = onOldRelease();
+        int start = clean.disk.writes;
+        update(clean);
+        int total = clean.disk.writes - start;
+        for (int n = 1; n <= total; n++) {
+            Device d = onOldRelease();
+            d.disk.failFrom = d.disk.writes + n;
+            String where = "disk full from write " + n + "/" + total;
+            try {
+                update(d);
+            } catch (UpdaterException e) {
+                // notifyAppReady may refuse: "could not save"; the JS promise rejects
+            }
+            String served = d.servedVersionInMemory(KNOWN);
+            assertTrue(served.equals("1.1.0") || served.equals("1.2.0"), where + ": serves " + served);
+            d.disk.failFrom = -1;
+            d.boot();
+            String booted = d.servedVersion(KNOWN);
+            assertTrue(booted.equals("1.1.0") || booted.equals("1.2.0"), where + ": booted " + booted);
+            assertFalse(d.disk.files.keySet().stream().anyMatch(f -> f.startsWith("downloads/")
+                    || f.contains(".partial")), where + ": temp files left " + d.disk.files.keySet());
+            d.settle();
+            d.pageLoaded();
+            d.ready();
+            d.updater.onForeground();
+            d.settle();
+            d.updater.onBackground();
+            d.settle();
+            d.pageLoaded();
+            d.ready();
+            d.settle();
+            assertEquals("1.2.0", d.servedVersion(KNOWN), where + ": did not reach 1.2.0");
+        }
+    }
+
+    /**
      * Runs {@code flow} on a fresh {@code setup} device once to count its writes, then once per write with the
      * process killed at it (write lost, then write done); after each kill a new process must boot a complete known
      * bundle, and {@code recover} must bring it to {@code expected}. Returns the number of kill points.

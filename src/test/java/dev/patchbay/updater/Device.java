@@ -113,6 +113,29 @@ final class Device {
         return updater;
     }
 
+    /**
+     * As {@link #boot()}, but as Capacitor does it: the WebView is created from the persisted path and loads its page
+     * before the runtime's cold start; the runtime then tells it if it must switch.
+     */
+    Updater bootWebViewFirst() {
+        if (proc != null) {
+            proc.dead = true;
+        }
+        if (updater != null) {
+            updater.shutdown();
+        }
+        clock.clearTimers();
+        proc = disk.new Proc();
+        exec = new QueueExecutor();
+        Map<String, String> settings = disk.kv.get("CapWebViewSettings");
+        web.path = settings == null ? null : settings.get("serverBasePath");
+        updater = new Updater(config, ports());
+        updater.addListener(events::add);
+        updater.onPageLoaded(web.path);
+        updater.onColdStart();
+        return updater;
+    }
+
     /** Runs queued background work (not timers) until none is left. */
     void settle() {
         while (exec.runOne()) {
@@ -166,6 +189,27 @@ final class Device {
         }
         throw new AssertionError("the WebView serves " + rel + " whose files are no complete known bundle: "
                 + files.keySet());
+    }
+
+    /** As {@link #servedVersion} but without requiring the path to be persisted (a write may have failed). */
+    String servedVersionInMemory(Map<String, TestKeys.Sealed> known) {
+        String p = updater.serverBasePath();
+        if (p == null) {
+            return "builtin";
+        }
+        String rel = p.substring("/data/user/0/com.example.shop/files/".length());
+        Map<String, byte[]> files = new TreeMap<>();
+        disk.files.forEach((k, v) -> {
+            if (k.startsWith(rel + "/")) {
+                files.put(k.substring(rel.length() + 1), v);
+            }
+        });
+        for (TestKeys.Sealed s : known.values()) {
+            if (sameFiles(files, s.files())) {
+                return s.version();
+            }
+        }
+        throw new AssertionError("serves " + rel + " whose files are no complete known bundle: " + files.keySet());
     }
 
     static boolean sameFiles(Map<String, byte[]> a, Map<String, byte[]> b) {
