@@ -19,11 +19,21 @@ import org.junit.jupiter.api.Test;
 class CrashPointTest {
     static final TestKeys KEYS = new TestKeys();
     static final TestKeys.Sealed V110 = KEYS.seal("1.1.0", 1, Device.files("1.1.0", "old"));
-    static final TestKeys.Sealed V120 = KEYS.seal("1.2.0", 2, Device.files("1.2.0", "new" + "x".repeat(150_000)));
+    static final TestKeys.Sealed V120 = KEYS.seal("1.2.0", 2, Device.files("1.2.0", "new" + "x".repeat(70_000)));
     static final Map<String, TestKeys.Sealed> KNOWN = Map.of("1.1.0", V110, "1.2.0", V120);
 
-    /** A device running 1.1.0, confirmed; the server now serves 1.2.0. */
-    static Device onOldRelease() {
+    private static Device onOldRelease;
+
+    /** A device running 1.1.0, confirmed; the server now serves 1.2.0 (prepared once, then forked). */
+    static synchronized Device onOldRelease() {
+        if (onOldRelease == null) {
+            onOldRelease = prepareOldRelease();
+            onOldRelease.updater.shutdown();
+        }
+        return onOldRelease.fork();
+    }
+
+    static Device prepareOldRelease() {
         Device d = new Device(KEYS);
         d.server.publish(V110);
         d.boot();

@@ -33,7 +33,7 @@ final class Device {
     final TestKeys keys;
     final VirtualClock clock = new VirtualClock(TestKeys.T0.plus(Duration.ofDays(1)));
     final FakeServer server;
-    final MemoryDisk disk = new MemoryDisk();
+    final MemoryDisk disk;
     AppInfo app = new AppInfo("1.0.0", 100, "android", "14", false, true);
     Map<String, byte[]> builtin = new TreeMap<>();
     UpdaterConfig config;
@@ -63,7 +63,12 @@ final class Device {
     }
 
     Device(TestKeys keys, Consumer<UpdaterConfig.Builder> configure) {
+        this(keys, configure, new MemoryDisk());
+    }
+
+    private Device(TestKeys keys, Consumer<UpdaterConfig.Builder> configure, MemoryDisk disk) {
         this.keys = keys;
+        this.disk = disk;
         this.server = new FakeServer(keys, clock);
         BUILTIN.forEach((k, v) -> builtin.put(k, v.getBytes(StandardCharsets.UTF_8)));
         UpdaterConfig.Builder b = keys.config();
@@ -73,6 +78,24 @@ final class Device {
 
     Device(TestKeys keys) {
         this(keys, b -> { });
+    }
+
+    /**
+     * A powered-off copy of this device: same disk contents, clock, app, config and server content; no process.
+     * Lets a test prepare a state once and replay from it many times.
+     */
+    Device fork() {
+        Device d = new Device(keys, b -> { }, disk.copy());
+        d.config = config;
+        d.app = app;
+        d.builtin = builtin;
+        d.clock.now = clock.now;
+        d.clock.elapsed = clock.elapsed;
+        d.server.blobs.putAll(server.blobs);
+        d.server.release = server.release;
+        d.server.serveBuiltin = server.serveBuiltin;
+        d.web.path = web.path;
+        return d;
     }
 
     Ports ports() {

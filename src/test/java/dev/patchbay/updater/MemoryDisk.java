@@ -69,6 +69,17 @@ final class MemoryDisk {
         }
     }
 
+    /** A copy of what is on this disk (no process, no fault plan). */
+    synchronized MemoryDisk copy() {
+        MemoryDisk c = new MemoryDisk();
+        c.files.putAll(files);
+        c.dirs.addAll(dirs);
+        kv.forEach((k, v) -> c.kv.put(k, new LinkedHashMap<>(v)));
+        c.writes = writes;
+        c.log.addAll(log);
+        return c;
+    }
+
     long used() {
         return files.values().stream().mapToLong(b -> b.length).sum();
     }
