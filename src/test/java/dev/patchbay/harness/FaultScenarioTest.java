@@ -272,9 +272,9 @@ class FaultScenarioTest {
             assertTrue(s.page().version().equals("1.0.0") || s.page().version().equals("1.1.0"), where);
             if (!s.current().builtin()) {
                 Path folder = Path.of(s.serverBasePath());
-                assertEquals(Files.readString(site.resolve("index.html")), Files.readString(folder.resolve("index.html")),
-                        where);
-                assertEquals(Files.readString(site.resolve("app.js")), Files.readString(folder.resolve("app.js")), where);
+                for (String file : List.of("index.html", "app.js")) {
+                    assertEquals(Files.readString(site.resolve(file)), Files.readString(folder.resolve(file)), where);
+                }
             }
             d.faults().network().offline(false);
             d.updater().triggerUpdateCheck();
@@ -345,9 +345,9 @@ class FaultScenarioTest {
     @Test
     void aBundleThatNeverConfirmsOrCrashesIsRolledBackOnceAndNotRetried() throws Exception {
         lab.release(lab.healthy("1.1.0"), "1.1.0", 1);
-        EmulatedDevice quiet = lab.headless(lab.app(AutoUpdate.ALWAYS),
+        EmulatedDevice quiet = lab.headless(lab.quickRollback(AutoUpdate.ALWAYS),
                 java.util.Map.of("1.1.0", SimulatedBehaviour.neverReady()));
-        EmulatedDevice crashing = lab.headless(lab.app(AutoUpdate.ALWAYS),
+        EmulatedDevice crashing = lab.headless(lab.quickRollback(AutoUpdate.ALWAYS),
                 java.util.Map.of("1.1.0", SimulatedBehaviour.crashOnLoad()));
         quiet.coldStart();
         quiet.awaitLog("event updateFailed", Await.LONG);

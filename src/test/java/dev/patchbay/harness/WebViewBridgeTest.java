@@ -71,6 +71,7 @@ class WebViewBridgeTest {
                 UpdaterConfig.builder("http://127.0.0.1:9", "com.example.shop", key, key).build()));
         device.coldStart();
         device.awaitLog("console.log: delete failed: cannot delete the current bundle", Duration.ofSeconds(20));
+        device.awaitLog("page 1 notifyAppReady ->", Duration.ofSeconds(20));
         assertTrue(device.origin().startsWith("http://127.0.0.1:"), device.origin());
         // The page's notifyAppReady follows its console.log at once, but reaches the runtime on the app's executor.
         device.await(s -> runtime.calls.size() >= 3, Duration.ofSeconds(5));
