@@ -370,6 +370,8 @@ final class Engine {
                 deleteQuietly(previous);
             }
             emit(new UpdaterEvent.AppReady(ok.info(), "confirmed"));
+            // The server learns of the confirmation now, not at the next check or lifecycle change.
+            jobs.run(this::flushStats);
             return ok.info();
         }
     }
@@ -435,6 +437,7 @@ final class Engine {
         emit(new UpdaterEvent.UpdateFailed(failedInfo, reason, info(target, null)));
         emit(new UpdaterEvent.Set(info(target, null)));
         emit(new UpdaterEvent.AppReloaded());
+        jobs.run(this::flushStats);
     }
 
     private String rollbackTarget(String fallback, String exclude, Map<String, BundleRecord> bundles) {

@@ -142,8 +142,7 @@ class EmulatorUserPathTest {
                 && device.log().stream().anyMatch(e -> e.message().contains("notifyAppReady")));
 
         // What the server knows, on the page and through the device API.
-        // The runtime reports its events (app_ready among them) at lifecycle moments and after checks: leave the app.
-        robot.clickOn("#emulator-background");
+        // The runtime reports app_ready as soon as the bundle confirmed itself: no lifecycle change needed.
         waitUntil(() -> label(robot, "#emulator-server-bundle").getText().startsWith("1.0.1")
                 && label(robot, "#emulator-server-bundles").getText().contains("1.0.1 success"));
         assertEquals("production (default)", label(robot, "#emulator-server-channel").getText());
