@@ -197,14 +197,13 @@ public final class Fleet implements AutoCloseable {
                 case "freshnessFailed" -> finishIfNothingElse("failed", "freshness: " + p.path("reason").asText());
                 case "downloadFailed" -> finish("failed", "download failed: " + p.path("reason").asText());
                 case "verifyFailed" -> finish("failed", "verification failed: " + p.path("reason").asText());
-                case "updateAvailable" -> {
-                    downloaded = since();
-                    if (mode == AutoUpdate.AT_BACKGROUND) {
-                        device.environmentPool().execute(() -> {
-                            device.background();
-                            device.foreground();
-                        });
-                    }
+                case "updateAvailable" -> downloaded = since();
+                case "setNext" -> {
+                    // queued for the next background: the user leaves the app and comes back
+                    device.environmentPool().execute(() -> {
+                        device.background();
+                        device.foreground();
+                    });
                 }
                 case "set" -> installed = since();
                 case "appReady" -> {

@@ -1,0 +1,87 @@
+package dev.patchbay.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.patchbay.client.PatchbayClient;
+import dev.patchbay.crypto.AppKeys;
+import dev.patchbay.domain.Json;
+import dev.patchbay.server.PatchbayServer;
+import dev.patchbay.server.ServerConfig;
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.HashMap;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** {@code patchbay harness run}: a fleet of emulated devices against a real server, keys from the key folder. */
+class HarnessCliTest {
+    static final String APP = "com.example.fleet";
+
+    @TempDir
+    Path tmp;
+
+    record Result(int code, String out, String err) {
+    }
+
+    static Result run(Map<String, String> env, String... args) {
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        ByteArrayOutputStream err = new ByteArrayOutputStream();
+        int code = Cli.run(args, new PrintStream(out, true, StandardCharsets.UTF_8),
+                new PrintStream(err, true, StandardCharsets.UTF_8), env);
+        return new Result(code, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
+    }
+
+    @Test
+    void devicesEndOnThePublishedBundle() throws Exception {
+        try (PatchbayServer server = PatchbayServer.start(new ServerConfig("127.0.0.1", 0, tmp.resolve("data")))) {
+            String key = Files.readString(server.adminApiKeyFile()).strip();
+            Map<String, String> env = new HashMap<>(Map.of("PATCHBAY_SERVER", server.url(), "PATCHBAY_API_KEY", key,
+                    Passphrases.ENV, "a long passphrase"));
+            Path keys = tmp.resolve("keys");
+            assertEquals(0, run(env, "key", "create", "--app", APP, "--dir", keys.toString(), "--kdf-cost=15").code());
+            assertEquals(0, run(env, "app", "create", APP, "--name", "Fleet").code());
+            PatchbayClient.connect(server.url(), key).registerTrust(APP, AppKeys.readTrust(APP, keys).toBytes());
+            assertEquals(0, run(env, "key", "trust-server", "--app", APP, "--keys", keys.toString()).code());
+            assertEquals(0, run(env, "channel", "create", "production", "--app", APP, "--default-for", "android")
+                    .code());
+            Path site = Files.createDirectories(tmp.resolve("site"));
+            Files.writeString(site.resolve("index.html"), "<html><body>2.0</body></html>");
+            Result published = run(env, "bundle", "publish", site.toString(), "--app", APP, "--version", "1.2.0",
+                    "--keys", keys.toString(), "--channel", "production", "--quiet");
+            assertEquals(0, published.code(), published.err());
+
+            Result json = run(env, "harness", "run", "--app", APP, "--server", server.url(), "--devices", "5",
+                    "--keys", keys.toString(), "--mode", "atBackground", "--json", "--timeout", "60");
+            assertEquals(0, json.code(), json.err() + json.out());
+            JsonNode r = Json.mapper().readTree(json.out());
+            assertEquals(5, r.path("devices").size());
+            for (JsonNode d : r.path("devices")) {
+                assertEquals("1.2.0", d.path("version").asText(), d.toString());
+                assertEquals("success", d.path("status").asText(), d.toString());
+                assertEquals("updated", d.path("outcome").asText(), d.toString());
+            }
+            assertTrue(r.path("peakHeapBytes").asLong() > 0);
+
+            Result text = run(env, "harness", "run", "--app", APP, "--server", server.url(), "--devices", "2",
+                    "--keys", keys.toString(), "--native-version", "1.5.0");
+            assertEquals(0, text.code(), text.err());
+            assertTrue(text.out().contains("sim-0") && text.out().contains("1.2.0") && text.out().contains("updated"),
+                    text.out());
+
+            Result wrongPass = run(Map.of(Passphrases.ENV, "not the passphrase"), "harness", "run", "--app", APP,
+                    "--server", server.url(), "--keys", keys.toString());
+            assertEquals(Cli.FAILED, wrongPass.code());
+            assertTrue(wrongPass.err().contains("passphrase"), wrongPass.err());
+            Result badMode = run(env, "harness", "run", "--app", APP, "--server", server.url(), "--keys",
+                    keys.toString(), "--mode", "sometimes");
+            assertEquals(Cli.FAILED, badMode.code());
+            assertTrue(badMode.err().contains("--mode"), badMode.err());
+        }
+    }
+}
