@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # A fleet of headless emulated devices against a real local server, from install to ready: wall time, per-phase
 # times, peak heap, update-check rate and p50/p99 latency as the devices saw it, disk use per device.
-# Usage: bench/fleet.sh [DEVICES, default 10000] [--mode always|atBackground] [--threads N] [--keep]
+# Usage: bench/fleet.sh [DEVICES, default 10000] [--mode always|atBackground] [--threads N] [--no-fsync] [--keep]
 #   HEAP=2g      the JVM's -Xmx (server and devices share the JVM; see docs/benchmarks.md for why this size)
 #   JFR=file.jfr also record a Java Flight Recorder profile of the run
 #   FLEET_DIR=d  where the server and devices keep their data (default: a new temporary folder, deleted after)

@@ -43,14 +43,16 @@ import javax.management.openmbean.CompositeData;
  * not end updated, peak heap (highest use after a GC, and the sampled peak), update-check rate and latency as the
  * devices saw them (request start to status line, from each device's {@link Traffic}), and disk use per device.
  *
- * <p>Arguments: {@code [devices] [--mode always|atBackground] [--threads N] [--dir DIR] [--keep] [--timeout S]}.
+ * <p>Arguments: {@code [devices] [--mode always|atBackground] [--threads N] [--no-fsync] [--dir DIR] [--keep]
+ * [--timeout S]}.
  */
 public final class FleetBenchmark {
     static final String APP = "com.example.fleet";
     static final String CHANNEL = "production";
 
     /** What to run. */
-    public record Options(int devices, AutoUpdate mode, int threads, Path dir, boolean keep, Duration timeout) {
+    public record Options(int devices, AutoUpdate mode, int threads, Path dir, boolean keep, Duration timeout,
+            boolean fsync) {
         static Options parse(String[] args) {
             int devices = 10_000;
             AutoUpdate mode = AutoUpdate.ALWAYS;
@@ -58,17 +60,19 @@ public final class FleetBenchmark {
             Path dir = null;
             boolean keep = false;
             Duration timeout = Duration.ofMinutes(30);
+            boolean fsync = true;
             for (int i = 0; i < args.length; i++) {
                 switch (args[i]) {
                     case "--mode" -> mode = AutoUpdate.of(args[++i]);
                     case "--threads" -> threads = Integer.parseInt(args[++i]);
                     case "--dir" -> dir = Path.of(args[++i]);
                     case "--keep" -> keep = true;
+                    case "--no-fsync" -> fsync = false;
                     case "--timeout" -> timeout = Duration.ofSeconds(Long.parseLong(args[++i]));
                     default -> devices = Integer.parseInt(args[i]);
                 }
             }
-            return new Options(devices, mode, threads, dir, keep, timeout);
+            return new Options(devices, mode, threads, dir, keep, timeout, fsync);
         }
     }
 
@@ -121,15 +125,16 @@ public final class FleetBenchmark {
             UpdaterConfig config = UpdaterConfig.builder(server.url(), APP, Ed25519.publicKey(app.keys.rootKey),
                     app.keys.contentKey).autoUpdate(o.mode()).build();
             AppPackage pkg = new AppPackage(APP, "1.0.0", 10000, builtin, config);
-            out.printf(Locale.ROOT, "fleet: %,d devices, autoUpdate %s, %d threads, http.maxConnections %s%n",
-                    o.devices(), o.mode().wire(), threads, System.getProperty("http.maxConnections"));
+            out.printf(Locale.ROOT, "fleet: %,d devices, autoUpdate %s, %d threads, http.maxConnections %s, "
+                    + "device writes %s%n", o.devices(), o.mode().wire(), threads,
+                    System.getProperty("http.maxConnections"), o.fsync() ? "fsynced" : "NOT fsynced (--no-fsync)");
 
             long cpu0 = os.getProcessCpuTime();
             heap.reset();
             FleetSummary summary;
             Result result;
             try (Fleet fleet = new Fleet(new Fleet.Options(work.resolve("devices"), o.devices(), pkg, threads,
-                    Map.of(), null))) {
+                    Map.of(), null, o.fsync()))) {
                 summary = fleet.run(o.timeout());
                 long cpu = os.getProcessCpuTime() - cpu0;
                 double load = os.getSystemLoadAverage();
