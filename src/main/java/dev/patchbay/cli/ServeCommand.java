@@ -25,6 +25,11 @@ final class ServeCommand implements Callable<Integer> {
             description = "Folder for the database, bundles and the admin API key (created if missing)")
     Path dataDir;
 
+    @Option(names = "--public-url", paramLabel = "URL",
+            description = "Base URL devices reach this server at, for the blob URLs of update answers (default: the"
+                    + " Host each device used)")
+    String publicUrl;
+
     ServeCommand(Cli.Context context) {
         this.context = context;
     }
@@ -34,7 +39,13 @@ final class ServeCommand implements Callable<Integer> {
         if (port < 0 || port > 65535) {
             throw new CliException("--port must be between 0 and 65535, not " + port);
         }
-        PatchbayServer server = PatchbayServer.start(new ServerConfig(host, port, dataDir.toAbsolutePath().normalize()));
+        ServerConfig config;
+        try {
+            config = new ServerConfig(host, port, dataDir.toAbsolutePath().normalize()).withPublicUrl(publicUrl);
+        } catch (IllegalArgumentException e) {
+            throw new CliException("--public-url: " + e.getMessage());
+        }
+        PatchbayServer server = PatchbayServer.start(config);
         CountDownLatch stopped = new CountDownLatch(1);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             server.close();

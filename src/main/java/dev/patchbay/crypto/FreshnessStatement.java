@@ -92,6 +92,13 @@ public final class FreshnessStatement {
     /** Signs a statement with the server's freshness key (what the server does for every answer). */
     public static FreshnessStatement create(String appId, String deviceId, String nonce, String channel,
             Outcome outcome, ReleaseRef release, Instant issuedAt, Duration validity, byte[] freshnessPrivateKey) {
+        return create(appId, deviceId, nonce, channel, outcome, release, issuedAt, validity,
+                Ed25519.signer(freshnessPrivateKey));
+    }
+
+    /** {@link #create} with a prepared signer (the server signs every answer with the same key). */
+    public static FreshnessStatement create(String appId, String deviceId, String nonce, String channel,
+            Outcome outcome, ReleaseRef release, Instant issuedAt, Duration validity, Ed25519.Signer freshnessKey) {
         ObjectNode st = CanonicalJson.object();
         st.put("format", FORMAT);
         st.put("appId", appId);
@@ -116,8 +123,8 @@ public final class FreshnessStatement {
         st.put("expiresAt", Fields.format(issued.plus(validity)));
         ObjectNode sig = CanonicalJson.object();
         sig.put("alg", Ed25519.ALG);
-        sig.put("keyId", KeyIds.ofPublicKey(Ed25519.publicKey(freshnessPrivateKey)));
-        sig.put("value", Codec.b64(Ed25519.sign(freshnessPrivateKey, CanonicalJson.bytes(st))));
+        sig.put("keyId", freshnessKey.keyId());
+        sig.put("value", Codec.b64(freshnessKey.sign(CanonicalJson.bytes(st))));
         ObjectNode json = CanonicalJson.object();
         json.set("statement", st);
         json.set("signature", sig);

@@ -43,8 +43,8 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The Patchbay update server: management API today, device protocol in later releases. Used by {@code patchbay serve}
- * and, in-process, by the console's Local sandbox.
+ * The Patchbay update server: the management API and the device protocol (docs/device-protocol.md). Used by
+ * {@code patchbay serve} and, in-process, by the console's Local sandbox.
  */
 public final class PatchbayServer implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(PatchbayServer.class);

@@ -200,6 +200,7 @@ final class Download {
 
     /** Copies files available locally (verified while copying); the rest is fetched. */
     private void copyLocal() throws IOException {
+        checkDeadline();
         String dir = BundleFiles.partial(id);
         files.deleteRecursively(dir);
         storage(() -> files.mkdirs(dir));
@@ -353,6 +354,7 @@ final class Download {
 
     /** Decrypts the fetched blobs, writes the metadata and renames the staging folder. */
     private void assemble() throws IOException {
+        checkDeadline();
         String dir = BundleFiles.partial(id);
         for (Manifest.File f : toFetch) {
             BlobRef ref = f.blobRef();
@@ -409,10 +411,13 @@ final class Download {
         return pending.blobUrl().replace("{sha256}", ref.sha256());
     }
 
-    private void checkDeadline() throws DeadlineExceeded {
+    private void checkDeadline() throws IOException {
+        if (engine.jobs.stopped()) {
+            throw new IOException("the updater was shut down");
+        }
         if (engine.ports.clock().elapsedRealtime() > deadline) {
             throw new DeadlineExceeded("the download took longer than " + engine.config.downloadDeadline()
-                    .toSeconds() + " s");
+                    .getSeconds() + " s");
         }
     }
 

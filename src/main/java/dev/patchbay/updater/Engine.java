@@ -3,13 +3,9 @@ package dev.patchbay.updater;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.patchbay.crypto.CanonicalJson;
 import dev.patchbay.crypto.Codec;
 import dev.patchbay.crypto.CryptoException;
-import dev.patchbay.crypto.FreshnessStatement;
-import dev.patchbay.crypto.ReleaseVerifier;
 import dev.patchbay.crypto.TrustRoot;
-import dev.patchbay.crypto.VerifiedRelease;
 import dev.patchbay.domain.Json;
 import dev.patchbay.updater.port.Clock;
 import dev.patchbay.updater.port.Ports;
@@ -19,8 +15,6 @@ import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.time.Duration;
-import java.time.Instant;
-import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -55,12 +49,17 @@ final class Engine {
     final BundleFiles layout;
     final Prefs prefs;
     private final TrustRoot trust;
+    private final UpdateCheck updateCheck;
     private final Object lock = new Object();
 
     private boolean started;
+    /** The bundle the WebView serves in this process; may differ from {@code current} if a write failed. */
+    private volatile String served;
     private long backgroundSince = -1;
     private String expectedPage;
     private boolean pageLoaded;
+    private String lastLoadedPage;
+    private boolean anyPageLoaded;
     private Clock.Cancellable appReadyTimer;
     private Clock.Cancellable rescheduledCheck;
     private Clock.Cancellable rescheduledFlush;
@@ -79,6 +78,7 @@ final class Engine {
         this.http = new Http(ports.http(), config, jobs);
         this.trust = TrustRoot.create(config.appId(), config.rootPublicKey(), config.contentKeyId());
         this.layout = new BundleFiles(ports.files(), trust);
+        this.updateCheck = new UpdateCheck(config, trust);
         this.prefs = new Prefs(ports.prefs(), ports.clock(), config.statsEnabled());
     }
 
@@ -222,13 +222,24 @@ final class Engine {
                 emit.add(new UpdaterEvent.Set(info(current, bundles)));
             }
             tx.event("app_launch", versionOf(current, bundles));
-            tx.commit();
-            syncWebView(current, false);
-            for (String id : deleteAfter) {
-                deleteQuietly(id);
+            boolean saved = true;
+            try {
+                tx.commit();
+            } catch (UncheckedIOException e) {
+                // Disk full: nothing was saved, the same decisions are made at the next start; serve them now.
+                saved = false;
             }
+            served = current;
+            syncWebView(current, false);
+            if (saved) {
+                for (String id : deleteAfter) {
+                    deleteQuietly(id);
+                }
+            }
+            // The WebView may have loaded its page before the runtime (Capacitor creates it first): that load
+            // counts if it is of the bundle the runtime settled on.
             expectedPage = layout.absolute(current);
-            pageLoaded = false;
+            pageLoaded = anyPageLoaded && Objects.equals(lastLoadedPage, expectedPage);
             BundleRecord cur = bundles.get(current);
             if (cur != null && cur.status() == BundleStatus.PENDING) {
                 startAppReadyTimer(current);
@@ -242,6 +253,14 @@ final class Engine {
     }
 
     void onForeground() {
+        try {
+            foreground();
+        } catch (RuntimeException e) {
+            // platform glue never fails: a change that could not be saved is made again later
+        }
+    }
+
+    private void foreground() {
         synchronized (lock) {
             Prefs.Tx tx = prefs.tx();
             List<DelayCondition> delays = delays();
@@ -267,6 +286,14 @@ final class Engine {
     }
 
     void onBackground() {
+        try {
+            background();
+        } catch (RuntimeException e) {
+            // as onForeground
+        }
+    }
+
+    private void background() {
         synchronized (lock) {
             backgroundSince = ports.clock().elapsedRealtime();
             Prefs.Tx tx = prefs.tx();
@@ -289,6 +316,8 @@ final class Engine {
 
     void onPageLoaded(String path) {
         synchronized (lock) {
+            lastLoadedPage = path;
+            anyPageLoaded = true;
             if (Objects.equals(path, expectedPage)) {
                 pageLoaded = true;
             }
@@ -296,7 +325,12 @@ final class Engine {
     }
 
     String serverBasePath() {
-        return layout.absolute(prefs.current());
+        return layout.absolute(servedId());
+    }
+
+    private String servedId() {
+        String s = served;
+        return s != null ? s : prefs.current();
     }
 
     // ------------------------------------------------------------------ confirm and rollback
@@ -382,7 +416,17 @@ final class Engine {
         }
         tx.event("rollback", rec == null ? null : rec.version(), null,
                 Map.of("reason", reason, "to", versionOf(target, null)));
-        commit(tx);
+        try {
+            commit(tx);
+        } catch (UpdaterException e) {
+            // Not saved (disk full): serve the good bundle now anyway; the next start counts the bad one's
+            // launches and rolls it back for good.
+            cancelAppReadyTimer();
+            switchWebView(target);
+            emit(new UpdaterEvent.UpdateFailed(failedInfo, reason + " (not saved: " + e.getMessage() + ")",
+                    info(target, null)));
+            return;
+        }
         cancelAppReadyTimer();
         switchWebView(target);
         if (delete) {
@@ -466,24 +510,28 @@ final class Engine {
         String path = layout.absolute(id);
         String stored = ports.webViewSettings().get(SERVER_BASE_PATH);
         if (!Objects.equals(stored, path)) {
-            if (path == null) {
-                ports.webViewSettings().remove(SERVER_BASE_PATH);
-            } else {
-                ports.webViewSettings().put(SERVER_BASE_PATH, path);
+            try {
+                if (path == null) {
+                    ports.webViewSettings().remove(SERVER_BASE_PATH);
+                } else {
+                    ports.webViewSettings().put(SERVER_BASE_PATH, path);
+                }
+            } catch (UncheckedIOException e) {
+                // re-derived from `current` at the next cold start
             }
-            if (!tell && stored != null) {
-                ports.webView().setServerBasePath(path);
-            }
-        }
-        if (tell) {
+            // The Bridge read the old value when it was created: it must hear of the change.
+            ports.webView().setServerBasePath(path);
+        } else if (tell) {
             ports.webView().setServerBasePath(path);
         }
     }
 
     private void switchWebView(String id) {
-        syncWebView(id, true);
+        served = id;
         expectedPage = layout.absolute(id);
         pageLoaded = false;
+        anyPageLoaded = false;
+        syncWebView(id, true);
     }
 
     // ------------------------------------------------------------------ checks
@@ -554,122 +602,30 @@ final class Engine {
     private byte[] checkRequest(String channel, String nonce) {
         String cur = prefs.current();
         BundleRecord rec = isBuiltin(cur) ? null : prefs.bundle(cur);
-        ObjectNode r = Json.mapper().createObjectNode();
-        r.put("appId", config.appId());
-        r.put("deviceId", deviceId());
-        r.put("platform", ports.app().platform());
-        r.put("osVersion", ports.app().osVersion());
-        r.put("nativeVersion", ports.app().nativeVersion());
-        r.put("nativeBuild", ports.app().nativeBuild());
-        r.put("runtimeVersion", Updater.RUNTIME_VERSION);
-        r.put("currentBundle", rec == null ? BundleInfo.BUILTIN_ID : rec.version());
-        if (rec == null) {
-            r.putNull("currentSequence");
-        } else {
-            r.put("currentSequence", rec.sequence());
-        }
-        String ch = channel != null ? channel : channel();
-        if (ch == null) {
-            r.putNull("channel");
-        } else {
-            r.put("channel", ch);
-        }
-        String customId = prefs.get(Prefs.CUSTOM_ID);
-        if (customId == null) {
-            r.putNull("customId");
-        } else {
-            r.put("customId", customId);
-        }
-        r.put("isEmulator", ports.app().isEmulator());
-        r.put("isProduction", ports.app().isProduction());
-        ObjectNode keys = r.putObject("keyIds");
-        keys.put("root", config.rootKeyId());
-        keys.put("content", config.contentKeyId());
-        r.put("nonce", nonce);
-        return r.toString().getBytes(StandardCharsets.UTF_8);
+        return updateCheck.request(ports.app(), deviceId(), rec, channel != null ? channel : channel(),
+                prefs.get(Prefs.CUSTOM_ID), nonce);
     }
 
-    /** Every device check of SECURITY.md that needs no download; a failure changes nothing. */
+    /** The answer's checks (UpdateCheck); a refusal is reported and changes nothing. */
     private LatestVersion verifyAnswer(byte[] bytes, String nonce) {
-        JsonNode a;
+        UpdateCheck.Verified v;
         try {
-            a = CanonicalJson.parse(bytes, "The update answer");
-        } catch (RuntimeException e) {
-            throw freshnessFail("the answer is not valid JSON: " + e.getMessage());
+            v = updateCheck.verify(bytes, deviceId(), nonce, prefs.sequenceFloor(), ports.app().nativeVersion());
+        } catch (UpdateCheck.Refused r) {
+            throw r.freshness ? freshnessFail(r.getMessage()) : verifyFail(r.version, r.getMessage());
         }
-        String kind = a.path("kind").asText("");
-        FreshnessStatement fs;
-        try {
-            fs = FreshnessStatement.verify(a.get("freshness"), a.get("freshnessCert"), config.rootPublicKey(),
-                    config.appId(), deviceId(), nonce);
-            if (!fs.outcome().wire().equals(kind)) {
-                throw new CryptoException("the statement says \"" + fs.outcome().wire() + "\" but the answer is \""
-                        + kind + "\"");
-            }
-        } catch (RuntimeException e) {
-            throw freshnessFail(e.getMessage());
-        }
-        serverClockOffset = Duration.between(ports.clock().now(), fs.issuedAt());
-        String error = a.hasNonNull("error") ? a.get("error").asText() : null;
-        String message = a.hasNonNull("message") ? a.get("message").asText() : null;
-        if (!kind.equals("update")) {
-            synchronized (lock) {
-                commitQuietly(prefs.tx().event("check", currentVersion(), null, details("outcome", kind, "error",
-                        error)));
-            }
-            emit(new UpdaterEvent.UpdateCheckResult(kind, error, message, null, current().bundle()));
-            return new LatestVersion(kind, null, -1, fs.channel(), error, message, null);
-        }
-        JsonNode rel = a.get("release");
-        if (rel != null && rel.isTextual()) {
-            try {
-                rel = CanonicalJson.parse(rel.asText().getBytes(StandardCharsets.UTF_8), "The release envelope");
-            } catch (RuntimeException e) {
-                throw verifyFail(fs.release() == null ? null : fs.release().version(), e.getMessage());
-            }
-        }
-        if (rel == null || !rel.isObject()) {
-            throw freshnessFail("the update answer has no release");
-        }
-        byte[] envelope = CanonicalJson.bytes(rel);
-        try {
-            fs.requireRelease(envelope);
-        } catch (RuntimeException e) {
-            throw freshnessFail(e.getMessage());
-        }
-        VerifiedRelease release;
-        try {
-            release = ReleaseVerifier.verify(envelope, trust);
-        } catch (RuntimeException e) {
-            throw verifyFail(fs.release().version(), e.getMessage());
-        }
-        String nativeVersion = ports.app().nativeVersion();
-        if (release.nativeMin() != null && (!Semver.isValid(nativeVersion)
-                || Semver.compare(nativeVersion, release.nativeMin()) < 0)) {
-            throw verifyFail(release.version(), "the release needs native version " + release.nativeMin()
-                    + " or later, this app is " + nativeVersion);
-        }
-        if (release.nativeMax() != null && (!Semver.isValid(nativeVersion)
-                || Semver.compare(nativeVersion, release.nativeMax()) > 0)) {
-            throw verifyFail(release.version(), "the release needs native version " + release.nativeMax()
-                    + " or earlier, this app is " + nativeVersion);
-        }
-        if (release.sequence() < prefs.sequenceFloor()) {
-            throw verifyFail(release.version(), "the release's sequence " + release.sequence()
-                    + " is below this device's floor " + prefs.sequenceFloor() + " (rollback refused)");
-        }
-        String blobUrl = a.path("blobUrl").asText("");
-        if (!blobUrl.contains("{sha256}")) {
-            throw verifyFail(release.version(), "the answer's blobUrl has no {sha256}");
-        }
-        String checksum = FreshnessStatement.releaseDigest(envelope);
+        serverClockOffset = Duration.between(ports.clock().now(), v.statement().issuedAt());
+        LatestVersion l = v.latest();
         synchronized (lock) {
-            commitQuietly(prefs.tx().event("check", currentVersion(), null, Map.of("outcome", "update"))
-                    .event("update_available", release.version()));
+            Prefs.Tx tx = prefs.tx().event("check", currentVersion(), null, details("outcome", l.kind(), "error",
+                    l.error()));
+            if (l.isUpdate()) {
+                tx.event("update_available", l.version());
+            }
+            commitQuietly(tx);
         }
-        emit(new UpdaterEvent.UpdateCheckResult(kind, error, message, release.version(), current().bundle()));
-        return new LatestVersion(kind, release.version(), release.sequence(), fs.channel(), error, message,
-                new PendingRelease(release, envelope, checksum, blobUrl));
+        emit(new UpdaterEvent.UpdateCheckResult(l.kind(), l.error(), l.message(), l.version(), current().bundle()));
+        return l;
     }
 
     private UpdaterException freshnessFail(String reason) {
@@ -762,7 +718,7 @@ final class Engine {
 
     CompletableFuture<BundleInfo> download(LatestVersion latest) {
         if (latest == null || latest.release == null) {
-            return CompletableFuture.failedFuture(new UpdaterException("not_update",
+            return failed(new UpdaterException("not_update",
                     "Only an \"update\" answer of getLatest can be downloaded"));
         }
         PendingRelease pr = latest.release;
@@ -780,7 +736,7 @@ final class Engine {
                 }
             }
             if (prefs.failed(pr.version()) != null) {
-                return CompletableFuture.failedFuture(new UpdaterException("failed_before", "Bundle "
+                return failed(new UpdaterException("failed_before", "Bundle "
                         + pr.version() + " failed on this device before: " + prefs.failed(pr.version())));
             }
             id = newId();
@@ -942,7 +898,7 @@ final class Engine {
 
     CompletableFuture<LatestVersion> getLatest(String channel) {
         return check(channel).thenCompose(l -> l.kind().equals("failed")
-                ? CompletableFuture.failedFuture(new UpdaterException(String.valueOf(l.error()), l.message() == null
+                ? failed(new UpdaterException(String.valueOf(l.error()), l.message() == null
                         ? "The server could not answer: " + l.error() : l.message()))
                 : CompletableFuture.completedFuture(l));
     }
@@ -1002,7 +958,7 @@ final class Engine {
 
     void reload() {
         synchronized (lock) {
-            expectedPage = layout.absolute(prefs.current());
+            expectedPage = layout.absolute(servedId());
             pageLoaded = false;
         }
         ports.webView().reload();
@@ -1011,7 +967,7 @@ final class Engine {
 
     CurrentBundle current() {
         synchronized (lock) {
-            return new CurrentBundle(info(prefs.current(), null), ports.app().nativeVersion());
+            return new CurrentBundle(info(servedId(), null), ports.app().nativeVersion());
         }
     }
 
@@ -1062,14 +1018,14 @@ final class Engine {
     }
 
     void setDelays(List<DelayCondition> conditions) {
-        List<DelayCondition> list = conditions == null ? List.of() : List.copyOf(conditions);
+        List<DelayCondition> list = conditions == null ? new ArrayList<>() : new ArrayList<>(conditions);
         for (DelayCondition d : list) {
-            validate(d);
+            Delays.validate(d);
         }
         synchronized (lock) {
             Prefs.Tx tx = prefs.tx();
             putDelays(tx, list);
-            tx.event("delay_set", currentVersion(), null, Map.of("conditions", delaysJson(list)));
+            tx.event("delay_set", currentVersion(), null, Map.of("conditions", Delays.json(list)));
             commit(tx);
         }
     }
@@ -1081,77 +1037,23 @@ final class Engine {
     }
 
     List<DelayCondition> delays() {
-        String stored = prefs.get(Prefs.DELAYS);
-        List<DelayCondition> out = new ArrayList<>();
-        if (stored == null) {
-            return out;
-        }
-        try {
-            for (JsonNode n : Json.mapper().readTree(stored)) {
-                out.add(new DelayCondition(DelayCondition.Kind.of(n.path("kind").asText()),
-                        n.hasNonNull("value") ? n.get("value").asText() : null));
-            }
-        } catch (IOException | RuntimeException e) {
-            return new ArrayList<>(); // unreadable conditions hold nothing back
-        }
-        return out;
-    }
-
-    private static void validate(DelayCondition d) {
-        try {
-            switch (d.kind()) {
-                case BACKGROUND -> backgroundMillis(d);
-                case DATE -> Instant.parse(d.value());
-                case NATIVE_VERSION -> {
-                    if (!Semver.isValid(d.value())) {
-                        throw new IllegalArgumentException("not a semver version");
-                    }
-                }
-                default -> {
-                }
-            }
-        } catch (RuntimeException e) {
-            throw new UpdaterException("invalid_delay", "Delay condition " + d.kind().wire() + " \"" + d.value()
-                    + "\" is invalid: " + e.getMessage());
-        }
+        return Delays.parse(prefs.get(Prefs.DELAYS));
     }
 
     private static long backgroundMillis(DelayCondition d) {
-        return d.value() == null || d.value().isEmpty() ? 0 : Long.parseLong(d.value());
+        return Delays.backgroundMillis(d);
     }
 
-    /** Date (device clock, as the reference) and native version conditions clear by themselves. */
     private boolean satisfied(DelayCondition d) {
-        try {
-            return switch (d.kind()) {
-                case DATE -> ports.clock().now().isAfter(Instant.parse(d.value()));
-                case NATIVE_VERSION -> Semver.compare(ports.app().nativeVersion(), d.value()) >= 0;
-                default -> false;
-            };
-        } catch (DateTimeParseException | IllegalArgumentException e) {
-            return true; // unparsable conditions are dropped (capgo-protocol §5.7)
-        }
+        return Delays.satisfied(d, ports.clock().now(), ports.app().nativeVersion());
     }
 
     private void putDelays(Prefs.Tx tx, List<DelayCondition> list) {
         if (list.isEmpty()) {
             tx.remove(Prefs.DELAYS);
         } else {
-            tx.put(Prefs.DELAYS, delaysJson(list));
+            tx.put(Prefs.DELAYS, Delays.json(list));
         }
-    }
-
-    private static String delaysJson(List<DelayCondition> list) {
-        ArrayNode a = Json.mapper().createArrayNode();
-        for (DelayCondition d : list) {
-            ObjectNode n = a.addObject().put("kind", d.kind().wire());
-            if (d.value() == null) {
-                n.putNull("value");
-            } else {
-                n.put("value", d.value());
-            }
-        }
-        return a.toString();
     }
 
     CompletableFuture<ChannelAnswer> setChannel(String channel, boolean trigger) {
@@ -1316,6 +1218,10 @@ final class Engine {
 
     /** Commits, turning a failed write (disk full) into an UpdaterException; nothing changed then. */
     private void commit(Prefs.Tx tx) {
+        if (jobs.stopped()) {
+            // a stopped instance (shut down, or its process killed) never writes again
+            throw new UpdaterException("stopped", "The updater was shut down");
+        }
         try {
             tx.commit();
         } catch (UncheckedIOException e) {
@@ -1326,6 +1232,9 @@ final class Engine {
 
     /** Commits an event-only change; a failure loses the event but nothing else. */
     private void commitQuietly(Prefs.Tx tx) {
+        if (jobs.stopped()) {
+            return;
+        }
         try {
             tx.commit();
         } catch (UncheckedIOException e) {
@@ -1378,6 +1287,13 @@ final class Engine {
         }
         BundleInfo t = transientBundles.get(id);
         return t != null ? t : unknown(id);
+    }
+
+    /** CompletableFuture.failedFuture is missing before Android 12. */
+    private static <T> CompletableFuture<T> failed(Throwable t) {
+        CompletableFuture<T> f = new CompletableFuture<>();
+        f.completeExceptionally(t);
+        return f;
     }
 
     private static BundleInfo unknown(String id) {

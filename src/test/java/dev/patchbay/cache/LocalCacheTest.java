@@ -32,7 +32,7 @@ class LocalCacheTest {
     private static final Channel PROD = new Channel("com.example.shop", "production", "Everyone",
             Set.of(Platform.ANDROID, Platform.IOS), Set.of(Platform.ANDROID, Platform.IOS), false, true, false, T1, T1);
     private static final Channel BETA = new Channel("com.example.shop", "beta", "", Set.of(), Set.of(Platform.ANDROID),
-            true, true, true, T1, T1, "1.4.0");
+            true, true, true, T1, T1, "1.4.0", dev.patchbay.domain.UpdateGate.MINOR);
 
     @Test
     void dataSurvivesReopening() {
@@ -45,7 +45,7 @@ class LocalCacheTest {
             assertEquals(List.of(SHOP), apps.value());
             assertEquals(T1, apps.fetchedAt());
             Cached<List<Channel>> channels = cache.channels("sandbox", SHOP.id());
-            assertEquals(List.of(BETA, PROD), channels.value(), "every field, the bundle a channel serves included");
+            assertEquals(List.of(BETA, PROD), channels.value(), "every field, the bundle a channel serves and its update gate included");
             assertEquals(T1, channels.fetchedAt());
         }
         assertTrue(Files.exists(dir.resolve("cache.mv.db")));

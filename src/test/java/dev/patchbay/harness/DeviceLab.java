@@ -108,10 +108,14 @@ final class DeviceLab implements AutoCloseable {
         app.patchChannel(CHANNEL, version == null ? "{\"bundle\":null}" : "{\"bundle\":\"" + version + "\"}");
     }
 
-    /** What the app embeds: this server, the root public key, the content key; quick timeouts for tests. */
+    /**
+     * What the app embeds: this server, the root public key, the content key; quick retries for tests, and an
+     * app-ready timeout long enough for a healthy bundle on a loaded machine (tests of bundles that never confirm
+     * set 1 s).
+     */
     UpdaterConfig.Builder config(AutoUpdate mode) {
         return UpdaterConfig.builder(server.url(), appId, Ed25519.publicKey(keys().rootKey), keys().contentKey)
-                .autoUpdate(mode).appReadyTimeout(Duration.ofSeconds(1)).responseTimeout(Duration.ofSeconds(2))
+                .autoUpdate(mode).appReadyTimeout(Duration.ofSeconds(5)).responseTimeout(Duration.ofSeconds(2))
                 .retryBaseDelay(Duration.ofMillis(50)).maxRetries(2);
     }
 
@@ -121,6 +125,11 @@ final class DeviceLab implements AutoCloseable {
 
     AppPackage app(UnaryOperator<UpdaterConfig.Builder> tune) {
         return new AppPackage(appId, "1.0.0", 10000, builtin, tune.apply(config(AutoUpdate.AT_BACKGROUND)).build());
+    }
+
+    /** As {@link #app(AutoUpdate)} with a 1 s app-ready timeout, for bundles that never confirm. */
+    AppPackage quickRollback(AutoUpdate mode) {
+        return app(c -> c.autoUpdate(mode).appReadyTimeout(Duration.ofSeconds(1)));
     }
 
     /** A headless device (SIMULATED web layer: every bundle confirms itself unless told otherwise). */

@@ -345,9 +345,9 @@ class FaultScenarioTest {
     @Test
     void aBundleThatNeverConfirmsOrCrashesIsRolledBackOnceAndNotRetried() throws Exception {
         lab.release(lab.healthy("1.1.0"), "1.1.0", 1);
-        EmulatedDevice quiet = lab.headless(lab.app(AutoUpdate.ALWAYS),
+        EmulatedDevice quiet = lab.headless(lab.quickRollback(AutoUpdate.ALWAYS),
                 java.util.Map.of("1.1.0", SimulatedBehaviour.neverReady()));
-        EmulatedDevice crashing = lab.headless(lab.app(AutoUpdate.ALWAYS),
+        EmulatedDevice crashing = lab.headless(lab.quickRollback(AutoUpdate.ALWAYS),
                 java.util.Map.of("1.1.0", SimulatedBehaviour.crashOnLoad()));
         quiet.coldStart();
         quiet.awaitLog("event updateFailed", Await.LONG);

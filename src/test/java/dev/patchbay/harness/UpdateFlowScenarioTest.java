@@ -14,7 +14,9 @@ import dev.patchbay.updater.LatestVersion;
 import dev.patchbay.updater.Updater;
 import java.nio.file.Path;
 import java.time.Duration;
+import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -22,16 +24,27 @@ import org.junit.jupiter.api.io.TempDir;
 /** The update paths end to end: real server, real sealed bundles, real runtime on headless emulated devices. */
 class UpdateFlowScenarioTest {
     @TempDir
-    Path dir;
+    static Path dir;
+    static DeviceLab server;
     DeviceLab lab;
 
+    @BeforeAll
+    static void start() throws Exception {
+        server = new DeviceLab(dir);
+    }
+
+    @AfterAll
+    static void stop() {
+        server.close();
+    }
+
     @BeforeEach
-    void start() throws Exception {
-        lab = new DeviceLab(dir);
+    void app() throws Exception {
+        lab = server.newApp();
     }
 
     @AfterEach
-    void stop() {
+    void devices() {
         lab.close();
     }
 

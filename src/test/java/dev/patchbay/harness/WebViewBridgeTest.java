@@ -71,6 +71,7 @@ class WebViewBridgeTest {
                 UpdaterConfig.builder("http://127.0.0.1:9", "com.example.shop", key, key).build()));
         device.coldStart();
         device.awaitLog("console.log: delete failed: cannot delete the current bundle", Duration.ofSeconds(20));
+        device.awaitLog("page 1 notifyAppReady ->", Duration.ofSeconds(20));
         assertTrue(device.origin().startsWith("http://127.0.0.1:"), device.origin());
         assertEquals(List.of("getDeviceId", "delete", "notifyAppReady"),
                 runtime.calls.stream().map(RecordingRuntime.Call::method).toList());

@@ -93,7 +93,7 @@ class DevicesApiTest {
     void timelineIsNewestFirstAndPaged() throws Exception {
         String d = DeviceFixture.newDevice();
         for (int i = 0; i < 5; i++) {
-            f.check(d, Map.of("nativeBuild", 100 + i));
+            f.check(d, Map.of("currentBundle", "0.9." + i));
         }
         JsonNode first = json(s.json("GET", f.base + "/devices/" + d + "/events?limit=2", null));
         assertEquals(2, first.path("items").size());
@@ -103,7 +103,36 @@ class DevicesApiTest {
                 + first.path("next").asText(), null));
         assertEquals(3, rest.path("items").size());
         assertTrue(rest.path("next").isNull());
-        assertError(s.json("GET", f.base + "/devices/" + d + "/events?before=x", null), 400, "invalid_field", "before");
+        for (String bad : new String[] {"x", "1", "1.x", "-5.3", "9223372036854775807.1", "1.2.3", "99999999999999999999.1"}) {
+            assertError(s.json("GET", f.base + "/devices/" + d + "/events?before=" + bad, null), 400, "invalid_field",
+                    "before");
+        }
+        assertEquals(0, json(s.json("GET", f.base + "/devices/" + d + "/events?before=0.0", null)).path("items").size());
+        assertError(s.json("GET", f.base + "/devices?after=" + "x".repeat(65), null), 400, "invalid_field", "after");
+        assertError(s.json("GET", f.base + "/devices/" + d + "/events?limit=501", null), 400, "invalid_field", "limit");
+    }
+
+    @Test
+    void aRepeatedAnswerOnlyMovesLastSeen() throws Exception {
+        String d = DeviceFixture.newDevice();
+        for (int i = 0; i < 4; i++) {
+            f.check(d, Map.of());
+        }
+        JsonNode first = json(s.json("GET", f.base + "/devices/" + d, null));
+        f.check(d, Map.of());
+        JsonNode events = json(s.json("GET", f.base + "/devices/" + d + "/events", null)).path("items");
+        assertEquals(1, events.size(), events.toString());
+        JsonNode after = json(s.json("GET", f.base + "/devices/" + d, null));
+        assertTrue(java.time.Instant.parse(after.path("lastSeen").asText())
+                .isAfter(java.time.Instant.parse(first.path("lastSeen").asText()).minusMillis(1)));
+        // Another answer (the channel now serves a bundle) is a new entry.
+        f.publish("1.5.0", 8);
+        f.patchChannel("production", "{\"bundle\":\"1.5.0\"}");
+        f.check(d, Map.of());
+        events = json(s.json("GET", f.base + "/devices/" + d + "/events", null)).path("items");
+        assertEquals(2, events.size(), events.toString());
+        assertEquals("update", events.get(0).path("details").path("outcome").asText());
+        assertEquals("1.5.0", events.get(0).path("bundle").asText());
     }
 
     @Test

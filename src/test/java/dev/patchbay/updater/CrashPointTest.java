@@ -19,11 +19,21 @@ import org.junit.jupiter.api.Test;
 class CrashPointTest {
     static final TestKeys KEYS = new TestKeys();
     static final TestKeys.Sealed V110 = KEYS.seal("1.1.0", 1, Device.files("1.1.0", "old"));
-    static final TestKeys.Sealed V120 = KEYS.seal("1.2.0", 2, Device.files("1.2.0", "new" + "x".repeat(150_000)));
+    static final TestKeys.Sealed V120 = KEYS.seal("1.2.0", 2, Device.files("1.2.0", "new" + "x".repeat(70_000)));
     static final Map<String, TestKeys.Sealed> KNOWN = Map.of("1.1.0", V110, "1.2.0", V120);
 
-    /** A device running 1.1.0, confirmed; the server now serves 1.2.0. */
-    static Device onOldRelease() {
+    private static Device onOldRelease;
+
+    /** A device running 1.1.0, confirmed; the server now serves 1.2.0 (prepared once, then forked). */
+    static synchronized Device onOldRelease() {
+        if (onOldRelease == null) {
+            onOldRelease = prepareOldRelease();
+            onOldRelease.updater.shutdown();
+        }
+        return onOldRelease.fork();
+    }
+
+    static Device prepareOldRelease() {
         Device d = new Device(KEYS);
         d.server.publish(V110);
         d.boot();
@@ -91,6 +101,48 @@ class CrashPointTest {
             neverConfirms.accept(d);
         }, "1.1.0");
         assertTrue(points > 40, points + " kill points");
+    }
+
+    /**
+     * The disk fills up at each write of a full update (every later write fails too): the platform glue never throws,
+     * the device keeps serving a complete bundle, and once space is freed the next start cleans the temp files and
+     * the update goes through.
+     */
+    @Test
+    void aDiskFullAtAnyWriteKeepsACompleteBundleAndCleansUp() {
+        Device clean = onOldRelease();
+        int start = clean.disk.writes;
+        update(clean);
+        int total = clean.disk.writes - start;
+        for (int n = 1; n <= total; n++) {
+            Device d = onOldRelease();
+            d.disk.failFrom = d.disk.writes + n;
+            String where = "disk full from write " + n + "/" + total;
+            try {
+                update(d);
+            } catch (UpdaterException e) {
+                // notifyAppReady may refuse: "could not save"; the JS promise rejects
+            }
+            String served = d.servedVersionInMemory(KNOWN);
+            assertTrue(served.equals("1.1.0") || served.equals("1.2.0"), where + ": serves " + served);
+            d.disk.failFrom = -1;
+            d.boot();
+            String booted = d.servedVersion(KNOWN);
+            assertTrue(booted.equals("1.1.0") || booted.equals("1.2.0"), where + ": booted " + booted);
+            assertFalse(d.disk.files.keySet().stream().anyMatch(f -> f.startsWith("downloads/")
+                    || f.contains(".partial")), where + ": temp files left " + d.disk.files.keySet());
+            d.settle();
+            d.pageLoaded();
+            d.ready();
+            d.updater.onForeground();
+            d.settle();
+            d.updater.onBackground();
+            d.settle();
+            d.pageLoaded();
+            d.ready();
+            d.settle();
+            assertEquals("1.2.0", d.servedVersion(KNOWN), where + ": did not reach 1.2.0");
+        }
     }
 
     /**

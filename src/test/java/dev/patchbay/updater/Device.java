@@ -33,7 +33,7 @@ final class Device {
     final TestKeys keys;
     final VirtualClock clock = new VirtualClock(TestKeys.T0.plus(Duration.ofDays(1)));
     final FakeServer server;
-    final MemoryDisk disk = new MemoryDisk();
+    final MemoryDisk disk;
     AppInfo app = new AppInfo("1.0.0", 100, "android", "14", false, true);
     Map<String, byte[]> builtin = new TreeMap<>();
     UpdaterConfig config;
@@ -63,7 +63,12 @@ final class Device {
     }
 
     Device(TestKeys keys, Consumer<UpdaterConfig.Builder> configure) {
+        this(keys, configure, new MemoryDisk());
+    }
+
+    private Device(TestKeys keys, Consumer<UpdaterConfig.Builder> configure, MemoryDisk disk) {
         this.keys = keys;
+        this.disk = disk;
         this.server = new FakeServer(keys, clock);
         BUILTIN.forEach((k, v) -> builtin.put(k, v.getBytes(StandardCharsets.UTF_8)));
         UpdaterConfig.Builder b = keys.config();
@@ -73,6 +78,24 @@ final class Device {
 
     Device(TestKeys keys) {
         this(keys, b -> { });
+    }
+
+    /**
+     * A powered-off copy of this device: same disk contents, clock, app, config and server content; no process.
+     * Lets a test prepare a state once and replay from it many times.
+     */
+    Device fork() {
+        Device d = new Device(keys, b -> { }, disk.copy());
+        d.config = config;
+        d.app = app;
+        d.builtin = builtin;
+        d.clock.now = clock.now;
+        d.clock.elapsed = clock.elapsed;
+        d.server.blobs.putAll(server.blobs);
+        d.server.release = server.release;
+        d.server.serveBuiltin = server.serveBuiltin;
+        d.web.path = web.path;
+        return d;
     }
 
     Ports ports() {
@@ -110,6 +133,29 @@ final class Device {
         updater.addListener(events::add);
         updater.onColdStart();
         web.path = updater.serverBasePath();
+        return updater;
+    }
+
+    /**
+     * As {@link #boot()}, but as Capacitor does it: the WebView is created from the persisted path and loads its page
+     * before the runtime's cold start; the runtime then tells it if it must switch.
+     */
+    Updater bootWebViewFirst() {
+        if (proc != null) {
+            proc.dead = true;
+        }
+        if (updater != null) {
+            updater.shutdown();
+        }
+        clock.clearTimers();
+        proc = disk.new Proc();
+        exec = new QueueExecutor();
+        Map<String, String> settings = disk.kv.get("CapWebViewSettings");
+        web.path = settings == null ? null : settings.get("serverBasePath");
+        updater = new Updater(config, ports());
+        updater.addListener(events::add);
+        updater.onPageLoaded(web.path);
+        updater.onColdStart();
         return updater;
     }
 
@@ -166,6 +212,27 @@ final class Device {
         }
         throw new AssertionError("the WebView serves " + rel + " whose files are no complete known bundle: "
                 + files.keySet());
+    }
+
+    /** As {@link #servedVersion} but without requiring the path to be persisted (a write may have failed). */
+    String servedVersionInMemory(Map<String, TestKeys.Sealed> known) {
+        String p = updater.serverBasePath();
+        if (p == null) {
+            return "builtin";
+        }
+        String rel = p.substring("/data/user/0/com.example.shop/files/".length());
+        Map<String, byte[]> files = new TreeMap<>();
+        disk.files.forEach((k, v) -> {
+            if (k.startsWith(rel + "/")) {
+                files.put(k.substring(rel.length() + 1), v);
+            }
+        });
+        for (TestKeys.Sealed s : known.values()) {
+            if (sameFiles(files, s.files())) {
+                return s.version();
+            }
+        }
+        throw new AssertionError("serves " + rel + " whose files are no complete known bundle: " + files.keySet());
     }
 
     static boolean sameFiles(Map<String, byte[]> a, Map<String, byte[]> b) {

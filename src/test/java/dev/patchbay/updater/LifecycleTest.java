@@ -198,6 +198,32 @@ class LifecycleTest {
     }
 
     @Test
+    void aPageLoadedBeforeTheColdStartCountsOnlyIfItIsTheBundleKept() {
+        // Installed, killed before confirming: the WebView loads it before the runtime starts; it may confirm.
+        Device d = runningConfirmed(AutoUpdate.ALWAYS, V110);
+        d.server.publish(V120);
+        d.boot();
+        d.settle();
+        assertEquals("1.2.0", d.currentVersion());
+        d.bootWebViewFirst();
+        assertEquals(BundleStatus.SUCCESS, d.updater.notifyAppReady(d.web.path).status());
+
+        // Queued while on builtin: the WebView starts on builtin, the cold start switches it to the queued bundle.
+        Device q = new Device(KEYS);
+        q.server.publish(V110);
+        q.boot();
+        q.settle();
+        assertEquals("1.1.0", q.updater.getNextBundle().version());
+        q.bootWebViewFirst();
+        assertEquals("1.1.0", q.currentVersion());
+        assertEquals(q.updater.serverBasePath(), q.web.path, "the WebView was told to switch");
+        assertEquals(BundleStatus.PENDING, q.updater.notifyAppReady(null).status(), "the builtin page cannot");
+        assertEquals(BundleStatus.PENDING, q.updater.notifyAppReady(q.web.path).status(), "not loaded yet");
+        q.pageLoaded();
+        assertEquals(BundleStatus.SUCCESS, q.updater.notifyAppReady(q.web.path).status());
+    }
+
+    @Test
     void aNativeBuildChangeResetsToBuiltinAndDeletesBundles() {
         Device d = runningConfirmed(AutoUpdate.AT_BACKGROUND, V110);
         d.app = new dev.patchbay.updater.port.AppInfo("1.1.0", 110, "android", "14", false, true);

@@ -30,6 +30,8 @@ final class MemoryDisk {
     boolean killAfter;
     /** Writes fail with "No space left on device" once this many bytes are stored (-1: unlimited). */
     long capacity = -1;
+    /** Every write from this one on fails as on a full disk (-1: never). */
+    int failFrom = -1;
     final List<String> log = new ArrayList<>();
 
     /** One process's view; dead after a kill. */
@@ -37,13 +39,16 @@ final class MemoryDisk {
         boolean dead;
 
         /** Counts a write; runs {@code effect} and kills the process per the plan. */
-        void write(String what, Runnable effect) {
+        void write(String what, Runnable effect) throws IOException {
             synchronized (MemoryDisk.this) {
                 if (dead) {
                     throw new Killed(what + " (after death)");
                 }
                 writes++;
                 log.add(writes + " " + what);
+                if (failFrom >= 0 && writes >= failFrom) {
+                    throw new IOException("No space left on device (write " + writes + ": " + what + ")");
+                }
                 if (writes == killAt) {
                     dead = true;
                     if (killAfter) {
@@ -62,6 +67,17 @@ final class MemoryDisk {
         KeyValueStore kv(String name) {
             return new Kv(this, kv.computeIfAbsent(name, n -> new LinkedHashMap<>()), name);
         }
+    }
+
+    /** A copy of what is on this disk (no process, no fault plan). */
+    synchronized MemoryDisk copy() {
+        MemoryDisk c = new MemoryDisk();
+        c.files.putAll(files);
+        c.dirs.addAll(dirs);
+        kv.forEach((k, v) -> c.kv.put(k, new LinkedHashMap<>(v)));
+        c.writes = writes;
+        c.log.addAll(log);
+        return c;
     }
 
     long used() {
@@ -163,54 +179,54 @@ final class MemoryDisk {
         @Override
         public InputStream open(String path) throws IOException {
             synchronized (MemoryDisk.this) {
-            byte[] b = files.get(norm(path));
-            if (b == null) {
-                throw new java.io.FileNotFoundException(path);
-            }
-            return new ByteArrayInputStream(b);
+                byte[] b = files.get(norm(path));
+                if (b == null) {
+                    throw new java.io.FileNotFoundException(path);
+                }
+                return new ByteArrayInputStream(b);
             }
         }
 
         @Override
         public boolean exists(String path) {
             synchronized (MemoryDisk.this) {
-            String p = norm(path);
-            return files.containsKey(p) || isDir(p);
+                String p = norm(path);
+                return files.containsKey(p) || isDir(p);
             }
         }
 
         @Override
         public boolean isDirectory(String path) {
             synchronized (MemoryDisk.this) {
-            return isDir(norm(path));
+                return isDir(norm(path));
             }
         }
 
         @Override
         public long size(String path) {
             synchronized (MemoryDisk.this) {
-            byte[] b = files.get(norm(path));
-            return b == null ? -1 : b.length;
+                byte[] b = files.get(norm(path));
+                return b == null ? -1 : b.length;
             }
         }
 
         @Override
         public List<String> list(String path) {
             synchronized (MemoryDisk.this) {
-            String p = norm(path);
-            Set<String> out = new TreeSet<>();
-            String prefix = p.isEmpty() ? "" : p + "/";
-            for (String f : files.keySet()) {
-                if (f.startsWith(prefix)) {
-                    out.add(f.substring(prefix.length()).split("/")[0]);
+                String p = norm(path);
+                Set<String> out = new TreeSet<>();
+                String prefix = p.isEmpty() ? "" : p + "/";
+                for (String f : files.keySet()) {
+                    if (f.startsWith(prefix)) {
+                        out.add(f.substring(prefix.length()).split("/")[0]);
+                    }
                 }
-            }
-            for (String d : dirs) {
-                if (d.startsWith(prefix) && d.length() > prefix.length()) {
-                    out.add(d.substring(prefix.length()).split("/")[0]);
+                for (String d : dirs) {
+                    if (d.startsWith(prefix) && d.length() > prefix.length()) {
+                        out.add(d.substring(prefix.length()).split("/")[0]);
+                    }
                 }
-            }
-            return new ArrayList<>(out);
+                return new ArrayList<>(out);
             }
         }
 
@@ -296,14 +312,14 @@ final class MemoryDisk {
         @Override
         public String get(String key) {
             synchronized (MemoryDisk.this) {
-            return map.get(key);
+                return map.get(key);
             }
         }
 
         @Override
         public Map<String, String> all() {
             synchronized (MemoryDisk.this) {
-            return new HashMap<>(map);
+                return new HashMap<>(map);
             }
         }
 
@@ -313,10 +329,14 @@ final class MemoryDisk {
             if (capacity >= 0 && used() + size > capacity) {
                 throw new UncheckedIOException(new IOException("No space left on device"));
             }
-            proc.write("commit " + name + " " + puts.keySet() + " -" + removes, () -> {
-                map.putAll(puts);
-                removes.forEach(map::remove);
-            });
+            try {
+                proc.write("commit " + name + " " + puts.keySet() + " -" + removes, () -> {
+                    map.putAll(puts);
+                    removes.forEach(map::remove);
+                });
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
         }
     }
 }

@@ -51,6 +51,20 @@ class ResilienceTest {
     }
 
     @Test
+    void retryAfterIsHonoured() {
+        Device d = new Device(KEYS);
+        d.server.publish(V110);
+        d.server.updatesStatus.add(429);
+        d.boot();
+        d.settle();
+        d.advance(Duration.ofMillis(1900));
+        assertEquals(1, d.server.checks.size(), "Retry-After: 2 holds the retry back");
+        d.advance(Duration.ofMillis(200));
+        assertEquals(2, d.server.checks.size());
+        assertEquals("1.1.0", d.updater.getNextBundle().version());
+    }
+
+    @Test
     void retriesAreBoundedAndTheAppKeepsWhatItRuns() {
         Device d = new Device(KEYS);
         d.server.publish(V110);
@@ -212,6 +226,24 @@ class ResilienceTest {
         e.boot();
         assertEquals("builtin", e.currentVersion());
         assertTrue(e.events(UpdaterEvent.UpdateFailed.class).get(0).reason().contains("SHA-256"));
+    }
+
+    @Test
+    void aShutDownInstanceNeverWritesAgain() {
+        Device d = new Device(KEYS);
+        d.server.publish(V110);
+        d.boot();
+        for (int i = 0; i < 4; i++) {
+            d.exec.runOne();
+        }
+        d.updater.shutdown();
+        int writes = d.disk.writes;
+        d.settle();
+        d.advance(Duration.ofMinutes(30));
+        d.updater.onForeground();
+        d.updater.onBackground();
+        d.settle();
+        assertEquals(writes, d.disk.writes);
     }
 
     @Test

@@ -23,7 +23,8 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Write-behind of update checks: each check is kept in memory (the latest per device, plus a timeline entry) and
+ * Write-behind of update checks: each check is kept in memory (the latest per device, plus a timeline entry when
+ * the answer differs from the device's previous one) and
  * written in batches every {@link #FLUSH_MILLIS} ms, one transaction per app, so a check costs no database round trip.
  * Management reads call {@link #flush()} first; {@link #close()} flushes what is left. If more than
  * {@link #MAX_PENDING_EVENTS} timeline entries wait, further check entries are counted and dropped (the device state
@@ -33,10 +34,13 @@ public final class DeviceRecorder implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(DeviceRecorder.class);
     static final long FLUSH_MILLIS = 200;
     static final int MAX_PENDING_EVENTS = 200_000;
+    static final int MAX_REMEMBERED = 500_000;
 
     private final Database db;
     private final Map<String, CheckRecord> latest = new ConcurrentHashMap<>();
     private final ConcurrentLinkedQueue<CheckRecord> timeline = new ConcurrentLinkedQueue<>();
+    /** Per device, a digest of the last answer put in the timeline (bounded; forgotten entries just repeat once). */
+    private final Map<String, Integer> lastAnswer = new ConcurrentHashMap<>();
     private final AtomicInteger pendingEvents = new AtomicInteger();
     private final AtomicLong dropped = new AtomicLong();
     private final ScheduledExecutorService flusher;
@@ -53,7 +57,19 @@ public final class DeviceRecorder implements AutoCloseable {
     }
 
     void record(CheckRecord check) {
-        latest.put(check.appId() + "\n" + check.deviceId(), check);
+        String key = check.appId() + "\n" + check.deviceId();
+        latest.put(key, check);
+        // The timeline gets a check when its answer differs from the device's previous one: a device asking again
+        // and getting the same answer only moves lastSeen (otherwise every launch of every device adds a row).
+        int signature = java.util.Objects.hash(check.outcome(), check.error(), check.channel(), check.channelSource(),
+                check.channelReason(), check.offered(), check.currentBundle(), check.currentSequence());
+        Integer before = lastAnswer.put(key, signature);
+        if (before != null && before == signature) {
+            return;
+        }
+        if (lastAnswer.size() > MAX_REMEMBERED) {
+            lastAnswer.clear();
+        }
         if (pendingEvents.incrementAndGet() > MAX_PENDING_EVENTS) {
             pendingEvents.decrementAndGet();
             dropped.incrementAndGet();

@@ -25,6 +25,8 @@ public final class DevicesApi {
     private static final String BASE = "/api/v1/apps/{appId}/devices";
     static final int DEFAULT_LIMIT = 50;
     static final int MAX_LIMIT = 500;
+    /** 9999-12-31: cursors beyond are not ones this server made. */
+    static final long MAX_CURSOR_MILLIS = 253_402_300_799_000L;
 
     record Override(String channel) {
     }
@@ -92,6 +94,9 @@ public final class DevicesApi {
                     throw new NumberFormatException();
                 }
                 before = new long[] {Long.parseLong(parts[0]), Long.parseLong(parts[1])};
+                if (before[0] < 0 || before[0] > MAX_CURSOR_MILLIS) {
+                    throw new NumberFormatException();
+                }
             } catch (NumberFormatException e) {
                 throw ApiError.badRequest("invalid_field",
                         "Query parameter 'before' must be the 'next' cursor of a previous page", "before");

@@ -255,7 +255,7 @@ public final class UpdatesApi {
             FreshnessStatement.ReleaseRef ref = d.release() == null ? null : new FreshnessStatement.ReleaseRef(
                     d.release().version(), d.release().sequence(), d.release().digest());
             FreshnessStatement st = FreshnessStatement.create(req.appId(), req.deviceId(), req.nonce(), channelName,
-                    d.outcome(), ref, now, VALIDITY, key.signingKey());
+                    d.outcome(), ref, now, VALIDITY, key.signer());
             answer.put("freshness", st.toJson());
             answer.put("freshnessCert", new RawValue(app.freshnessCertJson()));
         } else {

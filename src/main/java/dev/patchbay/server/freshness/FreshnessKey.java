@@ -4,7 +4,6 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.patchbay.crypto.Codec;
 import dev.patchbay.crypto.Ed25519;
-import dev.patchbay.crypto.KeyIds;
 import dev.patchbay.domain.Json;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -28,11 +27,13 @@ public final class FreshnessKey {
     private final byte[] privateKey;
     private final byte[] publicKey;
     private final String keyId;
+    private final Ed25519.Signer signer;
 
     private FreshnessKey(byte[] privateKey) {
         this.privateKey = privateKey;
-        this.publicKey = Ed25519.publicKey(privateKey);
-        this.keyId = KeyIds.ofPublicKey(publicKey);
+        this.signer = Ed25519.signer(privateKey);
+        this.publicKey = signer.publicKey();
+        this.keyId = signer.keyId();
     }
 
     /** Reads {@code <dataDir>/freshness.key}, creating it on first start. */
@@ -116,9 +117,9 @@ public final class FreshnessKey {
         return privateKey.clone();
     }
 
-    /** The private key itself, for the signer (not copied: called for every update check). */
-    public byte[] signingKey() {
-        return privateKey;
+    /** The key prepared for signing (one per server: it signs every update answer). */
+    public Ed25519.Signer signer() {
+        return signer;
     }
 
     public byte[] publicKey() {

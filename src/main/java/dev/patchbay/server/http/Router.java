@@ -31,6 +31,8 @@ public final class Router {
     }
 
     private final List<Route> routes = new ArrayList<>();
+    /** Split templates, computed once per template (matching runs for every request). */
+    private final Map<String, String[]> segments = new java.util.concurrent.ConcurrentHashMap<>();
 
     public Router get(String template, Handler h) {
         return add("GET", template, false, h);
@@ -94,7 +96,7 @@ public final class Router {
         String[] actual = split(path);
         Set<String> allowed = new LinkedHashSet<>();
         for (Route r : routes) {
-            Map<String, String> params = bind(r.segments(), actual);
+            Map<String, String> params = bind(segments.computeIfAbsent(r.template(), Router::split), actual);
             if (params == null) {
                 continue;
             }

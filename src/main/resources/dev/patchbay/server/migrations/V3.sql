@@ -69,7 +69,8 @@ CREATE TABLE device_events (
     device_at    VARCHAR(64),
     received_at  TIMESTAMP WITH TIME ZONE NOT NULL,
     details      TEXT,
-    FOREIGN KEY (app_id, device_id) REFERENCES devices(app_id, device_id) ON DELETE CASCADE,
     UNIQUE (app_id, device_id, event_id)
 );
-CREATE INDEX device_events_device ON device_events(app_id, device_id, id);
+-- Written for every update check: the unique index above also serves the per-device timeline reads, and the only
+-- foreign key is to the (small) apps table, to keep inserts cheap. Rows go with their app.
+ALTER TABLE device_events ADD FOREIGN KEY (app_id) REFERENCES apps(id) ON DELETE CASCADE;

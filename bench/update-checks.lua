@@ -1,0 +1,74 @@
+-- wrk script for bench/update-checks.sh: POST /updates with realistic device bodies. A pool of devices (fixed ids),
+-- half of them still on the builtin assets (answer: update, with the release envelope), half on the served bundle
+-- (answer: up_to_date); a fresh random nonce per request, as real devices send.
+local app = os.getenv("BENCH_APP") or "com.example.bench"
+local root = os.getenv("BENCH_ROOT_KEY_ID") or "0000000000000000"
+local content = os.getenv("BENCH_CONTENT_KEY_ID") or "0000000000000000"
+local bundle = os.getenv("BENCH_BUNDLE") or "1.5.0"
+local pool = tonumber(os.getenv("BENCH_DEVICES") or "10000")
+local b64 = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_"
+local last = "AQgw"
+local devices = {}
+
+local function hex(n)
+  local t = {}
+  for i = 1, n do
+    local v = math.random(0, 15)
+    t[i] = string.sub("0123456789abcdef", v + 1, v + 1)
+  end
+  return table.concat(t)
+end
+
+local thread_seed = 0
+function setup(thread)
+  thread_seed = thread_seed + 1
+  thread:set("seed", thread_seed)
+end
+
+function init(args)
+  -- The same device pool in every wrk thread (fixed seed), then per-thread randomness for choices and nonces.
+  math.randomseed(42)
+  for i = 1, pool do
+    devices[i] = hex(8) .. "-" .. hex(4) .. "-4" .. hex(3) .. "-a" .. hex(3) .. "-" .. hex(12)
+  end
+  math.randomseed(os.time() * 1000 + (seed or 0))
+end
+
+local function nonce()
+  local t = {}
+  for i = 1, 21 do
+    local v = math.random(1, 64)
+    t[i] = string.sub(b64, v, v)
+  end
+  local v = math.random(1, 4)
+  t[22] = string.sub(last, v, v)
+  return table.concat(t)
+end
+
+wrk.method = "POST"
+wrk.headers["Content-Type"] = "application/json"
+
+function request()
+  local i = math.random(1, pool)
+  local current, seq
+  if i % 2 == 0 then current, seq = bundle, "8" else current, seq = "builtin", "null" end
+  local body = '{"appId":"' .. app .. '","deviceId":"' .. devices[i] .. '","platform":"android","osVersion":"14",'
+    .. '"nativeVersion":"1.4.0","nativeBuild":140,"runtimeVersion":"0.1.0","currentBundle":"' .. current .. '",'
+    .. '"currentSequence":' .. seq .. ',"channel":null,"customId":null,"isEmulator":false,"isProduction":true,'
+    .. '"keyIds":{"root":"' .. root .. '","content":"' .. content .. '"},"nonce":"' .. nonce() .. '"}'
+  return wrk.format(nil, "/updates", nil, body)
+end
+
+local statuses = {}
+function response(status, headers, body)
+  if status ~= 200 then
+    statuses[status] = (statuses[status] or 0) + 1
+  end
+end
+
+function done(summary, latency, requests)
+  io.write(string.format("p50 %.2f ms, p90 %.2f ms, p99 %.2f ms, max %.2f ms; %d requests, %d errors (non-2xx %d)\n",
+    latency:percentile(50) / 1000, latency:percentile(90) / 1000, latency:percentile(99) / 1000, latency.max / 1000,
+    summary.requests, summary.errors.connect + summary.errors.read + summary.errors.write + summary.errors.timeout,
+    summary.errors.status))
+end
