@@ -3,146 +3,46 @@ package dev.patchbay.crypto;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.time.Instant;
-import java.util.Arrays;
 
 /**
  * A freshness key certificate (device-protocol §2): the update server's Ed25519 freshness public key, certified by
  * an app's root key for a period. The freshness key signs only short-lived {@link FreshnessStatement}s; it cannot
  * create a release.
  */
-public final class FreshnessCert {
+public final class FreshnessCert extends KeyCertificate {
     public static final String FORMAT = "patchbay-freshness-cert/1";
 
-    private final ObjectNode json;
-    private final String appId;
-    private final String keyId;
-    private final byte[] publicKey;
-    private final Instant notBefore;
-    private final Instant notAfter;
-    private final String rootKeyId;
-    private final byte[] signature;
-
     private FreshnessCert(ObjectNode json, String where) {
-        this.json = json;
-        JsonNode cert = Fields.object(json, "cert", where);
-        String c = where + ".cert";
-        Fields.expect(cert, "format", FORMAT, c);
-        this.appId = Fields.text(cert, "appId", c);
-        this.keyId = Fields.hex(cert, "keyId", 16, c);
-        this.publicKey = Codec.unb64(Fields.text(cert, "publicKey", c), Ed25519.KEY_LENGTH, c + ".publicKey");
-        if (!KeyIds.ofPublicKey(publicKey).equals(keyId)) {
-            throw new CryptoException(c + ".keyId " + keyId + " does not match its public key");
-        }
-        this.notBefore = Fields.instant(cert, "notBefore", c);
-        this.notAfter = Fields.instant(cert, "notAfter", c);
-        if (!notAfter.isAfter(notBefore)) {
-            throw new CryptoException(c + ".notAfter is not after notBefore");
-        }
-        JsonNode sig = Fields.object(json, "signature", where);
-        String s = where + ".signature";
-        Fields.expect(sig, "alg", Ed25519.ALG, s);
-        this.rootKeyId = Fields.hex(sig, "keyId", 16, s);
-        this.signature = Codec.unb64(Fields.text(sig, "value", s), Ed25519.SIGNATURE_LENGTH, s + ".value");
-        CanonicalJson.bytes(cert);
+        super(json, FORMAT, where);
     }
 
     /** Certifies the server freshness key {@code freshnessPublicKey} for {@code appId}, signed by the app's root. */
     public static FreshnessCert create(String appId, byte[] freshnessPublicKey, Instant notBefore, Instant notAfter,
             byte[] rootPrivateKey) {
-        ObjectNode cert = CanonicalJson.object();
-        cert.put("format", FORMAT);
-        cert.put("appId", appId);
-        cert.put("keyId", KeyIds.ofPublicKey(freshnessPublicKey));
-        cert.put("publicKey", Codec.b64(freshnessPublicKey));
-        cert.put("notBefore", Fields.format(notBefore));
-        cert.put("notAfter", Fields.format(notAfter));
-        ObjectNode sig = CanonicalJson.object();
-        sig.put("alg", Ed25519.ALG);
-        sig.put("keyId", KeyIds.ofPublicKey(Ed25519.publicKey(rootPrivateKey)));
-        sig.put("value", Codec.b64(Ed25519.sign(rootPrivateKey, CanonicalJson.bytes(cert))));
-        ObjectNode json = CanonicalJson.object();
-        json.set("cert", cert);
-        json.set("signature", sig);
-        return new FreshnessCert(json, "freshnessCert");
+        return new FreshnessCert(sign(FORMAT, appId, freshnessPublicKey, notBefore, notAfter, rootPrivateKey),
+                "freshnessCert");
     }
 
     /** Reads a certificate without checking its signature (see {@link #verify}). */
     public static FreshnessCert fromJson(JsonNode node, String where) {
-        if (node == null || !node.isObject()) {
-            throw new CryptoException(where + " is missing or not an object");
-        }
-        return new FreshnessCert(((ObjectNode) node).deepCopy(), where);
+        return new FreshnessCert(object(node, where), where);
     }
 
     public static FreshnessCert parse(byte[] json) {
         return fromJson(CanonicalJson.parse(json, "The freshness certificate"), "freshnessCert");
     }
 
-    /** Checks that the root key {@code rootPublicKey} signed this certificate for {@code expectedAppId}. */
+    /** Checks that the root key {@code rootPublicKey} signed this certificate, and for {@code expectedAppId}. */
     public void verify(byte[] rootPublicKey, String expectedAppId) {
-        String rootId = KeyIds.ofPublicKey(rootPublicKey);
-        if (!rootKeyId.equals(rootId)) {
-            throw new CryptoException("Freshness key " + keyId + " is certified by key " + rootKeyId
-                    + ", not by the app's root key " + rootId);
-        }
-        if (!Ed25519.verify(rootPublicKey, CanonicalJson.bytes(json.get("cert")), signature)) {
-            throw new CryptoException("The certificate of freshness key " + keyId
-                    + " has an invalid signature by root key " + rootId + " (modified or forged)");
-        }
-        if (!appId.equals(expectedAppId)) {
-            throw new CryptoException("The freshness key certificate is for app " + appId + ", not " + expectedAppId);
+        verify(rootPublicKey);
+        if (!appId().equals(expectedAppId)) {
+            throw new CryptoException("The freshness key certificate is for app " + appId() + ", not "
+                    + expectedAppId);
         }
     }
 
-    /** True if {@code t} is within [notBefore, notAfter]. */
-    public boolean validAt(Instant t) {
-        return !t.isBefore(notBefore) && !t.isAfter(notAfter);
-    }
-
-    public ObjectNode toJson() {
-        return json.deepCopy();
-    }
-
-    public byte[] toBytes() {
-        return CanonicalJson.bytes(json);
-    }
-
-    public String appId() {
-        return appId;
-    }
-
-    public String keyId() {
-        return keyId;
-    }
-
-    public byte[] publicKey() {
-        return publicKey.clone();
-    }
-
-    public Instant notBefore() {
-        return notBefore;
-    }
-
-    public Instant notAfter() {
-        return notAfter;
-    }
-
-    public String rootKeyId() {
-        return rootKeyId;
-    }
-
     @Override
-    public boolean equals(Object o) {
-        return o instanceof FreshnessCert other && Arrays.equals(toBytes(), other.toBytes());
-    }
-
-    @Override
-    public int hashCode() {
-        return Arrays.hashCode(signature);
-    }
-
-    @Override
-    public String toString() {
-        return "FreshnessCert[" + appId + ", key " + keyId + ", " + notBefore + " .. " + notAfter + "]";
+    String kind() {
+        return "Freshness key";
     }
 }

@@ -99,6 +99,44 @@ class PatchbayClientTest {
     }
 
     @Test
+    void freshnessAndDevicesAreTyped() {
+        client.createApp("com.example.shop", "Shop");
+        client.createChannel("com.example.shop", ChannelDraft.named("production")
+                .withUpdateGate(dev.patchbay.domain.UpdateGate.PATCH));
+        assertEquals(dev.patchbay.domain.UpdateGate.PATCH, client.getChannel("com.example.shop", "production").updateGate());
+        assertEquals(dev.patchbay.domain.UpdateGate.MAJOR, client.updateChannel("com.example.shop", "production",
+                ChannelDraft.named(null).withUpdateGate(dev.patchbay.domain.UpdateGate.MAJOR)).updateGate());
+        FreshnessKeyInfo key = client.freshnessKey();
+        assertEquals(16, key.keyId().length());
+        assertThrows(NotFoundException.class, () -> client.freshnessCert("com.example.shop"));
+        byte[] root = dev.patchbay.crypto.Ed25519.generatePrivateKey();
+        dev.patchbay.crypto.FreshnessCert cert = dev.patchbay.crypto.FreshnessCert.create("com.example.shop",
+                dev.patchbay.crypto.Codec.unb64(key.publicKey(), 32, "publicKey"), java.time.Instant.now(),
+                java.time.Instant.now().plusSeconds(3600), root);
+        // No trust.json registered yet: the server cannot check the certificate.
+        ConflictException noTrust = assertThrows(ConflictException.class,
+                () -> client.putFreshnessCert("com.example.shop", cert));
+        assertTrue(noTrust.getMessage().contains("trust"), noTrust.getMessage());
+        client.registerTrust("com.example.shop", dev.patchbay.crypto.TrustRoot.create("com.example.shop",
+                dev.patchbay.crypto.Ed25519.publicKey(root), null).toBytes());
+        assertEquals(cert, client.putFreshnessCert("com.example.shop", cert));
+        assertEquals(cert, client.freshnessCert("com.example.shop"));
+
+        assertEquals(List.of(), client.devices("com.example.shop", 10, null).items());
+        String device = java.util.UUID.randomUUID().toString();
+        assertThrows(NotFoundException.class, () -> client.device("com.example.shop", device));
+        Device pinned = client.setChannelOverride("com.example.shop", device, "production");
+        assertEquals("production", pinned.channelOverride());
+        Device.Page page = client.devices("com.example.shop", 10, null);
+        assertEquals(device, page.items().get(0).deviceId());
+        assertEquals(null, page.next());
+        assertEquals(List.of(), client.deviceEvents("com.example.shop", device, 10, null).items());
+        assertThrows(ValidationFailedException.class, () -> client.devices("com.example.shop", 0, null));
+        client.clearChannelOverride("com.example.shop", device);
+        assertEquals(null, client.device("com.example.shop", device).channelOverride());
+    }
+
+    @Test
     void aStoppedServerIsUnreachable() throws IOException {
         int port;
         try (ServerSocket free = new ServerSocket(0)) {

@@ -10,6 +10,7 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.patchbay.domain.Json;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Map;
 import java.util.Random;
 import java.util.UUID;
@@ -101,6 +102,35 @@ class StatsApiTest {
         assertEquals(1, send(batch(DeviceFixture.newDevice(), a)).path("accepted").asInt());
         // Empty batches are fine.
         assertEquals(0, send(batch(device)).path("accepted").asInt());
+    }
+
+    @Test
+    void theSameBatchSentConcurrentlyIsStoredOnce() throws Exception {
+        ObjectNode[] events = new ObjectNode[50];
+        for (int i = 0; i < events.length; i++) {
+            events[i] = event("foreground", null, Map.of("n", String.valueOf(i)));
+        }
+        String body = batch(device, events).toString();
+        java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(8);
+        try {
+            List<java.util.concurrent.Future<java.net.http.HttpResponse<String>>> sent = new java.util.ArrayList<>();
+            for (int i = 0; i < 8; i++) {
+                sent.add(pool.submit(() -> f.post("/stats", body)));
+            }
+            int accepted = 0;
+            for (var r : sent) {
+                var response = r.get();
+                assertEquals(200, response.statusCode(), response.body());
+                JsonNode ack = Json.mapper().readTree(response.body());
+                assertEquals(50, ack.path("accepted").asInt() + ack.path("duplicates").asInt());
+                accepted += ack.path("accepted").asInt();
+            }
+            assertEquals(50, accepted, "each event stored exactly once");
+        } finally {
+            pool.shutdownNow();
+        }
+        JsonNode stored = json(s.json("GET", f.base + "/devices/" + device + "/events?limit=500", null)).path("items");
+        assertEquals(50, stored.size());
     }
 
     @Test

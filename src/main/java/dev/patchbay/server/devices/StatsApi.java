@@ -129,15 +129,17 @@ public final class StatsApi {
             if (catalog.get(appId) == null) {
                 throw new ApiError(404, "unknown_app", "No app '" + appId + "' on this server", "appId");
             }
-            int[] result;
-            try {
-                result = store(appId, deviceId, events);
-            } catch (StoreException e) {
-                if (!(e.getCause() instanceof SQLException sql) || !Database.isDuplicate(sql)) {
-                    throw e;
+            int[] result = null;
+            for (int attempt = 1; result == null; attempt++) {
+                try {
+                    result = store(appId, deviceId, events);
+                } catch (StoreException e) {
+                    // The same events raced themselves (a device retrying while its first attempt still ran): the
+                    // next attempt sees them stored and counts them as duplicates.
+                    if (attempt == 3 || !(e.getCause() instanceof SQLException sql) || !Database.isDuplicate(sql)) {
+                        throw e;
+                    }
                 }
-                // The same batch raced itself (a device retrying while its first attempt still ran): once more.
-                result = store(appId, deviceId, events);
             }
             Map<String, Object> ok = new LinkedHashMap<>();
             ok.put("accepted", result[0]);
