@@ -153,6 +153,9 @@ public final class FleetBenchmark {
 
     private static Result report(Options o, FleetSummary s, List<EmulatedDevice> devices, PeakHeap heap,
             long cpuNanos, double load, PrintStream out) throws IOException {
+        long peakAfterGc = heap.peakAfterGc(); // now: the disk walk below makes garbage of its own
+        long gcs = heap.collections();
+        long gcMillis = heap.gcMillis();
         out.printf(Locale.ROOT, "%n== %,d devices: all done in %,d ms (%.0f devices/s), outcomes %s%n",
                 s.devices().size(), s.wall().toMillis(), s.devices().size() / (s.wall().toNanos() / 1e9),
                 s.byOutcome());
@@ -212,16 +215,15 @@ public final class FleetBenchmark {
                 rate, peak, ms(p50), ms(pct(lat, 90)), ms(p99), ms(max));
 
         out.printf(Locale.ROOT, "peak heap: %.0f MiB used after a GC (highest), %.0f MiB sampled (garbage included), "
-                + "max heap %d MiB; %d GCs, %.1f s in GC%n", heap.peakAfterGc() / 1048576.0,
-                s.peakHeapBytes() / 1048576.0, Runtime.getRuntime().maxMemory() >> 20, heap.collections(),
-                heap.gcMillis() / 1000.0);
+                + "max heap %d MiB; %d GCs, %.1f s in GC%n", peakAfterGc / 1048576.0,
+                s.peakHeapBytes() / 1048576.0, Runtime.getRuntime().maxMemory() >> 20, gcs, gcMillis / 1000.0);
 
         long[] disk = disk(devices);
         int n = devices.size();
         out.printf(Locale.ROOT, "disk per device: %d files, %,d bytes (%,d bytes in 4 KiB blocks, folders included); "
                 + "all devices %.0f MiB in blocks%n", disk[2] / n, disk[0] / n, disk[1] / n, disk[1] / 1048576.0);
 
-        Result r = new Result(n, s.byOutcome(), s.wall().toMillis(), heap.peakAfterGc(), s.peakHeapBytes(),
+        Result r = new Result(n, s.byOutcome(), s.wall().toMillis(), peakAfterGc, s.peakHeapBytes(),
                 checks.size(), failedChecks, rate, peak, p50, p99, max, disk[0] / n, disk[1] / n, disk[2] / n);
         out.printf(Locale.ROOT, "%nRESULT devices=%d notUpdated=%d wallMs=%d peakHeapAfterGcMiB=%.0f "
                 + "peakHeapSampledMiB=%.0f checks=%d checksPerSec=%.0f checkP50Ms=%.1f checkP99Ms=%.1f "
