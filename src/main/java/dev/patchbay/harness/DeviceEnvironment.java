@@ -45,6 +45,9 @@ public final class DeviceEnvironment implements AutoCloseable {
         return r -> {
             Thread t = new Thread(r, prefix + n.incrementAndGet());
             t.setDaemon(true);
+            // A device's failures are in its log; a stray one must not reach the JVM's default handler.
+            t.setUncaughtExceptionHandler((thread, e) -> System.err.println("patchbay harness: " + thread.getName()
+                    + " failed: " + e));
             return t;
         };
     }

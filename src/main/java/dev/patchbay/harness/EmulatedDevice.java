@@ -326,10 +326,13 @@ public final class EmulatedDevice implements AutoCloseable {
         changed();
     }
 
-    /** The user returns to the app; cold-starts it if its process is gone. */
+    /** The user returns to the app; cold-starts it if its process is gone. A closed device ignores it. */
     public void foreground() {
         Process p;
         synchronized (lifecycle) {
+            if (closed) {
+                return;
+            }
             p = current;
             if (p == null || !p.process.alive()) {
                 p = null;

@@ -208,8 +208,15 @@ public final class Fleet implements AutoCloseable {
                 case "setNext" -> {
                     // queued for the next background: the user leaves the app and comes back
                     device.environmentPool().execute(() -> {
-                        device.background();
-                        device.foreground();
+                        if (result.isDone()) {
+                            return;
+                        }
+                        try {
+                            device.background();
+                            device.foreground();
+                        } catch (RuntimeException e) {
+                            finish("failed", "background/foreground: " + e);
+                        }
                     });
                 }
                 case "set" -> installed = since();

@@ -8,7 +8,6 @@ import java.io.OutputStream;
 import java.io.UncheckedIOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
-import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -87,8 +86,7 @@ final class LocalWebServer implements AutoCloseable {
                 return;
             }
             Screen screen = p.screenForServer();
-            String raw = ex.getRequestURI().getRawPath();
-            String path = URLDecoder.decode(raw, StandardCharsets.UTF_8);
+            String path = ex.getRequestURI().getPath();
             if (path.endsWith("/")) {
                 path += "index.html";
             }

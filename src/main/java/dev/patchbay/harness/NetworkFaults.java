@@ -56,7 +56,8 @@ public final class NetworkFaults {
         public String toString() {
             String what = switch (kind) {
                 case DROP_AFTER -> "drop after " + bytes + " body bytes";
-                case STATUS -> "answer " + status + (retryAfter == null ? "" : " Retry-After " + retryAfter.toSeconds());
+                case STATUS -> "answer " + status
+                        + (retryAfter == null ? "" : " Retry-After " + retryAfter.toSeconds());
                 case HANG -> "hang";
                 case BANDWIDTH -> "bandwidth " + bytes + " B/s";
                 case IGNORE_RANGE -> "ignore Range";

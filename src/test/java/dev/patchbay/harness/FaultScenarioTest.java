@@ -272,9 +272,9 @@ class FaultScenarioTest {
             assertTrue(s.page().version().equals("1.0.0") || s.page().version().equals("1.1.0"), where);
             if (!s.current().builtin()) {
                 Path folder = Path.of(s.serverBasePath());
-                assertEquals(Files.readString(site.resolve("index.html")), Files.readString(folder.resolve("index.html")),
-                        where);
-                assertEquals(Files.readString(site.resolve("app.js")), Files.readString(folder.resolve("app.js")), where);
+                for (String file : List.of("index.html", "app.js")) {
+                    assertEquals(Files.readString(site.resolve(file)), Files.readString(folder.resolve(file)), where);
+                }
             }
             d.faults().network().offline(false);
             d.updater().triggerUpdateCheck();

@@ -51,7 +51,8 @@ class FleetTest {
     void aBundleThatNeverConfirmsEndsEveryDeviceRolledBack() throws Exception {
         try (DeviceLab lab = server.newApp()) {
             lab.release(lab.healthy("1.1.0"), "1.1.0", 1);
-            try (Fleet fleet = new Fleet(new Fleet.Options(lab.dir.resolve("fleet"), 6, lab.quickRollback(AutoUpdate.ALWAYS), 3,
+            try (Fleet fleet = new Fleet(new Fleet.Options(lab.dir.resolve("fleet"), 6,
+                    lab.quickRollback(AutoUpdate.ALWAYS), 3,
                     Map.of("1.1.0", SimulatedBehaviour.neverReady()), null))) {
                 FleetSummary s = fleet.run(Duration.ofSeconds(60));
                 assertEquals(Map.of("rolled_back", 6), s.byOutcome(), s.devices().toString());
