@@ -16,21 +16,28 @@ public final class DeviceEnvironment implements AutoCloseable {
     private final ExecutorService pool;
     private final ScheduledExecutorService scheduler;
     private final TimeSource time;
+    private final boolean fsync;
 
-    private DeviceEnvironment(int threads, TimeSource time) {
+    private DeviceEnvironment(int threads, TimeSource time, boolean fsync) {
         this.pool = Executors.newFixedThreadPool(threads, daemon("patchbay-device-"));
         this.scheduler = Executors.newSingleThreadScheduledExecutor(daemon("patchbay-device-timer-"));
         this.time = time == null ? TimeSource.real(scheduler) : time;
+        this.fsync = fsync;
     }
 
     /** Real time, {@code threads} background threads. */
     public static DeviceEnvironment create(int threads) {
-        return new DeviceEnvironment(threads, null);
+        return new DeviceEnvironment(threads, null, true);
     }
 
     /** Devices on {@code time} (e.g. a {@link VirtualTime}). */
     public static DeviceEnvironment create(int threads, TimeSource time) {
-        return new DeviceEnvironment(threads, time);
+        return new DeviceEnvironment(threads, time, true);
+    }
+
+    /** Devices on {@code time} (null: real time), with or without fsync ({@link #fsync()}). */
+    public static DeviceEnvironment create(int threads, TimeSource time, boolean fsync) {
+        return new DeviceEnvironment(threads, time, fsync);
     }
 
     private static ThreadFactory daemon(String prefix) {
@@ -55,6 +62,16 @@ public final class DeviceEnvironment implements AutoCloseable {
 
     public TimeSource time() {
         return time;
+    }
+
+    /**
+     * Whether the devices' persisted writes are fsynced (the default, as on a device). Without: the same writes,
+     * temp files and atomic renames, in the same order, only not forced to the host's disk. Nothing a device can
+     * observe changes — a kill or reboot of an emulated device never loses the host's page cache — only a crash
+     * of the host could lose writes. For large fleets, whose run time is otherwise the host disk's fsync rate.
+     */
+    public boolean fsync() {
+        return fsync;
     }
 
     @Override

@@ -29,11 +29,18 @@ public final class DeviceFileStore implements FileStore {
     private final Path root;
     private final AppProcess process;
     private final DiskSpace disk;
+    private final boolean fsync;
 
     DeviceFileStore(Path root, AppProcess process, DiskSpace disk) {
+        this(root, process, disk, true);
+    }
+
+    /** {@code fsync} false: closes, moves and deletes skip the fsyncs (see {@link DeviceEnvironment#fsync()}). */
+    DeviceFileStore(Path root, AppProcess process, DiskSpace disk, boolean fsync) {
         this.root = root.toAbsolutePath().normalize();
         this.process = process;
         this.disk = disk;
+        this.fsync = fsync;
     }
 
     Path resolve(String path) throws IOException {
@@ -110,7 +117,9 @@ public final class DeviceFileStore implements FileStore {
             closed = true;
             try {
                 process.beforeWrite("close " + path);
-                ch.force(true);
+                if (fsync) {
+                    ch.force(true);
+                }
             } finally {
                 ch.close();
             }
@@ -183,9 +192,11 @@ public final class DeviceFileStore implements FileStore {
         }
         Files.createDirectories(dst.getParent());
         Files.move(src, dst, StandardCopyOption.ATOMIC_MOVE);
-        fsyncDir(dst.getParent());
-        if (!src.getParent().equals(dst.getParent())) {
-            fsyncDir(src.getParent());
+        if (fsync) {
+            fsyncDir(dst.getParent());
+            if (!src.getParent().equals(dst.getParent())) {
+                fsyncDir(src.getParent());
+            }
         }
     }
 
@@ -201,7 +212,9 @@ public final class DeviceFileStore implements FileStore {
         }
         process.beforeWrite("delete " + path);
         deleteTree(p, disk);
-        fsyncDir(p.getParent());
+        if (fsync) {
+            fsyncDir(p.getParent());
+        }
     }
 
     static void deleteTree(Path p, DiskSpace disk) throws IOException {

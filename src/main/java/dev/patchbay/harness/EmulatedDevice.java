@@ -660,10 +660,11 @@ public final class EmulatedDevice implements AutoCloseable {
                 process.die("crashed: " + t);
             });
             Path data = root.resolve("data/data").resolve(app.appId());
-            this.prefs = new SharedPrefsFile(data.resolve("shared_prefs"), PREFS, process, faults.disk());
+            this.prefs = new SharedPrefsFile(data.resolve("shared_prefs"), PREFS, process, faults.disk(),
+                    env.fsync());
             this.webSettings = new SharedPrefsFile(data.resolve("shared_prefs"), WEBVIEW_PREFS, process,
-                    faults.disk());
-            this.files = new DeviceFileStore(data.resolve("files"), process, faults.disk());
+                    faults.disk(), env.fsync());
+            this.files = new DeviceFileStore(data.resolve("files"), process, faults.disk(), env.fsync());
             this.assets = new ApkAssets(apkAssets(app.appId()));
             DeviceHttp http = new DeviceHttp(faults.network(), process,
                     m -> EmulatedDevice.this.log("fault", pid, m), traffic);

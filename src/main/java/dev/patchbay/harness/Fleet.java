@@ -34,9 +34,11 @@ public final class Fleet implements AutoCloseable {
      * @param threads    background threads shared by all devices
      * @param behaviours SIMULATED behaviour per bundle version (others: as their index.html says, else ready at once)
      * @param channel    the channel each device asks for (setChannel before its first check), or null
+     * @param fsync      whether the devices' writes are fsynced (true, as on a device; see
+     *                   {@link DeviceEnvironment#fsync()})
      */
     public record Options(Path root, int size, AppPackage app, int threads, Map<String, SimulatedBehaviour> behaviours,
-            String channel) {
+            String channel, boolean fsync) {
         public Options {
             Objects.requireNonNull(root);
             Objects.requireNonNull(app);
@@ -45,6 +47,11 @@ public final class Fleet implements AutoCloseable {
             }
             threads = threads <= 0 ? Math.min(64, Math.max(4, size)) : threads;
             behaviours = behaviours == null ? Map.of() : Map.copyOf(behaviours);
+        }
+
+        public Options(Path root, int size, AppPackage app, int threads, Map<String, SimulatedBehaviour> behaviours,
+                String channel) {
+            this(root, size, app, threads, behaviours, channel, true);
         }
 
         public Options(Path root, int size, AppPackage app) {
@@ -58,7 +65,7 @@ public final class Fleet implements AutoCloseable {
 
     public Fleet(Options options) {
         this.options = options;
-        this.env = DeviceEnvironment.create(options.threads());
+        this.env = DeviceEnvironment.create(options.threads(), null, options.fsync());
         int digits = Integer.toString(options.size() - 1).length();
         for (int i = 0; i < options.size(); i++) {
             String serial = "sim-" + "0".repeat(Math.max(0, digits - Integer.toString(i).length())) + i;

@@ -34,13 +34,20 @@ public final class SharedPrefsFile implements KeyValueStore {
     private final String name;
     private final AppProcess process;
     private final DiskSpace disk;
+    private final boolean fsync;
     private Map<String, String> map;
 
     SharedPrefsFile(Path sharedPrefsDir, String name, AppProcess process, DiskSpace disk) {
+        this(sharedPrefsDir, name, process, disk, true);
+    }
+
+    /** {@code fsync} false: a commit skips its two fsyncs (see {@link DeviceEnvironment#fsync()}). */
+    SharedPrefsFile(Path sharedPrefsDir, String name, AppProcess process, DiskSpace disk, boolean fsync) {
         this.file = sharedPrefsDir.resolve(name + ".xml");
         this.name = name;
         this.process = process;
         this.disk = disk;
+        this.fsync = fsync;
         this.map = load(file);
     }
 
@@ -158,10 +165,14 @@ public final class SharedPrefsFile implements KeyValueStore {
                 while (buf.hasRemaining()) {
                     ch.write(buf);
                 }
-                ch.force(true);
+                if (fsync) {
+                    ch.force(true);
+                }
             }
             Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
-            DeviceFileStore.fsyncDir(file.getParent());
+            if (fsync) {
+                DeviceFileStore.fsyncDir(file.getParent());
+            }
         } catch (IOException e) {
             try {
                 Files.deleteIfExists(tmp);

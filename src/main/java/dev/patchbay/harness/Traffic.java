@@ -11,11 +11,16 @@ import java.util.concurrent.atomic.AtomicLong;
 public final class Traffic {
     static final int LIMIT = 10_000;
 
-    /** One request: its range header (or null), the status, and the body bytes the device read so far. */
+    /**
+     * One request: its range header (or null), the status, the body bytes the device read so far, and when it was
+     * sent and answered ({@link System#nanoTime}).
+     */
     public static final class Exchange {
         private final String method;
         private final String url;
         private final String range;
+        private final long startedNanos = System.nanoTime();
+        private volatile long answeredNanos;
         private volatile int status;
         private final AtomicLong bodyBytes = new AtomicLong();
 
@@ -45,7 +50,19 @@ public final class Traffic {
             return bodyBytes.get();
         }
 
+        /** {@link System#nanoTime} when the device began the request. */
+        public long startedNanos() {
+            return startedNanos;
+        }
+
+        /** From the start of the request to its status line and headers; null while unanswered. */
+        public java.time.Duration latency() {
+            long a = answeredNanos;
+            return a == 0 ? null : java.time.Duration.ofNanos(a - startedNanos);
+        }
+
         void status(int s) {
+            answeredNanos = System.nanoTime();
             status = s;
         }
 
