@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.patchbay.domain.Json;
+import dev.patchbay.domain.SemVer;
 import java.io.IOException;
 import java.time.Instant;
 import java.time.format.DateTimeParseException;
@@ -52,7 +53,7 @@ final class Delays {
                 case BACKGROUND -> backgroundMillis(d);
                 case DATE -> Instant.parse(d.value());
                 case NATIVE_VERSION -> {
-                    if (!Semver.isValid(d.value())) {
+                    if (SemVer.parseStrict(d.value()) == null) {
                         throw new IllegalArgumentException("not a semver version");
                     }
                 }
@@ -74,7 +75,7 @@ final class Delays {
         try {
             return switch (d.kind()) {
                 case DATE -> now.isAfter(Instant.parse(d.value()));
-                case NATIVE_VERSION -> Semver.compare(nativeVersion, d.value()) >= 0;
+                case NATIVE_VERSION -> SemVer.compareStrict(nativeVersion, d.value()) >= 0;
                 default -> false;
             };
         } catch (DateTimeParseException | IllegalArgumentException e) {

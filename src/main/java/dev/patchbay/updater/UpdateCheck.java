@@ -9,6 +9,7 @@ import dev.patchbay.crypto.ReleaseVerifier;
 import dev.patchbay.crypto.TrustRoot;
 import dev.patchbay.crypto.VerifiedRelease;
 import dev.patchbay.domain.Json;
+import dev.patchbay.domain.SemVer;
 import dev.patchbay.updater.port.AppInfo;
 import java.nio.charset.StandardCharsets;
 
@@ -128,13 +129,13 @@ final class UpdateCheck {
         } catch (RuntimeException e) {
             throw new Refused(false, named, e.getMessage());
         }
-        if (release.nativeMin() != null && (!Semver.isValid(nativeVersion)
-                || Semver.compare(nativeVersion, release.nativeMin()) < 0)) {
+        if (release.nativeMin() != null && (SemVer.parseStrict(nativeVersion) == null
+                || SemVer.compareStrict(nativeVersion, release.nativeMin()) < 0)) {
             throw new Refused(false, release.version(), "the release needs native version " + release.nativeMin()
                     + " or later, this app is " + nativeVersion);
         }
-        if (release.nativeMax() != null && (!Semver.isValid(nativeVersion)
-                || Semver.compare(nativeVersion, release.nativeMax()) > 0)) {
+        if (release.nativeMax() != null && (SemVer.parseStrict(nativeVersion) == null
+                || SemVer.compareStrict(nativeVersion, release.nativeMax()) > 0)) {
             throw new Refused(false, release.version(), "the release needs native version " + release.nativeMax()
                     + " or earlier, this app is " + nativeVersion);
         }

@@ -6,6 +6,7 @@ import dev.patchbay.crypto.FreshnessStatement;
 import dev.patchbay.crypto.FreshnessStatement.Outcome;
 import dev.patchbay.domain.Channel;
 import dev.patchbay.domain.Platform;
+import dev.patchbay.domain.SemVer;
 import dev.patchbay.domain.UpdateGate;
 import dev.patchbay.server.freshness.FreshnessKey;
 import dev.patchbay.server.http.ApiRequest;
