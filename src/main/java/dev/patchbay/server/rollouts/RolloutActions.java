@@ -9,7 +9,7 @@ import java.util.List;
  * What the rollout supervisor (health policy, staged plans) may do to rollouts: the same verbs as the management API,
  * with a system actor, each in one transaction with its audit entry and history row (docs/rollouts.md §4, §5).
  * Implemented by {@code RolloutService}. A verb whose {@code expectedRevision} no longer matches throws
- * {@code StoreException} with status 409 and field {@code revision}; the supervisor then re-reads on its next tick.
+ * {@code ApiError.conflict(..., "revision")}; the supervisor then re-reads on its next tick.
  */
 public interface RolloutActions {
     /** The system actors of the audit log. */
