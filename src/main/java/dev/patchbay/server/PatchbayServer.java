@@ -23,6 +23,7 @@ import dev.patchbay.server.freshness.FreshnessKey;
 import dev.patchbay.server.http.JsonErrorHandler;
 import dev.patchbay.server.http.JsonHandler;
 import dev.patchbay.server.http.Router;
+import dev.patchbay.server.rollouts.RolloutSeriesApi;
 import dev.patchbay.server.store.DataDirLock;
 import dev.patchbay.server.store.Database;
 import dev.patchbay.server.trust.CryptoSignatures;
@@ -150,6 +151,7 @@ public final class PatchbayServer implements AutoCloseable {
         new StatsApi(db, clock, devices.catalog(), devices.statsConcurrency()).register(router);
         new ChannelSelfApi(devices.catalog()).register(router);
         new BlobsApi(db, blobs).register(router);
+        new RolloutSeriesApi(db, clock).register(router);
         invalidateOnWrites(router, devices.catalog());
         return router;
     }
