@@ -79,14 +79,14 @@ public class HealthEvaluatorBenchmark {
                 int from = done;
                 db.inTransaction(c -> {
                     try (PreparedStatement ps = c.prepareStatement("INSERT INTO device_events(app_id, device_id,"
-                            + " event_id, action, bundle, received_at) SELECT ?, 'device-' || CAST(RAND() * ? AS INT),"
+                            + " event_id, action, bundle, received_at) SELECT ?, 'device-' || CAST(FLOOR(RAND() * ?) AS INT),"
                             + " 'e' || X,"
                             // Failures are rare: 1 in 4 picks an action from the whole list, else a routine one.
-                            + " CASE WHEN RAND() < 0.25 THEN ARRAY_GET(ARRAY[" + actions + "], CAST(RAND() * "
-                            + ACTIONS.length + " AS INT) + 1) ELSE ARRAY_GET(ARRAY[" + actions + "],"
-                            + " CAST(RAND() * 6 AS INT) + 1) END,"
-                            + " CASE WHEN RAND() < 0.25 THEN '1.5.0' ELSE '1.4.' || CAST(RAND() * 7 AS INT) END,"
-                            + " DATEADD(MILLISECOND, -CAST(RAND() * ? AS BIGINT), CAST(? AS TIMESTAMP WITH TIME ZONE))"
+                            + " CASE WHEN RAND() < 0.25 THEN ARRAY_GET(ARRAY[" + actions + "], CAST(FLOOR(RAND() * "
+                            + ACTIONS.length + ") AS INT) + 1) ELSE ARRAY_GET(ARRAY[" + actions + "],"
+                            + " CAST(FLOOR(RAND() * 6) AS INT) + 1) END,"
+                            + " CASE WHEN RAND() < 0.25 THEN '1.5.0' ELSE '1.4.' || CAST(FLOOR(RAND() * 7) AS INT) END,"
+                            + " DATEADD(MILLISECOND, -CAST(FLOOR(RAND() * ?) AS BIGINT), CAST(? AS TIMESTAMP WITH TIME ZONE))"
                             + " FROM SYSTEM_RANGE(?, ?)")) {
                         ps.setString(1, APP);
                         ps.setInt(2, DEVICES);
