@@ -209,6 +209,8 @@ class RolloutCliTest {
         }
         assertNotNull(rb, bundles.toString());
         assertEquals(3, rb.get("sequence").asLong());
+        assertEquals("1.4.0", rb.path("rollbackOf").asText());
+        assertContains(ok("bundle", "show", "1.4.0+rollback.3", "--app", app).out(), "Rollback of:");
         assertTrue(rb.path("channels").isEmpty(), rb.toString());
         VerifiedRelease rollback = verified(app, keys, "1.4.0+rollback.3");
         VerifiedRelease stable = verified(app, keys, "1.4.0");
@@ -239,6 +241,7 @@ class RolloutCliTest {
         assertEquals(2, status.get("stageIndex").asInt());
         assertEquals("CI: advance", status.get("reason").asText());
         Result text = ok(args("status", app));
+        assertContains(refused(args("resume", app, "--reason", "not paused")), "patchbay: Cannot resume rollout " + id);
         assertContains(text.out(), "running");
         assertContains(text.out(), "50.00 %");
         assertContains(text.out(), "3 of 4");
