@@ -122,6 +122,9 @@ class RolloutsApiTest {
         JsonNode again = assertError(s.json("POST", rollout, "{\"targetBundle\":\"1.5.0\",\"reason\":\"r\"}"), 409,
                 "conflict", "rollout");
         assertTrue(again.path("message").asText().contains(r.id()), again.toString());
+        assertError(s.json("PATCH", f.base + "/channels/production", "{\"bundle\":\"1.5.0\"}"), 409, "conflict",
+                "bundle");
+        ok(s.json("PATCH", f.base + "/channels/production", "{\"bundle\":\"1.4.0\",\"description\":\"d\"}"), 200);
         assertEquals(1, count("SELECT COUNT(*) FROM rollouts"));
     }
 
