@@ -298,13 +298,13 @@ class RolloutsApiTest {
         Rollout advanced = service.advance(dev.patchbay.server.rollouts.RolloutActions.PLAN, APP, "production",
                 "plan: stage 2 of 2", r.revision());
         assertEquals(1000, advanced.bps());
-        assertNotNull(advanced.lastActionAt());
+        assertNull(advanced.lastActionAt(), "a plan step does not start the health policy's cooldown");
         var conflict = assertThrows(dev.patchbay.server.http.ApiError.class, () -> service.pause(
                 dev.patchbay.server.rollouts.RolloutActions.HEALTH_POLICY, APP, "production", "late", r.revision()));
         assertEquals("revision", conflict.field());
         service.notify(dev.patchbay.server.rollouts.RolloutActions.HEALTH_POLICY, r.id(), "health policy: 9 of 60 failed");
-        service.pause(dev.patchbay.server.rollouts.RolloutActions.HEALTH_POLICY, APP, "production", "health: failing",
-                null);
+        assertNotNull(service.pause(dev.patchbay.server.rollouts.RolloutActions.HEALTH_POLICY, APP, "production",
+                "health: failing", null).lastActionAt());
         service.recordHealth(r.id(), reading, true);
         assertEquals(reading.at(), client.rollout(APP, "production").lastActionAt());
 
