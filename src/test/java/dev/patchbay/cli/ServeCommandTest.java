@@ -1,0 +1,46 @@
+package dev.patchbay.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** {@code patchbay serve --rollout-tick}: the durations it reads and the ones it refuses before starting. */
+class ServeCommandTest {
+    @TempDir
+    Path dir;
+
+    @Test
+    void readsShortDurations() {
+        assertEquals(Duration.ofMillis(500), ServeCommand.tick("500ms"));
+        assertEquals(Duration.ofSeconds(10), ServeCommand.tick("10s"));
+        assertEquals(Duration.ofMinutes(1), ServeCommand.tick("1m"));
+        assertEquals(Duration.ofHours(1), ServeCommand.tick("1H"));
+        assertEquals(Duration.ofSeconds(2), ServeCommand.tick("PT2S"));
+        assertThrows(IllegalArgumentException.class, () -> ServeCommand.tick("ten seconds"));
+    }
+
+    @Test
+    void refusesABadTickWithoutStarting() {
+        for (String bad : new String[] {"10x", "10ms", "2h"}) {
+            ByteArrayOutputStream err = new ByteArrayOutputStream();
+            int code = Cli.run(new String[] {"serve", "--port", "0", "--data-dir", dir.resolve("data").toString(),
+                "--rollout-tick", bad}, new PrintStream(new ByteArrayOutputStream(), true, StandardCharsets.UTF_8),
+                    new PrintStream(err, true, StandardCharsets.UTF_8), Map.of());
+            String message = err.toString(StandardCharsets.UTF_8);
+            assertNotEquals(0, code, message);
+            assertTrue(message.contains("--rollout-tick: "), message);
+            assertTrue(!Files.exists(dir.resolve("data")), "nothing created for " + bad);
+        }
+    }
+}
