@@ -86,14 +86,17 @@ public class HealthEvaluatorBenchmark {
                             + ACTIONS.length + ") AS INT) + 1) ELSE ARRAY_GET(ARRAY[" + actions + "],"
                             + " CAST(FLOOR(RAND() * 6) AS INT) + 1) END,"
                             + " CASE WHEN RAND() < 0.25 THEN '1.5.0' ELSE '1.4.' || CAST(FLOOR(RAND() * 7) AS INT) END,"
-                            + " DATEADD(MILLISECOND, -CAST(FLOOR(RAND() * ?) AS BIGINT), CAST(? AS TIMESTAMP WITH TIME ZONE))"
+                            // received_at is the server's clock at insert: it grows with the row id, as in a real
+                            // table (rows of one hour sit together), spread evenly over the 7 days.
+                            + " DATEADD(MILLISECOND, -CAST((? - X) * ? AS BIGINT), CAST(? AS TIMESTAMP WITH TIME ZONE))"
                             + " FROM SYSTEM_RANGE(?, ?)")) {
                         ps.setString(1, APP);
                         ps.setInt(2, DEVICES);
-                        ps.setLong(3, Duration.ofDays(7).toMillis());
-                        ps.setObject(4, Database.utc(now));
-                        ps.setLong(5, from + 1);
-                        ps.setLong(6, from + 100_000);
+                        ps.setLong(3, EVENTS);
+                        ps.setDouble(4, (double) Duration.ofDays(7).toMillis() / EVENTS);
+                        ps.setObject(5, Database.utc(now));
+                        ps.setLong(6, from + 1);
+                        ps.setLong(7, from + 100_000);
                         ps.executeUpdate();
                     }
                     return null;

@@ -96,7 +96,7 @@ public final class RolloutSupervisor implements AutoCloseable {
                 supervise(r, now);
             } catch (ApiError e) {
                 if (e.status() == 409) {
-                    LOG.info("Rollout {} ({}/{}) changed meanwhile ({}); trying again on the next tick", r.id(),
+                    LOG.info("Rollout {} ({}/{}): refused with 409 ({}); trying again on the next tick", r.id(),
                             r.appId(), r.channel(), e.getMessage());
                 } else {
                     LOG.warn("Rollout {} ({}/{}): {}", r.id(), r.appId(), r.channel(), e.getMessage());
@@ -113,12 +113,21 @@ public final class RolloutSupervisor implements AutoCloseable {
         HealthReading h = evaluator.evaluate(r, policy, now);
         Rollout after = r;
         boolean acted = false;
+        ApiError refused = null;
         if (r.health() != null && h.verdict() == HealthVerdict.FAILING && outsideCooldown(r, policy, now)) {
-            after = act(r, policy.action(), h);
-            acted = after != null;
-            after = after == null ? r : after;
+            try {
+                after = act(r, policy.action(), h);
+                acted = after != null;
+                after = after == null ? r : after;
+            } catch (ApiError e) {
+                refused = e;
+            }
         }
+        // The reading is stored even when the action was refused: the console shows why the policy wants to act.
         actions.recordHealth(r.id(), h, acted);
+        if (refused != null) {
+            throw refused;
+        }
         if (!acted) {
             after = plan(r, h, policy, now);
         }

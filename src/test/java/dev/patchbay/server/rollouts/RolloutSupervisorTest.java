@@ -243,6 +243,20 @@ class RolloutSupervisorTest {
     }
 
     @Test
+    void aRefusedHealthActionStillStoresTheReadingAndIsRetried() {
+        start(null, SMALL);
+        events(10, "rollback", T0.plusSeconds(10));
+        actions.conflicts = 1;
+        supervisor.tick(T0.plusSeconds(60));
+        assertEquals(List.of(), actions.calls);
+        assertEquals(HealthVerdict.FAILING, actions.health.verdict());
+        assertEquals(null, actions.current.lastActionAt());
+        supervisor.tick(T0.plusSeconds(70));
+        assertEquals(1, actions.calls.size());
+        assertEquals(RolloutState.PAUSED, actions.current.state());
+    }
+
+    @Test
     void writesASamplePerTickWithDevicesByBundle() throws Exception {
         Rollout r = start(null, SMALL);
         db.inTransaction(c -> {
