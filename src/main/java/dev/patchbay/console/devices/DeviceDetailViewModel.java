@@ -257,7 +257,7 @@ public final class DeviceDetailViewModel {
         channelExplanation.set(channelText(d));
         channelReason.set(d.channelReason() == null ? "" : d.channelReason());
         channelOverride.set(d.channelOverride() == null ? "" : d.channelOverride());
-        showRollout(null); // TODO-MERGE: d.rollout() once i5-core lands
+        showRollout(d.rollout());
 
         bundles.setAll(d.bundles().stream().map(b -> new BundleRow(b.bundle(), b.state(),
                 "downloading".equals(b.state()) ? b.percent() : null, b.reason(), b.updatedAt(),
