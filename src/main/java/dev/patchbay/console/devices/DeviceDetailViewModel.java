@@ -26,6 +26,8 @@ import javafx.beans.property.ReadOnlyStringProperty;
 import javafx.beans.property.ReadOnlyStringWrapper;
 import javafx.beans.property.SimpleStringProperty;
 import javafx.beans.property.StringProperty;
+import javafx.beans.value.ChangeListener;
+import javafx.beans.value.WeakChangeListener;
 import javafx.collections.FXCollections;
 import javafx.collections.ObservableList;
 
@@ -106,6 +108,7 @@ public final class DeviceDetailViewModel {
     private final BooleanBinding cannotSetOverride;
     private final BooleanBinding cannotClearOverride;
 
+    private final ChangeListener<Session> sessionListener = (obs, old, now) -> show(null, null);
     private long generation;
     private String olderCursor;
 
@@ -122,8 +125,9 @@ public final class DeviceDetailViewModel {
         BooleanBinding busy = connection.readOnlyProperty().or(saving).or(device.isNull());
         this.cannotSetOverride = busy.or(overrideChoice.isNull()).or(overrideChoice.isEmpty());
         this.cannotClearOverride = busy.or(channelOverride.isEmpty());
-        // Another server knows other devices: do not keep showing this one.
-        connection.sessionProperty().addListener((obs, old, now) -> show(null, null));
+        // Another server knows other devices: do not keep showing this one. Weak: a detail window's view model
+        // must not live as long as the connection.
+        connection.sessionProperty().addListener(new WeakChangeListener<>(sessionListener));
     }
 
     private ReadOnlyStringWrapper text(String name) {

@@ -183,6 +183,10 @@ class DeviceDetailViewModelTest {
         assertEquals("error: download_fail: HTTP 503", bundle(vm, "1.6.2").stateText());
         assertEquals("pending", bundle(vm, "1.6.3").stateText());
         assertEquals("next", bundle(vm, "1.6.3").role());
+
+        fx.connection.connect("remote-1");   // a new session: another server may not know this device
+        assertNull(vm.deviceProperty().get());
+        assertTrue(vm.bundles().isEmpty());
     }
 
     @Test
