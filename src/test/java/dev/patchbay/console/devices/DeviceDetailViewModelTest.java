@@ -16,7 +16,10 @@ import dev.patchbay.console.connection.ConnectionState;
 import dev.patchbay.console.devices.DeviceDetailViewModel.BundleRow;
 import dev.patchbay.console.devices.DeviceDetailViewModel.TimelineRow;
 import dev.patchbay.console.settings.SavedConnection;
+import dev.patchbay.client.RolloutStart;
 import dev.patchbay.domain.Json;
+import dev.patchbay.domain.RolloutBucket;
+import dev.patchbay.domain.rollout.RolloutDecision;
 import dev.patchbay.server.DeviceFixture;
 import dev.patchbay.server.RunningServer;
 import java.nio.file.Path;
@@ -331,6 +334,32 @@ class DeviceDetailViewModelTest {
         assertTrue(serverDevice().path("channelOverride").isNull());
         assertEquals("", vm.channelOverrideProperty().get());
         assertTrue(vm.cannotClearOverrideProperty().get());
+    }
+
+    @Test
+    void theRolloutSectionSaysWhyTheDeviceGotItsBundle() throws Exception {
+        f.patchChannel("production", "{\"bundle\":\"1.4.0\"}");
+        var rollout = fx.connection.session().client().startRollout(APP, "production",
+                new RolloutStart("1.5.0", 2500, null, null, null, "first quarter"));
+        f.check(phone, Map.of());
+        DeviceDetailViewModel vm = vm(fx.tasks);
+        vm.show(APP, phone);
+
+        RolloutDecision d = vm.rolloutProperty().get();
+        int bucket = RolloutBucket.of(rollout.id(), phone);
+        boolean selected = bucket < 2500;
+        assertEquals(rollout.id(), d.id());
+        assertEquals(bucket, d.bucket());
+        assertEquals(selected, d.selected());
+        assertEquals("Rollout " + rollout.id() + " on production: running, 1.4.0 → 1.5.0", vm.rolloutSummaryProperty().get());
+        assertEquals("25.00 %", vm.rolloutPercentageProperty().get());
+        assertEquals(bucket + " of 10000", vm.rolloutBucketProperty().get());
+        assertEquals(selected ? "selected: gets 1.5.0" : "not selected: stays on 1.4.0", vm.rolloutSelectedProperty().get());
+        assertTrue(vm.rolloutExplanationProperty().get().contains(Integer.toString(bucket)),
+                vm.rolloutExplanationProperty().get());
+        String check = vm.timeline().get(0).sentence();
+        assertEquals("Update check: offered " + (selected ? "1.5.0" : "1.4.0") + " (channel production, default); rollout"
+                + " 25.00 %, bucket " + bucket + (selected ? ": selected" : ": not selected"), check);
     }
 
     private JsonNode serverDevice() throws Exception {
