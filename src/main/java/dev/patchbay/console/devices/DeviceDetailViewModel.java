@@ -307,7 +307,12 @@ public final class DeviceDetailViewModel {
         if (d.lastOutcome() == null) {
             return "no check yet";
         }
-        String s = d.lastOutcome().replace('_', ' ') + (d.lastError() == null ? "" : " (" + d.lastError().replace('_', ' ') + ")");
+        String outcome = switch (d.lastOutcome()) {
+            case "update" -> "offered an update";
+            case "builtin" -> "told to go back to the builtin assets";
+            default -> d.lastOutcome().replace('_', ' ');
+        };
+        String s = outcome + (d.lastError() == null ? "" : " (" + d.lastError().replace('_', ' ') + ")");
         return d.lastMessage() == null || d.lastMessage().isBlank() ? s : s + ": " + d.lastMessage();
     }
 

@@ -165,7 +165,7 @@ class DeviceDetailViewModelTest {
                 vm.lastSeenProperty().get());
         assertEquals("1.4.0", vm.runsNowProperty().get());
         assertEquals("1.6.3 at the next start", vm.nextProperty().get());
-        assertTrue(vm.lastCheckProperty().get().startsWith("update"), vm.lastCheckProperty().get());
+        assertTrue(vm.lastCheckProperty().get().startsWith("offered an update"), vm.lastCheckProperty().get());
 
         assertEquals("production", vm.channelProperty().get());
         assertEquals("default", vm.channelSourceProperty().get());
