@@ -3,16 +3,16 @@ import java.util.Random;
 import java.util.UUID;
 
 /**
- * For bench/update-checks.sh --rollout: prints N device ids (fixed seed) and whether the rollout selects each
+ * For bench/update-checks.sh --rollout: prints N device ids (from SEED) and whether the rollout selects each
  * ("<deviceId> 1" or "<deviceId> 0"), using the server's own bucket function. Run as a single-file program:
- * {@code java --class-path target/patchbay.jar bench/RolloutPool.java <rolloutId> <bps> <N>}.
+ * {@code java --class-path target/patchbay.jar bench/RolloutPool.java <rolloutId> <bps> <N> <SEED>}.
  */
 public class RolloutPool {
     public static void main(String[] args) {
         String rollout = args[0];
         int bps = Integer.parseInt(args[1]);
         int n = Integer.parseInt(args[2]);
-        Random random = new Random(42);
+        Random random = new Random(Long.parseLong(args[3]));
         StringBuilder out = new StringBuilder();
         for (int i = 0; i < n; i++) {
             String id = new UUID((random.nextLong() & ~0xF000L) | 0x4000L,

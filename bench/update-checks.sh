@@ -8,10 +8,12 @@
 #
 # bench/update-checks.sh --rollout [duration]: rollout evaluation on vs off, side by side on the same server process.
 # Two self-assignable channels serve 1.5.0: "fixed" (no rollout) and "staged" (a running rollout to 1.6.0 at 50 %).
-# 10,000 device ids; every device runs what it should get, so every answer is up_to_date on both sides: on "fixed"
-# all run 1.5.0; on "staged" the devices the rollout selects run 1.6.0, the others 1.5.0. The runs alternate
-# (fixed, staged, fixed, staged at 64 connections, then fixed, staged at 1 connection) so a busy machine's load
-# drift hits both sides alike; the ratio staged / fixed is printed.
+# 10,000 device ids per side (two pools, so a device always gets the same answer and, after the warm-up, adds no
+# timeline row); every device runs what it should get, so every answer is up_to_date on both sides: on "fixed" all
+# run 1.5.0; on "staged" the devices the rollout selects run 1.6.0, the others 1.5.0. The runs go fixed, staged,
+# staged, fixed at 64 connections, then staged, fixed, fixed, staged at 1 connection, with a 5 s pause before each
+# (the write-behind of the last run drains), so a busy machine's load drift hits both sides alike; the ratio
+# staged / fixed is printed.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 mode=mixed
@@ -69,8 +71,8 @@ if [ "$mode" = rollout ]; then
       "$url/api/v1/apps/$app/channels/staged/rollout")
   rollout_id=$(echo "$rollout" | sed -n 's/.*"id" *: *"\([0-9a-f]\{16\}\)".*/\1/p' | head -1)
   [ -n "$rollout_id" ] || { echo "could not start the rollout: $rollout" >&2; exit 1; }
-  java --class-path target/patchbay.jar bench/RolloutPool.java "$rollout_id" 5000 10000 >"$work/pool.txt"
-  export BENCH_POOL_FILE="$work/pool.txt"
+  java --class-path target/patchbay.jar bench/RolloutPool.java "$rollout_id" 5000 10000 42 >"$work/pool.txt"
+  java --class-path target/patchbay.jar bench/RolloutPool.java "$rollout_id" 5000 10000 43 >"$work/pool-fixed.txt"
   echo "rollout $rollout_id at 50 %: $(grep -c ' 1$' "$work/pool.txt") of $(wc -l <"$work/pool.txt") devices selected"
   check() { # device current channel -> kind (error)
     curl -s -H 'Content-Type: application/json' -d "{\"appId\":\"$app\",\"deviceId\":\"$1\",\"platform\":\"android\",\"nativeVersion\":\"1.4.0\",\"currentBundle\":\"$2\",\"channel\":\"$3\",\"keyIds\":{\"root\":\"$BENCH_ROOT_KEY_ID\",\"content\":\"$BENCH_CONTENT_KEY_ID\"},\"nonce\":\"AAAAAAAAAAAAAAAAAAAAAA\"}" \
@@ -78,15 +80,18 @@ if [ "$mode" = rollout ]; then
   }
   sel=$(grep -m1 ' 1$' "$work/pool.txt" | cut -d' ' -f1)
   unsel=$(grep -m1 ' 0$' "$work/pool.txt" | cut -d' ' -f1)
+  fixed=$(head -1 "$work/pool-fixed.txt" | cut -d' ' -f1)
   echo "== answers: staged, selected on 1.5.0: $(check "$sel" 1.5.0 staged)"
   echo "            staged, selected on 1.6.0: $(check "$sel" 1.6.0 staged)"
   echo "            staged, not selected on 1.5.0: $(check "$unsel" 1.5.0 staged)"
-  echo "            fixed, on 1.5.0: $(check "$unsel" 1.5.0 fixed)"
+  echo "            fixed, on 1.5.0: $(check "$fixed" 1.5.0 fixed)"
   side() { # side -> the wrk environment of that side
-    if [ "$1" = staged ]; then echo "BENCH_CHANNEL=staged BENCH_TARGET=1.6.0"; else echo "BENCH_CHANNEL=fixed BENCH_TARGET="; fi
+    if [ "$1" = staged ]; then echo "BENCH_CHANNEL=staged BENCH_TARGET=1.6.0 BENCH_POOL_FILE=$work/pool.txt"
+    else echo "BENCH_CHANNEL=fixed BENCH_TARGET= BENCH_POOL_FILE=$work/pool-fixed.txt"; fi
   }
   measure() { # side connections threads -> one result line "side c rps p50 p99 us_per_check load1"
     local before after
+    sleep 5
     before=$(cpu)
     env $(side "$1") wrk -t"$3" -c"$2" -d"$duration" --latency -s "$script" "$url" >"$work/run.txt"
     after=$(cpu)
@@ -104,8 +109,8 @@ if [ "$mode" = rollout ]; then
   for s in fixed staged; do env $(side $s) wrk -t2 -c32 -d15s -s "$script" "$url" >/dev/null; done
   echo "== side by side, $duration each (load average at the start: $(cut -d' ' -f1-3 /proc/loadavg))"
   : >"$work/results.txt"
-  for s in fixed staged fixed staged; do measure $s 64 2 | tee -a "$work/results.txt"; done
-  for s in fixed staged; do measure $s 1 1 | tee -a "$work/results.txt"; done
+  for s in fixed staged staged fixed; do measure $s 64 2 | tee -a "$work/results.txt"; done
+  for s in staged fixed fixed staged; do measure $s 1 1 | tee -a "$work/results.txt"; done
   awk '{ k = $1 " " $2; rps[k] += $4; p99[k] += $10; cnt[k]++ }
     END { split("64 1", cs, " ");
           for (i = 1; i <= 2; i++) { c = cs[i]; f = "fixed " c; g = "staged " c;
