@@ -63,5 +63,6 @@ ALTER TABLE devices ADD COLUMN change_seq BIGINT;
 UPDATE devices SET change_seq = NEXT VALUE FOR device_change_seq;
 CREATE INDEX devices_change ON devices(app_id, change_seq);
 CREATE INDEX devices_channel_bundle ON devices(app_id, channel, current_bundle);
-CREATE INDEX device_events_bundle ON device_events(app_id, bundle, received_at);
+-- Covering for the health policy and the failure charts: counted from the index alone (docs/rollouts.md §4).
+CREATE INDEX device_events_bundle ON device_events(app_id, bundle, received_at, action, device_id);
 CREATE INDEX audit_log_at ON audit_log(at);
