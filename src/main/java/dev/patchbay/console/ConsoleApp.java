@@ -229,10 +229,7 @@ public final class ConsoleApp extends Application {
     }
 
     /** Builds the rollback release of a rollout (docs/rollouts.md §3). */
-    private static final RolloutViewModel.RollbackBuilder ROLLBACK_RELEASES = (envelope, keys, sequence, now) -> {
-        throw new dev.patchbay.crypto.CryptoException("This console cannot build rollback releases yet"
-                + " (crypto.RollbackReleases)");
-    };
+    private static final RolloutViewModel.RollbackBuilder ROLLBACK_RELEASES = dev.patchbay.crypto.RollbackReleases::build;
 
     /** For UI tests: the Emulator page's devices and what the page shows of them. */
     public EmulatorViewModel emulator() {
