@@ -489,22 +489,6 @@ public final class PatchbayClient {
         call(send("DELETE", url("apps", appId, "devices", deviceId, "channel-override"), null), (JavaType) null);
     }
 
-    // ---- TEMP stubs (i5-rollui) until i5-core / i5-health land -------------------------------------------------
-
-    public dev.patchbay.domain.rollout.Rollout rollout(String appId, String channel) { throw new UnsupportedOperationException(); }
-    public dev.patchbay.domain.rollout.Rollout startRollout(String appId, String channel, RolloutStart start) { throw new UnsupportedOperationException(); }
-    public dev.patchbay.domain.rollout.Rollout setRolloutPercentage(String appId, String channel, int bps, String reason) { throw new UnsupportedOperationException(); }
-    public dev.patchbay.domain.rollout.Rollout pauseRollout(String appId, String channel, String reason) { throw new UnsupportedOperationException(); }
-    public dev.patchbay.domain.rollout.Rollout resumeRollout(String appId, String channel, String reason) { throw new UnsupportedOperationException(); }
-    public dev.patchbay.domain.rollout.Rollout advanceRollout(String appId, String channel, String reason) { throw new UnsupportedOperationException(); }
-    public dev.patchbay.domain.rollout.Rollout promoteRollout(String appId, String channel, String reason) { throw new UnsupportedOperationException(); }
-    public dev.patchbay.domain.rollout.Rollout rollbackRollout(String appId, String channel, String reason, byte[] rollbackReleaseOrNull) { throw new UnsupportedOperationException(); }
-    public dev.patchbay.domain.rollout.Rollout updateRolloutPlan(String appId, String channel, dev.patchbay.domain.rollout.RolloutPlan plan, dev.patchbay.domain.rollout.HealthPolicy health, String reason) { throw new UnsupportedOperationException(); }
-    public List<RolloutChange> rolloutHistory(String appId, String rolloutId) { throw new UnsupportedOperationException(); }
-    public PatchbayClient withActor(String actor) { throw new UnsupportedOperationException(); }
-    public RolloutSeries rolloutSeries(String appId, String rolloutId, java.time.Instant from, java.time.Instant to, int stepSeconds) { throw new UnsupportedOperationException(); }
-    public List<FailedDevice> rolloutFailedDevices(String appId, String rolloutId, java.time.Instant from, java.time.Instant to, int limit) { throw new UnsupportedOperationException(); }
-
     // ---- plumbing -----------------------------------------------------------------------------------------------
 
     private record Items(List<JsonNode> items) {
