@@ -23,6 +23,8 @@ import dev.patchbay.server.freshness.FreshnessKey;
 import dev.patchbay.server.http.JsonErrorHandler;
 import dev.patchbay.server.http.JsonHandler;
 import dev.patchbay.server.http.Router;
+import dev.patchbay.server.rollouts.RolloutService;
+import dev.patchbay.server.rollouts.RolloutsApi;
 import dev.patchbay.server.store.DataDirLock;
 import dev.patchbay.server.store.Database;
 import dev.patchbay.server.trust.CryptoSignatures;
@@ -150,6 +152,8 @@ public final class PatchbayServer implements AutoCloseable {
         new StatsApi(db, clock, devices.catalog(), devices.statsConcurrency()).register(router);
         new ChannelSelfApi(devices.catalog()).register(router);
         new BlobsApi(db, blobs).register(router);
+        new RolloutsApi(new RolloutService(db, clock, new CryptoSignatures(clock), blobs)
+                .onChange(devices.catalog()::invalidate)).register(router);
         invalidateOnWrites(router, devices.catalog());
         return router;
     }
@@ -225,6 +229,11 @@ public final class PatchbayServer implements AutoCloseable {
             host = "[" + host + "]";
         }
         return "http://" + host + ":" + port();
+    }
+
+    /** The metadata store (tests read the audit log and history rows). */
+    Database database() {
+        return db;
     }
 
     public Path dataDir() {
