@@ -4,6 +4,9 @@ import dev.patchbay.domain.Version;
 import dev.patchbay.server.PatchbayServer;
 import dev.patchbay.server.ServerConfig;
 import java.nio.file.Path;
+import java.time.Duration;
+import java.time.format.DateTimeParseException;
+import java.util.Locale;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
@@ -30,6 +33,11 @@ final class ServeCommand implements Callable<Integer> {
                     + " Host each device used)")
     String publicUrl;
 
+    @Option(names = "--rollout-tick", defaultValue = "10s", paramLabel = "DURATION",
+            description = "How often the rollout supervisor checks health and advances staged plans, e.g. 10s, 500ms,"
+                    + " 1m (default: ${DEFAULT-VALUE})")
+    String rolloutTick;
+
     ServeCommand(Cli.Context context) {
         this.context = context;
     }
@@ -44,6 +52,11 @@ final class ServeCommand implements Callable<Integer> {
             config = new ServerConfig(host, port, dataDir.toAbsolutePath().normalize()).withPublicUrl(publicUrl);
         } catch (IllegalArgumentException e) {
             throw new CliException("--public-url: " + e.getMessage());
+        }
+        try {
+            config = config.withRolloutTick(tick(rolloutTick));
+        } catch (IllegalArgumentException e) {
+            throw new CliException("--rollout-tick: " + e.getMessage());
         }
         PatchbayServer server = PatchbayServer.start(config);
         CountDownLatch stopped = new CountDownLatch(1);
@@ -61,5 +74,25 @@ final class ServeCommand implements Callable<Integer> {
         context.out().flush();
         stopped.await();
         return 0;
+    }
+
+    /** 500ms, 10s, 1m, 1h or an ISO-8601 duration (PT10S). */
+    static Duration tick(String text) {
+        String t = text.trim().toLowerCase(Locale.ROOT);
+        java.util.regex.Matcher m = java.util.regex.Pattern.compile("(\\d{1,9})(ms|s|m|min|h)").matcher(t);
+        try {
+            if (m.matches()) {
+                long n = Long.parseLong(m.group(1));
+                return switch (m.group(2)) {
+                    case "ms" -> Duration.ofMillis(n);
+                    case "s" -> Duration.ofSeconds(n);
+                    case "m", "min" -> Duration.ofMinutes(n);
+                    default -> Duration.ofHours(n);
+                };
+            }
+            return Duration.parse(text.trim().toUpperCase(Locale.ROOT));
+        } catch (DateTimeParseException e) {
+            throw new IllegalArgumentException("\"" + text + "\" is not a duration like 10s, 500ms or 1m");
+        }
     }
 }

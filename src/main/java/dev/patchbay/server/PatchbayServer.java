@@ -25,6 +25,7 @@ import dev.patchbay.server.http.JsonHandler;
 import dev.patchbay.server.http.Router;
 import dev.patchbay.server.rollouts.RolloutService;
 import dev.patchbay.server.rollouts.RolloutsApi;
+import dev.patchbay.server.rollouts.RolloutSeriesApi;
 import dev.patchbay.server.store.DataDirLock;
 import dev.patchbay.server.store.Database;
 import dev.patchbay.server.trust.CryptoSignatures;
@@ -154,6 +155,7 @@ public final class PatchbayServer implements AutoCloseable {
         new BlobsApi(db, blobs).register(router);
         new RolloutsApi(new RolloutService(db, clock, new CryptoSignatures(clock), blobs)
                 .onChange(devices.catalog()::invalidate)).register(router);
+        new RolloutSeriesApi(db, clock).register(router);
         invalidateOnWrites(router, devices.catalog());
         return router;
     }

@@ -1,6 +1,7 @@
 package dev.patchbay.server;
 
 import java.nio.file.Path;
+import java.time.Duration;
 
 /**
  * Where a Patchbay server listens and keeps its data.
@@ -11,12 +12,19 @@ import java.nio.file.Path;
  * @param publicUrl        base URL devices reach the server at (for {@code blobUrl} in update answers), or
  *                         {@code null} to use each request's {@code Host} header
  * @param statsConcurrency most {@code POST /stats} batches stored at once; more are answered 429 (0: refuse all)
+ * @param rolloutTick      how often the rollout supervisor evaluates health and plans (docs/rollouts.md §4)
  */
-public record ServerConfig(String host, int port, Path dataDir, String publicUrl, int statsConcurrency) {
+public record ServerConfig(String host, int port, Path dataDir, String publicUrl, int statsConcurrency,
+                           Duration rolloutTick) {
     /** Largest management request body accepted (JSON); bundle uploads get their own limit. */
     public static final long MAX_JSON_BODY = 1024 * 1024;
     /** Default of {@link #statsConcurrency}. */
     public static final int DEFAULT_STATS_CONCURRENCY = 16;
+    /** Default of {@link #rolloutTick}. */
+    public static final Duration DEFAULT_ROLLOUT_TICK = Duration.ofSeconds(10);
+    /** Bounds of {@link #rolloutTick}: tests tick fast, and a supervisor that waits more than an hour is off. */
+    public static final Duration MIN_ROLLOUT_TICK = Duration.ofMillis(50);
+    public static final Duration MAX_ROLLOUT_TICK = Duration.ofHours(1);
 
     public ServerConfig {
         if (host == null || host.isBlank()) {
@@ -31,6 +39,10 @@ public record ServerConfig(String host, int port, Path dataDir, String publicUrl
         if (statsConcurrency < 0) {
             throw new IllegalArgumentException("statsConcurrency must not be negative");
         }
+        rolloutTick = rolloutTick == null ? DEFAULT_ROLLOUT_TICK : rolloutTick;
+        if (rolloutTick.compareTo(MIN_ROLLOUT_TICK) < 0 || rolloutTick.compareTo(MAX_ROLLOUT_TICK) > 0) {
+            throw new IllegalArgumentException("the rollout tick must be between 50 ms and 1 h, not " + rolloutTick);
+        }
         if (publicUrl != null) {
             if (!publicUrl.matches("https?://[^\\s/?#]+(/[^\\s?#]*)?")) {
                 throw new IllegalArgumentException("publicUrl must be an http(s) URL such as https://updates.example.com,"
@@ -41,14 +53,18 @@ public record ServerConfig(String host, int port, Path dataDir, String publicUrl
     }
 
     public ServerConfig(String host, int port, Path dataDir) {
-        this(host, port, dataDir, null, DEFAULT_STATS_CONCURRENCY);
+        this(host, port, dataDir, null, DEFAULT_STATS_CONCURRENCY, DEFAULT_ROLLOUT_TICK);
     }
 
     public ServerConfig withPublicUrl(String url) {
-        return new ServerConfig(host, port, dataDir, url, statsConcurrency);
+        return new ServerConfig(host, port, dataDir, url, statsConcurrency, rolloutTick);
     }
 
     public ServerConfig withStatsConcurrency(int n) {
-        return new ServerConfig(host, port, dataDir, publicUrl, n);
+        return new ServerConfig(host, port, dataDir, publicUrl, n, rolloutTick);
+    }
+
+    public ServerConfig withRolloutTick(Duration tick) {
+        return new ServerConfig(host, port, dataDir, publicUrl, statsConcurrency, tick);
     }
 }
