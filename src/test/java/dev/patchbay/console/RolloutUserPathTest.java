@@ -38,7 +38,9 @@ import java.util.UUID;
 import java.util.concurrent.Callable;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
+import javafx.geometry.Bounds;
 import javafx.scene.Node;
+import javafx.scene.control.ScrollPane;
 import javafx.scene.chart.XYChart;
 import javafx.scene.control.Label;
 import javafx.scene.control.TableView;
@@ -116,17 +118,17 @@ class RolloutUserPathTest {
         waitUntil(() -> !robot.lookup("#rollout-start").queryButton().isDisabled());
 
         // Start: the plan 10 → 50 → 100 %, advanced by hand.
-        robot.clickOn("#rollout-start");
+        click(robot, "#rollout-start");
         waitUntil(() -> "1.1.0".equals(app.rollouts().targetProperty().get()));
         assertTrue(label(robot, "#rollout-keys-status").getText().contains("locked"));
-        robot.clickOn("#rollout-stage-remove-0");
+        click(robot, "#rollout-stage-remove-0");
         waitUntil(() -> robot.lookup("#rollout-stage-percent-0").queryTextInputControl().getText().equals("10"));
-        robot.clickOn("#rollout-plan-auto");
-        robot.clickOn("#rollout-form-reason").write("canary of 1.1.0");
-        robot.clickOn("#rollout-form-submit");
+        click(robot, "#rollout-plan-auto");
+        click(robot, "#rollout-form-reason").write("canary of 1.1.0");
+        click(robot, "#rollout-form-submit");
         waitUntil(() -> !label(robot, "#rollout-passphrase-error").getText().isEmpty());
-        robot.clickOn("#rollout-passphrase").write(PASS);
-        robot.clickOn("#rollout-form-submit");
+        click(robot, "#rollout-passphrase").write(PASS);
+        click(robot, "#rollout-form-submit");
         waitUntil(() -> app.rollouts().rolloutProperty().get() != null
                 && app.rollouts().rolloutProperty().get().state() == RolloutState.RUNNING);
         Rollout r = client.rollout(APP, "production");
@@ -143,9 +145,10 @@ class RolloutUserPathTest {
         assertTrue(robot.lookup("#rollout-stage-0").queryAs(Label.class).getStyleClass().contains("current-stage"));
 
         // 25 % with a reason.
+        reveal(robot, "#rollout-percent");
         robot.doubleClickOn("#rollout-percent").eraseText(4).write("25");
         assertEquals(25.0, app.rollouts().sliderPercentProperty().get(), 1e-9, "the slider follows the field");
-        robot.clickOn("#rollout-apply");
+        click(robot, "#rollout-apply");
         robot.clickOn("#reason-field").write("no crash reports at 10 %");
         robot.clickOn("#confirm-button");
         waitUntil(() -> app.rollouts().rolloutProperty().get().bps() == 2500);
@@ -179,6 +182,7 @@ class RolloutUserPathTest {
                 return false;
             });
         });
+        reveal(robot, bar.get());
         robot.clickOn(bar.get());
         waitUntil(() -> robot.lookup("#rollout-failed-pane").query().isVisible()
                 && table(robot, "#rollout-failed-table").getItems().size() == 3);
@@ -187,7 +191,7 @@ class RolloutUserPathTest {
             listed.add(((FailedDevice) o).deviceId());
         }
         assertEquals(failed, listed);
-        robot.clickOn("#rollout-failed-close");
+        click(robot, "#rollout-failed-close");
         waitUntil(() -> !robot.lookup("#rollout-failed-pane").query().isVisible());
 
         // Pause (by keyboard: the mnemonic), resume, promote.
@@ -199,16 +203,16 @@ class RolloutUserPathTest {
         waitUntil(() -> robot.lookup("#rollout-pause").queryButton().isDisabled()
                 && !robot.lookup("#rollout-resume").queryButton().isDisabled());
 
-        robot.clickOn("#rollout-resume");
+        click(robot, "#rollout-resume");
         robot.clickOn("#reason-field").write("triage done: network flake");
         robot.clickOn("#confirm-button");
         waitUntil(() -> app.rollouts().rolloutProperty().get().state() == RolloutState.RUNNING);
         assertEquals(RolloutState.RUNNING, client.rollout(APP, "production").state());
 
-        robot.clickOn("#rollout-promote");
+        click(robot, "#rollout-promote");
         robot.clickOn("#cancel-button");
         assertEquals(RolloutState.RUNNING, client.rollout(APP, "production").state(), "cancel changes nothing");
-        robot.clickOn("#rollout-promote");
+        click(robot, "#rollout-promote");
         robot.clickOn("#reason-field").write("healthy at 25 %");
         robot.clickOn("#confirm-button");
         waitUntil(() -> app.rollouts().rolloutProperty().get().state() == RolloutState.COMPLETED);
@@ -218,7 +222,31 @@ class RolloutUserPathTest {
         assertEquals("1.1.0", client.getChannel(APP, "production").bundle());
         waitUntil(() -> !robot.lookup("#rollout-start").queryButton().isDisabled());
         List<String> actions = client.rolloutHistory(APP, r.id()).stream().map(RolloutChange::action).toList();
-        assertTrue(actions.containsAll(List.of("start", "set", "pause", "resume", "promote")), actions.toString());
+        assertTrue(actions.containsAll(List.of("rollout.start", "rollout.set", "rollout.pause", "rollout.resume",
+                "rollout.promote")), actions.toString());
+    }
+
+    /** Scrolls the rollout panel so the node shows, as a user would, and clicks it. */
+    private static org.testfx.api.FxRobotInterface click(FxRobot robot, String query) {
+        reveal(robot, robot.lookup(query).query());
+        return robot.clickOn(query);
+    }
+
+    private static void reveal(FxRobot robot, String query) {
+        reveal(robot, robot.lookup(query).<Node>query());
+    }
+
+    private static void reveal(FxRobot robot, Node n) {
+        robot.interact(() -> {
+            ScrollPane sp = robot.lookup("#rollout-scroll").queryAs(ScrollPane.class);
+            Node content = sp.getContent();
+            Bounds b = content.sceneToLocal(n.localToScene(n.getBoundsInLocal()));
+            double room = content.getBoundsInLocal().getHeight() - sp.getViewportBounds().getHeight();
+            if (room > 0) {
+                sp.setVvalue(Math.max(0, Math.min(1, (b.getMinY() - 20) / room)));
+            }
+        });
+        WaitForAsyncUtils.waitForFxEvents();
     }
 
     private static XYChart.Data<?, ?> dataOf(FxRobot robot, Node bar) {

@@ -95,7 +95,7 @@ final class RolloutPanel {
     }
 
     private void tick() {
-        if (root.getScene() == null) {
+        if (root.getScene() == null || root.getScene().getWindow() == null || !root.getScene().getWindow().isShowing()) {
             timer.stop();
         } else if (!vm.polling()) {
             vm.poll();
@@ -361,11 +361,36 @@ final class RolloutPanel {
         vm.failures().addListener((ListChangeListener<FailureBucket>) c -> fill.run());
         vm.thresholdProperty().addListener((obs, old, now) -> fill.run());
 
+        // The keyboard's way to a bar: the steps with failures, newest first; choosing one lists its devices.
+        ComboBox<FailureBucket> steps = new ComboBox<>();
+        steps.setId("rollout-failure-step");
+        steps.setPromptText("Steps with failures");
+        steps.setConverter(new StringConverter<>() {
+            @Override
+            public String toString(FailureBucket b) {
+                return b == null ? "" : RolloutCharts.describe(b, ZoneId.systemDefault());
+            }
+
+            @Override
+            public FailureBucket fromString(String s) {
+                return null;
+            }
+        });
+        vm.failures().addListener((ListChangeListener<FailureBucket>) c -> steps.getItems().setAll(
+                vm.failures().stream().filter(b -> b.failures() > 0).sorted((x, y) -> y.from().compareTo(x.from())).toList()));
+        Button listDevices = button("rollout-failure-devices", "Failed _devices…", "List the devices that failed in the chosen step (Alt+D)");
+        listDevices.disableProperty().bind(steps.valueProperty().isNull());
+        listDevices.setOnAction(e -> vm.openFailures(steps.getValue()));
+        Label stepsLabel = new Label("Failures in step");
+        stepsLabel.setLabelFor(steps);
+        HBox keyboard = new HBox(8, stepsLabel, steps, listDevices);
+        keyboard.setAlignment(Pos.CENTER_LEFT);
+
         Label message = Forms.message("rollout-chart-message", vm.chartMessageProperty(), Styles.TEXT_MUTED, Styles.TEXT_SMALL);
         HBox.setHgrow(adoption, Priority.ALWAYS);
         HBox.setHgrow(failures, Priority.ALWAYS);
         HBox row = new HBox(12, adoption, failures);
-        return new VBox(4, message, row);
+        return new VBox(4, message, row, keyboard);
     }
 
     private void hookBar(XYChart.Data<String, Number> d) {
@@ -374,16 +399,8 @@ final class RolloutPanel {
             return;
         }
         bar.getStyleClass().add("failure-bar");
-        bar.setFocusTraversable(true);
-        bar.setAccessibleText(RolloutCharts.describe(b, ZoneId.systemDefault()));
-        Tooltip.install(bar, new Tooltip(RolloutCharts.describe(b, ZoneId.systemDefault()) + "\nClick (or Enter) for the devices"));
+        Tooltip.install(bar, new Tooltip(RolloutCharts.describe(b, ZoneId.systemDefault()) + "\nClick for the devices"));
         bar.setOnMouseClicked(e -> vm.openFailures(b));
-        bar.setOnKeyPressed(e -> {
-            if (e.getCode() == KeyCode.ENTER || e.getCode() == KeyCode.SPACE) {
-                vm.openFailures(b);
-                e.consume();
-            }
-        });
     }
 
     private Node failedDevices() {
@@ -540,7 +557,7 @@ final class RolloutPanel {
         };
         p.stages().addListener((ListChangeListener<PlanEditor.Stage>) c -> fillStages.run());
         fillStages.run();
-        Button add = button("rollout-stage-add", "A_dd stage", "Add a stage above the last (Alt+D)");
+        Button add = button("rollout-stage-add", "Add s_tage", "Add a stage above the last (Alt+T)");
         add.setOnAction(e -> p.addStage());
         CheckBox auto = new CheckBox("Advance automatically (else only by hand)");
         auto.setId("rollout-plan-auto");
