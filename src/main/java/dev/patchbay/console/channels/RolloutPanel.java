@@ -348,15 +348,11 @@ final class RolloutPanel {
             double upper = max <= 0 ? 10 : Math.min(100, Math.ceil(max * 1.25));
             rate.setUpperBound(upper);
             rate.setTickUnit(Math.max(1, Math.round(upper / 5)));
-            XYChart.Series<String, Number> series = RolloutCharts.failureRate(vm.failures(), ZoneId.systemDefault());
-            failures.getData().setAll(List.of(series));
-            for (XYChart.Data<String, Number> d : series.getData()) {
-                if (d.getNode() != null) {
-                    hookBar(d);
-                } else {
-                    d.nodeProperty().addListener((obs, old, now) -> hookBar(d));
-                }
+            XYChart.Series<String, Number> fresh = RolloutCharts.failureRate(vm.failures(), ZoneId.systemDefault());
+            if (failures.getData().isEmpty()) {
+                failures.getData().add(new XYChart.Series<>(fresh.getName(), javafx.collections.FXCollections.observableArrayList()));
             }
+            updateBars(failures.getData().get(0).getData(), fresh.getData());
         };
         vm.failures().addListener((ListChangeListener<FailureBucket>) c -> fill.run());
         vm.thresholdProperty().addListener((obs, old, now) -> fill.run());
@@ -393,14 +389,49 @@ final class RolloutPanel {
         return new VBox(4, message, row, keyboard);
     }
 
+    /**
+     * Updates the bars in place while the steps stay the same (a poll moves only the last step's end), so a bar under
+     * the mouse keeps its node; otherwise replaces them.
+     */
+    private void updateBars(List<XYChart.Data<String, Number>> bars, List<XYChart.Data<String, Number>> fresh) {
+        boolean samePrefix = bars.size() <= fresh.size();
+        for (int i = 0; samePrefix && i < bars.size(); i++) {
+            samePrefix = bars.get(i).getXValue().equals(fresh.get(i).getXValue());
+        }
+        if (!samePrefix) {
+            bars.clear();
+        }
+        for (int i = 0; i < fresh.size(); i++) {
+            XYChart.Data<String, Number> f = fresh.get(i);
+            if (i < bars.size()) {
+                bars.get(i).setYValue(f.getYValue());
+                bars.get(i).setExtraValue(f.getExtraValue());
+            } else {
+                XYChart.Data<String, Number> d = new XYChart.Data<>(f.getXValue(), f.getYValue(), f.getExtraValue());
+                bars.add(d);
+                if (d.getNode() != null) {
+                    hookBar(d);
+                }
+                d.nodeProperty().addListener((obs, old, now) -> hookBar(d));
+            }
+        }
+    }
+
     private void hookBar(XYChart.Data<String, Number> d) {
         Node bar = d.getNode();
-        if (bar == null || !(d.getExtraValue() instanceof FailureBucket b)) {
+        if (bar == null || bar.getStyleClass().contains("failure-bar")) {
             return;
         }
         bar.getStyleClass().add("failure-bar");
-        Tooltip.install(bar, new Tooltip(RolloutCharts.describe(b, ZoneId.systemDefault()) + "\nClick for the devices"));
-        bar.setOnMouseClicked(e -> vm.openFailures(b));
+        Tooltip tip = new Tooltip();
+        tip.textProperty().bind(Bindings.createStringBinding(() -> d.getExtraValue() instanceof FailureBucket b
+                ? RolloutCharts.describe(b, ZoneId.systemDefault()) + "\nClick for the devices" : "", d.extraValueProperty()));
+        Tooltip.install(bar, tip);
+        bar.setOnMouseClicked(e -> {
+            if (d.getExtraValue() instanceof FailureBucket b) {
+                vm.openFailures(b);
+            }
+        });
     }
 
     private Node failedDevices() {
