@@ -116,6 +116,8 @@ class RolloutUserPathTest {
         robot.clickOn(robot.lookup("#channels-table .table-cell").match((Node n) -> n instanceof javafx.scene.control.Labeled x
                 && "production".equals(x.getText())).<Node>query());
         waitUntil(() -> !robot.lookup("#rollout-start").queryButton().isDisabled());
+        waitUntil(() -> "1.1.0".equals(((dev.patchbay.domain.Channel) table(robot, "#channels-table").getItems().get(0))
+                .bundle()));
 
         // Start: the plan 10 → 50 → 100 %, advanced by hand.
         click(robot, "#rollout-start");
@@ -221,6 +223,8 @@ class RolloutUserPathTest {
         assertEquals(10000, r.bps());
         assertEquals("1.1.0", client.getChannel(APP, "production").bundle());
         waitUntil(() -> !robot.lookup("#rollout-start").queryButton().isDisabled());
+        waitUntil(() -> "1.1.0".equals(((dev.patchbay.domain.Channel) table(robot, "#channels-table").getItems().get(0))
+                .bundle()));
         List<String> actions = client.rolloutHistory(APP, r.id()).stream().map(RolloutChange::action).toList();
         assertTrue(actions.containsAll(List.of("rollout.start", "rollout.set", "rollout.pause", "rollout.resume",
                 "rollout.promote")), actions.toString());

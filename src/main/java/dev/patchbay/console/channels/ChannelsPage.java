@@ -63,6 +63,12 @@ public final class ChannelsPage implements Page {
         BorderPane.setMargin(split, new Insets(0, 12, 12, 12));
         root.setCenter(split);
         root.setRight(form());
+        // Promote and roll back change the channel's bundle: read the list again when a rollout ends.
+        rollouts.rolloutProperty().addListener((obs, old, now) -> {
+            if (old != null && now != null && old.id().equals(now.id()) && old.active() && !now.active()) {
+                vm.refresh();
+            }
+        });
     }
 
     /**
