@@ -116,8 +116,6 @@ class RolloutUserPathTest {
         robot.clickOn(robot.lookup("#channels-table .table-cell").match((Node n) -> n instanceof javafx.scene.control.Labeled x
                 && "production".equals(x.getText())).<Node>query());
         waitUntil(() -> !robot.lookup("#rollout-start").queryButton().isDisabled());
-        waitUntil(() -> "1.1.0".equals(((dev.patchbay.domain.Channel) table(robot, "#channels-table").getItems().get(0))
-                .bundle()));
 
         // Start: the plan 10 → 50 → 100 %, advanced by hand.
         click(robot, "#rollout-start");
@@ -132,7 +130,7 @@ class RolloutUserPathTest {
         click(robot, "#rollout-passphrase").write(PASS);
         click(robot, "#rollout-form-submit");
         waitUntil(() -> app.rollouts().rolloutProperty().get() != null
-                && app.rollouts().rolloutProperty().get().state() == RolloutState.RUNNING);
+                && state(app) == RolloutState.RUNNING);
         Rollout r = client.rollout(APP, "production");
         assertEquals(RolloutState.RUNNING, r.state());
         assertEquals(1000, r.bps());
@@ -200,7 +198,7 @@ class RolloutUserPathTest {
         robot.press(KeyCode.ALT).type(KeyCode.A).release(KeyCode.ALT);
         robot.clickOn("#reason-field").write("waiting for the crash triage");
         robot.type(KeyCode.ENTER);
-        waitUntil(() -> app.rollouts().rolloutProperty().get().state() == RolloutState.PAUSED);
+        waitUntil(() -> state(app) == RolloutState.PAUSED);
         assertEquals(RolloutState.PAUSED, client.rollout(APP, "production").state());
         waitUntil(() -> robot.lookup("#rollout-pause").queryButton().isDisabled()
                 && !robot.lookup("#rollout-resume").queryButton().isDisabled());
@@ -208,7 +206,7 @@ class RolloutUserPathTest {
         click(robot, "#rollout-resume");
         robot.clickOn("#reason-field").write("triage done: network flake");
         robot.clickOn("#confirm-button");
-        waitUntil(() -> app.rollouts().rolloutProperty().get().state() == RolloutState.RUNNING);
+        waitUntil(() -> state(app) == RolloutState.RUNNING);
         assertEquals(RolloutState.RUNNING, client.rollout(APP, "production").state());
 
         click(robot, "#rollout-promote");
@@ -217,7 +215,7 @@ class RolloutUserPathTest {
         click(robot, "#rollout-promote");
         robot.clickOn("#reason-field").write("healthy at 25 %");
         robot.clickOn("#confirm-button");
-        waitUntil(() -> app.rollouts().rolloutProperty().get().state() == RolloutState.COMPLETED);
+        waitUntil(() -> state(app) == RolloutState.COMPLETED);
         r = client.rollout(APP, "production");
         assertEquals(RolloutState.COMPLETED, r.state());
         assertEquals(10000, r.bps());
@@ -251,6 +249,11 @@ class RolloutUserPathTest {
             }
         });
         WaitForAsyncUtils.waitForFxEvents();
+    }
+
+    private static RolloutState state(ConsoleApp app) {
+        Rollout r = app.rollouts().rolloutProperty().get();
+        return r == null ? null : r.state();
     }
 
     private static XYChart.Data<?, ?> dataOf(FxRobot robot, Node bar) {

@@ -209,7 +209,11 @@ public final class RolloutViewModel {
                 }
             }
         });
-        app.addListener((obs, old, now) -> selectionChanged());
+        app.addListener((obs, old, now) -> {
+            if (old == null || now == null || !old.id().equals(now.id())) {
+                selectionChanged();
+            }
+        });
         channel.addListener((obs, old, now) -> {
             if (old == null || now == null || !old.name().equals(now.name()) || !old.appId().equals(now.appId())) {
                 selectionChanged();
