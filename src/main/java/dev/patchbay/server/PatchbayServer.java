@@ -147,7 +147,7 @@ public final class PatchbayServer implements AutoCloseable {
         new TrustApi(new TrustStore(db, clock), new CryptoSignatures(clock)).register(router);
         new UploadsApi(uploads, new BundleStore(db), blobs).register(router);
         new FreshnessApi(db, clock, devices.key()).register(router);
-        new DevicesApi(db, clock, devices.recorder()).register(router);
+        new DevicesApi(db, clock, devices.recorder(), devices.catalog()).register(router);
         new UpdatesApi(devices.catalog(), devices.recorder(), devices.key(), clock, devices.publicUrl(),
                 devices.serverUrl()).register(router);
         new StatsApi(db, clock, devices.catalog(), devices.statsConcurrency()).register(router);
