@@ -126,7 +126,9 @@ public final class ConsoleApp extends Application {
         KeysViewModel keys = new KeysViewModel(connection, tasks, apps.apps(), keyStore);
         emulator = new EmulatorViewModel(connection, tasks, apps.apps(), keyStore,
                 options.dataFolder().resolve("emulator"), EmulatorViewModel.WebLayer.WEBVIEW);
-        List<Page> pages = List.of(new ConnectionsPage(connections), new AppsPage(apps), new ChannelsPage(channels, rollouts),
+        ChannelsPage channelsPage = new ChannelsPage(channels, rollouts);
+        channelsPage.setDeviceDetail(new dev.patchbay.console.devices.DeviceDetailViewModel(connection, tasks));
+        List<Page> pages = List.of(new ConnectionsPage(connections), new AppsPage(apps), channelsPage,
                 new BundlesPage(bundles, apps::refresh), new KeysPage(keys, apps::refresh),
                 new EmulatorPage(emulator, apps::refresh));
         ShellViewModel shell = new ShellViewModel(settings, connection, tasks, pages.stream().map(Page::id).toList());

@@ -191,6 +191,18 @@ class RolloutUserPathTest {
             listed.add(((FailedDevice) o).deviceId());
         }
         assertEquals(failed, listed);
+        // Double-clicking a device opens the device detail in a window.
+        String first = ((FailedDevice) table(robot, "#rollout-failed-table").getItems().get(0)).deviceId();
+        reveal(robot, "#rollout-failed-table");
+        robot.doubleClickOn(robot.from(robot.lookup("#rollout-failed-table").<Node>query()).lookup(".table-cell")
+                .match((Node n) -> n instanceof javafx.scene.control.Labeled l && first.equals(l.getText())).<Node>query());
+        waitUntil(() -> javafx.stage.Window.getWindows().stream().anyMatch(w -> w instanceof Stage st
+                && st.isShowing() && st.getTitle() != null && st.getTitle().startsWith("Device " + first)));
+        waitUntil(() -> robot.lookup("#device-id").tryQuery().isPresent()
+                && ("Device " + first).equals(robot.lookup("#device-id").queryLabeled().getText()));
+        robot.type(KeyCode.ESCAPE);
+        waitUntil(() -> javafx.stage.Window.getWindows().stream().noneMatch(w -> w instanceof Stage st && st.isShowing()
+                && st.getTitle() != null && st.getTitle().startsWith("Device ")));
         click(robot, "#rollout-failed-close");
         waitUntil(() -> !robot.lookup("#rollout-failed-pane").query().isVisible());
 

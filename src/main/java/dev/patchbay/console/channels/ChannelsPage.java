@@ -79,6 +79,12 @@ public final class ChannelsPage implements Page {
         rollout.setDeviceOpener(opener);
     }
 
+    /** Failed devices open in a window showing {@code detail} (the Devices page's device detail). */
+    public void setDeviceDetail(dev.patchbay.console.devices.DeviceDetailViewModel detail) {
+        DeviceWindow window = new DeviceWindow(detail);
+        setDeviceOpener((appId, deviceId) -> window.open(root.getScene().getWindow(), appId, deviceId));
+    }
+
     private Node toolbar() {
         ComboBox<App> app = AppSelector.create("channel-app", vm.apps(), vm.appProperty());
 
