@@ -5,8 +5,22 @@
 # check is recorded (device state + timeline, write-behind). 10,000 devices, half on builtin (answer: update with the
 # release envelope), half on the bundle (up_to_date). Usage: bench/update-checks.sh [duration, default 30s]; BENCH_SERVER_JVM_OPTS adds JVM options to the server
 # (e.g. -XX:StartFlightRecording=filename=checks.jfr to profile it).
+#
+# bench/update-checks.sh --rollout [duration]: rollout evaluation on vs off, side by side on the same server process.
+# Two self-assignable channels serve 1.5.0: "fixed" (no rollout) and "staged" (a running rollout to 1.6.0 at 50 %).
+# 10,000 device ids per side (two pools, so a device always gets the same answer and, after the warm-up, adds no
+# timeline row); every device runs what it should get, so every answer is up_to_date on both sides: on "fixed" all
+# run 1.5.0; on "staged" the devices the rollout selects run 1.6.0, the others 1.5.0. The runs go fixed, staged,
+# staged, fixed at 64 connections, then staged, fixed, fixed, staged at 1 connection, with a 5 s pause before each
+# (the write-behind of the last run drains), so a busy machine's load drift hits both sides alike; the ratio
+# staged / fixed is printed.
 set -euo pipefail
 cd "$(dirname "$0")/.."
+mode=mixed
+if [ "${1:-}" = "--rollout" ]; then
+  mode=rollout
+  shift
+fi
 duration=${1:-30s}
 command -v wrk >/dev/null || { echo "wrk is missing: apt-get install wrk" >&2; exit 1; }
 [ -f target/patchbay.jar ] || mvn -q -B package -DskipTests
@@ -40,6 +54,72 @@ export BENCH_APP=$app BENCH_BUNDLE=1.5.0
 export BENCH_ROOT_KEY_ID=$(sed -n 's/.*"keyId" *: *"\([0-9a-f]\{16\}\)".*/\1/p' "$trust" | head -1)
 export BENCH_CONTENT_KEY_ID=$(sed -n 's/.*"contentKeyId" *: *"\([0-9a-f]\{16\}\)".*/\1/p' "$trust" | head -1)
 script=bench/update-checks.lua
+cpu() { awk '{print $14 + $15}' "/proc/$server_pid/stat"; }   # server CPU time so far, in clock ticks
+
+if [ "$mode" = rollout ]; then
+  api() { curl -sf -H "Authorization: Bearer $PATCHBAY_API_KEY" -H 'Content-Type: application/json' "$@"; }
+  for ch in fixed staged; do
+    cli channel create $ch --app $app --self-assign
+    cli channel update $ch --app $app --bundle 1.5.0
+  done
+  echo "body { --target: 1; }" >"$work/site/assets/target.css"
+  java -jar target/patchbay.jar bundle publish "$work/site" --app $app --version 1.6.0 --keys "$work/keys" \
+      --quiet >/dev/null
+  seq_of() { api "$url/api/v1/apps/$app/bundles/$1" | sed -n 's/.*"sequence" *: *\([0-9]*\).*/\1/p'; }
+  export BENCH_STABLE=1.5.0 BENCH_STABLE_SEQUENCE=$(seq_of 1.5.0) BENCH_TARGET_SEQUENCE=$(seq_of 1.6.0)
+  rollout=$(api -X POST -d '{"targetBundle":"1.6.0","bps":5000,"reason":"bench: rollout evaluation"}' \
+      "$url/api/v1/apps/$app/channels/staged/rollout")
+  rollout_id=$(echo "$rollout" | sed -n 's/.*"id" *: *"\([0-9a-f]\{16\}\)".*/\1/p' | head -1)
+  [ -n "$rollout_id" ] || { echo "could not start the rollout: $rollout" >&2; exit 1; }
+  java --class-path target/patchbay.jar bench/RolloutPool.java "$rollout_id" 5000 10000 42 >"$work/pool.txt"
+  java --class-path target/patchbay.jar bench/RolloutPool.java "$rollout_id" 5000 10000 43 >"$work/pool-fixed.txt"
+  echo "rollout $rollout_id at 50 %: $(grep -c ' 1$' "$work/pool.txt") of $(wc -l <"$work/pool.txt") devices selected"
+  check() { # device current channel -> kind (error)
+    curl -s -H 'Content-Type: application/json' -d "{\"appId\":\"$app\",\"deviceId\":\"$1\",\"platform\":\"android\",\"nativeVersion\":\"1.4.0\",\"currentBundle\":\"$2\",\"channel\":\"$3\",\"keyIds\":{\"root\":\"$BENCH_ROOT_KEY_ID\",\"content\":\"$BENCH_CONTENT_KEY_ID\"},\"nonce\":\"AAAAAAAAAAAAAAAAAAAAAA\"}" \
+      "$url/updates" | grep -o '"kind":"[a-z_]*"\|"error":"[a-z_]*"' | tr '\n' ' '
+  }
+  sel=$(grep -m1 ' 1$' "$work/pool.txt" | cut -d' ' -f1)
+  unsel=$(grep -m1 ' 0$' "$work/pool.txt" | cut -d' ' -f1)
+  fixed=$(head -1 "$work/pool-fixed.txt" | cut -d' ' -f1)
+  echo "== answers: staged, selected on 1.5.0: $(check "$sel" 1.5.0 staged)"
+  echo "            staged, selected on 1.6.0: $(check "$sel" 1.6.0 staged)"
+  echo "            staged, not selected on 1.5.0: $(check "$unsel" 1.5.0 staged)"
+  echo "            fixed, on 1.5.0: $(check "$fixed" 1.5.0 fixed)"
+  side() { # side -> the wrk environment of that side
+    if [ "$1" = staged ]; then echo "BENCH_CHANNEL=staged BENCH_TARGET=1.6.0 BENCH_POOL_FILE=$work/pool.txt"
+    else echo "BENCH_CHANNEL=fixed BENCH_TARGET= BENCH_POOL_FILE=$work/pool-fixed.txt"; fi
+  }
+  measure() { # side connections threads -> one result line "side c rps p50 p99 us_per_check load1"
+    local before after
+    sleep 5
+    before=$(cpu)
+    env $(side "$1") wrk -t"$3" -c"$2" -d"$duration" --latency -s "$script" "$url" >"$work/run.txt"
+    after=$(cpu)
+    local rps p50 p99 n
+    rps=$(sed -n 's/^Requests\/sec: *\([0-9.]*\).*/\1/p' "$work/run.txt")
+    p50=$(sed -n 's/^p50 \([0-9.]*\) ms.*/\1/p' "$work/run.txt")
+    p99=$(sed -n 's/.*p99 \([0-9.]*\) ms.*/\1/p' "$work/run.txt")
+    n=$(sed -n 's/^ *\([0-9]*\) requests in.*/\1/p' "$work/run.txt")
+    grep -q 'errors (non-2xx 0)' "$work/run.txt" || { echo "errors in the $1 run:" >&2; cat "$work/run.txt" >&2; }
+    awk -v s="$1" -v c="$2" -v r="$rps" -v a="$p50" -v b="$p99" -v t=$((after - before)) -v hz="$(getconf CLK_TCK)" \
+      -v n="$n" -v l="$(cut -d' ' -f1 /proc/loadavg)" \
+      'BEGIN { printf "%-7s %3d conn  %9.0f checks/s  p50 %7.2f ms  p99 %7.2f ms  server CPU %5.0f us/check  load %s\n", s, c, r, a, b, t * 1e9 / hz / n / 1000, l }'
+  }
+  echo "== warm-up (15 s per side, 32 connections)"
+  for s in fixed staged; do env $(side $s) wrk -t2 -c32 -d15s -s "$script" "$url" >/dev/null; done
+  echo "== side by side, $duration each (load average at the start: $(cut -d' ' -f1-3 /proc/loadavg))"
+  : >"$work/results.txt"
+  for s in fixed staged staged fixed; do measure $s 64 2 | tee -a "$work/results.txt"; done
+  for s in staged fixed fixed staged; do measure $s 1 1 | tee -a "$work/results.txt"; done
+  awk '{ k = $1 " " $2; rps[k] += $4; p99[k] += $10; cnt[k]++ }
+    END { split("64 1", cs, " ");
+          for (i = 1; i <= 2; i++) { c = cs[i]; f = "fixed " c; g = "staged " c;
+            if (cnt[f] && cnt[g]) printf "ratio staged / fixed at %s connection(s): checks/s %.2f, p99 %.2f (mean of %d run(s) each)\n",
+              c, (rps[g] / cnt[g]) / (rps[f] / cnt[f]), (p99[g] / cnt[g]) / (p99[f] / cnt[f]), cnt[f] } }' "$work/results.txt"
+  echo "load average at the end: $(cut -d' ' -f1-3 /proc/loadavg)"
+  exit 0
+fi
+
 echo "== one check (answer size)"
 curl -s -o "$work/answer.json" -w '%{http_code} %{size_download} bytes\n' -H 'Content-Type: application/json' \
   -d "{\"appId\":\"$app\",\"deviceId\":\"00000000-0000-4000-a000-000000000000\",\"platform\":\"android\",\"nativeVersion\":\"1.4.0\",\"currentBundle\":\"builtin\",\"keyIds\":{\"root\":\"$BENCH_ROOT_KEY_ID\",\"content\":\"$BENCH_CONTENT_KEY_ID\"},\"nonce\":\"AAAAAAAAAAAAAAAAAAAAAA\"}" \
@@ -49,7 +129,6 @@ echo "== warm-up (15 s, 32 connections)"
 wrk -t2 -c32 -d15s -s "$script" "$url" >/dev/null
 echo "== 1 connection (sequential checks), $duration"
 wrk -t1 -c1 -d"$duration" --latency -s "$script" "$url"
-cpu() { awk '{print $14 + $15}' "/proc/$server_pid/stat"; }   # server CPU time so far, in clock ticks
 echo "== 64 connections, 2 threads, $duration"
 before=$(cpu)
 wrk -t2 -c64 -d"$duration" --latency -s "$script" "$url" | tee "$work/wrk.txt"

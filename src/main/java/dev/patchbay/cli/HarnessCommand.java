@@ -3,10 +3,14 @@ package dev.patchbay.cli;
 import dev.patchbay.crypto.AppKeys;
 import dev.patchbay.crypto.KeyFile;
 import dev.patchbay.crypto.TrustRoot;
+import dev.patchbay.domain.Json;
 import dev.patchbay.domain.Names;
 import dev.patchbay.harness.AppPackage;
 import dev.patchbay.harness.Fleet;
+import dev.patchbay.harness.FleetMix;
+import dev.patchbay.harness.FleetRound;
 import dev.patchbay.harness.FleetSummary;
+import dev.patchbay.harness.SimulatedBehaviour;
 import dev.patchbay.updater.AutoUpdate;
 import dev.patchbay.updater.UpdaterConfig;
 import java.io.IOException;
@@ -20,7 +24,9 @@ import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.TreeMap;
 import java.util.concurrent.Callable;
+import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -28,7 +34,7 @@ import picocli.CommandLine.Option;
 
 @Command(name = "harness", mixinStandardHelpOptions = true,
         description = "Emulated Android devices running the updater runtime against a server.",
-        subcommands = {HarnessCommand.Run.class})
+        subcommands = {HarnessCommand.Run.class, HarnessCommand.FleetRounds.class})
 final class HarnessCommand {
 
     @Command(name = "run", mixinStandardHelpOptions = true,
@@ -96,14 +102,12 @@ final class HarnessCommand {
             } catch (IllegalArgumentException e) {
                 throw new CliException("--mode: " + e.getMessage());
             }
-            UpdaterConfig config = config(appId, autoUpdate);
+            UpdaterConfig config = config(context, passphrase, keys, server, appId, autoUpdate, null);
             Path root = dataDir != null ? dataDir : Files.createTempDirectory("patchbay-harness-");
             Path builtin = assets;
             try {
                 if (builtin == null) {
-                    builtin = Files.createDirectories(root.resolve("builtin-assets"));
-                    Files.writeString(builtin.resolve("index.html"), "<!doctype html><html><head><title>" + appId
-                            + "</title></head><body>builtin " + nativeVersion + "</body></html>\n");
+                    builtin = builtinAssets(root, appId);
                 }
                 long build = nativeBuild != null ? nativeBuild : defaultBuild(nativeVersion);
                 AppPackage pkg = new AppPackage(appId, nativeVersion, build, builtin, config);
@@ -124,32 +128,9 @@ final class HarnessCommand {
             }
         }
 
-        /** What the app embeds: the root public key (trust.json) and the content key (content.key). */
-        private UpdaterConfig config(String appId, AutoUpdate autoUpdate) {
-            TrustRoot trust = AppKeys.readTrust(appId, keys);
-            char[] pass = passphrase.passphrase(context);
-            KeyFile.Key content;
-            try {
-                content = KeyFile.read(keys.resolve(AppKeys.CONTENT_FILE), pass, appId, KeyFile.Kind.CONTENT);
-            } finally {
-                Arrays.fill(pass, '\0');
-            }
-            try {
-                if (!content.keyId().equals(trust.contentKeyId())) {
-                    throw new CliException(keys.resolve(AppKeys.CONTENT_FILE) + " holds content key "
-                            + content.keyId() + ", but trust.json names " + trust.contentKeyId());
-                }
-                return UpdaterConfig.builder(server, appId, trust.rootPublicKey(), content.secret())
-                        .autoUpdate(autoUpdate).defaultChannel(null).build();
-            } finally {
-                content.destroy();
-            }
-        }
-
         /** 1.4.0 → 10400 (major·10000 + minor·100 + patch), a common versionCode scheme. */
         static long defaultBuild(String version) {
-            String[] p = version.split("[-+]")[0].split("\\.");
-            return Long.parseLong(p[0]) * 10_000 + Long.parseLong(p[1]) * 100 + Long.parseLong(p[2]);
+            return AppPackage.versionCodeOf(version);
         }
 
         private void print(FleetSummary s) {
@@ -197,15 +178,348 @@ final class HarnessCommand {
         private static String ms(Duration d) {
             return d == null ? "-" : d.toMillis() + " ms";
         }
+    }
 
-        private static void deleteTree(Path root) {
-            try (Stream<Path> s = Files.walk(root)) {
-                for (Path p : s.sorted(Comparator.reverseOrder()).toList()) {
-                    Files.deleteIfExists(p);
-                }
-            } catch (IOException e) {
-                throw new UncheckedIOException(e);
+    @Command(name = "fleet", mixinStandardHelpOptions = true,
+            description = {"Run N headless emulated devices in rounds against a server, with a realistic mix "
+                    + "(platforms, native versions, channels, emulators, development builds) and bundles that fail "
+                    + "on a share of the devices, and print where the devices are after each round.",
+                    "A round: every device has one app session (its first: install and cold start; later: back from "
+                    + "the background, or a cold start when its app was killed at the end of the last round), in "
+                    + "which the runtime checks for an update and does what the answer says; then the app goes to "
+                    + "the background or is killed. Rounds repeat, so the devices pick up a rollout's changing "
+                    + "percentage.",
+                    "A bundle given to --failure-rate never becomes ready (or crashes, --failure crash) on that "
+                    + "fraction of the devices, chosen from the device id and the bundle version (the same devices "
+                    + "on every run with the same --seed): the runtime rolls it back and reports the rollback to "
+                    + "the server."},
+            footer = {"", "Exit code 0 when the last round had no errors or timeouts, 1 otherwise."})
+    static final class FleetRounds implements Callable<Integer> {
+        private final Cli.Context context;
+
+        @Option(names = "--app", required = true, paramLabel = "ID", description = "App id")
+        String app;
+        @Option(names = "--server", required = true, paramLabel = "URL", description = "Update server, e.g. "
+                + "http://127.0.0.1:7300")
+        String server;
+        @Option(names = "--devices", defaultValue = "100", paramLabel = "N",
+                description = "Number of devices (default: ${DEFAULT-VALUE})")
+        int devices;
+        @Option(names = "--keys", required = true, paramLabel = "DIR", description = "The app's key folder")
+        Path keys;
+        @Mixin
+        PassphraseOption passphrase;
+        @Option(names = "--failure-rate", paramLabel = "BUNDLE=RATE",
+                description = "Bundle BUNDLE fails on this fraction of the devices: 0.2 or 20% (repeatable)")
+        List<String> failureRates = new ArrayList<>();
+        @Option(names = "--failure", defaultValue = "never-ready", paramLabel = "HOW",
+                description = "How a failing bundle fails: never-ready (no notifyAppReady: rolled back after the "
+                        + "app-ready timeout) or crash (the app dies as the page loads) (default: ${DEFAULT-VALUE})")
+        String failure;
+        @Option(names = "--native", paramLabel = "V=W,...",
+                description = "Native versions with weights, e.g. 1.4.0=70,1.3.2=25,1.2.0=5 (default: 1.0.0)")
+        String natives;
+        @Option(names = "--platforms", defaultValue = "android=100", paramLabel = "P=W,...",
+                description = "Platforms with weights, e.g. android=80,ios=20 (default: ${DEFAULT-VALUE})")
+        String platforms;
+        @Option(names = "--channel", paramLabel = "NAME=PCT,...",
+                description = "Percent of devices asking for a channel, e.g. beta=10 (the rest ask for none)")
+        String channels;
+        @Option(names = "--emulators", defaultValue = "0", paramLabel = "PCT",
+                description = "Percent of devices that are emulators (default: ${DEFAULT-VALUE})")
+        int emulators;
+        @Option(names = "--dev-builds", defaultValue = "0", paramLabel = "PCT",
+                description = "Percent of devices running a development build (default: ${DEFAULT-VALUE})")
+        int devBuilds;
+        @Option(names = "--cold-starts", defaultValue = "25", paramLabel = "PCT",
+                description = "Percent of devices whose app is killed after each round, so the next round is a "
+                        + "cold start (default: ${DEFAULT-VALUE})")
+        int coldStarts;
+        @Option(names = "--seed", defaultValue = "patchbay-fleet", paramLabel = "TEXT",
+                description = "Makes the device ids and every choice of the mix (default: ${DEFAULT-VALUE})")
+        String seed;
+        @Option(names = "--rounds", paramLabel = "K", description = "Run K rounds (default: 3 without --duration)")
+        Integer rounds;
+        @Option(names = "--duration", paramLabel = "TIME",
+                description = "Start rounds until this much time has passed, e.g. 10m, 90s, 1h")
+        String duration;
+        @Option(names = "--round-interval", defaultValue = "0s", paramLabel = "TIME",
+                description = "A round starts at least this long after the last one started (default: "
+                        + "${DEFAULT-VALUE})")
+        String roundInterval;
+        @Option(names = "--concurrency", defaultValue = "0", paramLabel = "C",
+                description = "Device sessions running at once (default: the number of threads)")
+        int concurrency;
+        @Option(names = "--threads", defaultValue = "0", paramLabel = "N",
+                description = "Background threads shared by the devices (default: min(64, devices))")
+        int threads;
+        @Option(names = "--mode", defaultValue = "always", paramLabel = "MODE",
+                description = "autoUpdate: always, atBackground, onLaunch (default: ${DEFAULT-VALUE})")
+        String mode;
+        @Option(names = "--app-ready-timeout", defaultValue = "10s", paramLabel = "TIME",
+                description = "The app's notifyAppReady timeout (default: ${DEFAULT-VALUE}, the runtime's)")
+        String appReadyTimeout;
+        @Option(names = "--session-timeout", paramLabel = "TIME",
+                description = "A device session not settled by then counts as a timeout (default: the app-ready "
+                        + "timeout + 60s)")
+        String sessionTimeout;
+        @Option(names = "--assets", paramLabel = "DIR", description = "Builtin web assets (default: a one-page app)")
+        Path assets;
+        @Option(names = "--data-dir", paramLabel = "DIR",
+                description = "Keep the devices' folders here (default: a temporary folder, deleted after)")
+        Path dataDir;
+        @Option(names = "--no-fsync", description = "Do not fsync the devices' writes (large fleets; see "
+                + "docs/harness.md)")
+        boolean noFsync;
+        @Option(names = "--json", description = "JSON lines: one object per round, then the summary")
+        boolean json;
+
+        FleetRounds(Cli.Context context) {
+            this.context = context;
+        }
+
+        @Override
+        public Integer call() throws Exception {
+            String appId = Names.appId("--app", app);
+            if (devices < 1 || devices > 100_000) {
+                throw new CliException("--devices must be between 1 and 100000, not " + devices);
             }
+            AutoUpdate autoUpdate;
+            try {
+                autoUpdate = AutoUpdate.of(mode);
+            } catch (IllegalArgumentException e) {
+                throw new CliException("--mode: " + e.getMessage());
+            }
+            if (autoUpdate == AutoUpdate.OFF) {
+                throw new CliException("--mode: fleet rounds need an automatic mode (always, atBackground, onLaunch)");
+            }
+            if (rounds != null && duration != null) {
+                throw new CliException("--rounds and --duration: give one of them");
+            }
+            if (rounds != null && (rounds < 1 || rounds > 1_000_000)) {
+                throw new CliException("--rounds must be at least 1, not " + rounds);
+            }
+            Duration total = duration == null ? null : time("--duration", duration);
+            Duration interval = time("--round-interval", roundInterval);
+            Duration readyTimeout = time("--app-ready-timeout", appReadyTimeout);
+            Duration session = sessionTimeout == null ? readyTimeout.plusSeconds(60)
+                    : time("--session-timeout", sessionTimeout);
+            FleetMix mix = mix();
+            String firstNative = mix.natives().isEmpty() ? "1.0.0" : mix.natives().keySet().iterator().next();
+            UpdaterConfig config = config(context, passphrase, keys, server, appId, autoUpdate,
+                    readyTimeout);
+            Path root = dataDir != null ? dataDir : Files.createTempDirectory("patchbay-harness-");
+            try {
+                Path builtin = assets != null ? assets : builtinAssets(root, appId);
+                AppPackage pkg = new AppPackage(appId, firstNative, AppPackage.versionCodeOf(firstNative), builtin,
+                        config);
+                int pool = threads > 0 ? threads : Math.min(64, Math.max(4, devices));
+                System.setProperty("http.maxConnections", Integer.toString(Math.max(5, Math.min(64, pool))));
+                try (Fleet fleet = new Fleet(new Fleet.Options(root.resolve("devices"), devices, pkg, pool,
+                        Map.of(), null, !noFsync, mix))) {
+                    return drive(fleet, total, interval, session, concurrency > 0 ? concurrency : pool);
+                }
+            } finally {
+                if (dataDir == null) {
+                    deleteTree(root);
+                }
+            }
+        }
+
+        private FleetMix mix() {
+            try {
+                Map<String, Integer> nat = FleetMix.weights("--native", natives);
+                for (String v : nat.keySet()) {
+                    if (!v.matches("(0|[1-9]\\d*)\\.(0|[1-9]\\d*)\\.(0|[1-9]\\d*)")) {
+                        throw new CliException("--native: " + v + " is not a version like 1.4.0");
+                    }
+                }
+                Map<String, Double> rates = new LinkedHashMap<>();
+                for (String r : failureRates) {
+                    Map.Entry<String, Double> e = FleetMix.rate("--failure-rate", r);
+                    rates.put(e.getKey(), e.getValue());
+                }
+                SimulatedBehaviour how = switch (failure) {
+                    case "never-ready" -> SimulatedBehaviour.neverReady();
+                    case "crash" -> SimulatedBehaviour.crashOnLoad();
+                    default -> throw new CliException("--failure: never-ready or crash, not " + failure);
+                };
+                Map<String, Integer> ch = FleetMix.weights("--channel", channels);
+                for (String c : ch.keySet()) {
+                    Names.channelName("--channel", c);
+                }
+                return new FleetMix(seed, FleetMix.weights("--platforms", platforms), nat, ch, emulators,
+                        devBuilds, rates, how, coldStarts);
+            } catch (IllegalArgumentException e) {
+                String m = e.getMessage();
+                throw new CliException(m.startsWith("--") ? m : "--" + m);
+            }
+        }
+
+        private int drive(Fleet fleet, Duration total, Duration interval, Duration session, int concurrent)
+                throws InterruptedException {
+            Output out = new Output(context.out(), json);
+            long start = System.nanoTime();
+            int limit = rounds != null ? rounds : total == null ? 3 : Integer.MAX_VALUE;
+            FleetRound last = null;
+            int crashes = 0;
+            int errors = 0;
+            for (int i = 0; i < limit; i++) {
+                if (total != null && i > 0 && System.nanoTime() - start >= total.toNanos()) {
+                    break;
+                }
+                long roundStart = System.nanoTime();
+                last = fleet.round(session, concurrent);
+                crashes += last.count("crashed");
+                errors += last.errors();
+                if (json) {
+                    Map<String, Object> m = new LinkedHashMap<>();
+                    m.put("round", last.number());
+                    m.put("wallMs", last.wall().toMillis());
+                    m.put("byBundle", last.byBundle());
+                    m.put("byOutcome", last.byOutcome());
+                    m.put("rollbacksSoFar", last.rollbacksSoFar());
+                    m.put("errors", last.sessions().stream().filter(s -> s.outcome().equals("error")
+                            || s.outcome().equals("timeout")).limit(5)
+                            .map(s -> s.serial() + ": " + s.detail()).toList());
+                    line(m);
+                } else {
+                    out.line(last.line());
+                    last.sessions().stream().filter(s -> s.outcome().equals("error") || s.outcome().equals("timeout"))
+                            .limit(3).forEach(s -> out.line("  " + s.serial() + " " + s.outcome() + ": "
+                                    + s.detail()));
+                }
+                long wait = interval.toNanos() - (System.nanoTime() - roundStart);
+                boolean more = i + 1 < limit && (total == null || System.nanoTime() - start < total.toNanos());
+                if (more && wait > 0) {
+                    TimeUnit.NANOSECONDS.sleep(total == null ? wait
+                            : Math.min(wait, total.toNanos() - (System.nanoTime() - start)));
+                }
+            }
+            summary(out, fleet, last, crashes, errors, Duration.ofNanos(System.nanoTime() - start));
+            return last.errors() > 0 ? Cli.FAILED : 0;
+        }
+
+        private void summary(Output out, Fleet fleet, FleetRound last, int crashes, int errors, Duration wall) {
+            List<FleetMix.Profile> profiles = fleet.profiles();
+            Map<String, Integer> byPlatform = new TreeMap<>();
+            Map<String, Integer> byNative = new TreeMap<>();
+            Map<String, Integer> byChannel = new TreeMap<>();
+            Map<String, Integer> failing = new TreeMap<>();
+            Map<String, Map<String, Integer>> bundleByPlatform = new TreeMap<>();
+            int emulatorCount = 0;
+            int devBuildCount = 0;
+            for (int i = 0; i < profiles.size(); i++) {
+                FleetMix.Profile p = profiles.get(i);
+                byPlatform.merge(p.platform(), 1, Integer::sum);
+                byNative.merge(p.nativeVersion(), 1, Integer::sum);
+                byChannel.merge(p.channel() == null ? "(default)" : p.channel(), 1, Integer::sum);
+                p.failing().forEach(v -> failing.merge(v, 1, Integer::sum));
+                emulatorCount += p.emulator() ? 1 : 0;
+                devBuildCount += p.devBuild() ? 1 : 0;
+                bundleByPlatform.computeIfAbsent(p.platform(), k -> new TreeMap<>())
+                        .merge(String.valueOf(last.sessions().get(i).bundle()), 1, Integer::sum);
+            }
+            if (json) {
+                Map<String, Object> m = new LinkedHashMap<>();
+                Map<String, Object> s = new LinkedHashMap<>();
+                s.put("rounds", last.number());
+                s.put("wallMs", wall.toMillis());
+                s.put("devices", profiles.size());
+                s.put("byBundle", last.byBundle());
+                s.put("byPlatformAndBundle", bundleByPlatform);
+                s.put("rollbacks", last.rollbacksSoFar());
+                s.put("crashes", crashes);
+                s.put("errors", errors);
+                Map<String, Object> mixOut = new LinkedHashMap<>();
+                mixOut.put("platforms", byPlatform);
+                mixOut.put("native", byNative);
+                mixOut.put("channels", byChannel);
+                mixOut.put("emulators", emulatorCount);
+                mixOut.put("devBuilds", devBuildCount);
+                mixOut.put("failing", failing);
+                s.put("mix", mixOut);
+                m.put("summary", s);
+                line(m);
+                return;
+            }
+            out.line("");
+            out.line(profiles.size() + " devices, " + last.number() + " rounds in " + wall.toMillis() + " ms");
+            out.fields(List.of(
+                    new String[] {"by bundle", last.byBundle().toString()},
+                    new String[] {"by platform, bundle", bundleByPlatform.toString()},
+                    new String[] {"rollbacks", Integer.toString(last.rollbacksSoFar())},
+                    new String[] {"crashes", Integer.toString(crashes)},
+                    new String[] {"errors and timeouts", Integer.toString(errors)},
+                    new String[] {"platforms", byPlatform.toString()},
+                    new String[] {"native versions", byNative.toString()},
+                    new String[] {"channels asked", byChannel.toString()},
+                    new String[] {"emulators, dev builds", emulatorCount + ", " + devBuildCount},
+                    new String[] {"devices a bundle fails on", failing.toString()}));
+        }
+
+        private void line(Object value) {
+            try {
+                context.out().println(Json.mapper().writeValueAsString(value));
+            } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+                throw new IllegalStateException(e);
+            }
+        }
+
+        /** 500ms, 30s, 10m, 1h. */
+        static Duration time(String field, String text) {
+            var m = java.util.regex.Pattern.compile("(\\d{1,9})(ms|s|m|h)").matcher(text.trim());
+            if (!m.matches()) {
+                throw new CliException(field + ": \"" + text + "\" is not a time like 500ms, 30s, 10m or 1h");
+            }
+            long n = Long.parseLong(m.group(1));
+            return switch (m.group(2)) {
+                case "ms" -> Duration.ofMillis(n);
+                case "s" -> Duration.ofSeconds(n);
+                case "m" -> Duration.ofMinutes(n);
+                default -> Duration.ofHours(n);
+            };
+        }
+    }
+
+    /** What the app embeds: the root public key (trust.json) and the content key (content.key). */
+    static UpdaterConfig config(Cli.Context context, PassphraseOption passphrase, Path keys, String server,
+            String appId, AutoUpdate autoUpdate, Duration appReadyTimeout) {
+        TrustRoot trust = AppKeys.readTrust(appId, keys);
+        char[] pass = passphrase.passphrase(context);
+        KeyFile.Key content;
+        try {
+            content = KeyFile.read(keys.resolve(AppKeys.CONTENT_FILE), pass, appId, KeyFile.Kind.CONTENT);
+        } finally {
+            Arrays.fill(pass, '\0');
+        }
+        try {
+            if (!content.keyId().equals(trust.contentKeyId())) {
+                throw new CliException(keys.resolve(AppKeys.CONTENT_FILE) + " holds content key "
+                        + content.keyId() + ", but trust.json names " + trust.contentKeyId());
+            }
+            return UpdaterConfig.builder(server, appId, trust.rootPublicKey(), content.secret())
+                    .autoUpdate(autoUpdate).appReadyTimeout(appReadyTimeout).defaultChannel(null).build();
+        } finally {
+            content.destroy();
+        }
+    }
+
+    /** A one-page app as the builtin web assets, in {@code <root>/builtin-assets}. */
+    static Path builtinAssets(Path root, String appId) throws IOException {
+        Path builtin = Files.createDirectories(root.resolve("builtin-assets"));
+        Files.writeString(builtin.resolve("index.html"), "<!doctype html><html><head><title>" + appId
+                + "</title></head><body>builtin</body></html>\n");
+        return builtin;
+    }
+
+    static void deleteTree(Path root) {
+        try (Stream<Path> s = Files.walk(root)) {
+            for (Path p : s.sorted(Comparator.reverseOrder()).toList()) {
+                Files.deleteIfExists(p);
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
         }
     }
 }

@@ -513,6 +513,38 @@ public final class PatchbayClient {
         call(send("DELETE", url("apps", appId, "devices", deviceId, "channel-override"), null), (JavaType) null);
     }
 
+    // ---- rollout health (part "health"; docs/rollouts.md §5) -------------------------------------------------------
+
+    /**
+     * A rollout's charts from {@code from} to {@code to} (null: the rollout's start / its end or now) in steps of
+     * {@code stepSeconds} (≥ 10; at most 10,000 steps).
+     */
+    public RolloutSeries rolloutSeries(String appId, String rolloutId, java.time.Instant from, java.time.Instant to,
+                                       int stepSeconds) {
+        HttpUrl.Builder u = url("apps", appId, "rollouts", rolloutId, "series").newBuilder()
+                .addQueryParameter("step", String.valueOf(stepSeconds));
+        range(u, from, to);
+        return call(get(u.build()), type(RolloutSeries.class));
+    }
+
+    /** The devices whose target bundle failed in the range (each once, its latest failure, newest first). */
+    public List<FailedDevice> rolloutFailedDevices(String appId, String rolloutId, java.time.Instant from,
+                                                   java.time.Instant to, int limit) {
+        HttpUrl.Builder u = url("apps", appId, "rollouts", rolloutId, "failed-devices").newBuilder()
+                .addQueryParameter("limit", String.valueOf(limit));
+        range(u, from, to);
+        return items(call(get(u.build()), type(Items.class)), FailedDevice.class);
+    }
+
+    private static void range(HttpUrl.Builder u, java.time.Instant from, java.time.Instant to) {
+        if (from != null) {
+            u.addQueryParameter("from", from.toString());
+        }
+        if (to != null) {
+            u.addQueryParameter("to", to.toString());
+        }
+    }
+
     // ---- rollouts (core) ----------------------------------------------------------------------------------------
 
     /** The channel's active rollout, else its last ended one; {@link NotFoundException} if it never had one. */
@@ -639,38 +671,6 @@ public final class PatchbayClient {
             return n;
         } catch (IOException e) {
             throw new ValidationException("rollbackRelease", "The rollback release is not JSON: " + rootMessage(e));
-        }
-    }
-
-    // ---- rollout health (part "health"; docs/rollouts.md §5) -------------------------------------------------------
-
-    /**
-     * A rollout's charts from {@code from} to {@code to} (null: the rollout's start / its end or now) in steps of
-     * {@code stepSeconds} (≥ 10; at most 10,000 steps).
-     */
-    public RolloutSeries rolloutSeries(String appId, String rolloutId, java.time.Instant from, java.time.Instant to,
-                                       int stepSeconds) {
-        HttpUrl.Builder u = url("apps", appId, "rollouts", rolloutId, "series").newBuilder()
-                .addQueryParameter("step", String.valueOf(stepSeconds));
-        range(u, from, to);
-        return call(get(u.build()), type(RolloutSeries.class));
-    }
-
-    /** The devices whose target bundle failed in the range (each once, its latest failure, newest first). */
-    public List<FailedDevice> rolloutFailedDevices(String appId, String rolloutId, java.time.Instant from,
-                                                   java.time.Instant to, int limit) {
-        HttpUrl.Builder u = url("apps", appId, "rollouts", rolloutId, "failed-devices").newBuilder()
-                .addQueryParameter("limit", String.valueOf(limit));
-        range(u, from, to);
-        return items(call(get(u.build()), type(Items.class)), FailedDevice.class);
-    }
-
-    private static void range(HttpUrl.Builder u, java.time.Instant from, java.time.Instant to) {
-        if (from != null) {
-            u.addQueryParameter("from", from.toString());
-        }
-        if (to != null) {
-            u.addQueryParameter("to", to.toString());
         }
     }
 

@@ -27,6 +27,24 @@ public record AppPackage(String appId, String versionName, long versionCode, Pat
         }
     }
 
+    /** A common versionCode scheme: 1.4.0 → 10400 (major·10000 + minor·100 + patch). */
+    public static long versionCodeOf(String version) {
+        String[] p = version.split("[-+]")[0].split("\\.");
+        if (p.length != 3) {
+            throw new IllegalArgumentException("A native version is MAJOR.MINOR.PATCH, not " + version);
+        }
+        return Long.parseLong(p[0]) * 10_000 + Long.parseLong(p[1]) * 100 + Long.parseLong(p[2]);
+    }
+
+    /** The same app built with {@code channel} as its default channel (it asks for it in every check). */
+    public AppPackage withDefaultChannel(String channel) {
+        UpdaterConfig c = updater;
+        return withUpdater(new UpdaterConfig(c.serverUrl(), c.appId(), c.rootPublicKey(), c.contentKey(),
+                c.autoUpdate(), c.appReadyTimeout(), c.responseTimeout(), c.autoDeleteFailed(),
+                c.autoDeletePrevious(), c.resetWhenUpdate(), channel, c.statsEnabled(), c.downloadDeadline(),
+                c.maxRetries(), c.retryBaseDelay()));
+    }
+
     public AppPackage withVersion(String name, long code) {
         return new AppPackage(appId, name, code, webAssets, updater);
     }

@@ -57,6 +57,11 @@ public final class EmulatedDevice implements AutoCloseable {
     private final SimulatedBehaviour simulatedDefault;
     private final RuntimeBinding.Factory runtimeFactory;
     private final boolean reportsEmulator;
+    private final String platform;
+    private final String osVersion;
+    private final boolean devBuild;
+    private final String deviceId;
+    private final List<Consumer<String>> deathListeners = new CopyOnWriteArrayList<>();
     private final Faults faults = new Faults();
     private final Traffic traffic = new Traffic();
     private final Deque<LogEntry> log = new ArrayDeque<>();
@@ -84,6 +89,10 @@ public final class EmulatedDevice implements AutoCloseable {
         this.simulatedDefault = b.simulatedDefault;
         this.runtimeFactory = b.runtime == null ? UpdaterBinding::new : b.runtime;
         this.reportsEmulator = b.reportsEmulator;
+        this.platform = b.platform;
+        this.osVersion = b.osVersion;
+        this.devBuild = b.devBuild;
+        this.deviceId = b.deviceId;
         this.bootMillis = env.time().monotonicMillis();
     }
 
@@ -102,6 +111,10 @@ public final class EmulatedDevice implements AutoCloseable {
         private SimulatedBehaviour simulatedDefault = SimulatedBehaviour.readyAfter(Duration.ZERO);
         private RuntimeBinding.Factory runtime;
         private boolean reportsEmulator;
+        private String platform = "android";
+        private String osVersion = "14";
+        private boolean devBuild;
+        private String deviceId;
 
         private Builder(Path root, String serial) {
             this.root = Objects.requireNonNull(root);
@@ -137,6 +150,39 @@ public final class EmulatedDevice implements AutoCloseable {
         /** Whether the device says it is an emulator ({@code isEmulator}); false: it passes for a phone. */
         public Builder reportsEmulator(boolean yes) {
             this.reportsEmulator = yes;
+            return this;
+        }
+
+        /**
+         * The platform the device reports ({@code android} or {@code ios}) and its OS version; the default is
+         * Android 14. The runtime and the emulated ports are the same either way (an iOS device is an Android one
+         * that says it is an iPhone); the server sees the platform in every request.
+         */
+        public Builder platform(String platform, String osVersion) {
+            if (!platform.equals("android") && !platform.equals("ios")) {
+                throw new IllegalArgumentException("A platform is android or ios, not " + platform);
+            }
+            this.platform = platform;
+            this.osVersion = Objects.requireNonNull(osVersion);
+            return this;
+        }
+
+        /** Whether the app is a development build (debuggable: {@code isProduction} false); default false. */
+        public Builder devBuild(boolean yes) {
+            this.devBuild = yes;
+            return this;
+        }
+
+        /**
+         * The device id the runtime uses (a lower-case UUID), as if an earlier run of the app had generated and
+         * stored it: each {@link #install} stores it in the runtime's preferences. Without one the runtime makes a
+         * random id at its first start, as on a device. Fleets set it so a rerun is the same devices.
+         */
+        public Builder deviceId(String id) {
+            if (id != null && !id.matches("[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}")) {
+                throw new IllegalArgumentException("A device id is a lower-case UUID, not " + id);
+            }
+            this.deviceId = id;
             return this;
         }
 
@@ -221,7 +267,11 @@ public final class EmulatedDevice implements AutoCloseable {
                 DeviceFileStore.deleteTree(root.resolve("data/data").resolve(pkg.appId()), null);
                 copyAssets(pkg);
                 Files.createDirectories(root.resolve("data/data").resolve(pkg.appId()).resolve("files"));
-                Files.createDirectories(root.resolve("data/data").resolve(pkg.appId()).resolve("shared_prefs"));
+                Path prefsDir = Files.createDirectories(root.resolve("data/data").resolve(pkg.appId())
+                        .resolve("shared_prefs"));
+                if (deviceId != null) {
+                    Files.write(prefsDir.resolve(PREFS + ".xml"), SharedPrefsFile.format(Map.of("deviceId", deviceId)));
+                }
             } catch (IOException e) {
                 throw new UncheckedIOException("Cannot install " + pkg.appId() + ": " + e.getMessage(), e);
             }
@@ -352,6 +402,22 @@ public final class EmulatedDevice implements AutoCloseable {
         changed();
     }
 
+    /** The device id given to the builder, or null (then the runtime made its own: see {@link #updater()}). */
+    public String deviceId() {
+        return deviceId;
+    }
+
+    /** The platform the device reports ({@code android} or {@code ios}). */
+    public String platform() {
+        return platform;
+    }
+
+    /** Calls {@code l} with the reason each time the app's process dies (kill, crash, reboot, ...). */
+    public Runnable onDeath(Consumer<String> l) {
+        deathListeners.add(l);
+        return () -> deathListeners.remove(l);
+    }
+
     /** The process is killed (swiped away, low memory, {@code am kill}); nothing of it runs any more. */
     public void kill() {
         synchronized (lifecycle) {
@@ -386,6 +452,13 @@ public final class EmulatedDevice implements AutoCloseable {
             }
         }
         log("device", p.pid(), "process " + p.pid() + " died: " + reason);
+        for (Consumer<String> l : deathListeners) {
+            try {
+                l.accept(reason);
+            } catch (RuntimeException ignored) {
+                // a listener's problem is not the device's
+            }
+        }
         if (p.screen != null) {
             p.screen.shutdown();
         }
@@ -671,7 +744,8 @@ public final class EmulatedDevice implements AutoCloseable {
             DeviceClock clock = new DeviceClock(env.time(), faults, bootMillis, process, executor);
             this.screen = webView ? new FxWebScreen(this, this, generations)
                     : new SimulatedWebView(this, this, generations);
-            AppInfo info = new AppInfo(app.versionName(), app.versionCode(), "android", "14", reportsEmulator, true);
+            AppInfo info = new AppInfo(app.versionName(), app.versionCode(), platform, osVersion, reportsEmulator,
+                    !devBuild);
             Ports ports = new Ports(info, prefs, webSettings, files, assets, http, clock, screen, executor);
             this.runtime = runtimeFactory.create(ports, app.updater(), m -> EmulatedDevice.this.log("updater", pid, m));
             runtime.addListener((event, payload) -> {

@@ -9,12 +9,16 @@ import java.lang.management.MemoryMXBean;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
@@ -36,9 +40,11 @@ public final class Fleet implements AutoCloseable {
      * @param channel    the channel each device asks for (setChannel before its first check), or null
      * @param fsync      whether the devices' writes are fsynced (true, as on a device; see
      *                   {@link DeviceEnvironment#fsync()})
+     * @param mix        what the devices are like (platforms, native versions, channels, failing bundles, ...); null:
+     *                   all alike (Android, the app's version, {@code channel}), with ids the runtime makes itself
      */
     public record Options(Path root, int size, AppPackage app, int threads, Map<String, SimulatedBehaviour> behaviours,
-            String channel, boolean fsync) {
+            String channel, boolean fsync, FleetMix mix) {
         public Options {
             Objects.requireNonNull(root);
             Objects.requireNonNull(app);
@@ -47,6 +53,11 @@ public final class Fleet implements AutoCloseable {
             }
             threads = threads <= 0 ? Math.min(64, Math.max(4, size)) : threads;
             behaviours = behaviours == null ? Map.of() : Map.copyOf(behaviours);
+        }
+
+        public Options(Path root, int size, AppPackage app, int threads, Map<String, SimulatedBehaviour> behaviours,
+                String channel, boolean fsync) {
+            this(root, size, app, threads, behaviours, channel, fsync, null);
         }
 
         public Options(Path root, int size, AppPackage app, int threads, Map<String, SimulatedBehaviour> behaviours,
@@ -62,20 +73,47 @@ public final class Fleet implements AutoCloseable {
     private final Options options;
     private final DeviceEnvironment env;
     private final List<EmulatedDevice> devices = new ArrayList<>();
+    private final List<FleetMix.Profile> profiles = new ArrayList<>();
+    private final List<Slot> slots = new ArrayList<>();
+    private final AtomicInteger rounds = new AtomicInteger();
+    private final AtomicInteger rollbacks = new AtomicInteger();
 
     public Fleet(Options options) {
         this.options = options;
         this.env = DeviceEnvironment.create(options.threads(), null, options.fsync());
         int digits = Integer.toString(options.size() - 1).length();
+        FleetMix mix = options.mix();
         for (int i = 0; i < options.size(); i++) {
             String serial = "sim-" + "0".repeat(Math.max(0, digits - Integer.toString(i).length())) + i;
-            devices.add(EmulatedDevice.builder(options.root(), serial).environment(env)
-                    .simulated(options.behaviours(), SimulatedBehaviour.readyAfter(Duration.ZERO)).build());
+            FleetMix.Profile profile = mix != null ? mix.profile(serial, options.app().versionName())
+                    : new FleetMix.Profile(serial, null, "android", "14", options.app().versionName(),
+                            options.channel(), false, false, Set.of());
+            Map<String, SimulatedBehaviour> behaviours = new HashMap<>(options.behaviours());
+            profile.failing().forEach(v -> behaviours.put(v, mix.failure()));
+            EmulatedDevice d = EmulatedDevice.builder(options.root(), serial).environment(env)
+                    .simulated(behaviours, SimulatedBehaviour.readyAfter(Duration.ZERO))
+                    .platform(profile.platform(), profile.osVersion()).reportsEmulator(profile.emulator())
+                    .devBuild(profile.devBuild()).deviceId(profile.deviceId()).build();
+            devices.add(d);
+            profiles.add(profile);
+            slots.add(new Slot(d, profile));
         }
     }
 
     public List<EmulatedDevice> devices() {
         return List.copyOf(devices);
+    }
+
+    /** Each device's traits, in device order (ids are null without a {@link FleetMix}). */
+    public List<FleetMix.Profile> profiles() {
+        return List.copyOf(profiles);
+    }
+
+    /** The package a device installs: the fleet's app at the device's native version. */
+    private AppPackage packageFor(FleetMix.Profile p) {
+        AppPackage app = options.app();
+        return p.nativeVersion().equals(app.versionName()) ? app
+                : app.withVersion(p.nativeVersion(), AppPackage.versionCodeOf(p.nativeVersion()));
     }
 
     public DeviceEnvironment environment() {
@@ -92,8 +130,9 @@ public final class Fleet implements AutoCloseable {
         long start = System.nanoTime();
         List<DeviceRun> runs = new ArrayList<>();
         try {
-            for (EmulatedDevice d : devices) {
-                DeviceRun r = new DeviceRun(d, options);
+            for (int i = 0; i < devices.size(); i++) {
+                DeviceRun r = new DeviceRun(devices.get(i), options, packageFor(profiles.get(i)),
+                        profiles.get(i).channel() != null ? profiles.get(i).channel() : options.channel());
                 runs.add(r);
                 env.pool().execute(r::start);
             }
@@ -110,6 +149,187 @@ public final class Fleet implements AutoCloseable {
         }
     }
 
+    /**
+     * One round: every device has one app session — installed and cold-started in its first round, later back from
+     * the background or cold-started again if its app was killed at the end of the last round (the mix's
+     * cold-start share) — in which the runtime checks for an update and does what the answer says (download,
+     * install, confirm or roll back), then the app goes to the background or is killed. At most
+     * {@code concurrency} sessions run at once; a session not settled after {@code sessionTimeout} counts as a
+     * {@code timeout}. Rounds repeat (the devices keep their bundles), so devices pick up a changed rollout
+     * percentage in the next round. Needs an automatic update mode (not {@code off}).
+     */
+    public FleetRound round(Duration sessionTimeout, int concurrency) throws InterruptedException {
+        if (options.app().updater().autoUpdate() == AutoUpdate.OFF) {
+            throw new IllegalStateException("Fleet rounds need an automatic update mode, not off");
+        }
+        int number = rounds.incrementAndGet();
+        long start = System.nanoTime();
+        Semaphore permits = new Semaphore(Math.max(1, concurrency));
+        List<CompletableFuture<FleetRound.Session>> all = new ArrayList<>();
+        for (Slot slot : slots) {
+            permits.acquire();
+            CompletableFuture<FleetRound.Session> f = slot.session(number, sessionTimeout);
+            f.whenComplete((r, e) -> permits.release());
+            all.add(f);
+        }
+        List<FleetRound.Session> sessions = new ArrayList<>();
+        for (int i = 0; i < all.size(); i++) {
+            try {
+                sessions.add(all.get(i).get());
+            } catch (java.util.concurrent.ExecutionException e) {
+                Slot slot = slots.get(i);
+                sessions.add(new FleetRound.Session(slot.device.serial(), slot.profile.deviceId(), "error", null,
+                        String.valueOf(e.getCause())));
+            }
+        }
+        int rolledBack = (int) sessions.stream().filter(x -> x.outcome().equals("rolled_back")).count();
+        return new FleetRound(number, Duration.ofNanos(System.nanoTime() - start), sessions,
+                rollbacks.addAndGet(rolledBack));
+    }
+
+    /** A device across rounds: its traits, package and the session in progress. */
+    private final class Slot {
+        private final EmulatedDevice device;
+        private final FleetMix.Profile profile;
+        private final AppPackage app;
+        private volatile SessionRun session;
+        private boolean installed;
+
+        Slot(EmulatedDevice device, FleetMix.Profile profile) {
+            this.device = device;
+            this.profile = profile;
+            AppPackage pkg = packageFor(profile);
+            this.app = profile.channel() != null ? pkg.withDefaultChannel(profile.channel()) : pkg;
+            device.onRuntimeEvent((name, payload) -> {
+                SessionRun s = session;
+                if (s != null) {
+                    s.event(name, payload);
+                }
+            });
+            device.onDeath(reason -> {
+                SessionRun s = session;
+                if (s != null) {
+                    s.finish("crashed", reason);
+                }
+            });
+        }
+
+        CompletableFuture<FleetRound.Session> session(int round, Duration timeout) {
+            SessionRun s = new SessionRun(device);
+            session = s;
+            ScheduledFuture<?> timer = env.scheduler().schedule(
+                    () -> s.finish("timeout", "not settled in " + timeout.toMillis() + " ms"), timeout.toNanos(),
+                    TimeUnit.NANOSECONDS);
+            env.pool().execute(() -> {
+                try {
+                    if (!installed) {
+                        device.install(app);
+                        installed = true;
+                    }
+                    if (device.updater() == null) {
+                        device.coldStart();
+                    } else {
+                        device.foreground();
+                    }
+                    if (device.updater() == null) {
+                        s.finish("crashed", "the app died at start: " + device.state().lastDeath());
+                    }
+                } catch (RuntimeException e) {
+                    s.finish("error", e.toString());
+                }
+            });
+            CompletableFuture<FleetRound.Session> out = new CompletableFuture<>();
+            s.end.whenComplete((r, e) -> {
+                timer.cancel(false);
+                env.pool().execute(() -> {
+                    try {
+                        if (session == s) {
+                            session = null;
+                        }
+                        String id = profile.deviceId();
+                        if (id == null) {
+                            id = device.readPrefs(EmulatedDevice.PREFS).get("deviceId");
+                        }
+                        if (options.mix() != null && id != null && options.mix().killedAfter(id, round)) {
+                            device.kill();
+                        } else {
+                            device.background();
+                        }
+                        BundleView cur = device.state().current();
+                        out.complete(new FleetRound.Session(device.serial(), id, r[0],
+                                cur == null ? null : cur.version(), r[1]));
+                    } catch (RuntimeException x) {
+                        out.complete(new FleetRound.Session(device.serial(), profile.deviceId(), "error", null,
+                                x.toString()));
+                    }
+                });
+            });
+            return out;
+        }
+    }
+
+    /** One app session of a device: settles when the runtime's check and whatever it started are over. */
+    private static final class SessionRun {
+        private final EmulatedDevice device;
+        private final CompletableFuture<String[]> end = new CompletableFuture<>();
+        private volatile boolean installing;
+
+        SessionRun(EmulatedDevice device) {
+            this.device = device;
+        }
+
+        void event(String name, JsonNode p) {
+            switch (name) {
+                case "updateCheckResult" -> {
+                    String kind = p.path("kind").asText();
+                    if (!kind.equals("update") && !kind.equals("builtin") && !installing) {
+                        finish(kind.equals("failed") ? "error" : "up_to_date",
+                                p.hasNonNull("error") ? kind + " " + p.get("error").asText() : null);
+                    }
+                }
+                case "noNeedUpdate" -> {
+                    if (!installing) {
+                        String reason = p.path("reason").asText("");
+                        finish("up_to_date", reason.equals("up_to_date") || reason.isEmpty() ? null : reason);
+                    }
+                }
+                case "checkFailed" -> {
+                    if (!installing) {
+                        finish("error", "check failed: " + p.path("reason").asText());
+                    }
+                }
+                case "freshnessFailed" -> {
+                    if (!installing) {
+                        finish("error", "freshness: " + p.path("reason").asText());
+                    }
+                }
+                case "downloadFailed" -> finish("error", "download failed: " + p.path("reason").asText());
+                case "verifyFailed" -> finish("error", "verification failed: " + p.path("reason").asText());
+                case "setNext" -> device.environmentPool().execute(() -> {
+                    // queued for the next background: the user leaves the app and comes back
+                    if (!end.isDone()) {
+                        device.background();
+                        device.foreground();
+                    }
+                });
+                case "set" -> installing = true;
+                case "appReady" -> {
+                    if (installing) {
+                        finish("updated", null);
+                    }
+                }
+                case "updateFailed" -> finish("rolled_back", p.path("reason").asText());
+                default -> {
+                    // progress and other events change nothing here
+                }
+            }
+        }
+
+        void finish(String outcome, String detail) {
+            end.complete(new String[] {outcome, detail});
+        }
+    }
+
     @Override
     public void close() {
         devices.forEach(EmulatedDevice::close);
@@ -119,7 +339,8 @@ public final class Fleet implements AutoCloseable {
     /** Drives one device from install to a final outcome, reacting to its runtime's events. */
     private static final class DeviceRun {
         private final EmulatedDevice device;
-        private final Options options;
+        private final AppPackage app;
+        private final String channel;
         private final CompletableFuture<FleetSummary.DeviceResult> result = new CompletableFuture<>();
         private final AutoUpdate mode;
         private volatile long started;
@@ -129,26 +350,27 @@ public final class Fleet implements AutoCloseable {
         private volatile Duration ready;
         private volatile Runnable unsubscribe = () -> { };
 
-        DeviceRun(EmulatedDevice device, Options options) {
+        DeviceRun(EmulatedDevice device, Options options, AppPackage app, String channel) {
             this.device = device;
-            this.options = options;
+            this.app = app;
+            this.channel = channel;
             this.mode = options.app().updater().autoUpdate();
         }
 
         void start() {
             try {
-                device.install(options.app());
+                device.install(app);
                 unsubscribe = device.onRuntimeEvent(this::event);
                 started = System.nanoTime();
-                if (options.channel() != null || mode == AutoUpdate.OFF) {
+                if (channel != null || mode == AutoUpdate.OFF) {
                     device.coldStart();
                     Updater u = device.updater();
                     if (u == null) {
                         finish("failed", "the app died at start: " + device.state().lastDeath());
                         return;
                     }
-                    if (options.channel() != null) {
-                        u.setChannel(options.channel(), mode != AutoUpdate.OFF).join();
+                    if (channel != null) {
+                        u.setChannel(channel, mode != AutoUpdate.OFF).join();
                     }
                     if (mode == AutoUpdate.OFF) {
                         manual(u);

@@ -23,9 +23,10 @@ import dev.patchbay.server.freshness.FreshnessKey;
 import dev.patchbay.server.http.JsonErrorHandler;
 import dev.patchbay.server.http.JsonHandler;
 import dev.patchbay.server.http.Router;
+import dev.patchbay.server.rollouts.RolloutSeriesApi;
+import dev.patchbay.server.rollouts.RolloutSupervisor;
 import dev.patchbay.server.rollouts.RolloutService;
 import dev.patchbay.server.rollouts.RolloutsApi;
-import dev.patchbay.server.rollouts.RolloutSeriesApi;
 import dev.patchbay.server.store.DataDirLock;
 import dev.patchbay.server.store.Database;
 import dev.patchbay.server.trust.CryptoSignatures;
@@ -59,6 +60,7 @@ public final class PatchbayServer implements AutoCloseable {
     private final ServerConfig config;
     private final boolean createdAdminKey;
     private final int port;
+    private RolloutSupervisor supervisor;
 
     private PatchbayServer(Server jetty, Database db, DeviceRecorder recorder, DataDirLock lock, ServerConfig config,
                            boolean createdAdminKey) {
@@ -115,6 +117,10 @@ public final class PatchbayServer implements AutoCloseable {
                 throw new IOException("Cannot start the HTTP server: " + e.getMessage(), e);
             }
             PatchbayServer server = new PatchbayServer(jetty, db, recorder, lock, config, created);
+            // The supervisor's verbs go through their own service instance, which drops the device cache like the API's.
+            DeviceRecorder flushed = recorder;
+            server.supervisor = new RolloutSupervisor(db, new RolloutService(db, clock, new CryptoSignatures(clock),
+                    blobs).onChange(devices.catalog()::invalidate), clock, flushed::flush).start(config.rolloutTick());
             url[0] = server.url();
             LOG.info("Patchbay server listening on {} (data: {})", server.url(), config.dataDir());
             return server;
@@ -153,9 +159,9 @@ public final class PatchbayServer implements AutoCloseable {
         new StatsApi(db, clock, devices.catalog(), devices.statsConcurrency()).register(router);
         new ChannelSelfApi(devices.catalog()).register(router);
         new BlobsApi(db, blobs).register(router);
+        new RolloutSeriesApi(db, clock).register(router);
         new RolloutsApi(new RolloutService(db, clock, new CryptoSignatures(clock), blobs)
                 .onChange(devices.catalog()::invalidate)).register(router);
-        new RolloutSeriesApi(db, clock).register(router);
         invalidateOnWrites(router, devices.catalog());
         return router;
     }
@@ -233,6 +239,11 @@ public final class PatchbayServer implements AutoCloseable {
         return "http://" + host + ":" + port();
     }
 
+    /** The rollout supervisor (tests drive its ticks with their own clock). */
+    RolloutSupervisor supervisor() {
+        return supervisor;
+    }
+
     /** The metadata store (tests read the audit log and history rows). */
     Database database() {
         return db;
@@ -253,6 +264,9 @@ public final class PatchbayServer implements AutoCloseable {
 
     @Override
     public void close() {
+        if (supervisor != null) {
+            supervisor.close();
+        }
         stopQuietly(jetty);
         recorder.close();
         db.close();

@@ -7,6 +7,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.patchbay.client.PatchbayClient;
 import dev.patchbay.crypto.AppKeys;
 import dev.patchbay.domain.Json;
+import dev.patchbay.harness.FleetMix;
 import dev.patchbay.server.PatchbayServer;
 import dev.patchbay.server.ServerConfig;
 import java.io.ByteArrayOutputStream;
@@ -19,7 +20,7 @@ import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** {@code patchbay harness run}: a fleet of emulated devices against a real server, keys from the key folder. */
+/** {@code patchbay harness run} and {@code harness fleet}: a fleet of emulated devices against a real server, keys from the key folder. */
 class HarnessCliTest {
     static final String APP = "com.example.fleet";
 
@@ -48,7 +49,7 @@ class HarnessCliTest {
             assertEquals(0, run(env, "app", "create", APP, "--name", "Fleet").code());
             PatchbayClient.connect(server.url(), key).registerTrust(APP, AppKeys.readTrust(APP, keys).toBytes());
             assertEquals(0, run(env, "key", "trust-server", "--app", APP, "--keys", keys.toString()).code());
-            assertEquals(0, run(env, "channel", "create", "production", "--app", APP, "--default-for", "android")
+            assertEquals(0, run(env, "channel", "create", "production", "--app", APP, "--default-for", "android,ios")
                     .code());
             Path site = Files.createDirectories(tmp.resolve("site"));
             Files.writeString(site.resolve("index.html"), "<html><body>2.0</body></html>");
@@ -73,6 +74,46 @@ class HarnessCliTest {
             assertEquals(0, text.code(), text.err());
             assertTrue(text.out().contains("sim-0") && text.out().contains("1.2.0") && text.out().contains("updated"),
                     text.out());
+
+            Result fleet = run(env, "harness", "fleet", "--app", APP, "--server", server.url(), "--devices", "12",
+                    "--keys", keys.toString(), "--failure-rate", "1.2.0=25%", "--platforms", "android=50,ios=50",
+                    "--native", "1.4.0=50,1.3.0=50", "--rounds", "2", "--app-ready-timeout", "1s", "--seed", "cli",
+                    "--json");
+            assertEquals(0, fleet.code(), fleet.err() + fleet.out());
+            String[] lines = fleet.out().strip().split("\n");
+            assertEquals(3, lines.length, fleet.out());
+            JsonNode round1 = Json.mapper().readTree(lines[0]);
+            assertEquals(1, round1.path("round").asInt());
+            JsonNode summary = Json.mapper().readTree(lines[2]).path("summary");
+            int failing = 0;
+            for (int i = 0; i < 12; i++) {
+                String id = FleetMix.deviceId("cli", "sim-" + (i < 10 ? "0" : "") + i);
+                failing += FleetMix.fails(id, "1.2.0", 0.25) ? 1 : 0;
+            }
+            assertEquals(failing, summary.path("rollbacks").asInt(), summary.toString());
+            assertEquals(failing, summary.path("mix").path("failing").path("1.2.0").asInt(0), summary.toString());
+            assertEquals(12 - failing, summary.path("byBundle").path("1.2.0").asInt(), summary.toString());
+            assertEquals(12, summary.path("mix").path("platforms").path("android").asInt(0)
+                    + summary.path("mix").path("platforms").path("ios").asInt(0), summary.toString());
+            assertEquals(0, summary.path("errors").asInt(), summary.toString());
+
+            Result text2 = run(env, "harness", "fleet", "--app", APP, "--server", server.url(), "--devices", "3",
+                    "--keys", keys.toString(), "--rounds", "1");
+            assertEquals(0, text2.code(), text2.err());
+            assertTrue(text2.out().contains("round 1") && text2.out().contains("by bundle"), text2.out());
+
+            Result badRate = run(env, "harness", "fleet", "--app", APP, "--server", server.url(), "--keys",
+                    keys.toString(), "--failure-rate", "1.2.0=2");
+            assertEquals(Cli.FAILED, badRate.code());
+            assertTrue(badRate.err().contains("--failure-rate"), badRate.err());
+            Result badNative = run(env, "harness", "fleet", "--app", APP, "--server", server.url(), "--keys",
+                    keys.toString(), "--native", "1.4=10");
+            assertEquals(Cli.FAILED, badNative.code());
+            assertTrue(badNative.err().contains("--native"), badNative.err());
+            Result badPlatform = run(env, "harness", "fleet", "--app", APP, "--server", server.url(), "--keys",
+                    keys.toString(), "--platforms", "windows=1");
+            assertEquals(Cli.FAILED, badPlatform.code());
+            assertTrue(badPlatform.err().contains("--platforms"), badPlatform.err());
 
             Result wrongPass = run(Map.of(Passphrases.ENV, "not the passphrase"), "harness", "run", "--app", APP,
                     "--server", server.url(), "--keys", keys.toString());

@@ -39,6 +39,12 @@ final class DeviceLab implements AutoCloseable {
         this(dir, RunningServer.start(dir.resolve("server")), DeviceEnvironment.create(8), APP, true);
     }
 
+    /** A lab whose server runs with {@code tune} applied to its configuration (e.g. a fast rollout tick). */
+    DeviceLab(Path dir, UnaryOperator<dev.patchbay.server.ServerConfig> tune) throws Exception {
+        this(dir, RunningServer.start(tune.apply(new dev.patchbay.server.ServerConfig("127.0.0.1", 0,
+                dir.resolve("server")))), DeviceEnvironment.create(8), APP, true);
+    }
+
     private DeviceLab(Path dir, RunningServer server, DeviceEnvironment env, String appId, boolean owner)
             throws Exception {
         this.dir = dir.resolve(appId);

@@ -28,6 +28,10 @@ public final class RunningServer implements AutoCloseable {
         return new RunningServer(PatchbayServer.start(config));
     }
 
+    public static RunningServer start(ServerConfig config, java.time.Clock clock) throws IOException {
+        return new RunningServer(PatchbayServer.start(config, clock));
+    }
+
     public static RunningServer start(Path dataDir, java.time.Clock clock) throws IOException {
         return new RunningServer(PatchbayServer.start(new ServerConfig("127.0.0.1", 0, dataDir), clock));
     }

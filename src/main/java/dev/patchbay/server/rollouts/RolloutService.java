@@ -602,9 +602,12 @@ public final class RolloutService implements RolloutActions {
         return "rollout." + verb;
     }
 
-    /** The supervisor's actions set {@code lastActionAt} (its cooldown); a person's do not. */
+    /**
+     * The health policy's actions set {@code lastActionAt} (its cooldown); a person's and the plan's do not: a plan
+     * that just advanced must still be paused at once when the new stage fails.
+     */
     private static Instant lastAction(Rollout r, Principal actor, Instant now) {
-        return actor.keyId().equals("system") ? now : r.lastActionAt();
+        return actor.equals(HEALTH_POLICY) ? now : r.lastActionAt();
     }
 
     private static Rollout withState(Rollout r, RolloutState state, int bps, String reason, Instant now,
