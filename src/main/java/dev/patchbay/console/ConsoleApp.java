@@ -7,6 +7,7 @@ import dev.patchbay.console.bundles.BundlesPage;
 import dev.patchbay.console.bundles.BundlesViewModel;
 import dev.patchbay.console.channels.ChannelsPage;
 import dev.patchbay.console.channels.ChannelsViewModel;
+import dev.patchbay.console.channels.RolloutViewModel;
 import dev.patchbay.console.common.FxTaskRunner;
 import dev.patchbay.console.common.StartupTiming;
 import dev.patchbay.console.common.TaskRunner;
@@ -60,6 +61,7 @@ public final class ConsoleApp extends Application {
     private AppKeyStore keyStore;
     private BundlesViewModel bundles;
     private EmulatorViewModel emulator;
+    private RolloutViewModel rollouts;
     private List<Image> icons = List.of();
 
     public ConsoleApp() {
@@ -113,16 +115,20 @@ public final class ConsoleApp extends Application {
         ServerData data = new ServerData(cache, clock);
         AppsViewModel apps = new AppsViewModel(connection, data, tasks);
         ChannelsViewModel channels = new ChannelsViewModel(connection, data, tasks, apps.apps(), apps::refresh);
+        keyStore = new AppKeyStore(options.dataFolder().resolve("keys"), options.keyOptions());
+        rollouts = new RolloutViewModel(connection, tasks, keyStore, ROLLBACK_RELEASES, channels.appProperty(),
+                channels.selectedProperty(), actor(), clock);
         ConnectionsViewModel connections = new ConnectionsViewModel(settings, secrets, connection, tasks, cache::forgetConnection);
         if (cacheProblem != null) {
             apps.messageProperty().set("Offline data is unavailable this session: " + cacheProblem);
         }
-        keyStore = new AppKeyStore(options.dataFolder().resolve("keys"), options.keyOptions());
         bundles = new BundlesViewModel(connection, tasks, apps.apps(), keyStore, options.dataFolder().resolve("tmp"));
         KeysViewModel keys = new KeysViewModel(connection, tasks, apps.apps(), keyStore);
         emulator = new EmulatorViewModel(connection, tasks, apps.apps(), keyStore,
                 options.dataFolder().resolve("emulator"), EmulatorViewModel.WebLayer.WEBVIEW);
-        List<Page> pages = List.of(new ConnectionsPage(connections), new AppsPage(apps), new ChannelsPage(channels),
+        ChannelsPage channelsPage = new ChannelsPage(channels, rollouts);
+        channelsPage.setDeviceDetail(new dev.patchbay.console.devices.DeviceDetailViewModel(connection, tasks));
+        List<Page> pages = List.of(new ConnectionsPage(connections), new AppsPage(apps), channelsPage,
                 new BundlesPage(bundles, apps::refresh), new KeysPage(keys, apps::refresh),
                 new EmulatorPage(emulator, apps::refresh));
         ShellViewModel shell = new ShellViewModel(settings, connection, tasks, pages.stream().map(Page::id).toList());
@@ -211,6 +217,21 @@ public final class ConsoleApp extends Application {
     public BundlesViewModel bundles() {
         return bundles;
     }
+
+    /** For UI tests: the rollout panel of the Channels & Rollouts page. */
+    public RolloutViewModel rollouts() {
+        return rollouts;
+    }
+
+    /** The name the audit log records behind the API key ({@code X-Patchbay-Actor}): the OS user. */
+    static String actor() {
+        String user = System.getProperty("user.name");
+        String name = user == null || user.isBlank() ? "console" : user.strip();
+        return name.length() > 100 ? name.substring(0, 100) : name;
+    }
+
+    /** Builds the rollback release of a rollout (docs/rollouts.md §3). */
+    private static final RolloutViewModel.RollbackBuilder ROLLBACK_RELEASES = dev.patchbay.crypto.RollbackReleases::build;
 
     /** For UI tests: the Emulator page's devices and what the page shows of them. */
     public EmulatorViewModel emulator() {

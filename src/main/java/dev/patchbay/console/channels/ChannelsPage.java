@@ -45,14 +45,44 @@ public final class ChannelsPage implements Page {
     private final ChannelsViewModel vm;
     private final BorderPane root = new BorderPane();
     private final TableView<Channel> table = new TableView<>();
+    private final RolloutPanel rollout;
 
-    public ChannelsPage(ChannelsViewModel vm) {
+    public ChannelsPage(ChannelsViewModel vm, RolloutViewModel rollouts) {
         this.vm = vm;
+        this.rollout = new RolloutPanel(rollouts);
         root.setId("channels-page");
         root.getStyleClass().add("page");
         root.setTop(toolbar());
-        root.setCenter(table());
+        Node list = table();
+        javafx.scene.control.ScrollPane panel = new javafx.scene.control.ScrollPane(rollout.view());
+        panel.setId("rollout-scroll");
+        panel.setFitToWidth(true);
+        javafx.scene.control.SplitPane split = new javafx.scene.control.SplitPane(list, panel);
+        split.setOrientation(javafx.geometry.Orientation.VERTICAL);
+        split.setDividerPositions(0.3);
+        BorderPane.setMargin(split, new Insets(0, 12, 12, 12));
+        root.setCenter(split);
         root.setRight(form());
+        // Promote and roll back change the channel's bundle: read the list again when a rollout ends.
+        rollouts.rolloutProperty().addListener((obs, old, now) -> {
+            if (old != null && now != null && old.id().equals(now.id()) && old.active() && !now.active()) {
+                vm.refresh();
+            }
+        });
+    }
+
+    /**
+     * What double-clicking (or Enter on) a device in the failed-devices list does: {@code (appId, deviceId)}. The
+     * Devices page's detail view plugs in here; without it the list is read-only.
+     */
+    public void setDeviceOpener(java.util.function.BiConsumer<String, String> opener) {
+        rollout.setDeviceOpener(opener);
+    }
+
+    /** Failed devices open in a window showing {@code detail} (the Devices page's device detail). */
+    public void setDeviceDetail(dev.patchbay.console.devices.DeviceDetailViewModel detail) {
+        DeviceWindow window = new DeviceWindow(detail);
+        setDeviceOpener((appId, deviceId) -> window.open(root.getScene().getWindow(), appId, deviceId));
     }
 
     private Node toolbar() {
@@ -82,7 +112,7 @@ public final class ChannelsPage implements Page {
         appLabel.setLabelFor(app);
         HBox bar = new HBox(8, appLabel, app, create, edit, delete, refresh, spacer, fetched);
         bar.setAlignment(Pos.CENTER_LEFT);
-        Label title = new Label("Channels");
+        Label title = new Label("Channels & Rollouts");
         title.getStyleClass().add(Styles.TITLE_3);
         Label readOnly = Forms.message("channels-read-only", Bindings.when(vm.connection().readOnlyProperty())
                 .then(vm.connection().readOnlyReasonProperty()).otherwise(""), Styles.TEXT_MUTED, Styles.TEXT_SMALL);
@@ -129,7 +159,6 @@ public final class ChannelsPage implements Page {
                 e.consume();
             }
         });
-        BorderPane.setMargin(table, new Insets(0, 12, 12, 12));
         return table;
     }
 
@@ -263,7 +292,7 @@ public final class ChannelsPage implements Page {
 
     @Override
     public String title() {
-        return "Channels";
+        return "Channels & Rollouts";
     }
 
     @Override
@@ -291,12 +320,14 @@ public final class ChannelsPage implements Page {
     @Override
     public void refresh() {
         vm.refresh();
+        rollout.refresh();
     }
 
-    /** Coming back to the page shows what is cached and asks the server again in the background. */
+    /** Coming back to the page shows what is cached and asks the server again in the background; the rollout polls. */
     @Override
     public void shown() {
         vm.refresh();
+        rollout.start();
     }
 
     @Override

@@ -27,6 +27,11 @@ public final class FxTaskRunner extends TaskRunner {
 
     @Override
     protected <T> void execute(String name, Callable<T> work, Consumer<Outcome<T>> done) {
+        if (executor.isShutdown()) {
+            // The console is closing: a timer's last tick (a page's poll) is dropped, not an error.
+            LOG.debug("Task '{}' dropped: the console is closing", name);
+            return;
+        }
         executor.execute(() -> {
             Outcome<T> outcome;
             try {

@@ -1,0 +1,45 @@
+package dev.patchbay.console.channels;
+
+import dev.patchbay.domain.ValidationException;
+import java.util.Locale;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/** Soak times, windows and cooldowns as the rollout forms show and read them: 3600 ⇄ "1h"; "90" is 90 s. */
+final class Durations {
+    private static final Pattern FORM = Pattern.compile("(\\d{1,9})\\s*(s|m|h|d)?");
+
+    private Durations() {
+    }
+
+    static long parse(String text, String field) {
+        String t = text == null ? "" : text.trim().toLowerCase(Locale.ROOT);
+        Matcher m = FORM.matcher(t);
+        if (!m.matches()) {
+            throw new ValidationException(field, "'" + (text == null ? "" : text.trim())
+                    + "' is not a duration (e.g. 90s, 30m, 1h, 2d; a bare number is seconds)");
+        }
+        long n = Long.parseLong(m.group(1));
+        String unit = m.group(2) == null ? "s" : m.group(2);
+        return switch (unit) {
+            case "m" -> n * 60;
+            case "h" -> n * 3600;
+            case "d" -> n * 86_400;
+            default -> n;
+        };
+    }
+
+    /** 86400 → "1d", 3600 → "1h", 900 → "15m", 0 → "0s", 61 → "61s". */
+    static String text(long seconds) {
+        if (seconds > 0 && seconds % 86_400 == 0) {
+            return seconds / 86_400 + "d";
+        }
+        if (seconds > 0 && seconds % 3600 == 0) {
+            return seconds / 3600 + "h";
+        }
+        if (seconds > 0 && seconds % 60 == 0) {
+            return seconds / 60 + "m";
+        }
+        return seconds + "s";
+    }
+}

@@ -1,0 +1,709 @@
+package dev.patchbay.console.channels;
+
+import atlantafx.base.theme.Styles;
+import dev.patchbay.client.FailedDevice;
+import dev.patchbay.client.FailureBucket;
+import dev.patchbay.client.RolloutChange;
+import dev.patchbay.console.common.Dialogs;
+import dev.patchbay.console.common.Forms;
+import dev.patchbay.console.common.Times;
+import dev.patchbay.domain.rollout.HealthAction;
+import dev.patchbay.domain.rollout.HealthReading;
+import dev.patchbay.domain.rollout.Rollout;
+import java.time.Instant;
+import java.time.ZoneId;
+import java.time.format.DateTimeFormatter;
+import java.util.List;
+import java.util.function.BiConsumer;
+import java.util.function.Function;
+import javafx.animation.KeyFrame;
+import javafx.animation.Timeline;
+import javafx.beans.binding.Bindings;
+import javafx.beans.property.ReadOnlyStringWrapper;
+import javafx.collections.ListChangeListener;
+import javafx.geometry.Insets;
+import javafx.geometry.Pos;
+import javafx.scene.Node;
+import javafx.scene.chart.CategoryAxis;
+import javafx.scene.chart.NumberAxis;
+import javafx.scene.chart.StackedAreaChart;
+import javafx.scene.chart.XYChart;
+import javafx.scene.control.Button;
+import javafx.scene.control.CheckBox;
+import javafx.scene.control.ChoiceBox;
+import javafx.scene.control.ComboBox;
+import javafx.scene.control.Label;
+import javafx.scene.control.PasswordField;
+import javafx.scene.control.RadioButton;
+import javafx.scene.control.Slider;
+import javafx.scene.control.TableColumn;
+import javafx.scene.control.TableView;
+import javafx.scene.control.TextField;
+import javafx.scene.control.ToggleGroup;
+import javafx.scene.control.Tooltip;
+import javafx.scene.input.KeyCode;
+import javafx.scene.layout.GridPane;
+import javafx.scene.layout.HBox;
+import javafx.scene.layout.Priority;
+import javafx.scene.layout.VBox;
+import javafx.util.Duration;
+import javafx.util.StringConverter;
+
+/**
+ * The rollout panel under the channels table: state, percentage slider and field, verbs with a reason dialog, plan,
+ * health, adoption and failure-rate charts, history, the devices behind a failure bar, and the start / plan forms.
+ * Binds to {@link RolloutViewModel}; polls it every {@link #POLL} while shown.
+ */
+final class RolloutPanel {
+    static final Duration POLL = Duration.seconds(3);
+    private static final DateTimeFormatter CLOCK = DateTimeFormatter.ofPattern("HH:mm:ss");
+
+    private final RolloutViewModel vm;
+    private final VBox root = new VBox(10);
+    private final Timeline timer;
+    private BiConsumer<String, String> deviceOpener;
+
+    RolloutPanel(RolloutViewModel vm) {
+        this.vm = vm;
+        root.setId("rollout-panel");
+        root.setPadding(new Insets(0, 12, 12, 12));
+        Label empty = new Label("Choose a channel to see its rollout.");
+        empty.getStyleClass().add(Styles.TEXT_MUTED);
+        empty.visibleProperty().bind(vm.hasChannelProperty().not());
+        empty.managedProperty().bind(empty.visibleProperty());
+        Node form = form();
+        Node status = status();
+        status.visibleProperty().bind(vm.hasChannelProperty().and(vm.formProperty().isEqualTo(RolloutViewModel.Form.NONE)));
+        status.managedProperty().bind(status.visibleProperty());
+        root.getChildren().addAll(header(), empty, form, status);
+        timer = new Timeline(new KeyFrame(POLL, e -> tick()));
+        timer.setCycleCount(Timeline.INDEFINITE);
+    }
+
+    Node view() {
+        return root;
+    }
+
+    /** Starts polling (the page was shown); stops by itself when the page leaves the window. */
+    void start() {
+        vm.poll();
+        timer.play();
+    }
+
+    void refresh() {
+        vm.poll();
+    }
+
+    private void tick() {
+        if (root.getScene() == null || root.getScene().getWindow() == null || !root.getScene().getWindow().isShowing()) {
+            timer.stop();
+        } else if (!vm.polling()) {
+            vm.poll();
+        }
+    }
+
+    /** What double-clicking a failed device does (the Devices page's detail, once it exists); null: nothing. */
+    void setDeviceOpener(BiConsumer<String, String> opener) {
+        this.deviceOpener = opener;
+    }
+
+    // ---- header -------------------------------------------------------------------------------------------------
+
+    private Node header() {
+        Label title = new Label("Rollout");
+        title.getStyleClass().add(Styles.TITLE_4);
+        Label badge = new Label();
+        badge.setId("rollout-state");
+        badge.getStyleClass().addAll("rollout-badge", Styles.TEXT_BOLD);
+        Label versions = new Label();
+        versions.setId("rollout-versions");
+        vm.rolloutProperty().addListener((obs, old, r) -> {
+            badge.getStyleClass().removeAll(Styles.SUCCESS, Styles.WARNING, Styles.DANGER, Styles.ACCENT);
+            if (r == null) {
+                badge.setText("");
+                versions.setText("");
+                return;
+            }
+            badge.setText(r.state().wireName().replace('_', ' ').toUpperCase(java.util.Locale.ROOT));
+            badge.getStyleClass().add(switch (r.state()) {
+                case RUNNING -> Styles.SUCCESS;
+                case PAUSED -> Styles.WARNING;
+                case ROLLED_BACK -> Styles.DANGER;
+                case COMPLETED -> Styles.ACCENT;
+            });
+            versions.setText("target " + r.targetBundle() + " vs stable "
+                    + (r.stableBundle() == null ? "builtin" : r.stableBundle()) + " · " + Rollout.percent(r.bps())
+                    + (r.active() ? "" : " · ended " + Times.format(r.endedAt())));
+        });
+        Button start = button("rollout-start", "_Start rollout…", "Start a rollout on this channel (Alt+S)");
+        start.disableProperty().bind(vm.canStartProperty().not());
+        start.visibleProperty().bind(vm.activeProperty().not().and(vm.hasChannelProperty()));
+        start.managedProperty().bind(start.visibleProperty());
+        start.setOnAction(e -> vm.openStart());
+        HBox box = new HBox(10, title, badge, versions, start);
+        box.setAlignment(Pos.CENTER_LEFT);
+        Label problem = Forms.message("rollout-message", vm.messageProperty(), Styles.DANGER);
+        Label info = Forms.message("rollout-info", vm.infoProperty(), Styles.SUCCESS);
+        return new VBox(6, box, problem, info);
+    }
+
+    private static Button button(String id, String text, String tooltip) {
+        Button b = new Button(text);
+        b.setId(id);
+        b.setMnemonicParsing(true);
+        b.setTooltip(new Tooltip(tooltip));
+        return b;
+    }
+
+    // ---- status of an active (or the last) rollout --------------------------------------------------------------
+
+    private Node status() {
+        Label none = new Label("No rollout on this channel. Start one to move a share of its devices to a newer bundle.");
+        none.getStyleClass().add(Styles.TEXT_MUTED);
+        none.visibleProperty().bind(vm.rolloutProperty().isNull());
+        none.managedProperty().bind(none.visibleProperty());
+
+        VBox details = new VBox(10, controls(), reasons(), plan(), charts(), failedDevices(), history());
+        details.visibleProperty().bind(vm.rolloutProperty().isNotNull());
+        details.managedProperty().bind(details.visibleProperty());
+        return new VBox(10, none, details);
+    }
+
+    private Node controls() {
+        Slider slider = new Slider(0, 100, 0);
+        slider.setId("rollout-slider");
+        slider.setBlockIncrement(1);
+        slider.setMajorTickUnit(25);
+        slider.setShowTickMarks(true);
+        slider.setShowTickLabels(true);
+        slider.setPrefWidth(320);
+        slider.valueProperty().bindBidirectional(vm.sliderPercentProperty());
+        slider.disableProperty().bind(vm.activeProperty().not());
+        HBox.setHgrow(slider, Priority.ALWAYS);
+        TextField field = new TextField();
+        field.setId("rollout-percent");
+        field.setPrefColumnCount(6);
+        field.textProperty().bindBidirectional(vm.percentTextProperty());
+        field.disableProperty().bind(vm.activeProperty().not());
+        Label percentLabel = new Label("_Percentage");
+        percentLabel.setMnemonicParsing(true);
+        percentLabel.setLabelFor(field);
+        Button apply = button("rollout-apply", "Appl_y…", "Apply the percentage, after a reason (Alt+Y; Enter in the field)");
+        bindAction(apply, RolloutViewModel.Action.SET);
+        field.setOnAction(e -> apply.fire());
+        HBox percent = new HBox(8, percentLabel, slider, field, new Label("%"), apply);
+        percent.setAlignment(Pos.CENTER_LEFT);
+        Label error = Forms.message("rollout-percent-error", vm.percentErrorProperty(), Styles.DANGER, Styles.TEXT_SMALL);
+
+        Button pause = button("rollout-pause", "P_ause", "No new device moves to the target (Alt+A)");
+        bindAction(pause, RolloutViewModel.Action.PAUSE);
+        Button resume = button("rollout-resume", "Res_ume", "Selected devices move to the target again (Alt+U)");
+        bindAction(resume, RolloutViewModel.Action.RESUME);
+        Button advance = button("rollout-advance", "Adva_nce", "Go to the next plan stage now (Alt+N)");
+        bindAction(advance, RolloutViewModel.Action.ADVANCE);
+        Button rollback = button("rollout-rollback", "Roll _back", "End the rollout: every device back to stable (Alt+B)");
+        rollback.getStyleClass().add(Styles.DANGER);
+        bindAction(rollback, RolloutViewModel.Action.ROLLBACK);
+        Button promote = button("rollout-promote", "Pro_mote", "End the rollout: the channel serves the target (Alt+M)");
+        promote.getStyleClass().add(Styles.SUCCESS);
+        bindAction(promote, RolloutViewModel.Action.PROMOTE);
+        Button editPlan = button("rollout-edit-plan", "Edit p_lan…", "Change the plan and health policy (Alt+L)");
+        editPlan.disableProperty().bind(vm.canEditPlanProperty().not());
+        editPlan.setOnAction(e -> vm.openPlan());
+        HBox verbs = new HBox(8, pause, resume, advance, rollback, promote, editPlan);
+        verbs.setAlignment(Pos.CENTER_LEFT);
+        return new VBox(6, percent, error, verbs);
+    }
+
+    private void bindAction(Button b, RolloutViewModel.Action a) {
+        b.disableProperty().bind(vm.enabledProperty(a).not());
+        b.setOnAction(e -> ask(a));
+    }
+
+    private void ask(RolloutViewModel.Action a) {
+        if (!vm.enabled(a)) {
+            return;
+        }
+        Rollout r = vm.rolloutProperty().get();
+        String title = a.label + (a == RolloutViewModel.Action.SET ? " " + Rollout.percent(vm.requestedBpsProperty().get())
+                : "") + " – " + r.channel() + "?";
+        Dialogs.confirmWithReason(root.getScene().getWindow(), title, vm.confirmText(a), a.label)
+                .ifPresent(reason -> vm.act(a, reason));
+    }
+
+    private Node reasons() {
+        Label reason = new Label();
+        reason.setId("rollout-reason");
+        reason.setWrapText(true);
+        reason.textProperty().bind(Bindings.createStringBinding(() -> {
+            Rollout r = vm.rolloutProperty().get();
+            return r == null || r.reason() == null ? "" : "Last change: " + r.reason();
+        }, vm.rolloutProperty()));
+        Label health = new Label();
+        health.setId("rollout-health");
+        health.setWrapText(true);
+        health.textProperty().bind(Bindings.createStringBinding(() -> {
+            Rollout r = vm.rolloutProperty().get();
+            if (r == null) {
+                return "";
+            }
+            if (r.health() == null) {
+                return "No health policy.";
+            }
+            HealthReading h = r.lastHealth();
+            return h == null ? "Health: not evaluated yet."
+                    : "Health " + h.verdict().wireName() + " (" + Times.format(h.at()) + "): " + h.reason();
+        }, vm.rolloutProperty()));
+        return new VBox(4, reason, health);
+    }
+
+    private Node plan() {
+        VBox lines = new VBox(2);
+        lines.setId("rollout-plan");
+        Label title = new Label("Plan");
+        title.getStyleClass().add(Styles.TEXT_BOLD);
+        Runnable fill = () -> {
+            Rollout r = vm.rolloutProperty().get();
+            List<RolloutViewModel.StageLine> stages = RolloutViewModel.stageLines(r, Instant.now());
+            lines.getChildren().clear();
+            if (stages.isEmpty()) {
+                Label none = new Label(r == null ? "" : "No plan: the percentage changes only by hand.");
+                none.getStyleClass().add(Styles.TEXT_MUTED);
+                lines.getChildren().add(none);
+                return;
+            }
+            Label mode = new Label(r.plan().auto() ? "Advances by itself when soak and gate allow."
+                    : "Manual: advance by hand.");
+            mode.getStyleClass().addAll(Styles.TEXT_MUTED, Styles.TEXT_SMALL);
+            lines.getChildren().add(mode);
+            for (RolloutViewModel.StageLine s : stages) {
+                Label l = new Label((s.current() ? "▶ " : s.done() ? "✓ " : "   ") + s.text());
+                l.setId("rollout-stage-" + s.index());
+                if (s.current()) {
+                    l.getStyleClass().addAll(Styles.ACCENT, Styles.TEXT_BOLD, "current-stage");
+                } else if (s.done()) {
+                    l.getStyleClass().add(Styles.TEXT_MUTED);
+                }
+                lines.getChildren().add(l);
+            }
+        };
+        vm.rolloutProperty().addListener((obs, old, now) -> fill.run());
+        return new VBox(4, title, lines);
+    }
+
+    // ---- charts -------------------------------------------------------------------------------------------------
+
+    private Node charts() {
+        NumberAxis time = new NumberAxis();
+        time.setForceZeroInRange(false);
+        time.setLabel("time");
+        time.setTickLabelFormatter(new StringConverter<>() {
+            @Override
+            public String toString(Number n) {
+                return CLOCK.format(Instant.ofEpochSecond(n.longValue()).atZone(ZoneId.systemDefault()));
+            }
+
+            @Override
+            public Number fromString(String s) {
+                return 0;
+            }
+        });
+        NumberAxis devices = new NumberAxis();
+        devices.setLabel("devices");
+        StackedAreaChart<Number, Number> adoption = new StackedAreaChart<>(time, devices);
+        adoption.setId("rollout-adoption-chart");
+        adoption.setTitle("Adoption: devices on stable, target and other bundles");
+        adoption.setAnimated(false);
+        adoption.setCreateSymbols(false);
+        adoption.setPrefHeight(240);
+        vm.adoption().addListener((ListChangeListener<dev.patchbay.client.AdoptionPoint>) c -> {
+            adoption.getData().setAll(RolloutCharts.adoption(vm.adoption()));
+            if (!vm.adoption().isEmpty()) {
+                time.setAutoRanging(vm.adoption().size() > 1);
+                if (vm.adoption().size() == 1) {
+                    long x = vm.adoption().get(0).at().getEpochSecond();
+                    time.setLowerBound(x - 60);
+                    time.setUpperBound(x + 60);
+                }
+            }
+        });
+
+        CategoryAxis step = new CategoryAxis();
+        step.setLabel("step start");
+        NumberAxis rate = new NumberAxis();
+        rate.setLabel("failed devices %");
+        rate.setAutoRanging(false);
+        rate.setLowerBound(0);
+        ThresholdBarChart failures = new ThresholdBarChart(step, rate);
+        failures.setId("rollout-failure-chart");
+        failures.setTitle("Failure rate per step (dashed: threshold) – click a bar for its devices");
+        failures.setAnimated(false);
+        failures.setLegendVisible(false);
+        failures.setPrefHeight(240);
+        Runnable fill = () -> {
+            double threshold = vm.thresholdProperty().get() * 100;
+            failures.thresholdProperty().set(Double.isNaN(threshold) ? Double.NaN : threshold);
+            double max = vm.failures().stream().mapToDouble(b -> b.rate() * 100).max().orElse(0);
+            max = Math.max(max, Double.isNaN(threshold) ? 0 : threshold);
+            double upper = max <= 0 ? 10 : Math.min(100, Math.ceil(max * 1.25));
+            rate.setUpperBound(upper);
+            rate.setTickUnit(Math.max(1, Math.round(upper / 5)));
+            XYChart.Series<String, Number> fresh = RolloutCharts.failureRate(vm.failures(), ZoneId.systemDefault());
+            if (failures.getData().isEmpty()) {
+                failures.getData().add(new XYChart.Series<>(fresh.getName(), javafx.collections.FXCollections.observableArrayList()));
+            }
+            updateBars(failures.getData().get(0).getData(), fresh.getData());
+        };
+        vm.failures().addListener((ListChangeListener<FailureBucket>) c -> fill.run());
+        vm.thresholdProperty().addListener((obs, old, now) -> fill.run());
+
+        // The keyboard's way to a bar: the steps with failures, newest first; choosing one lists its devices.
+        ComboBox<FailureBucket> steps = new ComboBox<>();
+        steps.setId("rollout-failure-step");
+        steps.setPromptText("Steps with failures");
+        steps.setConverter(new StringConverter<>() {
+            @Override
+            public String toString(FailureBucket b) {
+                return b == null ? "" : RolloutCharts.describe(b, ZoneId.systemDefault());
+            }
+
+            @Override
+            public FailureBucket fromString(String s) {
+                return null;
+            }
+        });
+        vm.failures().addListener((ListChangeListener<FailureBucket>) c -> steps.getItems().setAll(
+                vm.failures().stream().filter(b -> b.failures() > 0).sorted((x, y) -> y.from().compareTo(x.from())).toList()));
+        Button listDevices = button("rollout-failure-devices", "Failed _devices…", "List the devices that failed in the chosen step (Alt+D)");
+        listDevices.disableProperty().bind(steps.valueProperty().isNull());
+        listDevices.setOnAction(e -> vm.openFailures(steps.getValue()));
+        Label stepsLabel = new Label("Failures in step");
+        stepsLabel.setLabelFor(steps);
+        HBox keyboard = new HBox(8, stepsLabel, steps, listDevices);
+        keyboard.setAlignment(Pos.CENTER_LEFT);
+
+        Label message = Forms.message("rollout-chart-message", vm.chartMessageProperty(), Styles.TEXT_MUTED, Styles.TEXT_SMALL);
+        HBox.setHgrow(adoption, Priority.ALWAYS);
+        HBox.setHgrow(failures, Priority.ALWAYS);
+        HBox row = new HBox(12, adoption, failures);
+        return new VBox(4, message, row, keyboard);
+    }
+
+    /**
+     * Updates the bars in place while the steps stay the same (a poll moves only the last step's end), so a bar under
+     * the mouse keeps its node; otherwise replaces them.
+     */
+    private void updateBars(List<XYChart.Data<String, Number>> bars, List<XYChart.Data<String, Number>> fresh) {
+        boolean samePrefix = bars.size() <= fresh.size();
+        for (int i = 0; samePrefix && i < bars.size(); i++) {
+            samePrefix = bars.get(i).getXValue().equals(fresh.get(i).getXValue());
+        }
+        if (!samePrefix) {
+            bars.clear();
+        }
+        for (int i = 0; i < fresh.size(); i++) {
+            XYChart.Data<String, Number> f = fresh.get(i);
+            if (i < bars.size()) {
+                bars.get(i).setYValue(f.getYValue());
+                bars.get(i).setExtraValue(f.getExtraValue());
+            } else {
+                XYChart.Data<String, Number> d = new XYChart.Data<>(f.getXValue(), f.getYValue(), f.getExtraValue());
+                bars.add(d);
+                if (d.getNode() != null) {
+                    hookBar(d);
+                }
+                d.nodeProperty().addListener((obs, old, now) -> hookBar(d));
+            }
+        }
+    }
+
+    private void hookBar(XYChart.Data<String, Number> d) {
+        Node bar = d.getNode();
+        if (bar == null || bar.getStyleClass().contains("failure-bar")) {
+            return;
+        }
+        bar.getStyleClass().add("failure-bar");
+        Tooltip tip = new Tooltip();
+        tip.textProperty().bind(Bindings.createStringBinding(() -> d.getExtraValue() instanceof FailureBucket b
+                ? RolloutCharts.describe(b, ZoneId.systemDefault()) + "\nClick for the devices" : "", d.extraValueProperty()));
+        Tooltip.install(bar, tip);
+        bar.setOnMouseClicked(e -> {
+            if (d.getExtraValue() instanceof FailureBucket b) {
+                vm.openFailures(b);
+            }
+        });
+    }
+
+    private Node failedDevices() {
+        Label title = new Label();
+        title.setId("rollout-failed-title");
+        title.getStyleClass().add(Styles.TEXT_BOLD);
+        title.textProperty().bind(Bindings.createStringBinding(() -> vm.failedBucketProperty().get() == null ? ""
+                : "Failed devices " + RolloutCharts.describe(vm.failedBucketProperty().get(), ZoneId.systemDefault()),
+                vm.failedBucketProperty()));
+        Button close = new Button("Close");
+        close.setId("rollout-failed-close");
+        close.setCancelButton(false);
+        close.setOnAction(e -> vm.closeFailures());
+        TableView<FailedDevice> table = new TableView<>(vm.failedDevices());
+        table.setId("rollout-failed-table");
+        table.setPrefHeight(200);
+        table.setColumnResizePolicy(TableView.CONSTRAINED_RESIZE_POLICY_FLEX_LAST_COLUMN);
+        table.getColumns().add(column("Device", 260, FailedDevice::deviceId));
+        table.getColumns().add(column("Custom id", 120, d -> d.customId() == null ? "" : d.customId()));
+        table.getColumns().add(column("Action", 110, FailedDevice::action));
+        table.getColumns().add(column("Time", 90, d -> Times.format(d.at())));
+        table.getColumns().add(column("Reason", 240, d -> d.reason() == null ? "" : d.reason()));
+        Label placeholder = new Label();
+        placeholder.textProperty().bind(vm.failedMessageProperty());
+        table.setPlaceholder(placeholder);
+        Runnable open = () -> {
+            FailedDevice d = table.getSelectionModel().getSelectedItem();
+            if (d != null && deviceOpener != null && vm.rolloutProperty().get() != null) {
+                deviceOpener.accept(vm.rolloutProperty().get().appId(), d.deviceId());
+            }
+        };
+        table.setOnMouseClicked(e -> {
+            if (e.getClickCount() == 2) {
+                open.run();
+            }
+        });
+        table.setOnKeyPressed(e -> {
+            if (e.getCode() == KeyCode.ENTER) {
+                open.run();
+                e.consume();
+            } else if (e.getCode() == KeyCode.ESCAPE) {
+                vm.closeFailures();
+                e.consume();
+            }
+        });
+        HBox head = new HBox(8, title, close);
+        head.setAlignment(Pos.CENTER_LEFT);
+        VBox box = new VBox(6, head, table);
+        box.setId("rollout-failed-pane");
+        box.visibleProperty().bind(vm.failedBucketProperty().isNotNull());
+        box.managedProperty().bind(box.visibleProperty());
+        vm.failedBucketProperty().addListener((obs, old, now) -> {
+            if (now != null) {
+                table.requestFocus();
+            }
+        });
+        return box;
+    }
+
+    private Node history() {
+        TableView<RolloutChange> table = new TableView<>(vm.history());
+        table.setId("rollout-history");
+        table.setPrefHeight(180);
+        table.setColumnResizePolicy(TableView.CONSTRAINED_RESIZE_POLICY_FLEX_LAST_COLUMN);
+        table.getColumns().add(column("When", 90, h -> Times.format(h.at())));
+        table.getColumns().add(column("Who", 160, RolloutChange::actor));
+        table.getColumns().add(column("Action", 90, RolloutChange::action));
+        table.getColumns().add(column("State", 140, h -> (h.fromState() == null ? "" : h.fromState() + " → ")
+                + (h.toState() == null ? "" : h.toState())));
+        table.getColumns().add(column("Share", 130, h -> (h.fromBps() == null ? "" : Rollout.percent(h.fromBps()) + " → ")
+                + Rollout.percent(h.toBps())));
+        table.getColumns().add(column("Reason", 260, h -> h.reason() == null ? "" : h.reason()));
+        table.setPlaceholder(new Label("No changes yet."));
+        Label title = new Label("History");
+        title.getStyleClass().add(Styles.TEXT_BOLD);
+        return new VBox(4, title, table);
+    }
+
+    private static <T> TableColumn<T, String> column(String title, double width, Function<T, String> value) {
+        TableColumn<T, String> c = new TableColumn<>(title);
+        c.setCellValueFactory(cell -> new ReadOnlyStringWrapper(value.apply(cell.getValue())));
+        c.setPrefWidth(width);
+        return c;
+    }
+
+    // ---- start / plan form --------------------------------------------------------------------------------------
+
+    private Node form() {
+        PlanEditor p = vm.plan();
+        Label heading = new Label();
+        heading.getStyleClass().add(Styles.TITLE_4);
+        heading.textProperty().bind(Bindings.when(vm.formProperty().isEqualTo(RolloutViewModel.Form.START))
+                .then("Start rollout").otherwise("Edit plan and health policy"));
+
+        ComboBox<String> target = new ComboBox<>(vm.targetChoices());
+        target.setId("rollout-target");
+        target.valueProperty().bindBidirectional(vm.targetProperty());
+        target.setPromptText("bundle to roll out");
+        VBox targetField = Forms.field("Target bundle", target, vm.targetErrorProperty());
+
+        ToggleGroup mode = new ToggleGroup();
+        RadioButton byPercent = new RadioButton("Start at a percentage");
+        byPercent.setId("rollout-mode-percent");
+        byPercent.setToggleGroup(mode);
+        RadioButton byPlan = new RadioButton("Follow a plan");
+        byPlan.setId("rollout-mode-plan");
+        byPlan.setToggleGroup(mode);
+        byPlan.setSelected(vm.usePlanProperty().get());
+        byPercent.setSelected(!vm.usePlanProperty().get());
+        vm.usePlanProperty().addListener((obs, old, now) -> {
+            byPlan.setSelected(now);
+            byPercent.setSelected(!now);
+        });
+        mode.selectedToggleProperty().addListener((obs, old, now) -> vm.usePlanProperty().set(now == byPlan));
+        TextField startPercent = new TextField();
+        startPercent.setId("rollout-start-percent");
+        startPercent.setPrefColumnCount(6);
+        startPercent.textProperty().bindBidirectional(vm.startPercentProperty());
+        startPercent.disableProperty().bind(vm.usePlanProperty());
+        VBox percentField = Forms.field("Start percentage (%)", startPercent, vm.startPercentErrorProperty());
+        HBox modes = new HBox(16, byPercent, byPlan);
+        VBox modeBox = new VBox(6, modes, percentField);
+        CheckBox planToggle = new CheckBox("Follow a plan");
+        planToggle.setId("rollout-plan-enabled");
+        planToggle.selectedProperty().bindBidirectional(vm.usePlanProperty());
+
+        // Stages
+        GridPane stages = new GridPane();
+        stages.setId("rollout-stages");
+        stages.setHgap(8);
+        stages.setVgap(4);
+        Runnable fillStages = () -> {
+            stages.getChildren().clear();
+            stages.addRow(0, new Label("Stage"), new Label("%"), new Label("Soak"), new Label("Gate"), new Label(""));
+            for (int i = 0; i < p.stages().size(); i++) {
+                PlanEditor.Stage s = p.stages().get(i);
+                TextField pct = new TextField();
+                pct.setId("rollout-stage-percent-" + i);
+                pct.setPrefColumnCount(5);
+                pct.textProperty().bindBidirectional(s.percentProperty());
+                TextField soak = new TextField();
+                soak.setId("rollout-stage-soak-" + i);
+                soak.setPrefColumnCount(5);
+                soak.textProperty().bindBidirectional(s.soakProperty());
+                ChoiceBox<String> gate = new ChoiceBox<>(javafx.collections.FXCollections.observableArrayList(PlanEditor.GATES));
+                gate.setId("rollout-stage-gate-" + i);
+                gate.valueProperty().bindBidirectional(s.gateProperty());
+                int index = i;
+                Button remove = new Button("Remove");
+                remove.setId("rollout-stage-remove-" + i);
+                remove.setOnAction(e -> p.removeStage(index));
+                stages.addRow(i + 1, new Label(Integer.toString(i + 1)), pct, soak, gate, remove);
+            }
+        };
+        p.stages().addListener((ListChangeListener<PlanEditor.Stage>) c -> fillStages.run());
+        fillStages.run();
+        Button add = button("rollout-stage-add", "Add s_tage", "Add a stage above the last (Alt+T)");
+        add.setOnAction(e -> p.addStage());
+        CheckBox auto = new CheckBox("Advance automatically (else only by hand)");
+        auto.setId("rollout-plan-auto");
+        auto.selectedProperty().bindBidirectional(p.autoProperty());
+        Label planError = Forms.message("rollout-plan-error", p.planErrorProperty(), Styles.DANGER, Styles.TEXT_SMALL);
+        VBox planBox = new VBox(6, stages, new HBox(12, add, auto), planError);
+        planBox.visibleProperty().bind(vm.usePlanProperty());
+        planBox.managedProperty().bind(planBox.visibleProperty());
+
+        // Health policy
+        CheckBox healthOn = new CheckBox("Health policy");
+        healthOn.setId("rollout-health-enabled");
+        healthOn.selectedProperty().bindBidirectional(p.healthEnabledProperty());
+        GridPane health = new GridPane();
+        health.setHgap(8);
+        health.setVgap(4);
+        health.addRow(0, new Label("Threshold %"), text("rollout-health-threshold", p.thresholdProperty()),
+                new Label("Window"), text("rollout-health-window", p.windowProperty()),
+                new Label("Cooldown"), text("rollout-health-cooldown", p.cooldownProperty()));
+        ChoiceBox<HealthAction> action = new ChoiceBox<>(javafx.collections.FXCollections.observableArrayList(HealthAction.values()));
+        action.setId("rollout-health-action");
+        action.valueProperty().bindBidirectional(p.actionProperty());
+        action.setConverter(new StringConverter<>() {
+            @Override
+            public String toString(HealthAction a) {
+                return a == null ? "" : a.wireName();
+            }
+
+            @Override
+            public HealthAction fromString(String s) {
+                return HealthAction.parse(s);
+            }
+        });
+        health.addRow(1, new Label("Min attempts"), text("rollout-health-min-attempts", p.minAttemptsProperty()),
+                new Label("Min failures"), text("rollout-health-min-failures", p.minFailuresProperty()),
+                new Label("Action"), action);
+        health.disableProperty().bind(p.healthEnabledProperty().not());
+        Label healthError = Forms.message("rollout-health-error", p.healthErrorProperty(), Styles.DANGER, Styles.TEXT_SMALL);
+
+        // Keys and the rollback release (start only)
+        Label keys = new Label();
+        keys.setId("rollout-keys-status");
+        keys.setWrapText(true);
+        keys.textProperty().bind(vm.keysStatusProperty());
+        keys.getStyleClass().add(Styles.TEXT_SMALL);
+        PasswordField passphrase = new PasswordField();
+        passphrase.setId("rollout-passphrase");
+        VBox passField = Forms.field("Passphrase of the app's keys", passphrase, vm.passphraseErrorProperty());
+        passField.visibleProperty().bind(vm.needsPassphraseProperty().and(vm.withoutRollbackProperty().not()));
+        passField.managedProperty().bind(passField.visibleProperty());
+        CheckBox without = new CheckBox("Start without a rollback release (health action must not be roll back)");
+        without.setId("rollout-without-rollback");
+        without.selectedProperty().bindBidirectional(vm.withoutRollbackProperty());
+        VBox keysBox = new VBox(6, keys, passField, without);
+
+        TextField reason = new TextField();
+        reason.setId("rollout-form-reason");
+        reason.setPromptText("Why? (recorded in the audit log)");
+        reason.textProperty().bindBidirectional(vm.formReasonProperty());
+        VBox reasonField = Forms.field("Reason", reason, vm.reasonErrorProperty());
+
+        Button submit = button("rollout-form-submit", "_Start", "Start the rollout (Enter)");
+        submit.getStyleClass().add(Styles.ACCENT);
+        submit.textProperty().bind(Bindings.when(vm.formProperty().isEqualTo(RolloutViewModel.Form.START))
+                .then("Start").otherwise("Save plan"));
+        submit.disableProperty().bind(vm.busyProperty());
+        submit.setOnAction(e -> {
+            if (vm.formProperty().get() == RolloutViewModel.Form.START) {
+                char[] pass = passphrase.getText().toCharArray();
+                passphrase.clear();
+                vm.submitStart(pass);
+            } else {
+                vm.submitPlan();
+            }
+        });
+        Button cancel = button("rollout-form-cancel", "Cancel", "Close the form (Esc)");
+        cancel.setOnAction(e -> vm.closeForm());
+        Label formError = Forms.message("rollout-form-error", vm.formErrorProperty(), Styles.DANGER);
+
+        VBox startOnly = new VBox(10, targetField, modeBox, keysBox);
+        startOnly.visibleProperty().bind(vm.formProperty().isEqualTo(RolloutViewModel.Form.START));
+        startOnly.managedProperty().bind(startOnly.visibleProperty());
+        planToggle.visibleProperty().bind(vm.formProperty().isEqualTo(RolloutViewModel.Form.PLAN));
+        planToggle.managedProperty().bind(planToggle.visibleProperty());
+        VBox box = new VBox(10, heading, startOnly, planToggle, planBox, new VBox(6, healthOn, health, healthError),
+                reasonField, formError, new HBox(8, submit, cancel));
+        box.setId("rollout-form");
+        box.getStyleClass().add("side-form");
+        box.visibleProperty().bind(vm.formProperty().isNotEqualTo(RolloutViewModel.Form.NONE));
+        box.managedProperty().bind(box.visibleProperty());
+        box.setOnKeyPressed(e -> {
+            if (e.getCode() == KeyCode.ESCAPE) {
+                vm.closeForm();
+                e.consume();
+            } else if (e.getCode() == KeyCode.ENTER && !(e.getTarget() instanceof Button)) {
+                submit.fire();
+                e.consume();
+            }
+        });
+        vm.formProperty().addListener((obs, old, now) -> {
+            passphrase.clear();
+            if (now == RolloutViewModel.Form.START) {
+                target.requestFocus();
+            } else if (now == RolloutViewModel.Form.PLAN) {
+                reason.requestFocus();
+            }
+        });
+        return box;
+    }
+
+    private static TextField text(String id, javafx.beans.property.StringProperty value) {
+        TextField f = new TextField();
+        f.setId(id);
+        f.setPrefColumnCount(5);
+        f.textProperty().bindBidirectional(value);
+        return f;
+    }
+}

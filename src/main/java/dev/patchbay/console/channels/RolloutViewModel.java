@@ -1,0 +1,949 @@
+package dev.patchbay.console.channels;
+
+import dev.patchbay.client.AdoptionPoint;
+import dev.patchbay.client.FailedDevice;
+import dev.patchbay.client.FailureBucket;
+import dev.patchbay.client.NotFoundException;
+import dev.patchbay.client.PatchbayClient;
+import dev.patchbay.client.RolloutChange;
+import dev.patchbay.client.RolloutSeries;
+import dev.patchbay.client.RolloutStart;
+import dev.patchbay.client.ServerUnreachableException;
+import dev.patchbay.client.ValidationFailedException;
+import dev.patchbay.console.common.TaskRunner;
+import dev.patchbay.console.connection.ConnectionManager;
+import dev.patchbay.console.connection.Session;
+import dev.patchbay.console.data.Problems;
+import dev.patchbay.console.keys.AppKeyStore;
+import dev.patchbay.crypto.AppKeys;
+import dev.patchbay.crypto.CryptoException;
+import dev.patchbay.domain.App;
+import dev.patchbay.domain.Bundle;
+import dev.patchbay.domain.Channel;
+import dev.patchbay.domain.Json;
+import dev.patchbay.domain.ValidationException;
+import dev.patchbay.domain.rollout.HealthAction;
+import dev.patchbay.domain.rollout.HealthPolicy;
+import dev.patchbay.domain.rollout.Rollout;
+import dev.patchbay.domain.rollout.RolloutPlan;
+import dev.patchbay.domain.rollout.RolloutStage;
+import dev.patchbay.domain.rollout.RolloutState;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Comparator;
+import java.util.List;
+import javafx.beans.binding.Bindings;
+import javafx.beans.binding.BooleanBinding;
+import javafx.beans.property.BooleanProperty;
+import javafx.beans.property.DoubleProperty;
+import javafx.beans.property.IntegerProperty;
+import javafx.beans.property.ObjectProperty;
+import javafx.beans.property.SimpleBooleanProperty;
+import javafx.beans.property.SimpleDoubleProperty;
+import javafx.beans.property.SimpleIntegerProperty;
+import javafx.beans.property.SimpleObjectProperty;
+import javafx.beans.property.SimpleStringProperty;
+import javafx.beans.property.StringProperty;
+import javafx.beans.value.ObservableValue;
+import javafx.collections.FXCollections;
+import javafx.collections.ObservableList;
+
+/**
+ * The rollout panel of the Channels &amp; Rollouts page (docs/rollouts.md): the selected channel's rollout, the
+ * percentage control (slider and field kept in sync), the verbs, the start form and plan editor, the history, the
+ * chart data (polled while the page is shown) and the devices behind a failure bar. Every call goes through the
+ * client with {@code withActor(actor)}, off the FX thread.
+ */
+public final class RolloutViewModel {
+    /** The verbs that change an active rollout; each asks for a reason and a confirmation. */
+    public enum Action {
+        SET("Apply percentage", "Applying percentage"),
+        PAUSE("Pause", "Pausing"),
+        RESUME("Resume", "Resuming"),
+        ADVANCE("Advance", "Advancing"),
+        ROLLBACK("Roll back", "Rolling back"),
+        PROMOTE("Promote", "Promoting");
+
+        public final String label;
+        final String doing;
+
+        Action(String label, String doing) {
+            this.label = label;
+            this.doing = doing;
+        }
+    }
+
+    /** The form open in the panel. */
+    public enum Form { NONE, START, PLAN }
+
+    /** Builds the rollback release (docs/rollouts.md §3); {@code crypto.RollbackReleases::build}. */
+    @FunctionalInterface
+    public interface RollbackBuilder {
+        byte[] build(byte[] stableEnvelope, AppKeys keys, long sequence, Instant now);
+    }
+
+    /** A stage of the plan as the panel lists it. */
+    public record StageLine(int index, String text, boolean current, boolean done) {
+    }
+
+    record Snapshot(Rollout rollout, List<RolloutChange> history, RolloutSeries series, String seriesProblem) {
+    }
+
+    /** Most devices listed behind one failure bar. */
+    static final int FAILED_LIMIT = 500;
+
+    private final ConnectionManager connection;
+    private final TaskRunner tasks;
+    private final AppKeyStore keys;
+    private final RollbackBuilder rollbackBuilder;
+    private final ObservableValue<App> app;
+    private final ObservableValue<Channel> channel;
+    private final String actor;
+    private final Clock clock;
+
+    private final ObjectProperty<Rollout> rollout = new SimpleObjectProperty<>(this, "rollout");
+    private final StringProperty message = new SimpleStringProperty(this, "message", "");
+    private final StringProperty info = new SimpleStringProperty(this, "info", "");
+    private final BooleanProperty busy = new SimpleBooleanProperty(this, "busy");
+    private final ObservableList<RolloutChange> history = FXCollections.observableArrayList();
+    private final ObservableList<AdoptionPoint> adoption = FXCollections.observableArrayList();
+    private final ObservableList<FailureBucket> failures = FXCollections.observableArrayList();
+    private final DoubleProperty threshold = new SimpleDoubleProperty(this, "threshold", Double.NaN);
+    private final StringProperty chartMessage = new SimpleStringProperty(this, "chartMessage", "");
+
+    private final DoubleProperty sliderPercent = new SimpleDoubleProperty(this, "sliderPercent", 0);
+    private final StringProperty percentText = new SimpleStringProperty(this, "percentText", "0");
+    private final StringProperty percentError = new SimpleStringProperty(this, "percentError", "");
+    private final IntegerProperty requestedBps = new SimpleIntegerProperty(this, "requestedBps", 0);
+    private boolean syncing;
+
+    private final ObjectProperty<Form> form = new SimpleObjectProperty<>(this, "form", Form.NONE);
+    private final ObservableList<String> targetChoices = FXCollections.observableArrayList();
+    private final StringProperty target = new SimpleStringProperty(this, "target");
+    private final BooleanProperty usePlan = new SimpleBooleanProperty(this, "usePlan", true);
+    private final StringProperty startPercent = new SimpleStringProperty(this, "startPercent", "10");
+    private final PlanEditor plan = new PlanEditor();
+    private final StringProperty formReason = new SimpleStringProperty(this, "formReason", "");
+    private final BooleanProperty withoutRollback = new SimpleBooleanProperty(this, "withoutRollback");
+    private final StringProperty keysStatus = new SimpleStringProperty(this, "keysStatus", "");
+    private final BooleanProperty needsPassphrase = new SimpleBooleanProperty(this, "needsPassphrase");
+    private final StringProperty targetError = new SimpleStringProperty(this, "targetError", "");
+    private final StringProperty startPercentError = new SimpleStringProperty(this, "startPercentError", "");
+    private final StringProperty reasonError = new SimpleStringProperty(this, "reasonError", "");
+    private final StringProperty passphraseError = new SimpleStringProperty(this, "passphraseError", "");
+    private final StringProperty formError = new SimpleStringProperty(this, "formError", "");
+
+    private final ObjectProperty<FailureBucket> failedBucket = new SimpleObjectProperty<>(this, "failedBucket");
+    private final ObservableList<FailedDevice> failedDevices = FXCollections.observableArrayList();
+    private final StringProperty failedMessage = new SimpleStringProperty(this, "failedMessage", "");
+
+    private final BooleanBinding hasChannel;
+    private final BooleanBinding cannotAct;
+    private final BooleanBinding active;
+    private final BooleanBinding canStart;
+    private final BooleanBinding canApplyPercent;
+    private final BooleanBinding canPause;
+    private final BooleanBinding canResume;
+    private final BooleanBinding canAdvance;
+    private final BooleanBinding canRollback;
+    private final BooleanBinding canPromote;
+    private final BooleanBinding canEditPlan;
+
+    private long generation;
+    private boolean polling;
+    private boolean pollAgain;
+
+    /**
+     * @param app     the page's app
+     * @param channel the page's selected channel
+     * @param actor   who the audit log names behind the API key (the OS user name)
+     */
+    public RolloutViewModel(ConnectionManager connection, TaskRunner tasks, AppKeyStore keys, RollbackBuilder rollbackBuilder,
+                            ObservableValue<App> app, ObservableValue<Channel> channel, String actor, Clock clock) {
+        this.connection = connection;
+        this.tasks = tasks;
+        this.keys = keys;
+        this.rollbackBuilder = rollbackBuilder;
+        this.app = app;
+        this.channel = channel;
+        this.actor = actor;
+        this.clock = clock;
+
+        hasChannel = Bindings.createBooleanBinding(() -> app.getValue() != null && channel.getValue() != null, app, channel);
+        cannotAct = connection.readOnlyProperty().or(busy).or(hasChannel.not());
+        active = Bindings.createBooleanBinding(() -> rollout.get() != null && rollout.get().active(), rollout);
+        canStart = cannotAct.not().and(active.not());
+        canPause = cannotAct.not().and(stateIs(RolloutState.RUNNING));
+        canResume = cannotAct.not().and(stateIs(RolloutState.PAUSED));
+        canAdvance = cannotAct.not().and(Bindings.createBooleanBinding(() -> nextStage(rollout.get()) >= 0, rollout));
+        canRollback = cannotAct.not().and(active);
+        canPromote = cannotAct.not().and(active);
+        canEditPlan = cannotAct.not().and(active);
+        canApplyPercent = cannotAct.not().and(active).and(Bindings.createBooleanBinding(() -> percentError.get().isEmpty()
+                && rollout.get() != null && requestedBps.get() != rollout.get().bps(), percentError, requestedBps, rollout));
+
+        sliderPercent.addListener((obs, old, now) -> {
+            if (!syncing) {
+                int bps = Percent.fromSlider(now.doubleValue());
+                sync(() -> {
+                    percentText.set(Percent.text(bps));
+                    percentError.set("");
+                    requestedBps.set(bps);
+                });
+            }
+        });
+        percentText.addListener((obs, old, now) -> {
+            if (!syncing) {
+                try {
+                    int bps = Percent.parse(now, "bps");
+                    sync(() -> {
+                        percentError.set("");
+                        requestedBps.set(bps);
+                        sliderPercent.set(bps / 100.0);
+                    });
+                } catch (ValidationException e) {
+                    percentError.set(e.getMessage());
+                }
+            }
+        });
+        app.addListener((obs, old, now) -> {
+            if (old == null || now == null || !old.id().equals(now.id())) {
+                selectionChanged();
+            }
+        });
+        channel.addListener((obs, old, now) -> {
+            if (old == null || now == null || !old.name().equals(now.name()) || !old.appId().equals(now.appId())) {
+                selectionChanged();
+            }
+        });
+        connection.sessionProperty().addListener((obs, old, now) -> selectionChanged());
+    }
+
+    private BooleanBinding stateIs(RolloutState s) {
+        return Bindings.createBooleanBinding(() -> rollout.get() != null && rollout.get().state() == s, rollout);
+    }
+
+    private void sync(Runnable r) {
+        syncing = true;
+        try {
+            r.run();
+        } finally {
+            syncing = false;
+        }
+    }
+
+    /** Puts the percentage control on {@code bps} (the rollout's own, after it changed on the server). */
+    void showPercent(int bps) {
+        sync(() -> {
+            percentError.set("");
+            requestedBps.set(bps);
+            sliderPercent.set(bps / 100.0);
+            percentText.set(Percent.text(bps));
+        });
+    }
+
+    private void selectionChanged() {
+        generation++;
+        rollout.set(null);
+        history.clear();
+        adoption.clear();
+        failures.clear();
+        threshold.set(Double.NaN);
+        chartMessage.set("");
+        message.set("");
+        info.set("");
+        closeFailures();
+        form.set(Form.NONE);
+        showPercent(0);
+        poll();
+    }
+
+    // ---- reading ------------------------------------------------------------------------------------------------
+
+    /** Reads the rollout, its history and chart series in one background task; never two at once. */
+    public void poll() {
+        Session s = connection.session();
+        App a = app.getValue();
+        Channel c = channel.getValue();
+        if (s == null || s.client() == null || a == null || c == null) {
+            return;
+        }
+        if (polling) {
+            pollAgain = true;
+            return;
+        }
+        polling = true;
+        long gen = generation;
+        PatchbayClient client = s.client();
+        tasks.create("Reading the rollout of " + c.name(), () -> read(client, a.id(), c.name()))
+                .onSuccess(snap -> {
+                    if (gen == generation) {
+                        apply(snap);
+                    }
+                })
+                .onError(e -> {
+                    if (gen == generation) {
+                        failed(e);
+                    }
+                })
+                .andFinally(() -> {
+                    polling = false;
+                    if (pollAgain) {
+                        pollAgain = false;
+                        poll();
+                    }
+                })
+                .run();
+    }
+
+    /** Whether a poll is running now (the page's timer skips a tick rather than queue polls). */
+    public boolean polling() {
+        return polling;
+    }
+
+    private Snapshot read(PatchbayClient client, String appId, String channelName) {
+        Rollout r;
+        try {
+            r = client.rollout(appId, channelName);
+        } catch (NotFoundException e) {
+            return new Snapshot(null, List.of(), null, "");
+        }
+        List<RolloutChange> h = new ArrayList<>(client.rolloutHistory(appId, r.id()));
+        h.sort(Comparator.comparing(RolloutChange::at, Comparator.nullsLast(Comparator.naturalOrder())).reversed());
+        Instant from = r.startedAt() == null ? clock.instant().minus(Duration.ofHours(1)) : r.startedAt();
+        Instant to = r.endedAt() != null ? r.endedAt() : clock.instant();
+        try {
+            return new Snapshot(r, h, client.rolloutSeries(appId, r.id(), from, to, RolloutCharts.step(from, to)), "");
+        } catch (ServerUnreachableException e) {
+            throw e;
+        } catch (RuntimeException e) {
+            return new Snapshot(r, h, null, "Charts unavailable: " + Problems.message(e));
+        }
+    }
+
+    private void apply(Snapshot snap) {
+        Rollout old = rollout.get();
+        Rollout now = snap.rollout();
+        rollout.set(now);
+        if (now != null && (old == null || !old.id().equals(now.id()) || old.bps() != now.bps())) {
+            showPercent(now.bps());
+        }
+        history.setAll(snap.history());
+        if (snap.series() != null) {
+            adoption.setAll(snap.series().adoption());
+            failures.setAll(snap.series().failures());
+            threshold.set(snap.series().threshold());
+        } else if (now == null) {
+            adoption.clear();
+            failures.clear();
+        }
+        chartMessage.set(snap.seriesProblem());
+        message.set("");
+        connection.markOnline();
+    }
+
+    private void failed(Throwable e) {
+        if (e instanceof ServerUnreachableException u) {
+            connection.markOffline(u);
+            message.set("");
+        } else {
+            message.set(Problems.message(e));
+        }
+    }
+
+    // ---- verbs --------------------------------------------------------------------------------------------------
+
+    /** Whether {@code a} may run now (the buttons' enablement). */
+    public boolean enabled(Action a) {
+        return enabledProperty(a).get();
+    }
+
+    public BooleanBinding enabledProperty(Action a) {
+        return switch (a) {
+            case SET -> canApplyPercent;
+            case PAUSE -> canPause;
+            case RESUME -> canResume;
+            case ADVANCE -> canAdvance;
+            case ROLLBACK -> canRollback;
+            case PROMOTE -> canPromote;
+        };
+    }
+
+    /** What the confirmation dialog of {@code a} says will happen. */
+    public String confirmText(Action a) {
+        Rollout r = rollout.get();
+        if (r == null) {
+            return "";
+        }
+        String stable = r.stableBundle() == null ? "the builtin assets" : r.stableBundle();
+        String target = r.targetBundle();
+        return switch (a) {
+            case SET -> requestedBps.get() < r.bps()
+                    ? "Lower the share on " + target + " from " + Rollout.percent(r.bps()) + " to "
+                    + Rollout.percent(requestedBps.get()) + ". Devices that leave the selection go back to " + stable
+                    + (r.stableBundle() == null || r.rollbackBundle() != null ? "" : " only with a rollback release;"
+                    + " without one they keep " + target) + "."
+                    : "Raise the share on " + target + " from " + Rollout.percent(r.bps()) + " to "
+                    + Rollout.percent(requestedBps.get()) + "." + (r.plan() == null ? ""
+                    : " The plan continues from the last stage at or below the new value.");
+            case PAUSE -> "No new device moves to " + target + "; devices already on it keep it.";
+            case RESUME -> "Devices selected at " + Rollout.percent(r.bps()) + " move to " + target
+                    + " again; the health window starts now.";
+            case ADVANCE -> {
+                int next = nextStage(r);
+                yield next < 0 ? "" : "Go to stage " + (next + 1) + " (" + Rollout.percent(r.plan().stages().get(next).bps())
+                        + ") now, without waiting for the soak time or the health gate.";
+            }
+            case ROLLBACK -> "The rollout ends and channel " + r.channel() + " serves " + stable
+                    + (r.stableBundle() == null ? "" : " (as its rollback release)") + " to every device, also those on "
+                    + target + ".";
+            case PROMOTE -> "The rollout ends and channel " + r.channel() + " serves " + target + " to every device.";
+        };
+    }
+
+    /** Runs {@code a} with {@code reason} (1–500 characters, required by the server). */
+    public void act(Action a, String reason) {
+        Session s = connection.session();
+        App ap = app.getValue();
+        Channel c = channel.getValue();
+        Rollout r = rollout.get();
+        String why = reason == null ? "" : reason.strip();
+        if (s == null || ap == null || c == null || r == null || !enabled(a)) {
+            return;
+        }
+        if (why.isEmpty() || why.length() > 500) {
+            message.set("A reason is required (1–500 characters): the audit log records why.");
+            return;
+        }
+        int bps = requestedBps.get();
+        busy.set(true);
+        message.set("");
+        info.set("");
+        long gen = generation;
+        tasks.create(a.doing + " the rollout of " + c.name(), () -> {
+                    PatchbayClient client = s.requireClient().withActor(actor);
+                    return switch (a) {
+                        case SET -> client.setRolloutPercentage(ap.id(), c.name(), bps, why);
+                        case PAUSE -> client.pauseRollout(ap.id(), c.name(), why);
+                        case RESUME -> client.resumeRollout(ap.id(), c.name(), why);
+                        case ADVANCE -> client.advanceRollout(ap.id(), c.name(), why);
+                        case PROMOTE -> client.promoteRollout(ap.id(), c.name(), why);
+                        case ROLLBACK -> client.rollbackRollout(ap.id(), c.name(), why, rollbackReleaseFor(s.requireClient(), r));
+                    };
+                })
+                .onSuccess(updated -> {
+                    if (gen == generation) {
+                        Rollout old = rollout.get();
+                        rollout.set(updated);
+                        if (old == null || old.bps() != updated.bps() || a == Action.SET) {
+                            showPercent(updated.bps());
+                        }
+                        info.set(a.label + ": done. The rollout is " + updated.state().wireName() + " at "
+                                + Rollout.percent(updated.bps()) + ".");
+                        poll();
+                    }
+                })
+                .onError(e -> {
+                    if (gen == generation) {
+                        failed(e);
+                    }
+                })
+                .andFinally(() -> busy.set(false))
+                .run();
+    }
+
+    /** Null when the server can roll back on its own (armed release, or builtin stable); else built with the keys in memory. */
+    private byte[] rollbackReleaseFor(PatchbayClient client, Rollout r) {
+        if (r.stableBundle() == null || r.rollbackBundle() != null) {
+            return null;
+        }
+        AppKeys k = keys.unlocked(r.appId()).orElseThrow(() -> new CryptoException("No rollback release is armed for this"
+                + " rollout: unlock the keys of " + r.appId() + " (Keys page) so the console can build one"));
+        return buildRollback(client, r.appId(), r.stableBundle(), k);
+    }
+
+    private byte[] buildRollback(PatchbayClient client, String appId, String stableVersion, AppKeys k) {
+        Bundle stable = client.getBundle(appId, stableVersion);
+        if (stable.envelope() == null) {
+            throw new CryptoException("The server sent bundle " + stableVersion + " without its release envelope");
+        }
+        long sequence = 1 + client.listBundles(appId).stream().mapToLong(Bundle::sequence).max().orElse(0);
+        byte[] envelope;
+        try {
+            envelope = Json.mapper().writeValueAsBytes(stable.envelope());
+        } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+            throw new CryptoException("Cannot write the release envelope of " + stableVersion + ": " + e.getMessage());
+        }
+        return rollbackBuilder.build(envelope, k, sequence, clock.instant());
+    }
+
+    static int nextStage(Rollout r) {
+        if (r == null || !r.active() || r.plan() == null) {
+            return -1;
+        }
+        int next = r.stageIndex() == null ? 0 : r.stageIndex() + 1;
+        return next < r.plan().stages().size() ? next : -1;
+    }
+
+    /** The plan's stages as lines: "2. 10 % · soak 1h · gate healthy", the current one with its soak time left. */
+    public static List<StageLine> stageLines(Rollout r, Instant now) {
+        if (r == null || r.plan() == null) {
+            return List.of();
+        }
+        List<StageLine> out = new ArrayList<>();
+        List<RolloutStage> stages = r.plan().stages();
+        int current = r.stageIndex() == null ? -1 : r.stageIndex();
+        for (int i = 0; i < stages.size(); i++) {
+            RolloutStage s = stages.get(i);
+            StringBuilder t = new StringBuilder().append(i + 1).append(". ").append(Rollout.percent(s.bps()))
+                    .append(" · soak ").append(Durations.text(s.minSoakSeconds())).append(" · gate ").append(s.gate());
+            if (i == current && r.active()) {
+                if (r.stageStartedAt() != null) {
+                    long left = s.minSoakSeconds() - Duration.between(r.stageStartedAt(), now).toSeconds();
+                    t.append(left > 0 ? " · " + Durations.text(left) + " soak left" : " · soak done");
+                }
+                t.append(i == stages.size() - 1 ? " (last stage)" : "");
+            }
+            out.add(new StageLine(i, t.toString(), i == current, i < current));
+        }
+        return out;
+    }
+
+    // ---- start and plan forms -----------------------------------------------------------------------------------
+
+    /** Opens the start form: targets are the app's bundles with a sequence above the channel's stable bundle. */
+    public void openStart() {
+        Session s = connection.session();
+        App a = app.getValue();
+        Channel c = channel.getValue();
+        if (s == null || a == null || c == null || !canStart.get()) {
+            return;
+        }
+        clearFormErrors();
+        plan.load(null, null);
+        usePlan.set(true);
+        startPercent.set("10");
+        formReason.set("");
+        withoutRollback.set(false);
+        target.set(null);
+        targetChoices.clear();
+        updateKeysStatus(a.id(), c);
+        form.set(Form.START);
+        long gen = generation;
+        tasks.create("Loading bundles of " + a.id(), () -> s.requireClient().listBundles(a.id()))
+                .onSuccess(list -> {
+                    if (gen != generation) {
+                        return;
+                    }
+                    long stableSeq = c.bundle() == null ? 0 : list.stream().filter(b -> b.version().equals(c.bundle()))
+                            .mapToLong(Bundle::sequence).findFirst().orElse(0);
+                    targetChoices.setAll(list.stream().filter(b -> b.sequence() > stableSeq)
+                            .sorted(Comparator.comparingLong(Bundle::sequence).reversed()).map(Bundle::version).toList());
+                    if (targetChoices.isEmpty()) {
+                        targetError.set("No bundle newer than " + (c.bundle() == null ? "the builtin assets" : c.bundle())
+                                + ": publish one on the Bundles page first.");
+                    } else {
+                        target.set(targetChoices.get(0));
+                    }
+                })
+                .onError(e -> formError.set(Problems.message(e)))
+                .run();
+    }
+
+    private void updateKeysStatus(String appId, Channel c) {
+        if (c.bundle() == null) {
+            keysStatus.set("The channel serves the builtin assets: rolling back needs no rollback release.");
+            needsPassphrase.set(false);
+        } else if (!keys.exists(appId)) {
+            keysStatus.set("This console holds no keys of " + appId + ": it cannot build the rollback release of "
+                    + c.bundle() + ". Start without one (health action other than roll back), or use the key holder's console.");
+            needsPassphrase.set(false);
+        } else if (keys.unlocked(appId).isPresent()) {
+            keysStatus.set("The keys of " + appId + " are unlocked: the rollback release of " + c.bundle()
+                    + " is built and attached.");
+            needsPassphrase.set(false);
+        } else {
+            keysStatus.set("The keys of " + appId + " are locked: enter the passphrase to build the rollback release of "
+                    + c.bundle() + ".");
+            needsPassphrase.set(true);
+        }
+    }
+
+    /** Opens the plan editor on the active rollout's plan and policy. */
+    public void openPlan() {
+        Rollout r = rollout.get();
+        if (r == null || !canEditPlan.get()) {
+            return;
+        }
+        clearFormErrors();
+        plan.load(r.plan(), r.health());
+        usePlan.set(r.plan() != null);
+        formReason.set("");
+        form.set(Form.PLAN);
+    }
+
+    public void closeForm() {
+        clearFormErrors();
+        form.set(Form.NONE);
+    }
+
+    /** Starts the rollout in the form; {@code passphrase} (wiped here) unlocks the keys when they are locked. */
+    public void submitStart(char[] passphrase) {
+        try {
+            Session s = connection.session();
+            App a = app.getValue();
+            Channel c = channel.getValue();
+            if (s == null || a == null || c == null || form.get() != Form.START || busy.get()) {
+                return;
+            }
+            clearFormErrors();
+            boolean ok = plan.validate(usePlan.get());
+            String t = target.get();
+            if (t == null || t.isBlank()) {
+                targetError.set("Choose the bundle to roll out");
+                ok = false;
+            }
+            Integer bps = null;
+            if (!usePlan.get()) {
+                try {
+                    bps = Percent.parse(startPercent.get(), "bps");
+                } catch (ValidationException e) {
+                    startPercentError.set(e.getMessage());
+                    ok = false;
+                }
+            }
+            String why = reason(formReason.get());
+            ok &= why != null;
+            HealthPolicy health = ok ? plan.health() : null;
+            boolean withRelease = c.bundle() != null && !withoutRollback.get();
+            if (c.bundle() != null && !withRelease && health != null && health.action() == HealthAction.ROLLBACK) {
+                formError.set("A health policy that rolls back needs the rollback release: choose another action or"
+                        + " build the release with the app's keys.");
+                ok = false;
+            }
+            if (withRelease && !keys.exists(a.id())) {
+                passphraseError.set("This console holds no keys of " + a.id() + ": start without a rollback release"
+                        + " (health action pause or notify)");
+                ok = false;
+            } else if (withRelease && keys.unlocked(a.id()).isEmpty() && (passphrase == null || passphrase.length == 0)) {
+                passphraseError.set("Enter the passphrase: the console builds the rollback release with the app's keys");
+                ok = false;
+            }
+            if (!ok) {
+                return;
+            }
+            RolloutPlan p = usePlan.get() ? plan.plan() : null;
+            Integer startBps = bps;
+            char[] pass = passphrase == null ? null : passphrase.clone();
+            busy.set(true);
+            long gen = generation;
+            tasks.create("Starting a rollout of " + t + " on " + c.name(), () -> {
+                        try {
+                            PatchbayClient client = s.requireClient();
+                            byte[] release = null;
+                            if (withRelease) {
+                                Channel fresh = client.getChannel(a.id(), c.name());
+                                if (fresh.bundle() != null) {
+                                    AppKeys k = keys.unlocked(a.id()).orElse(null);
+                                    if (k == null) {
+                                        k = keys.unlock(a.id(), pass);
+                                    }
+                                    release = buildRollback(client, a.id(), fresh.bundle(), k);
+                                }
+                            }
+                            return client.withActor(actor).startRollout(a.id(), c.name(),
+                                    new RolloutStart(t, startBps, p, health, release, why));
+                        } finally {
+                            if (pass != null) {
+                                Arrays.fill(pass, '\0');
+                            }
+                        }
+                    })
+                    .onSuccess(r -> {
+                        if (gen == generation) {
+                            form.set(Form.NONE);
+                            rollout.set(r);
+                            showPercent(r.bps());
+                            info.set("Started: " + r.targetBundle() + " at " + Rollout.percent(r.bps()) + ".");
+                            poll();
+                        }
+                    })
+                    .onError(this::formFailed)
+                    .andFinally(() -> busy.set(false))
+                    .run();
+        } finally {
+            if (passphrase != null) {
+                Arrays.fill(passphrase, '\0');
+            }
+        }
+    }
+
+    /** Saves the plan editor onto the active rollout. */
+    public void submitPlan() {
+        Session s = connection.session();
+        App a = app.getValue();
+        Channel c = channel.getValue();
+        if (s == null || a == null || c == null || form.get() != Form.PLAN || busy.get()) {
+            return;
+        }
+        clearFormErrors();
+        boolean ok = plan.validate(usePlan.get());
+        String why = reason(formReason.get());
+        if (!ok || why == null) {
+            return;
+        }
+        RolloutPlan p = usePlan.get() ? plan.plan() : null;
+        HealthPolicy h = plan.health();
+        busy.set(true);
+        long gen = generation;
+        tasks.create("Saving the plan of " + c.name(), () -> s.requireClient().withActor(actor)
+                        .updateRolloutPlan(a.id(), c.name(), p, h, why))
+                .onSuccess(r -> {
+                    if (gen == generation) {
+                        form.set(Form.NONE);
+                        rollout.set(r);
+                        info.set("Plan saved.");
+                        poll();
+                    }
+                })
+                .onError(this::formFailed)
+                .andFinally(() -> busy.set(false))
+                .run();
+    }
+
+    private String reason(String text) {
+        String why = text == null ? "" : text.strip();
+        if (why.isEmpty()) {
+            reasonError.set("Say why (1–500 characters): the audit log records it");
+            return null;
+        }
+        if (why.length() > 500) {
+            reasonError.set("The reason is at most 500 characters, not " + why.length());
+            return null;
+        }
+        return why;
+    }
+
+    private void formFailed(Throwable e) {
+        String field = e instanceof ValidationFailedException v ? v.field()
+                : e instanceof ValidationException v ? v.field() : null;
+        field = field == null ? "" : field;
+        if (AppKeyStore.wrongPassphrase(e)) {
+            passphraseError.set("Wrong passphrase: it does not open the keys of this app");
+        } else if (field.equals("targetBundle") || e instanceof dev.patchbay.client.ApiException x
+                && "targetBundle".equals(x.code())) {
+            targetError.set(e.getMessage());
+        } else if (field.startsWith("plan")) {
+            plan.planErrorProperty().set(e.getMessage());
+        } else if (field.startsWith("health")) {
+            plan.healthErrorProperty().set(e.getMessage());
+        } else if (field.equals("bps")) {
+            startPercentError.set(e.getMessage());
+        } else if (field.equals("reason")) {
+            reasonError.set(e.getMessage());
+        } else {
+            if (e instanceof ServerUnreachableException u) {
+                connection.markOffline(u);
+            }
+            formError.set(Problems.message(e));
+        }
+    }
+
+    private void clearFormErrors() {
+        plan.clearErrors();
+        targetError.set("");
+        startPercentError.set("");
+        reasonError.set("");
+        passphraseError.set("");
+        formError.set("");
+    }
+
+    // ---- failed devices -----------------------------------------------------------------------------------------
+
+    /** Lists the devices behind a failure bar (the bar's interval). */
+    public void openFailures(FailureBucket bucket) {
+        Session s = connection.session();
+        App a = app.getValue();
+        Rollout r = rollout.get();
+        if (s == null || s.client() == null || a == null || r == null || bucket == null) {
+            return;
+        }
+        failedBucket.set(bucket);
+        failedDevices.clear();
+        failedMessage.set("Loading…");
+        long gen = generation;
+        tasks.create("Reading failed devices", () -> s.client().rolloutFailedDevices(a.id(), r.id(), bucket.from(),
+                        bucket.to(), FAILED_LIMIT))
+                .onSuccess(list -> {
+                    if (gen == generation && bucket.equals(failedBucket.get())) {
+                        failedDevices.setAll(list);
+                        failedMessage.set(list.isEmpty() ? "No failed device in this interval."
+                                : list.size() >= FAILED_LIMIT ? "The first " + FAILED_LIMIT + " devices." : "");
+                    }
+                })
+                .onError(e -> {
+                    if (gen == generation && bucket.equals(failedBucket.get())) {
+                        failedMessage.set(Problems.message(e));
+                    }
+                })
+                .run();
+    }
+
+    public void closeFailures() {
+        failedBucket.set(null);
+        failedDevices.clear();
+        failedMessage.set("");
+    }
+
+    // ---- properties ---------------------------------------------------------------------------------------------
+
+    public ObjectProperty<Rollout> rolloutProperty() {
+        return rollout;
+    }
+
+    public StringProperty messageProperty() {
+        return message;
+    }
+
+    public StringProperty infoProperty() {
+        return info;
+    }
+
+    public BooleanProperty busyProperty() {
+        return busy;
+    }
+
+    public ObservableList<RolloutChange> history() {
+        return history;
+    }
+
+    public ObservableList<AdoptionPoint> adoption() {
+        return adoption;
+    }
+
+    public ObservableList<FailureBucket> failures() {
+        return failures;
+    }
+
+    public DoubleProperty thresholdProperty() {
+        return threshold;
+    }
+
+    public StringProperty chartMessageProperty() {
+        return chartMessage;
+    }
+
+    /** The slider's position in percent (0–100). */
+    public DoubleProperty sliderPercentProperty() {
+        return sliderPercent;
+    }
+
+    /** The numeric field's text ("12.5"). */
+    public StringProperty percentTextProperty() {
+        return percentText;
+    }
+
+    public StringProperty percentErrorProperty() {
+        return percentError;
+    }
+
+    /** The percentage the controls ask for, in basis points. */
+    public IntegerProperty requestedBpsProperty() {
+        return requestedBps;
+    }
+
+    public BooleanBinding hasChannelProperty() {
+        return hasChannel;
+    }
+
+    public BooleanBinding activeProperty() {
+        return active;
+    }
+
+    public BooleanBinding canStartProperty() {
+        return canStart;
+    }
+
+    public BooleanBinding canEditPlanProperty() {
+        return canEditPlan;
+    }
+
+    public ObjectProperty<Form> formProperty() {
+        return form;
+    }
+
+    public ObservableList<String> targetChoices() {
+        return targetChoices;
+    }
+
+    public StringProperty targetProperty() {
+        return target;
+    }
+
+    public BooleanProperty usePlanProperty() {
+        return usePlan;
+    }
+
+    public StringProperty startPercentProperty() {
+        return startPercent;
+    }
+
+    public PlanEditor plan() {
+        return plan;
+    }
+
+    public StringProperty formReasonProperty() {
+        return formReason;
+    }
+
+    public BooleanProperty withoutRollbackProperty() {
+        return withoutRollback;
+    }
+
+    public StringProperty keysStatusProperty() {
+        return keysStatus;
+    }
+
+    public BooleanProperty needsPassphraseProperty() {
+        return needsPassphrase;
+    }
+
+    public StringProperty targetErrorProperty() {
+        return targetError;
+    }
+
+    public StringProperty startPercentErrorProperty() {
+        return startPercentError;
+    }
+
+    public StringProperty reasonErrorProperty() {
+        return reasonError;
+    }
+
+    public StringProperty passphraseErrorProperty() {
+        return passphraseError;
+    }
+
+    public StringProperty formErrorProperty() {
+        return formError;
+    }
+
+    public ObjectProperty<FailureBucket> failedBucketProperty() {
+        return failedBucket;
+    }
+
+    public ObservableList<FailedDevice> failedDevices() {
+        return failedDevices;
+    }
+
+    public StringProperty failedMessageProperty() {
+        return failedMessage;
+    }
+
+    public String actor() {
+        return actor;
+    }
+}

@@ -1,0 +1,339 @@
+package dev.patchbay.console;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.patchbay.client.FailedDevice;
+import dev.patchbay.client.FailureBucket;
+import dev.patchbay.client.PatchbayClient;
+import dev.patchbay.client.RolloutChange;
+import dev.patchbay.crypto.AppKeys;
+import dev.patchbay.crypto.BlobRef;
+import dev.patchbay.crypto.BundleInput;
+import dev.patchbay.crypto.BundleSealer;
+import dev.patchbay.crypto.KeyFileOptions;
+import dev.patchbay.crypto.SealedBundle;
+import dev.patchbay.domain.ChannelDraft;
+import dev.patchbay.domain.Json;
+import dev.patchbay.domain.rollout.Rollout;
+import dev.patchbay.domain.rollout.RolloutState;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.UUID;
+import java.util.concurrent.Callable;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
+import javafx.geometry.Bounds;
+import javafx.scene.Node;
+import javafx.scene.control.ScrollPane;
+import javafx.scene.chart.XYChart;
+import javafx.scene.control.Label;
+import javafx.scene.control.TableView;
+import javafx.scene.input.KeyCode;
+import javafx.stage.Stage;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.io.TempDir;
+import org.testfx.api.FxRobot;
+import org.testfx.api.FxToolkit;
+import org.testfx.framework.junit5.ApplicationExtension;
+import org.testfx.framework.junit5.Start;
+import org.testfx.util.WaitForAsyncUtils;
+
+/**
+ * A staged rollout through the real console on the Local sandbox, headless: production serves 1.0.0 (published with
+ * the console's keys, which are locked), Start rollout… of 1.1.0 on a manual plan whose first stage is 10 % (the
+ * passphrase unlocks the keys, the console builds and attaches the rollback release), 25 % with a reason, pause,
+ * resume, promote — the server's rollout checked after each step. Between, devices report failures of 1.1.0 through
+ * the device protocol's {@code POST /stats}; clicking their bar lists them.
+ */
+@ExtendWith(ApplicationExtension.class)
+class RolloutUserPathTest {
+    static {
+        FastRobot.configure();
+    }
+
+    private static final String APP = "com.example.shop";
+    private static final String PASS = "horse-staple";
+
+    @TempDir
+    Path home;
+    @TempDir
+    Path work;
+
+    private ConsoleApp app;
+
+    @Start
+    void start(Stage stage) {
+        // The primary stage is registered by the extension; the test launches ConsoleApp onto it.
+    }
+
+    @AfterEach
+    void closeConsole() throws Exception {
+        if (app != null) {
+            FxToolkit.cleanupApplication(app);
+            app.stopped().get(15, TimeUnit.SECONDS);
+        }
+        FxToolkit.cleanupStages();
+    }
+
+    @Test
+    void startChangePauseResumePromoteAndListFailedDevices(FxRobot robot) throws Exception {
+        // Keys in the console's key folder (made as the Keys page makes them; locked when the console starts).
+        AppKeys keys = AppKeys.create(APP, home.resolve("keys").resolve(APP), PASS.toCharArray(), KeyFileOptions.FAST);
+        ConsoleOptions options = new ConsoleOptions(home, 0, Duration.ofMillis(50)).withKeyOptions(KeyFileOptions.FAST);
+        app = (ConsoleApp) FxToolkit.setupApplication(() -> new ConsoleApp(options));
+        waitUntil(() -> label(robot, "#status-connection").getText().startsWith("Connected to Local sandbox"));
+        PatchbayClient client = app.connection().session().client();
+        client.createApp(APP, "Shop");
+        client.registerTrust(APP, keys.exportTrust());
+        publish(client, keys, "1.0.0", 1);
+        publish(client, keys, "1.1.0", 2);
+        client.createChannel(APP, ChannelDraft.named("production"));
+        client.setChannelBundle(APP, "production", "1.0.0");
+        keys.close();
+
+        robot.clickOn("#nav-channels");
+        assertEquals("Channels & Rollouts", label(robot, "#channels-page .title-3").getText());
+        robot.clickOn("#channel-refresh");
+        waitUntil(() -> table(robot, "#channels-table").getItems().size() == 1);
+        robot.clickOn(robot.lookup("#channels-table .table-cell").match((Node n) -> n instanceof javafx.scene.control.Labeled x
+                && "production".equals(x.getText())).<Node>query());
+        waitUntil(() -> !robot.lookup("#rollout-start").queryButton().isDisabled());
+
+        // Start: the plan 10 → 50 → 100 %, advanced by hand.
+        click(robot, "#rollout-start");
+        waitUntil(() -> "1.1.0".equals(app.rollouts().targetProperty().get()));
+        assertTrue(label(robot, "#rollout-keys-status").getText().contains("locked"));
+        click(robot, "#rollout-stage-remove-0");
+        waitUntil(() -> robot.lookup("#rollout-stage-percent-0").queryTextInputControl().getText().equals("10"));
+        click(robot, "#rollout-plan-auto");
+        click(robot, "#rollout-form-reason").write("canary of 1.1.0");
+        click(robot, "#rollout-form-submit");
+        waitUntil(() -> !label(robot, "#rollout-passphrase-error").getText().isEmpty());
+        click(robot, "#rollout-passphrase").write(PASS);
+        click(robot, "#rollout-form-submit");
+        waitUntil(() -> app.rollouts().rolloutProperty().get() != null
+                && state(app) == RolloutState.RUNNING);
+        Rollout r = client.rollout(APP, "production");
+        assertEquals(RolloutState.RUNNING, r.state());
+        assertEquals(1000, r.bps());
+        assertEquals("1.1.0", r.targetBundle());
+        assertEquals("1.0.0", r.stableBundle());
+        assertEquals(List.of(1000, 5000, 10000), r.plan().stages().stream().map(s -> s.bps()).toList());
+        assertEquals(false, r.plan().auto());
+        assertNotNull(r.rollbackBundle(), "the console built and attached the rollback release");
+        assertTrue(r.startedBy().endsWith(" as " + ConsoleApp.actor()), r.startedBy());
+        assertEquals("10", robot.lookup("#rollout-percent").queryTextInputControl().getText());
+        assertEquals("RUNNING", label(robot, "#rollout-state").getText());
+        assertTrue(robot.lookup("#rollout-stage-0").queryAs(Label.class).getStyleClass().contains("current-stage"));
+
+        // 25 % with a reason.
+        reveal(robot, "#rollout-percent");
+        robot.doubleClickOn("#rollout-percent").eraseText(4).write("25");
+        assertEquals(25.0, app.rollouts().sliderPercentProperty().get(), 1e-9, "the slider follows the field");
+        click(robot, "#rollout-apply");
+        robot.clickOn("#reason-field").write("no crash reports at 10 %");
+        robot.clickOn("#confirm-button");
+        waitUntil(() -> app.rollouts().rolloutProperty().get().bps() == 2500);
+        r = client.rollout(APP, "production");
+        assertEquals(2500, r.bps());
+        assertEquals("no crash reports at 10 %", r.reason());
+        List<RolloutChange> history = client.rolloutHistory(APP, r.id());
+        assertTrue(history.stream().anyMatch(h -> h.toBps() == 2500 && h.fromBps() != null && h.fromBps() == 1000
+                && "no crash reports at 10 %".equals(h.reason())), history.toString());
+
+        // Three devices fail on 1.1.0, one is fine: the failure chart shows a bar; clicking it lists the three.
+        Set<String> failed = new TreeSet<>();
+        for (int i = 0; i < 3; i++) {
+            String device = UUID.randomUUID().toString();
+            failed.add(device);
+            stats(device, i == 0 ? "rollback" : "download_fail");
+        }
+        stats(UUID.randomUUID().toString(), "app_ready");
+        AtomicReference<Node> bar = new AtomicReference<>();
+        WaitForAsyncUtils.waitFor(30, TimeUnit.SECONDS, () -> {
+            robot.interact(() -> app.rollouts().poll());
+            WaitForAsyncUtils.waitForFxEvents();
+            return onFx(() -> {
+                for (Node n : robot.lookup("#rollout-failure-chart .failure-bar").queryAll()) {
+                    XYChart.Data<?, ?> d = dataOf(robot, n);
+                    if (d != null && d.getExtraValue() instanceof FailureBucket b && b.failures() == 3) {
+                        bar.set(n);
+                        return true;
+                    }
+                }
+                return false;
+            });
+        });
+        reveal(robot, bar.get());
+        robot.clickOn(bar.get());
+        waitUntil(() -> robot.lookup("#rollout-failed-pane").query().isVisible()
+                && table(robot, "#rollout-failed-table").getItems().size() == 3);
+        Set<String> listed = new TreeSet<>();
+        for (Object o : table(robot, "#rollout-failed-table").getItems()) {
+            listed.add(((FailedDevice) o).deviceId());
+        }
+        assertEquals(failed, listed);
+        // Double-clicking a device opens the device detail in a window.
+        String first = ((FailedDevice) table(robot, "#rollout-failed-table").getItems().get(0)).deviceId();
+        reveal(robot, "#rollout-failed-table");
+        robot.doubleClickOn(robot.from(robot.lookup("#rollout-failed-table").<Node>query()).lookup(".table-cell")
+                .match((Node n) -> n instanceof javafx.scene.control.Labeled l && first.equals(l.getText())).<Node>query());
+        waitUntil(() -> javafx.stage.Window.getWindows().stream().anyMatch(w -> w instanceof Stage st
+                && st.isShowing() && st.getTitle() != null && st.getTitle().startsWith("Device " + first)));
+        waitUntil(() -> robot.lookup("#device-id").tryQuery().isPresent()
+                && ("Device " + first).equals(robot.lookup("#device-id").queryLabeled().getText()));
+        robot.type(KeyCode.ESCAPE);
+        waitUntil(() -> javafx.stage.Window.getWindows().stream().noneMatch(w -> w instanceof Stage st && st.isShowing()
+                && st.getTitle() != null && st.getTitle().startsWith("Device ")));
+        click(robot, "#rollout-failed-close");
+        waitUntil(() -> !robot.lookup("#rollout-failed-pane").query().isVisible());
+
+        // Pause (by keyboard: the mnemonic), resume, promote.
+        robot.press(KeyCode.ALT).type(KeyCode.A).release(KeyCode.ALT);
+        robot.clickOn("#reason-field").write("waiting for the crash triage");
+        robot.type(KeyCode.ENTER);
+        waitUntil(() -> state(app) == RolloutState.PAUSED);
+        assertEquals(RolloutState.PAUSED, client.rollout(APP, "production").state());
+        waitUntil(() -> robot.lookup("#rollout-pause").queryButton().isDisabled()
+                && !robot.lookup("#rollout-resume").queryButton().isDisabled());
+
+        click(robot, "#rollout-resume");
+        robot.clickOn("#reason-field").write("triage done: network flake");
+        robot.clickOn("#confirm-button");
+        waitUntil(() -> state(app) == RolloutState.RUNNING);
+        assertEquals(RolloutState.RUNNING, client.rollout(APP, "production").state());
+
+        click(robot, "#rollout-promote");
+        robot.clickOn("#cancel-button");
+        assertEquals(RolloutState.RUNNING, client.rollout(APP, "production").state(), "cancel changes nothing");
+        click(robot, "#rollout-promote");
+        robot.clickOn("#reason-field").write("healthy at 25 %");
+        robot.clickOn("#confirm-button");
+        waitUntil(() -> state(app) == RolloutState.COMPLETED);
+        r = client.rollout(APP, "production");
+        assertEquals(RolloutState.COMPLETED, r.state());
+        assertEquals(10000, r.bps());
+        assertEquals("1.1.0", client.getChannel(APP, "production").bundle());
+        waitUntil(() -> !robot.lookup("#rollout-start").queryButton().isDisabled());
+        waitUntil(() -> "1.1.0".equals(((dev.patchbay.domain.Channel) table(robot, "#channels-table").getItems().get(0))
+                .bundle()));
+        List<String> actions = client.rolloutHistory(APP, r.id()).stream().map(RolloutChange::action).toList();
+        assertTrue(actions.containsAll(List.of("rollout.start", "rollout.set", "rollout.pause", "rollout.resume",
+                "rollout.promote")), actions.toString());
+    }
+
+    /** Scrolls the rollout panel so the node shows, as a user would, and clicks it. */
+    private static org.testfx.api.FxRobotInterface click(FxRobot robot, String query) {
+        reveal(robot, robot.lookup(query).query());
+        return robot.clickOn(query);
+    }
+
+    private static void reveal(FxRobot robot, String query) {
+        reveal(robot, robot.lookup(query).<Node>query());
+    }
+
+    private static void reveal(FxRobot robot, Node n) {
+        robot.interact(() -> {
+            ScrollPane sp = robot.lookup("#rollout-scroll").queryAs(ScrollPane.class);
+            Node content = sp.getContent();
+            Bounds b = content.sceneToLocal(n.localToScene(n.getBoundsInLocal()));
+            double room = content.getBoundsInLocal().getHeight() - sp.getViewportBounds().getHeight();
+            if (room > 0) {
+                sp.setVvalue(Math.max(0, Math.min(1, (b.getMinY() - 20) / room)));
+            }
+        });
+        WaitForAsyncUtils.waitForFxEvents();
+    }
+
+    private static RolloutState state(ConsoleApp app) {
+        Rollout r = app.rollouts().rolloutProperty().get();
+        return r == null ? null : r.state();
+    }
+
+    private static XYChart.Data<?, ?> dataOf(FxRobot robot, Node bar) {
+        for (Object s : robot.lookup("#rollout-failure-chart").queryAs(javafx.scene.chart.BarChart.class).getData()) {
+            for (Object d : ((XYChart.Series<?, ?>) s).getData()) {
+                if (((XYChart.Data<?, ?>) d).getNode() == bar) {
+                    return (XYChart.Data<?, ?>) d;
+                }
+            }
+        }
+        return null;
+    }
+
+    /** Seals {@code version} with the keys and uploads it, as the Bundles page does. */
+    private void publish(PatchbayClient client, AppKeys keys, String version, long sequence) throws Exception {
+        Path dir = work.resolve("www-" + version);
+        Files.createDirectories(dir);
+        Files.writeString(dir.resolve("index.html"), "<!doctype html><title>Shop " + version + "</title>");
+        Path tmp = Files.createTempDirectory(work, "sealed-");
+        try (BundleInput input = BundleInput.open(dir)) {
+            SealedBundle sealed = BundleSealer.seal(input, BundleSealer.Request.of(keys, version, sequence, null, null), tmp);
+            Map<String, BlobRef> all = new LinkedHashMap<>();
+            all.put(sealed.manifestBlob().sha256(), sealed.manifestBlob());
+            sealed.blobs().forEach(b -> all.put(b.sha256(), b));
+            client.newPublish(APP, version, sealed.envelope(), tmp, new ArrayList<>(all.values()), (done, total) -> { })
+                    .run();
+        }
+    }
+
+    /** One event of {@code device} about bundle 1.1.0, through the device protocol (device-protocol §5). */
+    private void stats(String device, String action) throws Exception {
+        ObjectNode batch = Json.mapper().createObjectNode();
+        batch.put("appId", APP);
+        batch.put("deviceId", device);
+        ArrayNode events = batch.putArray("events");
+        ObjectNode e = events.addObject();
+        e.put("id", UUID.randomUUID().toString());
+        e.put("action", action);
+        e.put("bundle", "1.1.0");
+        e.putNull("oldBundle");
+        e.put("at", Instant.now().toString());
+        ObjectNode details = e.putObject("details");
+        if (!action.equals("app_ready")) {
+            details.put("reason", action.equals("rollback") ? "app_ready_timeout" : "timeout");
+        }
+        String url = app.connection().serverUrlProperty().get().replaceAll("/+$", "") + "/stats";
+        HttpResponse<String> r = HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create(url))
+                .header("Content-Type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofString(batch.toString())).build(), HttpResponse.BodyHandlers.ofString());
+        assertEquals(200, r.statusCode(), r.body());
+    }
+
+    private static TableView<?> table(FxRobot robot, String id) {
+        return robot.lookup(id).queryAs(TableView.class);
+    }
+
+    private static Label label(FxRobot robot, String id) {
+        return robot.lookup(id).queryAs(Label.class);
+    }
+
+    private static <T> T onFx(Callable<T> work) throws Exception {
+        return WaitForAsyncUtils.asyncFx(work).get(5, TimeUnit.SECONDS);
+    }
+
+    private static void waitUntil(Callable<Boolean> condition) throws Exception {
+        WaitForAsyncUtils.waitFor(20, TimeUnit.SECONDS, () -> {
+            WaitForAsyncUtils.waitForFxEvents();
+            return onFx(condition);
+        });
+    }
+}
