@@ -2,6 +2,7 @@ package dev.patchbay.server;
 
 import dev.patchbay.server.apps.AppStore;
 import dev.patchbay.server.apps.AppsApi;
+import dev.patchbay.server.audit.AuditApi;
 import dev.patchbay.server.auth.AdminKeyFile;
 import dev.patchbay.server.auth.ApiKeys;
 import dev.patchbay.server.blobs.BlobStore;
@@ -23,6 +24,7 @@ import dev.patchbay.server.freshness.FreshnessKey;
 import dev.patchbay.server.http.JsonErrorHandler;
 import dev.patchbay.server.http.JsonHandler;
 import dev.patchbay.server.http.Router;
+import dev.patchbay.server.overview.OverviewApi;
 import dev.patchbay.server.store.DataDirLock;
 import dev.patchbay.server.store.Database;
 import dev.patchbay.server.trust.CryptoSignatures;
@@ -150,6 +152,8 @@ public final class PatchbayServer implements AutoCloseable {
         new StatsApi(db, clock, devices.catalog(), devices.statsConcurrency()).register(router);
         new ChannelSelfApi(devices.catalog()).register(router);
         new BlobsApi(db, blobs).register(router);
+        new AuditApi(db).register(router);
+        new OverviewApi(db, clock, devices.recorder()).register(router);
         invalidateOnWrites(router, devices.catalog());
         return router;
     }

@@ -1,0 +1,148 @@
+package dev.patchbay.server.overview;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.patchbay.domain.Json;
+import dev.patchbay.domain.rollout.HealthPolicy;
+import dev.patchbay.domain.rollout.HealthReading;
+import dev.patchbay.domain.rollout.Rollout;
+import dev.patchbay.domain.rollout.RolloutPlan;
+import dev.patchbay.domain.rollout.RolloutState;
+import dev.patchbay.server.apps.AppStore;
+import dev.patchbay.server.apps.AppsApi;
+import dev.patchbay.server.devices.DeviceRecorder;
+import dev.patchbay.server.http.ApiRequest;
+import dev.patchbay.server.http.ApiResponse;
+import dev.patchbay.server.http.Router;
+import dev.patchbay.server.store.Database;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * {@code GET /api/v1/apps/{appId}/overview}: the app's rollouts in flight and its device numbers of the last 24 h
+ * (docs/api.md). Every count is answered from an index (see V5.sql), so the page stays quick with a million devices.
+ */
+public final class OverviewApi {
+    static final Duration DAY = Duration.ofHours(24);
+    /** Device events that mean an update failed on the device (docs/rollouts.md §4). */
+    static final List<String> FAILURES = List.of("rollback", "verify_fail", "download_fail");
+
+    private final Database db;
+    private final Clock clock;
+    private final DeviceRecorder recorder;
+
+    public OverviewApi(Database db, Clock clock, DeviceRecorder recorder) {
+        this.db = db;
+        this.clock = clock;
+        this.recorder = recorder;
+    }
+
+    public void register(Router router) {
+        router.get("/api/v1/apps/{appId}/overview", this::overview);
+    }
+
+    private ApiResponse overview(ApiRequest r) {
+        String appId = AppsApi.appId(r);
+        Instant since = clock.instant().minus(DAY);
+        // Checks answered before this read are in the numbers (the recorder writes behind).
+        recorder.flush();
+        Map<String, Object> out = db.inTransaction(c -> {
+            AppStore.require(c, appId);
+            Map<String, Object> o = new LinkedHashMap<>();
+            o.put("rolloutsInFlight", inFlight(c, appId));
+            o.put("failures24h", failures(c, appId, since));
+            o.put("devicesSeen24h", count(c, "SELECT COUNT(*) FROM devices WHERE app_id = ? AND last_seen >= ?",
+                    appId, since));
+            o.put("devices", count(c, "SELECT COUNT(*) FROM devices WHERE app_id = ?", appId, null));
+            return o;
+        });
+        return ApiResponse.ok(out);
+    }
+
+    /**
+     * Distinct devices with a failure event received since {@code since}: one index range per action (the union
+     * removes devices that failed more than once or in more than one way).
+     */
+    static long failures(Connection c, String appId, Instant since) throws SQLException {
+        StringBuilder sql = new StringBuilder("SELECT COUNT(*) FROM (");
+        for (int i = 0; i < FAILURES.size(); i++) {
+            sql.append(i == 0 ? "" : " UNION ").append("SELECT device_id FROM device_events"
+                    + " WHERE app_id = ? AND action = ? AND received_at >= ?");
+        }
+        sql.append(") f");
+        try (PreparedStatement ps = c.prepareStatement(sql.toString())) {
+            int p = 1;
+            for (String action : FAILURES) {
+                ps.setString(p++, appId);
+                ps.setString(p++, action);
+                ps.setObject(p++, Database.utc(since));
+            }
+            try (ResultSet rs = ps.executeQuery()) {
+                rs.next();
+                return rs.getLong(1);
+            }
+        }
+    }
+
+    private static long count(Connection c, String sql, String appId, Instant since) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement(sql)) {
+            ps.setString(1, appId);
+            if (since != null) {
+                ps.setObject(2, Database.utc(since));
+            }
+            try (ResultSet rs = ps.executeQuery()) {
+                rs.next();
+                return rs.getLong(1);
+            }
+        }
+    }
+
+    /** The app's running and paused rollouts, by channel. */
+    private static List<Rollout> inFlight(Connection c, String appId) throws SQLException {
+        List<Rollout> out = new ArrayList<>();
+        try (PreparedStatement ps = c.prepareStatement("SELECT * FROM rollouts WHERE app_id = ? AND active_key IS NOT NULL"
+                + " ORDER BY channel")) {
+            ps.setString(1, appId);
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    out.add(rollout(rs));
+                }
+            }
+        }
+        return out;
+    }
+
+    // TODO(i5-core): use the rollout store's row mapping once merged.
+    private static Rollout rollout(ResultSet rs) throws SQLException {
+        ObjectMapper json = Json.mapper();
+        try {
+            String plan = rs.getString("plan_json");
+            String health = rs.getString("health_json");
+            String last = rs.getString("last_health_json");
+            int stage = rs.getInt("stage_index");
+            Integer stageIndex = rs.wasNull() ? null : stage;
+            return new Rollout(rs.getString("id"), rs.getString("app_id"), rs.getString("channel"),
+                    rs.getString("stable_bundle"), rs.getString("target_bundle"), rs.getString("rollback_bundle"),
+                    rs.getInt("bps"), RolloutState.parse(rs.getString("state")), rs.getString("reason"),
+                    plan == null ? null : json.readValue(plan, RolloutPlan.class), stageIndex,
+                    Database.instant(rs.getObject("stage_started_at")),
+                    health == null ? null : json.readValue(health, HealthPolicy.class),
+                    last == null ? null : json.readValue(last, HealthReading.class),
+                    Database.instant(rs.getObject("last_action_at")), rs.getLong("revision"),
+                    Database.instant(rs.getObject("started_at")), rs.getString("started_by"),
+                    Database.instant(rs.getObject("updated_at")), Database.instant(rs.getObject("ended_at")));
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+}
