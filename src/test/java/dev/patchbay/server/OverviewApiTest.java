@@ -9,6 +9,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.patchbay.domain.Json;
+import dev.patchbay.server.overview.OverviewApi;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Map;
@@ -120,6 +121,37 @@ class OverviewApiTest {
         assertEquals(1250, production.path("bps").asInt());
         assertEquals("1.5.0", production.path("targetBundle").asText());
         assertTrue(production.path("plan").isNull());
+    }
+
+    /** The 24 h counts read index ranges, not every device or event of the app (measured: docs/benchmarks.md). */
+    @Test
+    void theCountsUseTheirIndexes() throws Exception {
+        String url = "jdbc:h2:file:" + dataDir.resolve("db").resolve("patchbay").toAbsolutePath() + ";MODE=Regular";
+        try (java.sql.Connection c = java.sql.DriverManager.getConnection(url, "patchbay", "")) {
+            Object since = java.time.OffsetDateTime.now(java.time.ZoneOffset.UTC).minusHours(24);
+            try (var ps = c.prepareStatement("EXPLAIN " + OverviewApi.SEEN_SQL)) {
+                ps.setString(1, APP);
+                ps.setObject(2, since);
+                String plan = plan(ps);
+                assertTrue(plan.matches(".*DEVICES_SEEN: APP_ID = \\S+ AND LAST_SEEN >= .*"), plan);
+            }
+            try (var ps = c.prepareStatement("EXPLAIN " + OverviewApi.FAILURES_SQL)) {
+                for (int i = 0; i < 3; i++) {
+                    ps.setString(3 * i + 1, APP);
+                    ps.setString(3 * i + 2, "rollback");
+                    ps.setObject(3 * i + 3, since);
+                }
+                String plan = plan(ps);
+                assertEquals(3, plan.split("DEVICE_EVENTS_ACTION:", -1).length - 1, plan);
+            }
+        }
+    }
+
+    private static String plan(java.sql.PreparedStatement ps) throws Exception {
+        try (var rs = ps.executeQuery()) {
+            rs.next();
+            return rs.getString(1).replaceAll("\\s+", " ");
+        }
     }
 
     @Test

@@ -30,12 +30,23 @@ import java.util.Map;
 
 /**
  * {@code GET /api/v1/apps/{appId}/overview}: the app's rollouts in flight and its device numbers of the last 24 h
- * (docs/api.md). Every count is answered from an index (see V5.sql), so the page stays quick with a million devices.
+ * (docs/api.md). The 24 h counts read ranges of the indexes of schema V5, so they cost what the last day holds,
+ * not what the app has ever had.
  */
 public final class OverviewApi {
     static final Duration DAY = Duration.ofHours(24);
     /** Device events that mean an update failed on the device (docs/rollouts.md §4). */
     static final List<String> FAILURES = List.of("rollback", "verify_fail", "download_fail");
+    /** Devices seen since a time: a range of index {@code devices_seen}. Parameters: app, since. */
+    public static final String SEEN_SQL = "SELECT COUNT(*) FROM devices WHERE app_id = ? AND last_seen >= ?";
+    /**
+     * Distinct devices with a failure event since a time: one range of index {@code device_events_action} per action
+     * (the union drops devices that failed more than once or in more than one way). Parameters: (app, action, since)
+     * for each of {@link #FAILURES}.
+     */
+    public static final String FAILURES_SQL = "SELECT COUNT(*) FROM ("
+            + String.join(" UNION ", java.util.Collections.nCopies(FAILURES.size(),
+            "SELECT device_id FROM device_events WHERE app_id = ? AND action = ? AND received_at >= ?")) + ") f";
 
     private final Database db;
     private final Clock clock;
@@ -61,26 +72,15 @@ public final class OverviewApi {
             Map<String, Object> o = new LinkedHashMap<>();
             o.put("rolloutsInFlight", inFlight(c, appId));
             o.put("failures24h", failures(c, appId, since));
-            o.put("devicesSeen24h", count(c, "SELECT COUNT(*) FROM devices WHERE app_id = ? AND last_seen >= ?",
-                    appId, since));
+            o.put("devicesSeen24h", count(c, SEEN_SQL, appId, since));
             o.put("devices", count(c, "SELECT COUNT(*) FROM devices WHERE app_id = ?", appId, null));
             return o;
         });
         return ApiResponse.ok(out);
     }
 
-    /**
-     * Distinct devices with a failure event received since {@code since}: one index range per action (the union
-     * removes devices that failed more than once or in more than one way).
-     */
-    static long failures(Connection c, String appId, Instant since) throws SQLException {
-        StringBuilder sql = new StringBuilder("SELECT COUNT(*) FROM (");
-        for (int i = 0; i < FAILURES.size(); i++) {
-            sql.append(i == 0 ? "" : " UNION ").append("SELECT device_id FROM device_events"
-                    + " WHERE app_id = ? AND action = ? AND received_at >= ?");
-        }
-        sql.append(") f");
-        try (PreparedStatement ps = c.prepareStatement(sql.toString())) {
+    private static long failures(Connection c, String appId, Instant since) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement(FAILURES_SQL)) {
             int p = 1;
             for (String action : FAILURES) {
                 ps.setString(p++, appId);
