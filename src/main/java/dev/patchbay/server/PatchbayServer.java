@@ -25,6 +25,8 @@ import dev.patchbay.server.http.JsonErrorHandler;
 import dev.patchbay.server.http.JsonHandler;
 import dev.patchbay.server.http.Router;
 import dev.patchbay.server.overview.OverviewApi;
+import dev.patchbay.server.rollouts.RolloutService;
+import dev.patchbay.server.rollouts.RolloutsApi;
 import dev.patchbay.server.store.DataDirLock;
 import dev.patchbay.server.store.Database;
 import dev.patchbay.server.trust.CryptoSignatures;
@@ -146,7 +148,7 @@ public final class PatchbayServer implements AutoCloseable {
         new TrustApi(new TrustStore(db, clock), new CryptoSignatures(clock)).register(router);
         new UploadsApi(uploads, new BundleStore(db), blobs).register(router);
         new FreshnessApi(db, clock, devices.key()).register(router);
-        new DevicesApi(db, clock, devices.recorder()).register(router);
+        new DevicesApi(db, clock, devices.recorder(), devices.catalog()).register(router);
         new UpdatesApi(devices.catalog(), devices.recorder(), devices.key(), clock, devices.publicUrl(),
                 devices.serverUrl()).register(router);
         new StatsApi(db, clock, devices.catalog(), devices.statsConcurrency()).register(router);
@@ -154,6 +156,8 @@ public final class PatchbayServer implements AutoCloseable {
         new BlobsApi(db, blobs).register(router);
         new AuditApi(db).register(router);
         new OverviewApi(db, clock, devices.recorder()).register(router);
+        new RolloutsApi(new RolloutService(db, clock, new CryptoSignatures(clock), blobs)
+                .onChange(devices.catalog()::invalidate)).register(router);
         invalidateOnWrites(router, devices.catalog());
         return router;
     }
@@ -229,6 +233,11 @@ public final class PatchbayServer implements AutoCloseable {
             host = "[" + host + "]";
         }
         return "http://" + host + ":" + port();
+    }
+
+    /** The metadata store (tests read the audit log and history rows). */
+    Database database() {
+        return db;
     }
 
     public Path dataDir() {

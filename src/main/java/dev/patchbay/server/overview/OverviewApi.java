@@ -1,21 +1,14 @@
 package dev.patchbay.server.overview;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.patchbay.domain.Json;
-import dev.patchbay.domain.rollout.HealthPolicy;
-import dev.patchbay.domain.rollout.HealthReading;
 import dev.patchbay.domain.rollout.Rollout;
-import dev.patchbay.domain.rollout.RolloutPlan;
-import dev.patchbay.domain.rollout.RolloutState;
 import dev.patchbay.server.apps.AppStore;
 import dev.patchbay.server.apps.AppsApi;
 import dev.patchbay.server.devices.DeviceRecorder;
 import dev.patchbay.server.http.ApiRequest;
 import dev.patchbay.server.http.ApiResponse;
 import dev.patchbay.server.http.Router;
+import dev.patchbay.server.rollouts.RolloutService;
 import dev.patchbay.server.store.Database;
-import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -23,7 +16,6 @@ import java.sql.SQLException;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -109,40 +101,7 @@ public final class OverviewApi {
 
     /** The app's running and paused rollouts, by channel. */
     private static List<Rollout> inFlight(Connection c, String appId) throws SQLException {
-        List<Rollout> out = new ArrayList<>();
-        try (PreparedStatement ps = c.prepareStatement("SELECT * FROM rollouts WHERE app_id = ? AND active_key IS NOT NULL"
-                + " ORDER BY channel")) {
-            ps.setString(1, appId);
-            try (ResultSet rs = ps.executeQuery()) {
-                while (rs.next()) {
-                    out.add(rollout(rs));
-                }
-            }
-        }
-        return out;
-    }
-
-    // TODO(i5-core): use the rollout store's row mapping once merged.
-    private static Rollout rollout(ResultSet rs) throws SQLException {
-        ObjectMapper json = Json.mapper();
-        try {
-            String plan = rs.getString("plan_json");
-            String health = rs.getString("health_json");
-            String last = rs.getString("last_health_json");
-            int stage = rs.getInt("stage_index");
-            Integer stageIndex = rs.wasNull() ? null : stage;
-            return new Rollout(rs.getString("id"), rs.getString("app_id"), rs.getString("channel"),
-                    rs.getString("stable_bundle"), rs.getString("target_bundle"), rs.getString("rollback_bundle"),
-                    rs.getInt("bps"), RolloutState.parse(rs.getString("state")), rs.getString("reason"),
-                    plan == null ? null : json.readValue(plan, RolloutPlan.class), stageIndex,
-                    Database.instant(rs.getObject("stage_started_at")),
-                    health == null ? null : json.readValue(health, HealthPolicy.class),
-                    last == null ? null : json.readValue(last, HealthReading.class),
-                    Database.instant(rs.getObject("last_action_at")), rs.getLong("revision"),
-                    Database.instant(rs.getObject("started_at")), rs.getString("started_by"),
-                    Database.instant(rs.getObject("updated_at")), Database.instant(rs.getObject("ended_at")));
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
+        return RolloutService.activeIn(c, appId).values().stream()
+                .sorted(java.util.Comparator.comparing(Rollout::channel)).toList();
     }
 }
