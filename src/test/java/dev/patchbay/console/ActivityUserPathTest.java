@@ -65,8 +65,8 @@ class ActivityUserPathTest {
         dev.patchbay.console.overview.OverviewViewModelTest.startRollout(client, home.resolve("blobs"),
                 "com.example.shop", 1250, null);
 
-        // Overview (Ctrl+8): the app's card with the rollout at 12.50 %.
-        robot.press(KeyCode.CONTROL).type(KeyCode.DIGIT8).release(KeyCode.CONTROL);
+        // Overview: the app's card with the rollout at 12.50 %.
+        robot.clickOn("#nav-overview");
         waitUntil(() -> robot.lookup("#overview-percent-production-com-example-shop").tryQuery().isPresent());
         assertEquals("12.50 %", label(robot, "#overview-percent-production-com-example-shop").getText());
         assertEquals("0 devices", label(robot, "#overview-devices-com-example-shop").getText());
@@ -76,15 +76,18 @@ class ActivityUserPathTest {
         assertEquals("com.example.shop", onFx(() -> ((dev.patchbay.domain.App) robot.lookup("#channel-app")
                 .queryAs(ComboBox.class).getValue()).id()));
 
-        // Activity (Ctrl+9): the newest entries; the action filter narrows them; an entry reads in full.
-        robot.press(KeyCode.CONTROL).type(KeyCode.DIGIT9).release(KeyCode.CONTROL);
+        // Activity (the last page: Ctrl+9 with the Devices page): the newest entries; the action filter narrows them;
+        // an entry reads in full.
+        robot.press(KeyCode.CONTROL).type(KeyCode.getKeyCode(String.valueOf(onFx(() -> robot.lookup("#sidebar")
+                .queryAs(javafx.scene.layout.VBox.class).getChildren().stream().filter(n -> n.getId() != null
+                        && n.getId().startsWith("nav-")).toList().size())))).release(KeyCode.CONTROL);
         waitUntil(() -> entries(robot).size() >= 6);
         assertEquals("rollout.start", entries(robot).get(0).action());
         robot.clickOn("#activity-action");
         robot.clickOn("channel.*");
         waitUntil(() -> entries(robot).stream().allMatch(e -> e.action().startsWith("channel.")));
         assertEquals(List.of("channel.create", "channel.create"), entries(robot).stream().map(AuditEntry::action).toList());
-        robot.clickOn((javafx.scene.Node) robot.lookup("#activity-table .table-row-cell").nth(0).query());
+        robot.clickOn("com.example.shop/beta");
         waitUntil(() -> robot.lookup("#activity-detail").queryAs(TextArea.class).getText().contains("com.example.shop/beta"));
         robot.clickOn("#activity-action");
         robot.clickOn("rollout.*");
@@ -102,10 +105,17 @@ class ActivityUserPathTest {
     }
 
     private void waitUntil(Callable<Boolean> condition) throws Exception {
-        WaitForAsyncUtils.waitFor(20, TimeUnit.SECONDS, () -> {
-            WaitForAsyncUtils.waitForFxEvents();
-            return onFx(condition);
-        });
+        try {
+            WaitForAsyncUtils.waitFor(20, TimeUnit.SECONDS, () -> {
+                WaitForAsyncUtils.waitForFxEvents();
+                return onFx(condition);
+            });
+        } catch (java.util.concurrent.TimeoutException e) {
+            throw new AssertionError("Condition not met in time; pages shown: " + onFx(() -> new FxRobot()
+                    .lookup(".page").queryAll().stream().filter(n -> n.getScene() != null).map(javafx.scene.Node::getId)
+                    .toList()) + ", labels: " + onFx(() -> new FxRobot().lookup(".label").queryAll().stream()
+                    .filter(n -> n.getScene() != null).map(n -> n.getId() + "=" + ((Label) n).getText()).toList()), e);
+        }
     }
 
     private static <T> T onFx(Callable<T> work) throws Exception {

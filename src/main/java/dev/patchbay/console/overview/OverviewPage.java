@@ -208,7 +208,8 @@ public final class OverviewPage implements Page {
     @Override
     public void shown() {
         vm.setActive(true);
-        vm.load();
+        // Apps made elsewhere (the CLI, another console) get their card too.
+        vm.refresh();
         timer.playFromStart();
     }
 }
