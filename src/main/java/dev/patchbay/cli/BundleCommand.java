@@ -297,7 +297,7 @@ final class BundleCommand {
                 return;
             }
             JsonNode release = bundle.envelope() == null ? null : bundle.envelope().path("release");
-            out.fields(List.of(
+            List<String[]> fields = new ArrayList<>(List.of(
                     new String[] {"Version", bundle.version()},
                     new String[] {"App", bundle.appId()},
                     new String[] {"Sequence", Long.toString(bundle.sequence())},
@@ -308,6 +308,10 @@ final class BundleCommand {
                     new String[] {"Release key", bundle.releaseKeyId()},
                     new String[] {"Native", nativeRange(release)},
                     new String[] {"Channels", channels(bundle)}));
+            if (bundle.rollbackOf() != null) {
+                fields.add(new String[] {"Rollback of", bundle.rollbackOf() + " (same content, higher sequence)"});
+            }
+            out.fields(fields);
             if (manifest != null) {
                 out.line("");
                 out.table(List.of("PATH", "SIZE", "SHA256"), manifest.files().stream()

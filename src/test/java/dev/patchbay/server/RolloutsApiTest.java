@@ -122,6 +122,9 @@ class RolloutsApiTest {
         JsonNode again = assertError(s.json("POST", rollout, "{\"targetBundle\":\"1.5.0\",\"reason\":\"r\"}"), 409,
                 "conflict", "rollout");
         assertTrue(again.path("message").asText().contains(r.id()), again.toString());
+        assertError(s.json("PATCH", f.base + "/channels/production", "{\"bundle\":\"1.5.0\"}"), 409, "conflict",
+                "bundle");
+        ok(s.json("PATCH", f.base + "/channels/production", "{\"bundle\":\"1.4.0\",\"description\":\"d\"}"), 200);
         assertEquals(1, count("SELECT COUNT(*) FROM rollouts"));
     }
 
@@ -272,6 +275,49 @@ class RolloutsApiTest {
                 "Bearer " + s.adminKey, "Content-Type", "application/json", "X-Patchbay-Actor", "bob smith");
         assertEquals(201, good.statusCode(), new String(good.body(), StandardCharsets.UTF_8));
         assertTrue(audit("rollout.start").get(0).contains("(admin) as bob smith"));
+    }
+
+    @Test
+    void theSupervisorActsWithSystemActors() throws Exception {
+        // The supervisor's side of the contract (RolloutActions), on the server's own database.
+        dev.patchbay.server.rollouts.RolloutService service = new dev.patchbay.server.rollouts.RolloutService(
+                s.server.database(), java.time.Clock.systemUTC(), null, null);
+        Rollout r = client.startRollout(APP, "production", new RolloutStart("1.5.0", null,
+                new RolloutPlan(true, List.of(new RolloutStage(100, 0, "none"), new RolloutStage(1000, 0, "none"))),
+                new HealthPolicy(null, null, null, null, null, null, HealthAction.NOTIFY), null, "auto"));
+        assertEquals(List.of(r.id()), service.active().stream().map(Rollout::id).toList());
+
+        var reading = new dev.patchbay.domain.rollout.HealthReading(java.time.Instant.parse("2026-11-22T10:00:00Z"),
+                60, 1, 1 / 60.0, 0.003, 0.05, dev.patchbay.domain.rollout.HealthVerdict.HEALTHY, "healthy");
+        service.recordHealth(r.id(), reading, false);
+        Rollout read = client.rollout(APP, "production");
+        assertEquals(reading, read.lastHealth());
+        assertNull(read.lastActionAt());
+        assertEquals(r.revision(), read.revision(), "a reading is no change");
+
+        Rollout advanced = service.advance(dev.patchbay.server.rollouts.RolloutActions.PLAN, APP, "production",
+                "plan: stage 2 of 2", r.revision());
+        assertEquals(1000, advanced.bps());
+        assertNotNull(advanced.lastActionAt());
+        var conflict = assertThrows(dev.patchbay.server.http.ApiError.class, () -> service.pause(
+                dev.patchbay.server.rollouts.RolloutActions.HEALTH_POLICY, APP, "production", "late", r.revision()));
+        assertEquals("revision", conflict.field());
+        service.notify(dev.patchbay.server.rollouts.RolloutActions.HEALTH_POLICY, r.id(), "health policy: 9 of 60 failed");
+        service.pause(dev.patchbay.server.rollouts.RolloutActions.HEALTH_POLICY, APP, "production", "health: failing",
+                null);
+        service.recordHealth(r.id(), reading, true);
+        assertEquals(reading.at(), client.rollout(APP, "production").lastActionAt());
+
+        List<RolloutChange> history = client.rolloutHistory(APP, r.id());
+        assertEquals("rollout.plan.advance", history.get(1).action());
+        assertEquals("system:plan", history.get(1).actor());
+        assertEquals("rollout.health.pause", history.get(2).action());
+        assertEquals("system:health-policy", history.get(2).actor());
+        List<String> audit = audit("rollout.%");
+        assertEquals(List.of("rollout.start", "rollout.plan.advance", "rollout.health.notify", "rollout.health.pause"),
+                audit.stream().map(a -> a.split("\\|")[0]).toList());
+        assertTrue(audit.get(2).contains("system:health-policy|rollout=" + r.id() + " health policy: 9 of 60"),
+                audit.get(2));
     }
 
     private long count(String sql) {

@@ -234,12 +234,13 @@ public final class BundlesViewModel {
                 .run();
     }
 
-    /** The next patch version after the newest bundle, or 1.0.0. */
+    /** The next patch version after the newest bundle (rollback releases aside: they re-sign older content), or 1.0.0. */
     public String suggestVersion() {
-        if (bundles.isEmpty()) {
+        Bundle newest = bundles.stream().filter(b -> b.rollbackOf() == null).findFirst().orElse(null);
+        if (newest == null) {
             return "1.0.0";
         }
-        Matcher m = SEMVER.matcher(bundles.get(0).version());
+        Matcher m = SEMVER.matcher(newest.version());
         if (!m.matches()) {
             return "";
         }

@@ -108,6 +108,10 @@ public final class ChannelStore {
                     changes.allowDevBuilds() != null ? changes.allowDevBuilds() : before.allowDevBuilds(),
                     before.createdAt(), now, setBundle ? bundle : before.bundle(),
                     changes.updateGate() != null ? changes.updateGate() : before.updateGate()));
+            if (setBundle && !java.util.Objects.equals(bundle, before.bundle()) && activeRollout(c, appId, name)) {
+                throw ApiError.conflict("Channel '" + name + "' has an active rollout; promote it or roll it back"
+                        + " before pointing the channel at another bundle", "bundle");
+            }
             if (setBundle && bundle != null && !bundleExists(c, appId, bundle)) {
                 throw new ApiError(404, "not_found", "App '" + appId + "' has no bundle version '" + bundle + "'",
                         "bundle");
@@ -141,6 +145,17 @@ public final class ChannelStore {
             AuditLog.record(c, now, actor, "channel.delete", appId, appId + "/" + name, "");
             return null;
         });
+    }
+
+    private static boolean activeRollout(Connection c, String appId, String channel) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement(
+                "SELECT 1 FROM rollouts WHERE app_id = ? AND channel = ? AND active_key IS NOT NULL")) {
+            ps.setString(1, appId);
+            ps.setString(2, channel);
+            try (ResultSet rs = ps.executeQuery()) {
+                return rs.next();
+            }
+        }
     }
 
     private static boolean bundleExists(Connection c, String appId, String version) throws SQLException {

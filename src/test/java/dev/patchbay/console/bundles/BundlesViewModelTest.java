@@ -279,4 +279,17 @@ class BundlesViewModelTest {
         channels.submit();
         assertEquals(null, channels.channels().get(0).bundle(), "back to the builtin assets");
     }
+
+    @Test
+    void theSuggestedVersionSkipsRollbackReleases() {
+        java.time.Instant t = java.time.Instant.now();
+        vm.bundles().setAll(
+                new dev.patchbay.domain.Bundle(APP, "1.4.0+rollback.3", 3, t, t, 1, 1, "k", List.of(), null, "1.4.0"),
+                new dev.patchbay.domain.Bundle(APP, "1.5.0", 2, t, t, 1, 1, "k", List.of(), null, null),
+                new dev.patchbay.domain.Bundle(APP, "1.4.0", 1, t, t, 1, 1, "k", List.of(), null, null));
+        assertEquals("1.5.1", vm.suggestVersion());
+        vm.bundles().setAll(
+                new dev.patchbay.domain.Bundle(APP, "1.4.0+rollback.3", 3, t, t, 1, 1, "k", List.of(), null, "1.4.0"));
+        assertEquals("1.0.0", vm.suggestVersion());
+    }
 }
