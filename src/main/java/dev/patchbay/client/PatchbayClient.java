@@ -674,6 +674,33 @@ public final class PatchbayClient {
         }
     }
 
+    // ---- activity: audit log and overview ----------------------------------------------------------------------
+
+    /** A page of the server's audit log, newest first, filtered by {@code q}. */
+    public AuditPage audit(AuditQuery q) {
+        HttpUrl.Builder u = url("audit").newBuilder();
+        query(u, "app", q.appId());
+        query(u, "actor", q.actor());
+        query(u, "action", q.action());
+        query(u, "target", q.target());
+        query(u, "from", q.from() == null ? null : q.from().toString());
+        query(u, "to", q.to() == null ? null : q.to().toString());
+        query(u, "limit", q.limit() > 0 ? String.valueOf(q.limit()) : null);
+        query(u, "before", q.before());
+        return call(get(u.build()), type(AuditPage.class));
+    }
+
+    /** The app's rollouts in flight and its device numbers of the last 24 h. */
+    public AppOverview overview(String appId) {
+        return call(get(url("apps", appId, "overview")), type(AppOverview.class));
+    }
+
+    private static void query(HttpUrl.Builder u, String name, String value) {
+        if (value != null) {
+            u.addQueryParameter(name, value);
+        }
+    }
+
     // ---- plumbing -----------------------------------------------------------------------------------------------
 
     private record Items(List<JsonNode> items) {

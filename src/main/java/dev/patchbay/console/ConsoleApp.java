@@ -1,6 +1,8 @@
 package dev.patchbay.console;
 
 import dev.patchbay.cache.LocalCache;
+import dev.patchbay.console.activity.ActivityPage;
+import dev.patchbay.console.activity.ActivityViewModel;
 import dev.patchbay.console.apps.AppsPage;
 import dev.patchbay.console.apps.AppsViewModel;
 import dev.patchbay.console.bundles.BundlesPage;
@@ -25,6 +27,8 @@ import dev.patchbay.console.keys.KeysViewModel;
 import dev.patchbay.console.settings.SecretStore;
 import dev.patchbay.console.settings.Settings;
 import dev.patchbay.console.settings.SettingsStore;
+import dev.patchbay.console.overview.OverviewPage;
+import dev.patchbay.console.overview.OverviewViewModel;
 import dev.patchbay.console.shell.MainWindow;
 import dev.patchbay.console.shell.Page;
 import dev.patchbay.console.shell.ShellViewModel;
@@ -128,9 +132,17 @@ public final class ConsoleApp extends Application {
                 options.dataFolder().resolve("emulator"), EmulatorViewModel.WebLayer.WEBVIEW);
         ChannelsPage channelsPage = new ChannelsPage(channels, rollouts);
         channelsPage.setDeviceDetail(new dev.patchbay.console.devices.DeviceDetailViewModel(connection, tasks));
+        OverviewViewModel overview = new OverviewViewModel(connection, tasks, apps.apps(), apps::refresh,
+                (appId, channel) -> {
+                    // A rollout's channel on the Channels page: its app selected there (the channel row is not).
+                    apps.apps().stream().filter(a -> a.id().equals(appId)).findFirst()
+                            .ifPresent(a -> channels.appProperty().set(a));
+                    settings.lastPageProperty().set("channels");
+                });
+        ActivityViewModel activity = new ActivityViewModel(connection, tasks, apps.apps());
         List<Page> pages = List.of(new ConnectionsPage(connections), new AppsPage(apps), channelsPage,
                 new BundlesPage(bundles, apps::refresh), new KeysPage(keys, apps::refresh),
-                new EmulatorPage(emulator, apps::refresh));
+                new EmulatorPage(emulator, apps::refresh), new OverviewPage(overview), new ActivityPage(activity));
         ShellViewModel shell = new ShellViewModel(settings, connection, tasks, pages.stream().map(Page::id).toList());
         new MainWindow(shell, settings, pages, icons).show(stage);
         settingsStore.watch(settings);

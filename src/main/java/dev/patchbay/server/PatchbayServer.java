@@ -2,6 +2,7 @@ package dev.patchbay.server;
 
 import dev.patchbay.server.apps.AppStore;
 import dev.patchbay.server.apps.AppsApi;
+import dev.patchbay.server.audit.AuditApi;
 import dev.patchbay.server.auth.AdminKeyFile;
 import dev.patchbay.server.auth.ApiKeys;
 import dev.patchbay.server.blobs.BlobStore;
@@ -25,6 +26,7 @@ import dev.patchbay.server.http.JsonHandler;
 import dev.patchbay.server.http.Router;
 import dev.patchbay.server.rollouts.RolloutSeriesApi;
 import dev.patchbay.server.rollouts.RolloutSupervisor;
+import dev.patchbay.server.overview.OverviewApi;
 import dev.patchbay.server.rollouts.RolloutService;
 import dev.patchbay.server.rollouts.RolloutsApi;
 import dev.patchbay.server.store.DataDirLock;
@@ -160,6 +162,8 @@ public final class PatchbayServer implements AutoCloseable {
         new ChannelSelfApi(devices.catalog()).register(router);
         new BlobsApi(db, blobs).register(router);
         new RolloutSeriesApi(db, clock).register(router);
+        new AuditApi(db).register(router);
+        new OverviewApi(db, clock, devices.recorder()).register(router);
         new RolloutsApi(new RolloutService(db, clock, new CryptoSignatures(clock), blobs)
                 .onChange(devices.catalog()::invalidate)).register(router);
         invalidateOnWrites(router, devices.catalog());

@@ -1,0 +1,19 @@
+package dev.patchbay.client;
+
+import dev.patchbay.domain.rollout.Rollout;
+import java.util.List;
+
+/**
+ * What the console's Overview shows of one app.
+ *
+ * @param rolloutsInFlight the app's running and paused rollouts, by channel
+ * @param failures24h      distinct devices that reported a failed update (rollback, verify_fail, download_fail) in
+ *                         the last 24 h
+ * @param devicesSeen24h   devices that checked in or reported in the last 24 h
+ * @param devices          every device the server knows of the app
+ */
+public record AppOverview(List<Rollout> rolloutsInFlight, long failures24h, long devicesSeen24h, long devices) {
+    public AppOverview {
+        rolloutsInFlight = rolloutsInFlight == null ? List.of() : List.copyOf(rolloutsInFlight);
+    }
+}

@@ -1,0 +1,202 @@
+package dev.patchbay.console.overview;
+
+import dev.patchbay.client.AppOverview;
+import dev.patchbay.client.PatchbayClient;
+import dev.patchbay.client.ServerUnreachableException;
+import dev.patchbay.console.common.TaskRunner;
+import dev.patchbay.console.connection.ConnectionManager;
+import dev.patchbay.console.connection.Session;
+import dev.patchbay.console.data.Problems;
+import dev.patchbay.domain.App;
+import dev.patchbay.domain.rollout.Rollout;
+import dev.patchbay.domain.rollout.RolloutStage;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.function.BiConsumer;
+import javafx.beans.property.ReadOnlyBooleanProperty;
+import javafx.beans.property.ReadOnlyBooleanWrapper;
+import javafx.beans.property.ReadOnlyObjectProperty;
+import javafx.beans.property.ReadOnlyObjectWrapper;
+import javafx.beans.property.SimpleStringProperty;
+import javafx.beans.property.StringProperty;
+import javafx.collections.FXCollections;
+import javafx.collections.ListChangeListener;
+import javafx.collections.ObservableList;
+
+/**
+ * The Overview page: for every app of the connection, its rollouts in flight and its device numbers of the last 24 h
+ * (one {@code GET .../overview} per app, in one background task).
+ */
+public final class OverviewViewModel {
+    /** One app's card; {@code overview} is null when it could not be read ({@code problem} says why). */
+    public record AppCard(App app, AppOverview overview, String problem) {
+        public List<RolloutLine> rollouts() {
+            return overview == null ? List.of() : overview.rolloutsInFlight().stream().map(RolloutLine::new).toList();
+        }
+    }
+
+    /** What a card shows of a rollout in flight. */
+    public record RolloutLine(Rollout rollout) {
+        /** 0..1 for the progress bar. */
+        public double progress() {
+            return rollout.bps() / 10_000.0;
+        }
+
+        public String percent() {
+            return Rollout.percent(rollout.bps());
+        }
+
+        public String state() {
+            return rollout.state() == null ? "" : rollout.state().wireName();
+        }
+
+        /** "1.4.0 → 1.5.0" (builtin for the app's own assets). */
+        public String bundles() {
+            return (rollout.stableBundle() == null ? "builtin" : rollout.stableBundle()) + " → " + rollout.targetBundle();
+        }
+
+        /** "stage 2 of 4", or "" without a plan. */
+        public String stage() {
+            if (rollout.plan() == null) {
+                return "";
+            }
+            List<RolloutStage> stages = rollout.plan().stages();
+            Integer i = rollout.stageIndex();
+            return i == null ? "before stage 1 of " + stages.size()
+                    : String.format(Locale.ROOT, "stage %d of %d", i + 1, stages.size());
+        }
+    }
+
+    private final ConnectionManager connection;
+    private final TaskRunner tasks;
+    private final ObservableList<App> apps;
+    private final Runnable refreshApps;
+    private final BiConsumer<String, String> openChannel;
+    private final ObservableList<AppCard> cards = FXCollections.observableArrayList();
+    private final ReadOnlyObjectWrapper<Instant> fetchedAt = new ReadOnlyObjectWrapper<>(this, "fetchedAt");
+    private final ReadOnlyBooleanWrapper loading = new ReadOnlyBooleanWrapper(this, "loading");
+    private final StringProperty message = new SimpleStringProperty(this, "message", "");
+    private long generation;
+    private boolean active;
+
+    /**
+     * @param apps        the connection's apps, as the Apps page holds them
+     * @param refreshApps asks the server for that list again
+     * @param openChannel shows a channel of an app on the Channels page (app id, channel)
+     */
+    public OverviewViewModel(ConnectionManager connection, TaskRunner tasks, ObservableList<App> apps,
+                             Runnable refreshApps, BiConsumer<String, String> openChannel) {
+        this.connection = connection;
+        this.tasks = tasks;
+        this.apps = apps;
+        this.refreshApps = refreshApps;
+        this.openChannel = openChannel;
+        apps.addListener((ListChangeListener<App>) c -> {
+            if (active) {
+                load();
+            }
+        });
+        connection.sessionProperty().addListener((obs, old, now) -> {
+            cards.clear();
+            fetchedAt.set(null);
+        });
+    }
+
+    /** Whether the page is shown: only then does a change of the app list ask the server. */
+    public void setActive(boolean shown) {
+        this.active = shown;
+    }
+
+    /** F5: the app list and every app's numbers again. */
+    public void refresh() {
+        refreshApps.run();
+        load();
+    }
+
+    /** The periodic refresh: {@link #load()} unless one is still under way (a slow server is not asked twice). */
+    public void tick() {
+        if (!loading.get()) {
+            load();
+        }
+    }
+
+    /** Every app's numbers again. */
+    public void load() {
+        Session s = connection.session();
+        if (s == null || s.client() == null) {
+            cards.clear();
+            return;
+        }
+        List<App> list = List.copyOf(apps);
+        long gen = ++generation;
+        PatchbayClient client = s.client();
+        loading.set(true);
+        tasks.create("Loading the overview", () -> fetch(client, list))
+                .onSuccess(result -> {
+                    if (gen == generation) {
+                        cards.setAll(result);
+                        fetchedAt.set(Instant.now());
+                        message.set("");
+                        connection.markOnline();
+                    }
+                })
+                .onError(e -> {
+                    if (gen == generation) {
+                        if (e instanceof ServerUnreachableException u) {
+                            connection.markOffline(u);
+                            message.set("");
+                        } else {
+                            message.set(Problems.message(e));
+                        }
+                    }
+                })
+                .andFinally(() -> {
+                    if (gen == generation) {
+                        loading.set(false);
+                    }
+                })
+                .run();
+    }
+
+    private static List<AppCard> fetch(PatchbayClient client, List<App> apps) {
+        List<AppCard> out = new ArrayList<>();
+        for (App a : apps) {
+            try {
+                out.add(new AppCard(a, client.overview(a.id()), null));
+            } catch (ServerUnreachableException e) {
+                throw e;
+            } catch (RuntimeException e) {
+                // One app's problem (deleted meanwhile, say) must not hide the others.
+                out.add(new AppCard(a, null, Problems.message(e)));
+            }
+        }
+        return out;
+    }
+
+    /** Shows the rollout's channel on the Channels page. */
+    public void open(Rollout r) {
+        openChannel.accept(r.appId(), r.channel());
+    }
+
+    public ObservableList<AppCard> cards() {
+        return cards;
+    }
+
+    public ReadOnlyObjectProperty<Instant> fetchedAtProperty() {
+        return fetchedAt.getReadOnlyProperty();
+    }
+
+    public ReadOnlyBooleanProperty loadingProperty() {
+        return loading.getReadOnlyProperty();
+    }
+
+    public StringProperty messageProperty() {
+        return message;
+    }
+
+    public ConnectionManager connection() {
+        return connection;
+    }
+}
