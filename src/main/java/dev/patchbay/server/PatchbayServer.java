@@ -158,7 +158,7 @@ public final class PatchbayServer implements AutoCloseable {
         new DevicesApi(db, clock, devices.recorder(), devices.catalog()).register(router);
         new UpdatesApi(devices.catalog(), devices.recorder(), devices.key(), clock, devices.publicUrl(),
                 devices.serverUrl()).register(router);
-        new StatsApi(db, clock, devices.catalog(), devices.statsConcurrency()).register(router);
+        new StatsApi(db, clock, devices.catalog(), devices.recorder(), devices.statsConcurrency()).register(router);
         new ChannelSelfApi(devices.catalog()).register(router);
         new BlobsApi(db, blobs).register(router);
         new RolloutSeriesApi(db, clock).register(router);

@@ -169,6 +169,19 @@ class StatsApiTest {
     }
 
     @Test
+    void eventsRightAfterACheckAreNotOverwrittenByTheCheckStillWaitingToBeWritten() throws Exception {
+        // A check is written behind (~200 ms); a device that installs and reports at once must not see its new
+        // current bundle replaced by the older state of that check when the check is written after the events.
+        for (int i = 0; i < 5; i++) {
+            String d = DeviceFixture.newDevice();
+            f.check(d, Map.of("currentBundle", "builtin"));
+            send(batch(d, event("set", "1.5.0", Map.of()), event("app_ready", "1.5.0", Map.of())));
+            JsonNode st = json(s.json("GET", f.base + "/devices/" + d, null));
+            assertEquals("1.5.0", st.path("currentBundle").asText(), "device " + i);
+        }
+    }
+
+    @Test
     void checksAndEventsShareTheTimeline() throws Exception {
         f.channel("{\"name\":\"production\",\"defaultFor\":[\"android\"]}");
         f.check(device, Map.of("customId", "tester-1"));

@@ -80,6 +80,11 @@ public final class DeviceRecorder implements AutoCloseable {
         timeline.add(check);
     }
 
+    /** Whether a check of this device waits to be written (events about the device must not be overtaken by it). */
+    public boolean pending(String appId, String deviceId) {
+        return latest.containsKey(appId + "\n" + deviceId);
+    }
+
     /** Timeline entries of checks dropped because too many waited (an overloaded store). */
     public long dropped() {
         return dropped.get();

@@ -45,11 +45,17 @@ public final class StatsApi {
     private final Clock clock;
     private final Semaphore permits;
     private final DeviceCatalog catalog;
+    private final DeviceRecorder recorder;
 
-    public StatsApi(Database db, Clock clock, DeviceCatalog catalog, int concurrency) {
+    /**
+     * @param recorder the update checks' write-behind: a check of the device still waiting is written before its
+     *                 events, so it cannot overwrite (as an older state) what the events set
+     */
+    public StatsApi(Database db, Clock clock, DeviceCatalog catalog, DeviceRecorder recorder, int concurrency) {
         this.db = db;
         this.clock = clock;
         this.catalog = catalog;
+        this.recorder = recorder;
         this.permits = new Semaphore(concurrency);
     }
 
@@ -128,6 +134,9 @@ public final class StatsApi {
         try {
             if (catalog.get(appId) == null) {
                 throw new ApiError(404, "unknown_app", "No app '" + appId + "' on this server", "appId");
+            }
+            if (recorder.pending(appId, deviceId)) {
+                recorder.flush();
             }
             int[] result = null;
             for (int attempt = 1; result == null; attempt++) {
