@@ -96,9 +96,10 @@ public final class PatchbayServer implements AutoCloseable {
             FileBlobStore blobs = new FileBlobStore(config.dataDir().resolve("blobs"));
             Uploads uploads = new Uploads(db, clock, blobs, new CryptoSignatures(clock));
             uploads.sweep();
-            recorder = new DeviceRecorder(db);
+            DeviceCatalog catalog = new DeviceCatalog(db);
+            recorder = new DeviceRecorder(db, catalog.changes());
             String[] url = {null};
-            Devices devices = new Devices(freshnessKey, new DeviceCatalog(db), recorder, config.publicUrl(),
+            Devices devices = new Devices(freshnessKey, catalog, recorder, config.publicUrl(),
                     () -> url[0], config.statsConcurrency());
             Router router = routes(db, clock, blobs, uploads, devices);
             Server jetty = jetty(config, new JsonHandler(router, keys, ServerConfig.MAX_JSON_BODY));
@@ -144,7 +145,7 @@ public final class PatchbayServer implements AutoCloseable {
         new TrustApi(new TrustStore(db, clock), new CryptoSignatures(clock)).register(router);
         new UploadsApi(uploads, new BundleStore(db), blobs).register(router);
         new FreshnessApi(db, clock, devices.key()).register(router);
-        new DevicesApi(db, clock, devices.recorder()).register(router);
+        new DevicesApi(db, clock, devices.recorder(), devices.catalog().changes()).register(router);
         new UpdatesApi(devices.catalog(), devices.recorder(), devices.key(), clock, devices.publicUrl(),
                 devices.serverUrl()).register(router);
         new StatsApi(db, clock, devices.catalog(), devices.statsConcurrency()).register(router);

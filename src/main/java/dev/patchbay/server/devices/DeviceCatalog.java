@@ -31,6 +31,15 @@ import java.util.concurrent.atomic.AtomicLong;
 public final class DeviceCatalog {
     static final long TTL_MILLIS = 60_000;
 
+    /** The change cursor every device row writer of this database goes through (rollouts §6). */
+    private final DeviceChangeLog changes = new DeviceChangeLog();
+
+    /** The change cursor every device row writer of this database goes through (rollouts §6). */
+    public DeviceChangeLog changes() {
+        return changes;
+    }
+
+
     /** A served release: what the rules need and the envelope as sent. */
     public record Release(String version, long sequence, String nativeMin, String nativeMax, String contentKeyId,
                           String envelopeJson, String digest) {
