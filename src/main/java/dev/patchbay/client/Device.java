@@ -1,5 +1,6 @@
 package dev.patchbay.client;
 
+import dev.patchbay.domain.rollout.RolloutDecision;
 import java.time.Instant;
 import java.util.List;
 
@@ -12,15 +13,30 @@ import java.util.List;
  * @param channel         the channel resolved at the last check
  * @param channelSource   {@code override}, {@code self}, {@code default} or null
  * @param channelReason   why a channel the device asked for (or an override) was not used, or null
+ * @param rollout         how the rollout of the device's channel treats it ({@link PatchbayClient#device} only;
+ *                        null without a rollout)
  */
 public record Device(String appId, String deviceId, String customId, String platform, String osVersion,
                      String nativeVersion, Long nativeBuild, String runtimeVersion, Boolean isEmulator,
                      Boolean isProduction, KeyIds keyIds, String channelAsked, String channelOverride, String channel,
                      String channelSource, String channelReason, String currentBundle, Long currentSequence,
                      String nextBundle, String lastOutcome, String lastError, String lastMessage, Instant firstSeen,
-                     Instant lastSeen, List<DeviceBundle> bundles) {
+                     Instant lastSeen, List<DeviceBundle> bundles, RolloutDecision rollout) {
     public Device {
         bundles = bundles == null ? List.of() : List.copyOf(bundles);
+    }
+
+    /** Without a rollout decision (lists; a channel without rollout). */
+    public Device(String appId, String deviceId, String customId, String platform, String osVersion,
+                  String nativeVersion, Long nativeBuild, String runtimeVersion, Boolean isEmulator,
+                  Boolean isProduction, KeyIds keyIds, String channelAsked, String channelOverride, String channel,
+                  String channelSource, String channelReason, String currentBundle, Long currentSequence,
+                  String nextBundle, String lastOutcome, String lastError, String lastMessage, Instant firstSeen,
+                  Instant lastSeen, List<DeviceBundle> bundles) {
+        this(appId, deviceId, customId, platform, osVersion, nativeVersion, nativeBuild, runtimeVersion, isEmulator,
+                isProduction, keyIds, channelAsked, channelOverride, channel, channelSource, channelReason,
+                currentBundle, currentSequence, nextBundle, lastOutcome, lastError, lastMessage, firstSeen, lastSeen,
+                bundles, null);
     }
 
     /** The key ids the device reported. */

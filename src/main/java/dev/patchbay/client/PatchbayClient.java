@@ -12,6 +12,9 @@ import dev.patchbay.domain.Channel;
 import dev.patchbay.domain.ChannelDraft;
 import dev.patchbay.domain.Json;
 import dev.patchbay.domain.ValidationException;
+import dev.patchbay.domain.rollout.HealthPolicy;
+import dev.patchbay.domain.rollout.Rollout;
+import dev.patchbay.domain.rollout.RolloutPlan;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.InterruptedIOException;
@@ -49,6 +52,8 @@ import okio.BufferedSource;
  */
 public final class PatchbayClient {
     public static final String API_PREFIX = "api/v1";
+    /** The header naming the person acting through the API key. */
+    public static final String ACTOR_HEADER = "X-Patchbay-Actor";
     /** Largest API response body read; a server that sends more is lying or broken. */
     static final long MAX_RESPONSE_BYTES = 32L * 1024 * 1024;
 
@@ -71,8 +76,15 @@ public final class PatchbayClient {
     private final OkHttpClient uploads;
     private final ObjectMapper json = Json.mapper();
     private long pieceBytes = DEFAULT_PIECE_BYTES;
+    /** The person acting through the key (header {@code X-Patchbay-Actor}), or null. */
+    private final String actor;
 
     private PatchbayClient(HttpUrl baseUrl, String apiKey, OkHttpClient http) {
+        this(baseUrl, apiKey, http, null);
+    }
+
+    private PatchbayClient(HttpUrl baseUrl, String apiKey, OkHttpClient http, String actor) {
+        this.actor = actor;
         this.baseUrl = baseUrl;
         this.apiKey = apiKey;
         this.http = http;
@@ -82,7 +94,7 @@ public final class PatchbayClient {
 
     /** The same client sending blobs in pieces of {@code bytes} (tests; very slow links). */
     PatchbayClient withPieceBytes(long bytes) {
-        PatchbayClient c = new PatchbayClient(baseUrl, apiKey, http);
+        PatchbayClient c = new PatchbayClient(baseUrl, apiKey, http, actor);
         c.pieceBytes = bytes;
         return c;
     }
@@ -99,7 +111,19 @@ public final class PatchbayClient {
     /** The same client with other timeouts (a quick reachability probe, say). */
     public PatchbayClient withTimeouts(Duration connect, Duration call) {
         OkHttpClient tuned = http.newBuilder().connectTimeout(connect).callTimeout(call).build();
-        return new PatchbayClient(baseUrl, apiKey, tuned);
+        PatchbayClient c = new PatchbayClient(baseUrl, apiKey, tuned, actor);
+        c.pieceBytes = pieceBytes;
+        return c;
+    }
+
+    /**
+     * The same client naming the person behind the key: the server records {@code key:<id> (<name>) as <actor>} in
+     * the audit log (header {@code X-Patchbay-Actor}, 1..100 printable ASCII characters; null = none).
+     */
+    public PatchbayClient withActor(String actor) {
+        PatchbayClient c = new PatchbayClient(baseUrl, apiKey, http, actor == null || actor.isBlank() ? null : actor.strip());
+        c.pieceBytes = pieceBytes;
+        return c;
     }
 
     public static HttpUrl parseBaseUrl(String text) {
@@ -489,6 +513,135 @@ public final class PatchbayClient {
         call(send("DELETE", url("apps", appId, "devices", deviceId, "channel-override"), null), (JavaType) null);
     }
 
+    // ---- rollouts (core) ----------------------------------------------------------------------------------------
+
+    /** The channel's active rollout, else its last ended one; {@link NotFoundException} if it never had one. */
+    public Rollout rollout(String appId, String channel) {
+        return call(get(url("apps", appId, "channels", channel, "rollout")), type(Rollout.class));
+    }
+
+    /** Starts a rollout of {@code start.targetBundle()} on the channel. */
+    public Rollout startRollout(String appId, String channel, RolloutStart start) {
+        ObjectNode body = json.createObjectNode();
+        body.put("targetBundle", start.targetBundle());
+        if (start.bps() != null) {
+            body.put("bps", start.bps());
+        }
+        if (start.plan() != null) {
+            body.set("plan", json.valueToTree(start.plan()));
+        }
+        if (start.health() != null) {
+            body.set("health", json.valueToTree(start.health()));
+        }
+        if (start.rollbackRelease() != null) {
+            body.set("rollbackRelease", releaseNode(start.rollbackRelease()));
+        }
+        body.put("reason", start.reason());
+        return call(send("POST", rolloutUrl(appId, channel), body), type(Rollout.class));
+    }
+
+    /** Sets the percentage in basis points (0..10000). */
+    public Rollout setRolloutPercentage(String appId, String channel, int bps, String reason) {
+        ObjectNode body = json.createObjectNode();
+        body.put("bps", bps);
+        body.put("reason", reason);
+        return call(send("POST", rolloutUrl(appId, channel, "set"), body), type(Rollout.class));
+    }
+
+    public Rollout pauseRollout(String appId, String channel, String reason) {
+        return rolloutVerb(appId, channel, "pause", reason);
+    }
+
+    public Rollout resumeRollout(String appId, String channel, String reason) {
+        return rolloutVerb(appId, channel, "resume", reason);
+    }
+
+    /** Moves to the next stage of the rollout's plan. */
+    public Rollout advanceRollout(String appId, String channel, String reason) {
+        return rolloutVerb(appId, channel, "advance", reason);
+    }
+
+    /** The target becomes the channel's bundle. */
+    public Rollout promoteRollout(String appId, String channel, String reason) {
+        return rolloutVerb(appId, channel, "promote", reason);
+    }
+
+    /**
+     * Rolls back: the channel serves the rollback release (armed at start, or {@code rollbackReleaseOrNull}, a signed
+     * envelope), or the builtin assets when the rollout's stable is the builtin.
+     */
+    public Rollout rollbackRollout(String appId, String channel, String reason, byte[] rollbackReleaseOrNull) {
+        ObjectNode body = json.createObjectNode();
+        body.put("reason", reason);
+        if (rollbackReleaseOrNull != null) {
+            body.set("rollbackRelease", releaseNode(rollbackReleaseOrNull));
+        }
+        return call(send("POST", rolloutUrl(appId, channel, "rollback"), body), type(Rollout.class));
+    }
+
+    /** Replaces the plan and the health policy of the active rollout (null removes one). */
+    public Rollout updateRolloutPlan(String appId, String channel, RolloutPlan plan, HealthPolicy health,
+                                     String reason) {
+        ObjectNode body = json.createObjectNode();
+        body.set("plan", plan == null ? json.nullNode() : json.valueToTree(plan));
+        body.set("health", health == null ? json.nullNode() : json.valueToTree(health));
+        body.put("reason", reason);
+        return call(send("PUT", rolloutUrl(appId, channel, "plan"), body), type(Rollout.class));
+    }
+
+    /** The app's rollouts, newest first; {@code state} active, ended or all (null = all). */
+    public List<Rollout> rollouts(String appId, String state) {
+        List<Rollout> out = new java.util.ArrayList<>();
+        String after = null;
+        do {
+            HttpUrl.Builder u = url("apps", appId, "rollouts").newBuilder()
+                    .addQueryParameter("state", state == null ? "all" : state)
+                    .addQueryParameter("limit", "200");
+            if (after != null) {
+                u.addQueryParameter("after", after);
+            }
+            RolloutPage page = call(get(u.build()), type(RolloutPage.class));
+            if (page == null || page.items() == null) {
+                throw new ServerErrorException(200, "bad_response", "Server answered without an 'items' list");
+            }
+            out.addAll(page.items());
+            after = page.next();
+        } while (after != null);
+        return out;
+    }
+
+    /** Every change of a rollout, oldest first. */
+    public List<RolloutChange> rolloutHistory(String appId, String rolloutId) {
+        return items(call(get(url("apps", appId, "rollouts", rolloutId, "history")), Items.class),
+                RolloutChange.class);
+    }
+
+    private record RolloutPage(List<Rollout> items, String next) {
+    }
+
+    private Rollout rolloutVerb(String appId, String channel, String verb, String reason) {
+        ObjectNode body = json.createObjectNode();
+        body.put("reason", reason);
+        return call(send("POST", rolloutUrl(appId, channel, verb), body), type(Rollout.class));
+    }
+
+    private HttpUrl rolloutUrl(String appId, String channel, String... verb) {
+        HttpUrl u = url("apps", appId, "channels", channel, "rollout");
+        return verb.length == 0 ? u : u.newBuilder().addPathSegment(verb[0]).build();
+    }
+
+    private JsonNode releaseNode(byte[] envelope) {
+        try {
+            JsonNode n = json.readTree(envelope);
+            if (n == null || !n.isObject()) {
+                throw new ValidationException("rollbackRelease", "The rollback release is not a JSON object");
+            }
+            return n;
+        } catch (IOException e) {
+            throw new ValidationException("rollbackRelease", "The rollback release is not JSON: " + rootMessage(e));
+        }
+    }
+
     // ---- devices (issue 5): change feed for the console's device cache -------------------------------------------
 
     /**
@@ -554,6 +707,9 @@ public final class PatchbayClient {
 
     private Request.Builder authorized(Request.Builder b) {
         b.header("Accept", "application/json");
+        if (actor != null) {
+            b.header(ACTOR_HEADER, actor);
+        }
         if (!apiKey.isEmpty()) {
             b.header("Authorization", "Bearer " + apiKey);
         }

@@ -15,8 +15,15 @@ import java.util.List;
  * @param fileCount   number of file blobs
  * @param channels    names of the channels serving this bundle
  * @param envelope    the release envelope as uploaded (only on the single-bundle read)
+ * @param rollbackOf  for a rollback release (docs/rollouts.md §3): the version whose content it re-signs; else null
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public record Bundle(String appId, String version, long sequence, Instant createdAt, Instant publishedAt,
-                     long totalBytes, int fileCount, String releaseKeyId, List<String> channels, JsonNode envelope) {
+                     long totalBytes, int fileCount, String releaseKeyId, List<String> channels, JsonNode envelope,
+                     String rollbackOf) {
+    public Bundle(String appId, String version, long sequence, Instant createdAt, Instant publishedAt,
+                  long totalBytes, int fileCount, String releaseKeyId, List<String> channels, JsonNode envelope) {
+        this(appId, version, sequence, createdAt, publishedAt, totalBytes, fileCount, releaseKeyId, channels, envelope,
+                null);
+    }
 }

@@ -18,15 +18,23 @@ public final class RolloutBucket {
     private RolloutBucket() {
     }
 
-    /** The device's bucket in [0, 10000). */
-    public static int of(String rolloutId, String deviceId) {
-        MessageDigest sha;
+    /** One digest per thread: the bucket is computed on every update check of a channel with a rollout. */
+    private static final ThreadLocal<MessageDigest> SHA256 = ThreadLocal.withInitial(() -> {
         try {
-            sha = MessageDigest.getInstance("SHA-256");
+            return MessageDigest.getInstance("SHA-256");
         } catch (NoSuchAlgorithmException e) {
             throw new IllegalStateException("SHA-256 is missing from this Java runtime", e);
         }
-        byte[] d = sha.digest((rolloutId + ":" + deviceId).getBytes(StandardCharsets.UTF_8));
+    });
+
+    /** The device's bucket in [0, 10000). */
+    public static int of(String rolloutId, String deviceId) {
+        MessageDigest sha = SHA256.get();
+        sha.reset();
+        sha.update(rolloutId.getBytes(StandardCharsets.UTF_8));
+        sha.update((byte) ':');
+        sha.update(deviceId.getBytes(StandardCharsets.UTF_8));
+        byte[] d = sha.digest();
         long v = ((d[0] & 0xffL) << 24) | ((d[1] & 0xffL) << 16) | ((d[2] & 0xffL) << 8) | (d[3] & 0xffL);
         return (int) (v % FULL);
     }

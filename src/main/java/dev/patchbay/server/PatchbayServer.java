@@ -23,6 +23,8 @@ import dev.patchbay.server.freshness.FreshnessKey;
 import dev.patchbay.server.http.JsonErrorHandler;
 import dev.patchbay.server.http.JsonHandler;
 import dev.patchbay.server.http.Router;
+import dev.patchbay.server.rollouts.RolloutService;
+import dev.patchbay.server.rollouts.RolloutsApi;
 import dev.patchbay.server.store.DataDirLock;
 import dev.patchbay.server.store.Database;
 import dev.patchbay.server.trust.CryptoSignatures;
@@ -145,12 +147,14 @@ public final class PatchbayServer implements AutoCloseable {
         new TrustApi(new TrustStore(db, clock), new CryptoSignatures(clock)).register(router);
         new UploadsApi(uploads, new BundleStore(db), blobs).register(router);
         new FreshnessApi(db, clock, devices.key()).register(router);
-        new DevicesApi(db, clock, devices.recorder(), devices.catalog().changes()).register(router);
+        new DevicesApi(db, clock, devices.recorder(), devices.catalog()).register(router);
         new UpdatesApi(devices.catalog(), devices.recorder(), devices.key(), clock, devices.publicUrl(),
                 devices.serverUrl()).register(router);
         new StatsApi(db, clock, devices.catalog(), devices.statsConcurrency()).register(router);
         new ChannelSelfApi(devices.catalog()).register(router);
         new BlobsApi(db, blobs).register(router);
+        new RolloutsApi(new RolloutService(db, clock, new CryptoSignatures(clock), blobs)
+                .onChange(devices.catalog()::invalidate)).register(router);
         invalidateOnWrites(router, devices.catalog());
         return router;
     }
@@ -226,6 +230,11 @@ public final class PatchbayServer implements AutoCloseable {
             host = "[" + host + "]";
         }
         return "http://" + host + ":" + port();
+    }
+
+    /** The metadata store (tests read the audit log and history rows). */
+    Database database() {
+        return db;
     }
 
     public Path dataDir() {

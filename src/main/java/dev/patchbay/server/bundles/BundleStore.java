@@ -112,6 +112,6 @@ public final class BundleStore {
         return new Bundle(rs.getString("app_id"), version, rs.getLong("sequence"),
                 Database.instant(rs.getObject("created_at")), Database.instant(rs.getObject("published_at")),
                 rs.getLong("total_bytes"), rs.getInt("file_count"), rs.getString("release_key_id"),
-                List.copyOf(channels.getOrDefault(version, List.of())), envelope);
+                List.copyOf(channels.getOrDefault(version, List.of())), envelope, rs.getString("rollback_of"));
     }
 }

@@ -6,8 +6,10 @@ import dev.patchbay.crypto.TrustRoot;
 import dev.patchbay.domain.Channel;
 import dev.patchbay.domain.Json;
 import dev.patchbay.domain.Platform;
+import dev.patchbay.domain.rollout.Rollout;
 import dev.patchbay.server.channels.ChannelStore;
 import dev.patchbay.server.freshness.FreshnessApi;
+import dev.patchbay.server.rollouts.RolloutService;
 import dev.patchbay.server.store.Database;
 import dev.patchbay.server.trust.TrustStore;
 import java.io.IOException;
@@ -40,14 +42,23 @@ public final class DeviceCatalog {
     }
 
 
-    /** A served release: what the rules need and the envelope as sent. */
+    /**
+     * A served release: what the rules need and the envelope as sent; {@code manifestSha256} names its content (the
+     * same-content rule, docs/rollouts.md §2).
+     */
     public record Release(String version, long sequence, String nativeMin, String nativeMax, String contentKeyId,
-                          String envelopeJson, String digest) {
+                          String envelopeJson, String digest, String manifestSha256) {
     }
 
-    /** One app's view; {@code freshnessCertJson} and {@code rootKeyId} may be null (nothing registered). */
+    /**
+     * One app's view; {@code freshnessCertJson} and {@code rootKeyId} may be null (nothing registered).
+     * {@code releases} holds what the channels serve and what their active rollouts need (stable, target, rollback);
+     * {@code rollouts} the active rollout of each channel that has one; {@code manifests} the manifest SHA-256 of
+     * every bundle of the app by version.
+     */
     public record AppView(String appId, String rootKeyId, String freshnessCertJson, List<Channel> channels,
-                          Map<String, Release> releases, Map<String, String> overrides) {
+                          Map<String, Release> releases, Map<String, String> overrides, Map<String, Rollout> rollouts,
+                          Map<String, String> manifests) {
         public Channel channel(String name) {
             if (name == null) {
                 return null;
@@ -73,11 +84,14 @@ public final class DeviceCatalog {
     private record Entry(AppView view, long loadedAt) {
     }
 
-    private static final AppView UNKNOWN = new AppView(null, null, null, List.of(), Map.of(), Map.of());
+    private static final AppView UNKNOWN = new AppView(null, null, null, List.of(), Map.of(), Map.of(), Map.of(),
+            Map.of());
 
     private final Database db;
     private final Map<String, Entry> cache = new ConcurrentHashMap<>();
     private final AtomicLong generation = new AtomicLong();
+    /** Manifest SHA-256 by app, version, sequence and publication time (bundles are immutable). */
+    private final Map<String, String> manifestCache = new ConcurrentHashMap<>();
 
     public DeviceCatalog(Database db) {
         this.db = db;
@@ -111,7 +125,7 @@ public final class DeviceCatalog {
         cache.clear();
     }
 
-    private static AppView load(Connection c, String appId) throws SQLException {
+    private AppView load(Connection c, String appId) throws SQLException {
         try (PreparedStatement ps = c.prepareStatement("SELECT 1 FROM apps WHERE id = ?")) {
             ps.setString(1, appId);
             try (ResultSet rs = ps.executeQuery()) {
@@ -127,12 +141,75 @@ public final class DeviceCatalog {
         }
         String cert = FreshnessApi.find(c, appId);
         List<Channel> channels = ChannelStore.listIn(c, appId);
-        Map<String, Release> releases = new HashMap<>();
+        Map<String, Rollout> rollouts = RolloutService.activeIn(c, appId);
+        java.util.Set<String> needed = new java.util.HashSet<>();
         for (Channel ch : channels) {
-            if (ch.bundle() != null && !releases.containsKey(ch.bundle())) {
-                Release r = release(c, appId, ch.bundle());
-                if (r != null) {
-                    releases.put(r.version(), r);
+            if (ch.bundle() != null) {
+                needed.add(ch.bundle());
+            }
+        }
+        for (Rollout r : rollouts.values()) {
+            needed.add(r.targetBundle());
+            if (r.stableBundle() != null) {
+                needed.add(r.stableBundle());
+            }
+            if (r.rollbackBundle() != null) {
+                needed.add(r.rollbackBundle());
+            }
+        }
+        Map<String, Release> releases = new HashMap<>();
+        Map<String, String> manifests = new HashMap<>();
+        // Bundles never change once published: their manifest digests are remembered across reloads, so a reload
+        // reads only the envelopes it serves and those of bundles new since the last one.
+        List<String[]> wanted = new java.util.ArrayList<>();
+        try (PreparedStatement ps = c.prepareStatement(
+                "SELECT version, sequence, published_at FROM bundles WHERE app_id = ?")) {
+            ps.setString(1, appId);
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    String version = rs.getString(1);
+                    String key = appId + "\n" + version + "\n" + rs.getLong(2) + "\n"
+                            + Database.instant(rs.getObject(3)).toEpochMilli();
+                    String manifest = manifestCache.get(key);
+                    if (manifest != null) {
+                        manifests.put(version, manifest);
+                    }
+                    if (manifest == null || needed.contains(version)) {
+                        wanted.add(new String[] {version, key});
+                    }
+                }
+            }
+        }
+        if (manifestCache.size() > 100_000) {
+            manifestCache.clear();
+        }
+        try (PreparedStatement ps = c.prepareStatement(
+                "SELECT sequence, envelope FROM bundles WHERE app_id = ? AND version = ?")) {
+            for (String[] w : wanted) {
+                String version = w[0];
+                ps.setString(1, appId);
+                ps.setString(2, version);
+                try (ResultSet rs = ps.executeQuery()) {
+                    if (!rs.next()) {
+                        continue;
+                    }
+                    String envelope = rs.getString(2);
+                    JsonNode release;
+                    try {
+                        release = Json.mapper().readTree(envelope).path("release");
+                    } catch (IOException e) {
+                        throw new SQLException("Stored envelope of " + version + " is not JSON", e);
+                    }
+                    String manifest = text(release.path("manifest"), "sha256");
+                    if (manifest != null) {
+                        manifests.put(version, manifest);
+                        manifestCache.put(w[1], manifest);
+                    }
+                    if (needed.contains(version)) {
+                        String digest = FreshnessStatement.releaseDigest(envelope.getBytes(StandardCharsets.UTF_8));
+                        releases.put(version, new Release(version, rs.getLong(1), text(release, "nativeMin"),
+                                text(release, "nativeMax"), text(release, "contentKeyId"), envelope, digest, manifest));
+                    }
                 }
             }
         }
@@ -146,30 +223,8 @@ public final class DeviceCatalog {
                 }
             }
         }
-        return new AppView(appId, rootKeyId, cert, List.copyOf(channels), Map.copyOf(releases), Map.copyOf(overrides));
-    }
-
-    private static Release release(Connection c, String appId, String version) throws SQLException {
-        try (PreparedStatement ps = c.prepareStatement(
-                "SELECT sequence, envelope FROM bundles WHERE app_id = ? AND version = ?")) {
-            ps.setString(1, appId);
-            ps.setString(2, version);
-            try (ResultSet rs = ps.executeQuery()) {
-                if (!rs.next()) {
-                    return null;
-                }
-                String envelope = rs.getString(2);
-                JsonNode release;
-                try {
-                    release = Json.mapper().readTree(envelope).path("release");
-                } catch (IOException e) {
-                    throw new SQLException("Stored envelope of " + version + " is not JSON", e);
-                }
-                String digest = FreshnessStatement.releaseDigest(envelope.getBytes(StandardCharsets.UTF_8));
-                return new Release(version, rs.getLong(1), text(release, "nativeMin"), text(release, "nativeMax"),
-                        text(release, "contentKeyId"), envelope, digest);
-            }
-        }
+        return new AppView(appId, rootKeyId, cert, List.copyOf(channels), Map.copyOf(releases), Map.copyOf(overrides),
+                Map.copyOf(rollouts), Map.copyOf(manifests));
     }
 
     private static String text(JsonNode node, String field) {

@@ -69,7 +69,9 @@ public final class DeviceRecorder implements AutoCloseable {
         // The timeline gets a check when its answer differs from the device's previous one: a device asking again
         // and getting the same answer only moves lastSeen (otherwise every launch of every device adds a row).
         int signature = java.util.Objects.hash(check.outcome(), check.error(), check.channel(), check.channelSource(),
-                check.channelReason(), check.offered(), check.currentBundle(), check.currentSequence());
+                check.channelReason(), check.offered(), check.currentBundle(), check.currentSequence(),
+                check.rollout() == null ? null : check.rollout().rollout().id(),
+                check.rollout() != null && check.rollout().selected());
         Integer before = lastAnswer.put(key, signature);
         if (before != null && before == signature) {
             return;
@@ -205,6 +207,15 @@ public final class DeviceRecorder implements AutoCloseable {
                 d.put("channelSource", r.channelSource());
                 if (r.channelReason() != null) {
                     d.put("channelReason", r.channelReason());
+                }
+                if (r.rollout() != null) {
+                    Map<String, Object> ro = new LinkedHashMap<>();
+                    ro.put("id", r.rollout().rollout().id());
+                    ro.put("bucket", r.rollout().bucket());
+                    ro.put("bps", r.rollout().rollout().bps());
+                    ro.put("selected", r.rollout().selected());
+                    ro.put("state", r.rollout().rollout().state().wireName());
+                    d.put("rollout", ro);
                 }
                 try {
                     ps.setString(7, Json.mapper().writeValueAsString(d));

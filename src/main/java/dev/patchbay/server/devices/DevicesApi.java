@@ -1,6 +1,8 @@
 package dev.patchbay.server.devices;
 
 import dev.patchbay.domain.Names;
+import dev.patchbay.domain.rollout.Rollout;
+import dev.patchbay.domain.rollout.RolloutDecision;
 import dev.patchbay.server.apps.AppStore;
 import dev.patchbay.server.apps.AppsApi;
 import dev.patchbay.server.http.ApiError;
@@ -36,13 +38,15 @@ public final class DevicesApi {
     private final Database db;
     private final Clock clock;
     private final DeviceRecorder recorder;
+    private final DeviceCatalog catalog;
     private final DeviceChangeLog changes;
 
-    public DevicesApi(Database db, Clock clock, DeviceRecorder recorder, DeviceChangeLog changes) {
+    public DevicesApi(Database db, Clock clock, DeviceRecorder recorder, DeviceCatalog catalog) {
         this.db = db;
         this.clock = clock;
         this.recorder = recorder;
-        this.changes = changes;
+        this.catalog = catalog;
+        this.changes = catalog.changes();
     }
 
     public void register(Router router) {
@@ -122,7 +126,29 @@ public final class DevicesApi {
         if (d == null) {
             throw ApiError.notFound("App '" + appId + "' has no device '" + deviceId + "'");
         }
+        d.put("rollout", rollout(appId, deviceId, d));
         return ApiResponse.ok(d);
+    }
+
+    /**
+     * How the rollout of the device's channel (its override if that channel exists, else the channel of its last
+     * check) treats it now, from what it last reported; null when that channel has no active rollout.
+     */
+    private RolloutDecision rollout(String appId, String deviceId, Map<String, Object> d) {
+        DeviceCatalog.AppView app = catalog.get(appId);
+        if (app == null) {
+            return null;
+        }
+        String override = (String) d.get("channelOverride");
+        String channel = override != null && app.channel(override) != null ? override : (String) d.get("channel");
+        Rollout r = channel == null ? null : app.rollouts().get(channel);
+        if (r == null) {
+            return null;
+        }
+        String current = (String) d.get("currentBundle");
+        Object seq = d.get("currentSequence");
+        Long sequence = seq == null ? null : ((Number) seq).longValue();
+        return RolloutPick.of(app, r, deviceId, current == null ? "builtin" : current, sequence).decision(sequence);
     }
 
     private ApiResponse events(ApiRequest r) {

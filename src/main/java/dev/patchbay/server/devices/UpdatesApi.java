@@ -8,6 +8,7 @@ import dev.patchbay.domain.Channel;
 import dev.patchbay.domain.Platform;
 import dev.patchbay.domain.SemVer;
 import dev.patchbay.domain.UpdateGate;
+import dev.patchbay.domain.rollout.Rollout;
 import dev.patchbay.server.freshness.FreshnessKey;
 import dev.patchbay.server.http.ApiRequest;
 import dev.patchbay.server.http.ApiResponse;
@@ -131,14 +132,37 @@ public final class UpdatesApi {
         return new Resolution(dflt, dflt == null ? null : "default", reason);
     }
 
-    /** The outcome before signing: kind, error code, message, release. */
-    record Decision(Outcome outcome, String error, String message, DeviceCatalog.Release release) {
+    /** The outcome before signing: kind, error code, message, release, and the rollout's pick (or null). */
+    record Decision(Outcome outcome, String error, String message, DeviceCatalog.Release release, RolloutPick rollout) {
+        Decision(Outcome outcome, String error, String message, DeviceCatalog.Release release) {
+            this(outcome, error, message, release, null);
+        }
+
         static Decision of(Outcome o, String error, String message) {
-            return new Decision(o, error, message, null);
+            return new Decision(o, error, message, null, null);
+        }
+
+        Decision with(RolloutPick pick) {
+            return pick == null ? this : new Decision(outcome, error, message, release, pick);
         }
     }
 
     static Decision decide(DeviceCatalog.AppView app, Check req, Channel ch) {
+        Rollout rollout = app.rollouts().get(ch.name());
+        if (rollout == null) {
+            return decide(app, req, ch, ch.bundle());
+        }
+        RolloutPick pick = RolloutPick.of(app, rollout, req.deviceId(), req.currentBundle(), req.currentSequence());
+        if (pick.why() == RolloutPick.Why.KEPT) {
+            // Rules before the bundle (platform, emulator, dev build) still block first.
+            Decision early = blocked(req, ch);
+            return (early != null ? early : Decision.of(Outcome.UP_TO_DATE, "rollout_kept", pick.keptMessage()))
+                    .with(pick);
+        }
+        return decide(app, req, ch, pick.bundle()).with(pick);
+    }
+
+    private static Decision blocked(Check req, Channel ch) {
         Platform platform = Platform.parse(req.platform());
         if (!ch.platforms().contains(platform)) {
             return Decision.of(Outcome.BLOCKED, "platform_disabled",
@@ -152,14 +176,23 @@ public final class UpdatesApi {
             return Decision.of(Outcome.BLOCKED, "dev_build_disabled",
                     "Channel '" + ch.name() + "' does not update development builds");
         }
-        if (ch.bundle() == null) {
+        return null;
+    }
+
+    /** The rule chain for {@code bundle} (null = the builtin assets), chosen by the channel or its rollout. */
+    private static Decision decide(DeviceCatalog.AppView app, Check req, Channel ch, String bundle) {
+        Decision early = blocked(req, ch);
+        if (early != null) {
+            return early;
+        }
+        if (bundle == null) {
             if (req.currentBundle().equals("builtin")) {
                 return Decision.of(Outcome.UP_TO_DATE, "already_on_builtin",
                         "Channel '" + ch.name() + "' serves the builtin assets, which the device runs");
             }
             return Decision.of(Outcome.BUILTIN, null, "Channel '" + ch.name() + "' serves the builtin assets");
         }
-        DeviceCatalog.Release rel = app.releases().get(ch.bundle());
+        DeviceCatalog.Release rel = app.releases().get(bundle);
         if (rel == null) {
             // The channel points at a bundle that is gone (a race with a delete): nothing to offer.
             return Decision.of(Outcome.FAILED, "no_bundle", "Channel '" + ch.name() + "' has no bundle to serve");
@@ -183,15 +216,23 @@ public final class UpdatesApi {
             return Decision.of(Outcome.BLOCKED, "native_too_new", "Bundle " + rel.version() + " supports native versions"
                     + " up to " + rel.nativeMax() + "; the device has " + req.nativeVersion());
         }
-        SemVer bundleV = SemVer.parse(rel.version());
-        if (ch.updateGate() != UpdateGate.NONE && bundleV != null && crosses(ch.updateGate(), bundleV, nativeV)) {
-            return Decision.of(Outcome.BLOCKED, "native_boundary", "Channel '" + ch.name() + "' has update gate "
-                    + ch.updateGate().wireName() + ": bundle " + rel.version() + " crosses the "
-                    + ch.updateGate().wireName() + " version of native " + req.nativeVersion());
+        if (ch.updateGate() != UpdateGate.NONE) {
+            SemVer bundleV = SemVer.parse(rel.version());
+            if (bundleV != null && crosses(ch.updateGate(), bundleV, nativeV)) {
+                return Decision.of(Outcome.BLOCKED, "native_boundary", "Channel '" + ch.name() + "' has update gate "
+                        + ch.updateGate().wireName() + ": bundle " + rel.version() + " crosses the "
+                        + ch.updateGate().wireName() + " version of native " + req.nativeVersion());
+            }
         }
         if (req.currentBundle().equals(rel.version())) {
             return Decision.of(Outcome.UP_TO_DATE, "no_new_version",
                     "The device runs " + rel.version() + ", what channel '" + ch.name() + "' serves");
+        }
+        String currentManifest = app.manifests().get(req.currentBundle());
+        if (currentManifest != null && currentManifest.equals(rel.manifestSha256())) {
+            return Decision.of(Outcome.UP_TO_DATE, "same_content", "The device runs " + req.currentBundle()
+                    + ", which has the same content as " + rel.version() + " that channel '" + ch.name()
+                    + "' serves");
         }
         if (req.currentSequence() != null && rel.sequence() < req.currentSequence()) {
             return Decision.of(Outcome.BLOCKED, "sequence_rollback", "Bundle " + rel.version() + " has sequence "
@@ -267,7 +308,7 @@ public final class UpdatesApi {
                 req.nativeVersion(), req.nativeBuild(), req.runtimeVersion(), req.isEmulator(), req.isProduction(),
                 req.rootKeyId(), req.contentKeyId(), req.channel(), channelName, res.source(), res.reason(),
                 req.currentBundle(), req.currentSequence(), d.outcome().wire(), d.error(), d.message(),
-                d.release() == null ? null : d.release().version(), now));
+                d.release() == null ? null : d.release().version(), now, d.rollout()));
         return ApiResponse.ok(answer);
     }
 

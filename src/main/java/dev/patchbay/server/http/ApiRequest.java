@@ -148,7 +148,9 @@ public final class ApiRequest {
         } catch (JsonMappingException e) {
             if (e.getCause() instanceof ValidationException v) {
                 String field = fieldPath(e);
-                throw ApiError.validation(field == null ? v.field() : field, v.getMessage());
+                // A nested record names its own field more precisely ("plan" -> "plan.stages").
+                boolean finer = field != null && v.field() != null && v.field().startsWith(field + ".");
+                throw ApiError.validation(field == null || finer ? v.field() : field, v.getMessage());
             }
             String field = fieldPath(e);
             throw ApiError.badRequest("invalid_field",

@@ -99,7 +99,8 @@ public final class JsonHandler extends Handler.Abstract {
             // The handler reads (and caps) the body itself; after an error answer the rest is drained or the
             // connection closed.
             streaming[0] = Request.asInputStream(request);
-            Principal principal = authenticator.authenticate(apiKey(request));
+            Principal principal = authenticator.authenticate(apiKey(request))
+                    .actingFor(request.getHeaders().get(Principal.ACTOR_HEADER));
             ApiRequest apiRequest = new ApiRequest(method, path, match.params(), query(request), new byte[0],
                     principal, name -> request.getHeaders().get(name), streaming[0], request.getLength());
             return match.route().handler().handle(apiRequest);
@@ -118,7 +119,8 @@ public final class JsonHandler extends Handler.Abstract {
         }
         Principal principal = Principal.ANONYMOUS;
         if (!match.route().open()) {
-            principal = authenticator.authenticate(apiKey(request));
+            principal = authenticator.authenticate(apiKey(request))
+                    .actingFor(request.getHeaders().get(Principal.ACTOR_HEADER));
         }
         ApiRequest apiRequest = new ApiRequest(method, path, match.params(), query(request), body, principal,
                 name -> request.getHeaders().get(name), null, body.length);
