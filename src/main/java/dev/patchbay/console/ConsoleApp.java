@@ -16,6 +16,9 @@ import dev.patchbay.console.connection.SandboxHost;
 import dev.patchbay.console.connections.ConnectionsPage;
 import dev.patchbay.console.connections.ConnectionsViewModel;
 import dev.patchbay.console.data.ServerData;
+import dev.patchbay.console.devices.DeviceDetailViewModel;
+import dev.patchbay.console.devices.DevicesPage;
+import dev.patchbay.console.devices.DevicesViewModel;
 import dev.patchbay.console.emulator.EmulatorPage;
 import dev.patchbay.console.emulator.EmulatorViewModel;
 import dev.patchbay.console.keys.AppKeyStore;
@@ -60,6 +63,7 @@ public final class ConsoleApp extends Application {
     private AppKeyStore keyStore;
     private BundlesViewModel bundles;
     private EmulatorViewModel emulator;
+    private DevicesViewModel devices;
     private List<Image> icons = List.of();
 
     public ConsoleApp() {
@@ -122,9 +126,11 @@ public final class ConsoleApp extends Application {
         KeysViewModel keys = new KeysViewModel(connection, tasks, apps.apps(), keyStore);
         emulator = new EmulatorViewModel(connection, tasks, apps.apps(), keyStore,
                 options.dataFolder().resolve("emulator"), EmulatorViewModel.WebLayer.WEBVIEW);
+        devices = new DevicesViewModel(connection, tasks, apps.apps(), cache.devices(), clock,
+                new DeviceDetailViewModel(connection, tasks));
         List<Page> pages = List.of(new ConnectionsPage(connections), new AppsPage(apps), new ChannelsPage(channels),
                 new BundlesPage(bundles, apps::refresh), new KeysPage(keys, apps::refresh),
-                new EmulatorPage(emulator, apps::refresh));
+                new EmulatorPage(emulator, apps::refresh), new DevicesPage(devices));
         ShellViewModel shell = new ShellViewModel(settings, connection, tasks, pages.stream().map(Page::id).toList());
         new MainWindow(shell, settings, pages, icons).show(stage);
         settingsStore.watch(settings);
@@ -210,6 +216,11 @@ public final class ConsoleApp extends Application {
     /** For UI tests: a file chooser or a drop cannot be driven headless, so they set the publish source here. */
     public BundlesViewModel bundles() {
         return bundles;
+    }
+
+    /** For UI tests: the Devices page's view model. */
+    public DevicesViewModel devices() {
+        return devices;
     }
 
     /** For UI tests: the Emulator page's devices and what the page shows of them. */
