@@ -32,10 +32,7 @@ class DeviceCacheTest {
     final List<Device> all = new ArrayList<>();
 
     static Device device(long i) {
-        return new Device(APP, DeviceRows.deviceId(i), DeviceRows.customId(i), DeviceRows.platform(i), "14",
-                DeviceRows.nativeVersion(i), 140L, "0.1.0", false, true, null, null, null, DeviceRows.channel(i),
-                "default", null, DeviceRows.bundle(i), null, null, DeviceRows.outcome(i), null, null, DeviceRows.BASE,
-                DeviceRows.lastSeen(i), List.of());
+        return DeviceRows.device(APP, i);
     }
 
     @BeforeEach

@@ -59,6 +59,13 @@ public final class DeviceRows {
         return BASE.plusSeconds((i * 7919) % (30L * 86400));
     }
 
+    /** Device {@code i} of {@code app} as the API answers it (for filling a console cache directly). */
+    public static dev.patchbay.client.Device device(String app, long i) {
+        return new dev.patchbay.client.Device(app, deviceId(i), customId(i), platform(i), "14", nativeVersion(i), 140L,
+                "0.1.0", false, true, null, null, null, channel(i), "default", null, bundle(i), null, null, outcome(i),
+                null, null, BASE, lastSeen(i), java.util.List.of());
+    }
+
     public static Connection open(Path dataDir) throws SQLException {
         return DriverManager.getConnection("jdbc:h2:file:" + dataDir.resolve("db").resolve("patchbay").toAbsolutePath()
                 + ";MODE=Regular", "patchbay", "");

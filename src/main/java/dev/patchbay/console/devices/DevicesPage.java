@@ -54,6 +54,7 @@ public final class DevicesPage implements Page {
     private final TableView<DeviceRow> table = new TableView<>();
     private final TextField search = new TextField();
     private boolean applyingSort;
+    private TableColumn<DeviceRow, ?> lastSort;
 
     public DevicesPage(DevicesViewModel vm) {
         this.vm = vm;
@@ -151,17 +152,24 @@ public final class DevicesPage implements Page {
     /** A choice of one value or none ("Any …"), the choices following {@code values}. */
     private static ComboBox<String> filter(String id, String any, ObservableList<String> values, StringProperty into) {
         ObservableList<String> items = FXCollections.observableArrayList();
+        ComboBox<String> c = new ComboBox<>(items);
         Runnable copy = () -> {
+            // One change with "Any" (null) first, then the value put back: a list change must not pick a filter.
             String keep = into.get();
-            items.setAll(values);
-            items.add(0, null);
-            if (keep != null && !items.contains(keep)) {
-                items.add(keep);
+            java.util.List<String> next = new java.util.ArrayList<>();
+            next.add(null);
+            next.addAll(values);
+            if (keep != null && !next.contains(keep)) {
+                next.add(keep);
+            }
+            items.setAll(next);
+            c.setValue(keep);
+            if (!java.util.Objects.equals(into.get(), keep)) {
+                into.set(keep);
             }
         };
         copy.run();
         values.addListener((ListChangeListener<String>) ch -> copy.run());
-        ComboBox<String> c = new ComboBox<>(items);
         c.setId(id);
         c.setPromptText(any);
         c.setButtonCell(cell(any));
@@ -256,12 +264,15 @@ public final class DevicesPage implements Page {
         applyingSort = true;
         try {
             if (table.getSortOrder().isEmpty()) {
-                // A third click on a header: back to the default order.
-                TableColumn<DeviceRow, ?> lastSeen = table.getColumns().get(table.getColumns().size() - 1);
-                lastSeen.setSortType(TableColumn.SortType.DESCENDING);
-                table.getSortOrder().add(lastSeen);
+                // JavaFX cycles ascending → descending → unsorted; here a click only flips the direction.
+                TableColumn<DeviceRow, ?> last = lastSort != null ? lastSort
+                        : table.getColumns().get(table.getColumns().size() - 1);
+                last.setSortType(last.getSortType() == TableColumn.SortType.DESCENDING
+                        ? TableColumn.SortType.ASCENDING : TableColumn.SortType.DESCENDING);
+                table.getSortOrder().add(last);
             }
             TableColumn<DeviceRow, ?> c = table.getSortOrder().get(0);
+            lastSort = c;
             vm.sort((DeviceColumn) c.getUserData(), c.getSortType() == TableColumn.SortType.DESCENDING);
         } finally {
             applyingSort = false;

@@ -102,7 +102,7 @@ class DevicesViewModelTest {
         // 450 devices in the cache already (an earlier sync), the server has none of them: syncs receive nothing.
         List<Device> devices = new ArrayList<>();
         for (int i = 0; i < 450; i++) {
-            devices.add(dev.patchbay.cache.DeviceCacheTest.device(i));
+            devices.add(DeviceRows.device(APP, i));
         }
         fx.cache.devices().applyPage(Settings.SANDBOX_ID, APP, devices, null);
         ManualTaskRunner tasks = new ManualTaskRunner();
