@@ -152,9 +152,10 @@ public final class DeviceCache implements AutoCloseable {
                 List<Object> args = new ArrayList<>();
                 String where = where(scope, q, args);
                 String dir = q.descending() ? " DESC" : " ASC";
-                // NULLs last either way; ties by device id.
-                String order = q.sort() == DeviceColumn.DEVICE_ID ? "device_id" + dir
-                        : q.sort().sql + dir + " NULLS LAST, device_id" + dir;
+                // scope_id first (it is fixed by the WHERE) so an index on (scope_id, column, device_id) serves the order
+                // without a sort; ties by device id; NULL sorts lowest (first ascending, last descending).
+                String order = "scope_id, " + (q.sort() == DeviceColumn.DEVICE_ID ? "device_id" + dir
+                        : q.sort().sql + dir + ", device_id" + dir);
                 List<DeviceRow> rows = new ArrayList<>();
                 try (PreparedStatement ps = reader.prepareStatement("SELECT device_id, custom_id, platform, os_version,"
                         + " native_version, native_build, channel, channel_source, current_bundle, next_bundle,"

@@ -132,7 +132,7 @@ class DeviceCacheTest {
         Comparator<Device> seenAsc = Comparator.comparing(Device::lastSeen).thenComparing(BY_ID);
         assertEquals(expected(d -> true, seenAsc, 0, 40),
                 ids(cache.query(CONN, APP, q(null, null, null, null, null, null, null, DeviceColumn.LAST_SEEN, false, 0, 40))));
-        // Custom id: the 9 in 10 without one come last either way.
+        // Custom id descending: the 9 in 10 without one come last.
         List<DeviceRow> custom = cache.query(CONN, APP, q(null, null, null, null, null, null, null,
                 DeviceColumn.CUSTOM_ID, true, 0, 1000)).rows();
         assertEquals(300, custom.stream().filter(r -> r.customId() != null).count());

@@ -28,8 +28,10 @@ CREATE TABLE cached_device (
     last_seen       BIGINT,
     PRIMARY KEY (scope_id, device_id)
 );
-CREATE INDEX cached_device_seen ON cached_device(scope_id, last_seen);
-CREATE INDEX cached_device_custom ON cached_device(scope_id, custom_id_lower);
+-- Queries order by scope_id first so H2 can read a page straight off an index ("index sorted") instead of sorting.
+CREATE INDEX cached_device_seen ON cached_device(scope_id, last_seen DESC, device_id DESC);
+CREATE INDEX cached_device_seen_asc ON cached_device(scope_id, last_seen, device_id);
+CREATE INDEX cached_device_custom ON cached_device(scope_id, custom_id_lower, device_id);
 CREATE INDEX cached_device_channel ON cached_device(scope_id, channel, last_seen);
 CREATE INDEX cached_device_bundle ON cached_device(scope_id, current_bundle, last_seen);
 CREATE INDEX cached_device_native ON cached_device(scope_id, native_version, last_seen);
