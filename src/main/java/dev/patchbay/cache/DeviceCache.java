@@ -1,6 +1,5 @@
 package dev.patchbay.cache;
 
-import dev.patchbay.client.Device;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.PreparedStatement;
@@ -56,7 +55,7 @@ public final class DeviceCache implements AutoCloseable {
      * Stores one page of changes and the cursor after it, in one transaction: a cancelled or failed sync leaves the
      * cache at the end of a page, and the next sync resumes there.
      */
-    public void applyPage(String connectionId, String appId, List<Device> devices, String cursor) {
+    public void applyPage(String connectionId, String appId, List<DeviceRow> devices, String cursor) {
         synchronized (writeLock) {
             write(() -> {
                 int scope = scope(connectionId, appId);
@@ -65,7 +64,7 @@ public final class DeviceCache implements AutoCloseable {
                         + " native_build, channel, channel_source, current_bundle, next_bundle, last_outcome,"
                         + " last_error, first_seen, last_seen) KEY (scope_id, device_id)"
                         + " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")) {
-                    for (Device d : devices) {
+                    for (DeviceRow d : devices) {
                         ps.setInt(1, scope);
                         ps.setString(2, d.deviceId());
                         ps.setString(3, d.customId());
@@ -82,7 +81,7 @@ public final class DeviceCache implements AutoCloseable {
                         ps.setString(10, d.channelSource());
                         ps.setString(11, d.currentBundle());
                         ps.setString(12, d.nextBundle());
-                        ps.setString(13, d.lastOutcome());
+                        ps.setString(13, d.state());
                         ps.setString(14, d.lastError());
                         millis(ps, 15, d.firstSeen());
                         millis(ps, 16, d.lastSeen());

@@ -4,9 +4,9 @@ import dev.patchbay.cache.DeviceCache;
 import dev.patchbay.cache.DeviceColumn;
 import dev.patchbay.cache.DeviceQuery;
 import dev.patchbay.cache.DeviceResult;
-import dev.patchbay.cache.DeviceSync;
 import dev.patchbay.cache.LocalCache;
 import dev.patchbay.client.PatchbayClient;
+import dev.patchbay.console.devices.DeviceSync;
 import dev.patchbay.server.DeviceRows;
 import dev.patchbay.server.PatchbayServer;
 import dev.patchbay.server.ServerConfig;
@@ -113,7 +113,7 @@ public final class DevicesBenchmark {
             DeviceResult r = null;
             for (int i = 0; i < 9; i++) {
                 // A write to the table first (as a running sync does), so H2 cannot answer from its last result.
-                devices.applyPage("bench", APP, List.of(one.rows().isEmpty() ? null : device(one.rows().get(0))),
+                devices.applyPage("bench", APP, List.of(one.rows().get(0)),
                         devices.state("bench", APP).cursor());
                 long t = System.nanoTime();
                 r = devices.query("bench", APP, e.getValue());

@@ -40,8 +40,9 @@ class DeviceCacheTest {
         local = LocalCache.open(dir);
         cache = local.devices();
         LongStream.range(0, N).forEach(i -> all.add(device(i)));
+        List<DeviceRow> rows = LongStream.range(0, N).mapToObj(DeviceRows::row).toList();
         for (int from = 0; from < N; from += 1000) {
-            cache.applyPage(CONN, APP, all.subList(from, from + 1000), String.valueOf(from + 1000));
+            cache.applyPage(CONN, APP, rows.subList(from, from + 1000), String.valueOf(from + 1000));
         }
         cache.finishSync(CONN, APP, Instant.parse("2026-11-22T12:00:00Z"));
     }
@@ -152,9 +153,8 @@ class DeviceCacheTest {
 
     @Test
     void upsertsReplaceRowsAndValuesListTheChoices() {
-        Device changed = new Device(APP, all.get(5).deviceId(), "renamed", "android", "15", "3.0.0", 300L, "0.1.0",
-                false, true, null, null, null, "beta", "self", null, "1.6.0-rc.1", null, null, "update", null, null,
-                DeviceRows.BASE, Instant.parse("2026-12-30T00:00:00Z"), List.of());
+        DeviceRow changed = new DeviceRow(all.get(5).deviceId(), "renamed", "android", "15", "3.0.0", 300L, "beta",
+                "self", "1.6.0-rc.1", null, "update", null, DeviceRows.BASE, Instant.parse("2026-12-30T00:00:00Z"));
         cache.applyPage(CONN, APP, List.of(changed), "3001");
         DeviceResult first = cache.query(CONN, APP, DeviceQuery.all(1));
         assertEquals(all.get(5).deviceId(), first.rows().get(0).deviceId());

@@ -66,6 +66,12 @@ public final class DeviceRows {
                 null, null, BASE, lastSeen(i), java.util.List.of());
     }
 
+    /** Device {@code i} as the console's cache keeps it. */
+    public static dev.patchbay.cache.DeviceRow row(long i) {
+        return new dev.patchbay.cache.DeviceRow(deviceId(i), customId(i), platform(i), "14", nativeVersion(i), 140L,
+                channel(i), "default", bundle(i), null, outcome(i), null, BASE, lastSeen(i));
+    }
+
     public static Connection open(Path dataDir) throws SQLException {
         return DriverManager.getConnection("jdbc:h2:file:" + dataDir.resolve("db").resolve("patchbay").toAbsolutePath()
                 + ";MODE=Regular", "patchbay", "");

@@ -5,7 +5,6 @@ import dev.patchbay.cache.DeviceColumn;
 import dev.patchbay.cache.DeviceQuery;
 import dev.patchbay.cache.DeviceResult;
 import dev.patchbay.cache.DeviceRow;
-import dev.patchbay.cache.DeviceSync;
 import dev.patchbay.cache.DeviceSyncState;
 import dev.patchbay.client.ServerUnreachableException;
 import dev.patchbay.console.common.AppChoice;

@@ -101,10 +101,12 @@ class DevicesViewModelTest {
     void staleQueryResultsAreDroppedAndNothingRunsOnTheCallersThread() {
         // 450 devices in the cache already (an earlier sync), the server has none of them: syncs receive nothing.
         List<Device> devices = new ArrayList<>();
+        List<DeviceRow> cached = new ArrayList<>();
         for (int i = 0; i < 450; i++) {
             devices.add(DeviceRows.device(APP, i));
+            cached.add(DeviceRows.row(i));
         }
-        fx.cache.devices().applyPage(Settings.SANDBOX_ID, APP, devices, null);
+        fx.cache.devices().applyPage(Settings.SANDBOX_ID, APP, cached, null);
         ManualTaskRunner tasks = new ManualTaskRunner();
         DevicesViewModel vm = vm(tasks, FXCollections.observableArrayList(app));
         assertTrue(vm.rows().isEmpty(), "nothing was read on the caller's thread");

@@ -1,4 +1,4 @@
-package dev.patchbay.cache;
+package dev.patchbay.console.devices;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -6,6 +6,11 @@ import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.patchbay.cache.DeviceCache;
+import dev.patchbay.cache.DeviceQuery;
+import dev.patchbay.cache.DeviceRow;
+import dev.patchbay.cache.DeviceSyncState;
+import dev.patchbay.cache.LocalCache;
 import dev.patchbay.client.PatchbayClient;
 import dev.patchbay.server.DeviceFixture;
 import dev.patchbay.server.DeviceRows;

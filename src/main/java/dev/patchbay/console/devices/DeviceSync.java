@@ -1,5 +1,9 @@
-package dev.patchbay.cache;
+package dev.patchbay.console.devices;
 
+import dev.patchbay.cache.DeviceCache;
+import dev.patchbay.cache.DeviceRow;
+import dev.patchbay.cache.DeviceSyncState;
+import dev.patchbay.client.Device;
 import dev.patchbay.client.DeviceChanges;
 import dev.patchbay.client.PatchbayClient;
 import java.time.Clock;
@@ -47,6 +51,13 @@ public final class DeviceSync {
         this.pageSize = pageSize;
     }
 
+    /** What the cache keeps of a device. */
+    static DeviceRow row(Device d) {
+        return new DeviceRow(d.deviceId(), d.customId(), d.platform(), d.osVersion(), d.nativeVersion(),
+                d.nativeBuild(), d.channel(), d.channelSource(), d.currentBundle(), d.nextBundle(), d.lastOutcome(),
+                d.lastError(), d.firstSeen(), d.lastSeen());
+    }
+
     public Result run(BooleanSupplier cancelled, Progress progress, Clock clock) {
         String cursor = cache.state(connectionId, appId).cursor();
         long received = 0;
@@ -57,7 +68,7 @@ public final class DeviceSync {
             }
             DeviceChanges page = client.deviceChanges(appId, cursor, pageSize);
             pages++;
-            cache.applyPage(connectionId, appId, page.items(), page.cursor());
+            cache.applyPage(connectionId, appId, page.items().stream().map(DeviceSync::row).toList(), page.cursor());
             cursor = page.cursor();
             received += page.items().size();
             progress.page(received);
