@@ -28,9 +28,14 @@ public final class LocalCache implements AutoCloseable {
     public static final String MIGRATIONS = "dev/patchbay/cache/migrations";
 
     private final Connection db;
+    private final String url;
+    private final boolean memory;
+    private DeviceCache devices;
 
-    private LocalCache(Connection db) {
+    private LocalCache(Connection db, String url, boolean memory) {
         this.db = db;
+        this.url = url;
+        this.memory = memory;
     }
 
     /** Opens (creating if needed) the cache database {@code cache.mv.db} in {@code folder}. */
@@ -40,7 +45,7 @@ public final class LocalCache implements AutoCloseable {
             String url = "jdbc:h2:file:" + folder.toAbsolutePath().resolve("cache") + ";DB_CLOSE_ON_EXIT=FALSE";
             Connection c = DriverManager.getConnection(url, "sa", "");
             Migrations.apply(c, MIGRATIONS);
-            return new LocalCache(c);
+            return new LocalCache(c, url, false);
         } catch (Exception e) {
             throw new CacheException("Cannot open the local cache in " + folder + ": " + e.getMessage(), e);
         }
@@ -49,12 +54,26 @@ public final class LocalCache implements AutoCloseable {
     /** A cache that lives only as long as this process (when the file cache cannot be opened). */
     public static LocalCache inMemory() {
         try {
-            Connection c = DriverManager.getConnection("jdbc:h2:mem:", "sa", "");
+            // Named (and kept while open) so the device cache's own connections reach it; dropped on close.
+            String url = "jdbc:h2:mem:patchbay-cache-" + java.util.UUID.randomUUID() + ";DB_CLOSE_DELAY=-1";
+            Connection c = DriverManager.getConnection(url, "sa", "");
             Migrations.apply(c, MIGRATIONS);
-            return new LocalCache(c);
+            return new LocalCache(c, url, true);
         } catch (SQLException e) {
             throw new CacheException("Cannot create an in-memory cache: " + e.getMessage(), e);
         }
+    }
+
+    /** The cached devices of the Devices page (connections of their own, opened on first use). */
+    public synchronized DeviceCache devices() {
+        if (devices == null) {
+            try {
+                devices = new DeviceCache(url);
+            } catch (SQLException e) {
+                throw new CacheException("Cannot open the device cache: " + e.getMessage(), e);
+            }
+        }
+        return devices;
     }
 
     // ---- apps ---------------------------------------------------------------------------------------------------
@@ -89,6 +108,11 @@ public final class LocalCache implements AutoCloseable {
                     deleteChannelsOf(connectionId, stale);
                 }
             }
+            for (String stale : appIdsWithDevices(connectionId)) {
+                if (!ids.contains(stale)) {
+                    deleteDevicesOf(connectionId, stale);
+                }
+            }
             update("MERGE INTO cached_app_list KEY (connection_id) VALUES (?, ?)", connectionId, ts(fetchedAt));
         });
     }
@@ -106,6 +130,7 @@ public final class LocalCache implements AutoCloseable {
         transaction(() -> {
             update("DELETE FROM cached_app WHERE connection_id = ? AND id = ?", connectionId, appId);
             deleteChannelsOf(connectionId, appId);
+            deleteDevicesOf(connectionId, appId);
         });
     }
 
@@ -170,12 +195,23 @@ public final class LocalCache implements AutoCloseable {
             for (String table : new String[] {"cached_channel", "cached_channel_list", "cached_app", "cached_app_list"}) {
                 update("DELETE FROM " + table + " WHERE connection_id = ?", connectionId);
             }
+            for (String app : appIdsWithDevices(connectionId)) {
+                deleteDevicesOf(connectionId, app);
+            }
         });
     }
 
     @Override
     public synchronized void close() {
+        if (devices != null) {
+            devices.close();
+        }
         try {
+            if (memory) {
+                try (java.sql.Statement st = db.createStatement()) {
+                    st.execute("SHUTDOWN");
+                }
+            }
             db.close();
         } catch (SQLException e) {
             throw new CacheException("Cannot close the local cache: " + e.getMessage(), e);
@@ -244,6 +280,25 @@ public final class LocalCache implements AutoCloseable {
     private void deleteChannelsOf(String connectionId, String appId) throws SQLException {
         update("DELETE FROM cached_channel WHERE connection_id = ? AND app_id = ?", connectionId, appId);
         update("DELETE FROM cached_channel_list WHERE connection_id = ? AND app_id = ?", connectionId, appId);
+    }
+
+    private void deleteDevicesOf(String connectionId, String appId) throws SQLException {
+        update("DELETE FROM cached_device WHERE scope_id IN (SELECT scope_id FROM device_sync WHERE connection_id = ?"
+                + " AND app_id = ?)", connectionId, appId);
+        update("DELETE FROM device_sync WHERE connection_id = ? AND app_id = ?", connectionId, appId);
+    }
+
+    private List<String> appIdsWithDevices(String connectionId) throws SQLException {
+        List<String> out = new ArrayList<>();
+        try (PreparedStatement ps = db.prepareStatement("SELECT app_id FROM device_sync WHERE connection_id = ?")) {
+            ps.setString(1, connectionId);
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    out.add(rs.getString(1));
+                }
+            }
+        }
+        return out;
     }
 
     private List<String> appIdsWithChannels(String connectionId) throws SQLException {

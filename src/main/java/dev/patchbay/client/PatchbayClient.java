@@ -701,6 +701,21 @@ public final class PatchbayClient {
         }
     }
 
+    // ---- devices (issue 5): change feed for the console's device cache -------------------------------------------
+
+    /**
+     * Devices whose row changed after {@code since} (null: from the beginning), oldest change first, at most
+     * {@code limit} (1–10000); repeat with the answer's cursor while {@code more}.
+     */
+    public DeviceChanges deviceChanges(String appId, String since, int limit) {
+        HttpUrl.Builder u = url("apps", appId, "devices", "changes").newBuilder()
+                .addQueryParameter("limit", String.valueOf(limit));
+        if (since != null) {
+            u.addQueryParameter("since", since);
+        }
+        return call(get(u.build()), type(DeviceChanges.class));
+    }
+
     // ---- plumbing -----------------------------------------------------------------------------------------------
 
     private record Items(List<JsonNode> items) {

@@ -19,6 +19,9 @@ import dev.patchbay.console.connection.SandboxHost;
 import dev.patchbay.console.connections.ConnectionsPage;
 import dev.patchbay.console.connections.ConnectionsViewModel;
 import dev.patchbay.console.data.ServerData;
+import dev.patchbay.console.devices.DeviceDetailViewModel;
+import dev.patchbay.console.devices.DevicesPage;
+import dev.patchbay.console.devices.DevicesViewModel;
 import dev.patchbay.console.emulator.EmulatorPage;
 import dev.patchbay.console.emulator.EmulatorViewModel;
 import dev.patchbay.console.keys.AppKeyStore;
@@ -66,6 +69,7 @@ public final class ConsoleApp extends Application {
     private BundlesViewModel bundles;
     private EmulatorViewModel emulator;
     private RolloutViewModel rollouts;
+    private DevicesViewModel devices;
     private List<Image> icons = List.of();
 
     public ConsoleApp() {
@@ -130,8 +134,10 @@ public final class ConsoleApp extends Application {
         KeysViewModel keys = new KeysViewModel(connection, tasks, apps.apps(), keyStore);
         emulator = new EmulatorViewModel(connection, tasks, apps.apps(), keyStore,
                 options.dataFolder().resolve("emulator"), EmulatorViewModel.WebLayer.WEBVIEW);
+        devices = new DevicesViewModel(connection, tasks, apps.apps(), cache.devices(), clock,
+                new DeviceDetailViewModel(connection, tasks));
         ChannelsPage channelsPage = new ChannelsPage(channels, rollouts);
-        channelsPage.setDeviceDetail(new dev.patchbay.console.devices.DeviceDetailViewModel(connection, tasks));
+        channelsPage.setDeviceDetail(new DeviceDetailViewModel(connection, tasks));
         OverviewViewModel overview = new OverviewViewModel(connection, tasks, apps.apps(), apps::refresh,
                 (appId, channel) -> {
                     // A rollout's channel on the Channels page: its app selected there (the channel row is not).
@@ -142,7 +148,8 @@ public final class ConsoleApp extends Application {
         ActivityViewModel activity = new ActivityViewModel(connection, tasks, apps.apps());
         List<Page> pages = List.of(new ConnectionsPage(connections), new AppsPage(apps), channelsPage,
                 new BundlesPage(bundles, apps::refresh), new KeysPage(keys, apps::refresh),
-                new EmulatorPage(emulator, apps::refresh), new OverviewPage(overview), new ActivityPage(activity));
+                new EmulatorPage(emulator, apps::refresh), new DevicesPage(devices), new OverviewPage(overview),
+                new ActivityPage(activity));
         ShellViewModel shell = new ShellViewModel(settings, connection, tasks, pages.stream().map(Page::id).toList());
         new MainWindow(shell, settings, pages, icons).show(stage);
         settingsStore.watch(settings);
@@ -244,6 +251,11 @@ public final class ConsoleApp extends Application {
 
     /** Builds the rollback release of a rollout (docs/rollouts.md §3). */
     private static final RolloutViewModel.RollbackBuilder ROLLBACK_RELEASES = dev.patchbay.crypto.RollbackReleases::build;
+
+    /** For UI tests: the Devices page's view model. */
+    public DevicesViewModel devices() {
+        return devices;
+    }
 
     /** For UI tests: the Emulator page's devices and what the page shows of them. */
     public EmulatorViewModel emulator() {

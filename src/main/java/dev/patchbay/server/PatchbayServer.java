@@ -103,9 +103,10 @@ public final class PatchbayServer implements AutoCloseable {
             FileBlobStore blobs = new FileBlobStore(config.dataDir().resolve("blobs"));
             Uploads uploads = new Uploads(db, clock, blobs, new CryptoSignatures(clock));
             uploads.sweep();
-            recorder = new DeviceRecorder(db);
+            DeviceCatalog catalog = new DeviceCatalog(db);
+            recorder = new DeviceRecorder(db, catalog.changes());
             String[] url = {null};
-            Devices devices = new Devices(freshnessKey, new DeviceCatalog(db), recorder, config.publicUrl(),
+            Devices devices = new Devices(freshnessKey, catalog, recorder, config.publicUrl(),
                     () -> url[0], config.statsConcurrency());
             Router router = routes(db, clock, blobs, uploads, devices);
             Server jetty = jetty(config, new JsonHandler(router, keys, ServerConfig.MAX_JSON_BODY));

@@ -33,6 +33,15 @@ import java.util.concurrent.atomic.AtomicLong;
 public final class DeviceCatalog {
     static final long TTL_MILLIS = 60_000;
 
+    /** The change cursor every device row writer of this database goes through (rollouts §6). */
+    private final DeviceChangeLog changes = new DeviceChangeLog();
+
+    /** The change cursor every device row writer of this database goes through (rollouts §6). */
+    public DeviceChangeLog changes() {
+        return changes;
+    }
+
+
     /**
      * A served release: what the rules need and the envelope as sent; {@code manifestSha256} names its content (the
      * same-content rule, docs/rollouts.md §2).

@@ -37,6 +37,7 @@ public final class DeviceRecorder implements AutoCloseable {
     static final int MAX_REMEMBERED = 500_000;
 
     private final Database db;
+    private final DeviceChangeLog changes;
     private final Map<String, CheckRecord> latest = new ConcurrentHashMap<>();
     private final ConcurrentLinkedQueue<CheckRecord> timeline = new ConcurrentLinkedQueue<>();
     /** Per device, a digest of the last answer put in the timeline (bounded; forgotten entries just repeat once). */
@@ -46,8 +47,14 @@ public final class DeviceRecorder implements AutoCloseable {
     private final ScheduledExecutorService flusher;
     private final Object flushLock = new Object();
 
+    /** A recorder with a change cursor of its own (tests; the server shares the catalog's). */
     public DeviceRecorder(Database db) {
+        this(db, new DeviceChangeLog());
+    }
+
+    public DeviceRecorder(Database db, DeviceChangeLog changes) {
         this.db = db;
+        this.changes = changes;
         this.flusher = Executors.newSingleThreadScheduledExecutor(r -> {
             Thread t = new Thread(r, "patchbay-device-writer");
             t.setDaemon(true);
@@ -124,7 +131,7 @@ public final class DeviceRecorder implements AutoCloseable {
                 List<CheckRecord> t = events.getOrDefault(app, List.of());
                 try {
                     try {
-                        db.inTransaction(c -> {
+                        changes.write(db, c -> {
                             write(c, s, t);
                             return null;
                         });
@@ -133,7 +140,7 @@ public final class DeviceRecorder implements AutoCloseable {
                             throw ex;
                         }
                         // A device row was created meanwhile (its first event batch): the updates find it now.
-                        db.inTransaction(c -> {
+                        changes.write(db, c -> {
                             write(c, s, t);
                             return null;
                         });
@@ -152,7 +159,8 @@ public final class DeviceRecorder implements AutoCloseable {
                 + " os_version = ?, native_version = ?, native_build = ?, runtime_version = ?, is_emulator = ?,"
                 + " is_production = ?, root_key_id = ?, content_key_id = ?, channel_asked = ?, channel = ?,"
                 + " channel_source = ?, channel_reason = ?, current_bundle = ?, current_sequence = ?, last_outcome = ?,"
-                + " last_error = ?, last_message = ?, last_seen = ? WHERE app_id = ? AND device_id = ?")) {
+                + " last_error = ?, last_message = ?, last_seen = ?, change_seq = " + DeviceChangeLog.NEXT
+                + " WHERE app_id = ? AND device_id = ?")) {
             for (CheckRecord r : states) {
                 bind(ps, r);
                 ps.setString(21, r.appId());
@@ -171,7 +179,8 @@ public final class DeviceRecorder implements AutoCloseable {
                     + " native_version, native_build, runtime_version, is_emulator, is_production, root_key_id,"
                     + " content_key_id, channel_asked, channel, channel_source, channel_reason, current_bundle,"
                     + " current_sequence, last_outcome, last_error, last_message, last_seen, app_id, device_id,"
-                    + " first_seen) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")) {
+                    + " first_seen, change_seq) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, "
+                    + DeviceChangeLog.NEXT + ")")) {
                 for (CheckRecord r : missing) {
                     bind(ps, r);
                     ps.setString(21, r.appId());

@@ -31,7 +31,7 @@ final class DeviceStore {
     /** Creates the device row if missing and marks it seen. */
     static void touch(Connection c, String appId, String deviceId, Instant now) throws SQLException {
         try (PreparedStatement ps = c.prepareStatement(
-                "UPDATE devices SET last_seen = ? WHERE app_id = ? AND device_id = ?")) {
+                "UPDATE devices SET last_seen = ?, change_seq = " + DeviceChangeLog.NEXT + " WHERE app_id = ? AND device_id = ?")) {
             ps.setObject(1, Database.utc(now));
             ps.setString(2, appId);
             ps.setString(3, deviceId);
@@ -40,7 +40,8 @@ final class DeviceStore {
             }
         }
         try (PreparedStatement ps = c.prepareStatement(
-                "INSERT INTO devices(app_id, device_id, first_seen, last_seen) VALUES (?, ?, ?, ?)")) {
+                "INSERT INTO devices(app_id, device_id, first_seen, last_seen, change_seq) VALUES (?, ?, ?, ?, "
+                        + DeviceChangeLog.NEXT + ")")) {
             ps.setString(1, appId);
             ps.setString(2, deviceId);
             ps.setObject(3, Database.utc(now));
@@ -171,7 +172,7 @@ final class DeviceStore {
             return;
         }
         try (PreparedStatement ps = c.prepareStatement("UPDATE devices SET current_bundle = ?, next_bundle ="
-                + " CASE WHEN next_bundle = ? THEN NULL ELSE next_bundle END WHERE app_id = ? AND device_id = ?")) {
+                + " CASE WHEN next_bundle = ? THEN NULL ELSE next_bundle END, change_seq = " + DeviceChangeLog.NEXT + " WHERE app_id = ? AND device_id = ?")) {
             ps.setString(1, bundle);
             ps.setString(2, bundle);
             ps.setString(3, appId);
@@ -183,7 +184,7 @@ final class DeviceStore {
     private static void column(Connection c, String appId, String deviceId, String column, String value)
             throws SQLException {
         try (PreparedStatement ps = c.prepareStatement(
-                "UPDATE devices SET " + column + " = ? WHERE app_id = ? AND device_id = ?")) {
+                "UPDATE devices SET " + column + " = ?, change_seq = " + DeviceChangeLog.NEXT + " WHERE app_id = ? AND device_id = ?")) {
             ps.setString(1, value);
             ps.setString(2, appId);
             ps.setString(3, deviceId);
@@ -251,6 +252,28 @@ final class DeviceStore {
                 return out;
             }
         }
+    }
+
+    /**
+     * Devices with {@code since < change_seq < horizon}, by change_seq, at most {@code limit}, added to {@code out};
+     * answers the change_seq of the last one (or {@code since}).
+     */
+    static long changes(Connection c, String appId, long since, long horizon, int limit, List<Map<String, Object>> out)
+            throws SQLException {
+        long last = since;
+        try (PreparedStatement ps = c.prepareStatement("SELECT * FROM devices WHERE app_id = ? AND change_seq > ?"
+                + " AND change_seq < ? ORDER BY change_seq FETCH FIRST " + limit + " ROWS ONLY")) {
+            ps.setString(1, appId);
+            ps.setLong(2, since);
+            ps.setLong(3, horizon);
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    out.add(device(rs));
+                    last = rs.getLong("change_seq");
+                }
+            }
+        }
+        return last;
     }
 
     /** One device with its bundles, or {@code null}. */

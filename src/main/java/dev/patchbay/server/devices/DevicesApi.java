@@ -27,6 +27,8 @@ public final class DevicesApi {
     private static final String BASE = "/api/v1/apps/{appId}/devices";
     static final int DEFAULT_LIMIT = 50;
     static final int MAX_LIMIT = 500;
+    static final int CHANGES_DEFAULT_LIMIT = 5000;
+    static final int CHANGES_MAX_LIMIT = 10_000;
     /** 9999-12-31: cursors beyond are not ones this server made. */
     static final long MAX_CURSOR_MILLIS = 253_402_300_799_000L;
 
@@ -37,16 +39,19 @@ public final class DevicesApi {
     private final Clock clock;
     private final DeviceRecorder recorder;
     private final DeviceCatalog catalog;
+    private final DeviceChangeLog changes;
 
     public DevicesApi(Database db, Clock clock, DeviceRecorder recorder, DeviceCatalog catalog) {
         this.db = db;
         this.clock = clock;
         this.recorder = recorder;
         this.catalog = catalog;
+        this.changes = catalog.changes();
     }
 
     public void register(Router router) {
         router.get(BASE, this::list);
+        router.get(BASE + "/changes", this::changes);
         router.get(BASE + "/{deviceId}", this::get);
         router.get(BASE + "/{deviceId}/events", this::events);
         router.put(BASE + "/{deviceId}/channel-override", this::putOverride);
@@ -68,6 +73,45 @@ public final class DevicesApi {
         Map<String, Object> out = new LinkedHashMap<>();
         out.put("items", items);
         out.put("next", items.size() == limit ? items.get(items.size() - 1).get("deviceId") : null);
+        return ApiResponse.ok(out);
+    }
+
+    /**
+     * Devices whose row changed after the cursor {@code since}, oldest change first (rollouts §6). The cursor is the
+     * last handed-out {@code change_seq} as text; only rows below {@link DeviceChangeLog#horizon} are handed out, so a
+     * row committed late with a lower sequence value is never skipped.
+     */
+    private ApiResponse changes(ApiRequest r) {
+        String appId = AppsApi.appId(r);
+        int limit = limit(r, CHANGES_DEFAULT_LIMIT, CHANGES_MAX_LIMIT);
+        String s = r.query("since");
+        long since;
+        try {
+            since = s == null ? 0 : Long.parseLong(s);
+            if (since < 0 || (s != null && !s.equals(Long.toString(since)))) {
+                throw new NumberFormatException();
+            }
+        } catch (NumberFormatException e) {
+            throw ApiError.badRequest("invalid_field",
+                    "Query parameter 'since' must be the 'cursor' of a previous answer", "since");
+        }
+        if (recorder != null) {
+            recorder.flush();
+        }
+        Map<String, Object> out = db.inTransaction(c -> {
+            AppStore.require(c, appId);
+            long horizon = changes.horizon(c);
+            List<Map<String, Object>> items = new java.util.ArrayList<>();
+            long last = DeviceStore.changes(c, appId, since, horizon, limit, items);
+            boolean more = items.size() == limit;
+            // A short page has handed out everything below the horizon: the cursor moves up to it.
+            long cursor = more ? last : Math.max(since, horizon - 1);
+            Map<String, Object> o = new LinkedHashMap<>();
+            o.put("items", items);
+            o.put("cursor", Long.toString(cursor));
+            o.put("more", more);
+            return o;
+        });
         return ApiResponse.ok(out);
     }
 
@@ -152,7 +196,7 @@ public final class DevicesApi {
         String channel = Names.channelName("channel", body.channel());
         Instant now = clock.instant();
         recorder.flush();
-        Map<String, Object> d = db.inTransaction(c -> {
+        Map<String, Object> d = changes.write(db, c -> {
             AppStore.require(c, appId);
             try (PreparedStatement ps = c.prepareStatement("SELECT 1 FROM channels WHERE app_id = ? AND name = ?")) {
                 ps.setString(1, appId);
@@ -181,7 +225,7 @@ public final class DevicesApi {
         String appId = AppsApi.appId(r);
         String deviceId = deviceId(r);
         Instant now = clock.instant();
-        db.inTransaction(c -> {
+        changes.write(db, c -> {
             AppStore.require(c, appId);
             Map<String, Object> before = DeviceStore.get(c, appId, deviceId);
             if (before == null) {
@@ -205,18 +249,22 @@ public final class DevicesApi {
     }
 
     private static int limit(ApiRequest r) {
+        return limit(r, DEFAULT_LIMIT, MAX_LIMIT);
+    }
+
+    private static int limit(ApiRequest r, int defaultLimit, int max) {
         String l = r.query("limit");
         if (l == null) {
-            return DEFAULT_LIMIT;
+            return defaultLimit;
         }
         try {
             int n = Integer.parseInt(l);
-            if (n >= 1 && n <= MAX_LIMIT) {
+            if (n >= 1 && n <= max) {
                 return n;
             }
         } catch (NumberFormatException e) {
             // fall through
         }
-        throw ApiError.badRequest("invalid_field", "Query parameter 'limit' must be from 1 to " + MAX_LIMIT, "limit");
+        throw ApiError.badRequest("invalid_field", "Query parameter 'limit' must be from 1 to " + max, "limit");
     }
 }

@@ -161,7 +161,7 @@ public final class StatsApi {
 
     private int[] store(String appId, String deviceId, List<Event> events) {
         Instant now = clock.instant();
-        return db.inTransaction(c -> {
+        return catalog.changes().write(db, c -> {
             DeviceStore.touch(c, appId, deviceId, now);
             Set<String> seen = DeviceStore.seen(c, appId, deviceId, events.stream().map(Event::id).distinct().toList());
             List<Event> fresh = new ArrayList<>();

@@ -1,0 +1,80 @@
+package dev.patchbay.console.devices;
+
+import dev.patchbay.cache.DeviceCache;
+import dev.patchbay.cache.DeviceRow;
+import dev.patchbay.cache.DeviceSyncState;
+import dev.patchbay.client.Device;
+import dev.patchbay.client.DeviceChanges;
+import dev.patchbay.client.PatchbayClient;
+import java.time.Clock;
+import java.util.function.BooleanSupplier;
+
+/**
+ * Brings the cached devices of one (connection, app) up to date from the server's change feed (rollouts §6): pages
+ * from the stored cursor until {@code more} is false, each page and its cursor stored in one transaction. Cancelling
+ * (or a failure) stops between pages, leaving the cache consistent at the last stored page; the next run resumes
+ * there. Runs on the caller's thread (a background task).
+ */
+public final class DeviceSync {
+    /** Devices asked per request (the server allows up to 10,000). */
+    public static final int PAGE_SIZE = 10_000;
+
+    /** Progress after each stored page: devices received by this run so far. */
+    @FunctionalInterface
+    public interface Progress {
+        void page(long received);
+    }
+
+    /**
+     * @param received  devices received (and stored) by this run
+     * @param pages     requests made
+     * @param cancelled the run stopped early because it was cancelled
+     */
+    public record Result(long received, int pages, boolean cancelled, DeviceSyncState state) {
+    }
+
+    private final DeviceCache cache;
+    private final PatchbayClient client;
+    private final String connectionId;
+    private final String appId;
+    private final int pageSize;
+
+    public DeviceSync(DeviceCache cache, PatchbayClient client, String connectionId, String appId) {
+        this(cache, client, connectionId, appId, PAGE_SIZE);
+    }
+
+    public DeviceSync(DeviceCache cache, PatchbayClient client, String connectionId, String appId, int pageSize) {
+        this.cache = cache;
+        this.client = client;
+        this.connectionId = connectionId;
+        this.appId = appId;
+        this.pageSize = pageSize;
+    }
+
+    /** What the cache keeps of a device. */
+    static DeviceRow row(Device d) {
+        return new DeviceRow(d.deviceId(), d.customId(), d.platform(), d.osVersion(), d.nativeVersion(),
+                d.nativeBuild(), d.channel(), d.channelSource(), d.currentBundle(), d.nextBundle(), d.lastOutcome(),
+                d.lastError(), d.firstSeen(), d.lastSeen());
+    }
+
+    public Result run(BooleanSupplier cancelled, Progress progress, Clock clock) {
+        String cursor = cache.state(connectionId, appId).cursor();
+        long received = 0;
+        int pages = 0;
+        while (true) {
+            if (cancelled.getAsBoolean()) {
+                return new Result(received, pages, true, cache.state(connectionId, appId));
+            }
+            DeviceChanges page = client.deviceChanges(appId, cursor, pageSize);
+            pages++;
+            cache.applyPage(connectionId, appId, page.items().stream().map(DeviceSync::row).toList(), page.cursor());
+            cursor = page.cursor();
+            received += page.items().size();
+            progress.page(received);
+            if (!page.more()) {
+                return new Result(received, pages, false, cache.finishSync(connectionId, appId, clock.instant()));
+            }
+        }
+    }
+}

@@ -1,0 +1,186 @@
+package dev.patchbay.console;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+
+import dev.patchbay.cache.DeviceColumn;
+import dev.patchbay.cache.DeviceRow;
+import dev.patchbay.client.PatchbayClient;
+import dev.patchbay.console.devices.DevicesViewModel;
+import dev.patchbay.domain.ChannelDraft;
+import dev.patchbay.domain.Platform;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Path;
+import java.security.SecureRandom;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Set;
+import java.util.UUID;
+import java.util.concurrent.Callable;
+import java.util.concurrent.TimeUnit;
+import javafx.scene.Node;
+import javafx.scene.control.Label;
+import javafx.scene.control.Labeled;
+import javafx.scene.control.TableView;
+import javafx.stage.Stage;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.io.TempDir;
+import org.testfx.api.FxRobot;
+import org.testfx.api.FxToolkit;
+import org.testfx.framework.junit5.ApplicationExtension;
+import org.testfx.framework.junit5.Start;
+import org.testfx.util.WaitForAsyncUtils;
+
+/**
+ * The Devices page, headless: devices check in with the sandbox server, the page lists them after its sync, the
+ * search narrows, the channel filter, a click on the Last seen header sorts (in SQL), selecting a row shows the
+ * device's detail.
+ */
+@ExtendWith(ApplicationExtension.class)
+class DevicesUserPathTest {
+    static {
+        FastRobot.configure();
+    }
+
+    private static final String APP = "com.example.shop";
+    private static final SecureRandom RANDOM = new SecureRandom();
+
+    @TempDir
+    Path home;
+
+    private ConsoleApp app;
+
+    @Start
+    void start(Stage stage) {
+    }
+
+    @AfterEach
+    void closeConsole() throws Exception {
+        if (app != null) {
+            FxToolkit.cleanupApplication(app);
+            app.stopped().get(15, TimeUnit.SECONDS);
+        }
+        FxToolkit.cleanupStages();
+    }
+
+    /** An update check as a phone sends it (the server is not trusted: the answer fails, the device is recorded). */
+    private void check(String url, String deviceId) throws Exception {
+        byte[] nonce = new byte[16];
+        RANDOM.nextBytes(nonce);
+        String body = "{\"appId\":\"" + APP + "\",\"deviceId\":\"" + deviceId + "\",\"platform\":\"android\","
+                + "\"osVersion\":\"14\",\"nativeVersion\":\"1.4.0\",\"nativeBuild\":140,\"runtimeVersion\":\"0.1.0\","
+                + "\"currentBundle\":\"builtin\",\"currentSequence\":null,\"channel\":null,\"customId\":null,"
+                + "\"isEmulator\":false,\"isProduction\":true,\"keyIds\":{\"root\":\"0123456789abcdef\","
+                + "\"content\":\"0123456789abcdef\"},\"nonce\":\""
+                + Base64.getUrlEncoder().withoutPadding().encodeToString(nonce) + "\"}";
+        HttpResponse<String> r = HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create(url + "/updates"))
+                .header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofString(body)).build(),
+                HttpResponse.BodyHandlers.ofString());
+        assertEquals(200, r.statusCode(), r.body());
+    }
+
+    @Test
+    void listsSyncedDevicesSearchesFiltersSortsAndShowsTheDetail(FxRobot robot) throws Exception {
+        app = (ConsoleApp) FxToolkit.setupApplication(() -> new ConsoleApp(
+                new ConsoleOptions(home, 0, Duration.ofMillis(50))));
+        waitUntil(() -> label(robot, "#status-connection").getText().startsWith("Connected to Local sandbox"));
+        robot.clickOn("#nav-apps");
+        robot.clickOn("#app-new");
+        robot.clickOn("#app-id").write(APP);
+        robot.clickOn("#app-name").write("Shop");
+        robot.clickOn("#app-save");
+        waitUntil(() -> table(robot, "#apps-table").getItems().size() == 1);
+
+        PatchbayClient client = app.connection().session().client();
+        String url = app.connection().serverUrlProperty().get();
+        client.createChannel(APP, ChannelDraft.named("production").withDefaultFor(Set.of(Platform.ANDROID)));
+        client.createChannel(APP, ChannelDraft.named("beta"));
+        List<String> ids = new ArrayList<>();
+        for (int i = 0; i < 30; i++) {
+            String id = UUID.randomUUID().toString();
+            ids.add(id);
+            if (i % 6 == 0) {
+                client.setChannelOverride(APP, id, "beta");
+            }
+            check(url, id);
+        }
+
+        robot.clickOn("#nav-devices");
+        DevicesViewModel vm = app.devices();
+        // The page synced when the app appeared (before the devices checked in): Sync now fetches them.
+        waitUntil(() -> !vm.syncingProperty().get());
+        robot.clickOn("#devices-sync");
+        waitUntil(() -> table(robot, "#devices-table").getItems().size() == 30);
+        waitUntil(() -> label(robot, "#devices-sync-status").getText().startsWith("Synced 30 devices"));
+        assertEquals("1–30 of 30", label(robot, "#devices-count").getText());
+
+        // Search: a prefix of one device id.
+        robot.clickOn("#devices-search").write(ids.get(7).substring(0, 9));
+        waitUntil(() -> table(robot, "#devices-table").getItems().size() == 1);
+        assertEquals(ids.get(7), ((DeviceRow) table(robot, "#devices-table").getItems().get(0)).deviceId());
+        robot.interact(() -> vm.searchProperty().set(""));
+        waitUntil(() -> table(robot, "#devices-table").getItems().size() == 30);
+
+        // Filter by channel.
+        robot.clickOn("#devices-filter-channel");
+        robot.clickOn(cell(robot, "beta"));
+        waitUntil(() -> table(robot, "#devices-table").getItems().size() == 5);
+        assertEquals(List.of("beta"), onFx(() -> vm.rows().stream().map(DeviceRow::channel).distinct().toList()));
+
+        // Sort by last seen: it is the default (newest first); a click on the header makes it oldest first.
+        robot.clickOn("#devices-col-last-seen");
+        waitUntil(() -> !vm.descendingProperty().get() && !vm.queryingProperty().get());
+        assertEquals(DeviceColumn.LAST_SEEN, onFx(() -> vm.sortProperty().get()));
+        List<DeviceRow> rows = onFx(() -> List.copyOf(vm.rows()));
+        assertEquals(rows.stream().sorted(Comparator.comparing(DeviceRow::lastSeen)
+                .thenComparing(DeviceRow::deviceId)).toList(), rows);
+
+        // Select: the detail pane shows the device as the server knows it.
+        robot.clickOn(rows.get(2).deviceId());
+        waitUntil(() -> label(robot, "#device-id").getText().equals("Device " + rows.get(2).deviceId())
+                && vm.detail().deviceProperty().get() != null);
+        assertEquals("beta", onFx(() -> vm.detail().deviceProperty().get().channel()));
+        assertFalse(onFx(() -> vm.syncingProperty().get()));
+    }
+
+    private static Node cell(FxRobot robot, String text) throws Exception {
+        waitUntil(() -> robot.lookup(".list-cell").match((Node n) -> n instanceof Labeled l
+                && text.equals(l.getText())).tryQuery().isPresent());
+        return robot.lookup(".list-cell").match((Node n) -> n instanceof Labeled l && text.equals(l.getText()))
+                .query();
+    }
+
+    private static TableView<?> table(FxRobot robot, String id) {
+        return robot.lookup(id).queryAs(TableView.class);
+    }
+
+    private static Label label(FxRobot robot, String id) {
+        return robot.lookup(id).queryAs(Label.class);
+    }
+
+    private static <T> T onFx(Callable<T> work) throws Exception {
+        return WaitForAsyncUtils.asyncFx(work).get(5, TimeUnit.SECONDS);
+    }
+
+    private static void waitUntil(Callable<Boolean> condition) throws Exception {
+        WaitForAsyncUtils.waitFor(25, TimeUnit.SECONDS, () -> {
+            WaitForAsyncUtils.waitForFxEvents();
+            try {
+                return onFx(condition);
+            } catch (java.util.concurrent.ExecutionException e) {
+                if (e.getCause() instanceof org.testfx.service.query.EmptyNodeQueryException) {
+                    return false;
+                }
+                throw e;
+            }
+        });
+    }
+}
