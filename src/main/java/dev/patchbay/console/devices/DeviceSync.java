@@ -7,6 +7,11 @@ import dev.patchbay.client.Device;
 import dev.patchbay.client.DeviceChanges;
 import dev.patchbay.client.PatchbayClient;
 import java.time.Clock;
+import java.util.concurrent.CancellationException;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import java.util.function.BooleanSupplier;
 
 /**
@@ -58,23 +63,58 @@ public final class DeviceSync {
                 d.lastError(), d.firstSeen(), d.lastSeen());
     }
 
+    /**
+     * Pulls pages until the server has no more, storing each with its cursor. The next page is fetched while the
+     * current one is written (the two take about the same time), so a cancel or an error leaves whole pages only.
+     */
     public Result run(BooleanSupplier cancelled, Progress progress, Clock clock) {
         String cursor = cache.state(connectionId, appId).cursor();
         long received = 0;
         int pages = 0;
-        while (true) {
-            if (cancelled.getAsBoolean()) {
-                return new Result(received, pages, true, cache.state(connectionId, appId));
+        ExecutorService fetcher = Executors.newSingleThreadExecutor(r -> {
+            Thread t = new Thread(r, "patchbay-device-sync-fetch");
+            t.setDaemon(true);
+            return t;
+        });
+        try {
+            final String first = cursor;
+            Future<DeviceChanges> next = fetcher.submit(() -> client.deviceChanges(appId, first, pageSize));
+            while (true) {
+                if (cancelled.getAsBoolean()) {
+                    next.cancel(true);
+                    return new Result(received, pages, true, cache.state(connectionId, appId));
+                }
+                DeviceChanges page = await(next);
+                pages++;
+                if (page.more()) {
+                    String after = page.cursor();
+                    next = fetcher.submit(() -> client.deviceChanges(appId, after, pageSize));
+                }
+                cache.applyPage(connectionId, appId, page.items().stream().map(DeviceSync::row).toList(),
+                        page.cursor());
+                cursor = page.cursor();
+                received += page.items().size();
+                progress.page(received);
+                if (!page.more()) {
+                    return new Result(received, pages, false, cache.finishSync(connectionId, appId, clock.instant()));
+                }
             }
-            DeviceChanges page = client.deviceChanges(appId, cursor, pageSize);
-            pages++;
-            cache.applyPage(connectionId, appId, page.items().stream().map(DeviceSync::row).toList(), page.cursor());
-            cursor = page.cursor();
-            received += page.items().size();
-            progress.page(received);
-            if (!page.more()) {
-                return new Result(received, pages, false, cache.finishSync(connectionId, appId, clock.instant()));
+        } finally {
+            fetcher.shutdownNow();
+        }
+    }
+
+    private static DeviceChanges await(Future<DeviceChanges> f) {
+        try {
+            return f.get();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new CancellationException("The device sync was interrupted");
+        } catch (ExecutionException e) {
+            if (e.getCause() instanceof RuntimeException re) {
+                throw re;
             }
+            throw new IllegalStateException(e.getCause());
         }
     }
 }
