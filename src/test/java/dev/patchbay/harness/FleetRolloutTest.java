@@ -50,8 +50,13 @@ class FleetRolloutTest {
             lab.publish(lab.healthy("1.5.0"), "1.5.0", 1);
             // A tenth of the apps are killed after each round (the next round is a cold start).
             FleetMix mix = new FleetMix("fleet-rollout", null, null, null, 0, 0, Map.of("1.5.0", 0.2), null, 10);
-            RolloutPlan plan = new RolloutPlan(true, List.of(new RolloutStage(1000, 1, "healthy"),
-                    new RolloutStage(5000, 1, "healthy"), new RolloutStage(10000, 0, "none")));
+            // Successes are reported at once, failures only after the 1 s app-ready timeout and the stats queue, so
+            // a soak shorter than that could pass a healthy gate on the successes alone: the failing run's first
+            // stage soaks longer than a round takes; the healthy run's stages soak a few seconds.
+            RolloutPlan failingPlan = new RolloutPlan(true, List.of(new RolloutStage(1000, 40, "healthy"),
+                    new RolloutStage(5000, 4, "healthy"), new RolloutStage(10000, 2, "healthy")));
+            RolloutPlan plan = new RolloutPlan(true, List.of(new RolloutStage(1000, 4, "healthy"),
+                    new RolloutStage(5000, 4, "healthy"), new RolloutStage(10000, 2, "healthy")));
             HealthPolicy health = new HealthPolicy(600L, 0.05, 0.95, 20L, 3L, 0L, HealthAction.PAUSE);
             try (Fleet fleet = new Fleet(new Fleet.Options(lab.dir.resolve("fleet"), DEVICES,
                     lab.quickRollback(AutoUpdate.ALWAYS), 16, Map.of(), null, false, mix))) {
@@ -64,7 +69,7 @@ class FleetRolloutTest {
                 assertTrue(failing.size() > DEVICES / 10 && failing.size() < DEVICES * 3 / 10, "" + failing.size());
 
                 // The channel serves the builtin assets; the devices install the app in the first round.
-                Rollout r = client.startRollout(lab.appId, DeviceLab.CHANNEL, new RolloutStart("1.5.0", null, plan,
+                Rollout r = client.startRollout(lab.appId, DeviceLab.CHANNEL, new RolloutStart("1.5.0", null, failingPlan,
                         health, null, "fleet test: 1.5.0, which fails on a fifth of the devices"));
                 assertEquals(1000, r.bps());
                 long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
