@@ -238,7 +238,7 @@ final class DeviceStore {
     /** A page of devices by id (ascending), after the cursor {@code after} (a device id). */
     static List<Map<String, Object>> list(Connection c, String appId, String after, int limit) throws SQLException {
         String sql = "SELECT * FROM devices WHERE app_id = ?" + (after == null ? "" : " AND device_id > ?")
-                + " ORDER BY device_id FETCH FIRST " + limit + " ROWS ONLY";
+                + " ORDER BY app_id, device_id FETCH FIRST " + limit + " ROWS ONLY";
         try (PreparedStatement ps = c.prepareStatement(sql)) {
             ps.setString(1, appId);
             if (after != null) {
@@ -258,11 +258,18 @@ final class DeviceStore {
      * Devices with {@code since < change_seq < horizon}, by change_seq, at most {@code limit}, added to {@code out};
      * answers the change_seq of the last one (or {@code since}).
      */
+    /**
+     * The change feed's page (append the limit and {@code " ROWS ONLY"}). {@code ORDER BY app_id, change_seq} rather
+     * than {@code change_seq} alone: only then does H2 read the page off the {@code devices_change} index in order
+     * instead of reading every later change and sorting them (which made a 1,000,000-device sync quadratic).
+     */
+    public static final String CHANGES_SQL = "SELECT * FROM devices WHERE app_id = ? AND change_seq > ?"
+            + " AND change_seq < ? ORDER BY app_id, change_seq FETCH FIRST ";
+
     static long changes(Connection c, String appId, long since, long horizon, int limit, List<Map<String, Object>> out)
             throws SQLException {
         long last = since;
-        try (PreparedStatement ps = c.prepareStatement("SELECT * FROM devices WHERE app_id = ? AND change_seq > ?"
-                + " AND change_seq < ? ORDER BY change_seq FETCH FIRST " + limit + " ROWS ONLY")) {
+        try (PreparedStatement ps = c.prepareStatement(CHANGES_SQL + limit + " ROWS ONLY")) {
             ps.setString(1, appId);
             ps.setLong(2, since);
             ps.setLong(3, horizon);
