@@ -1,6 +1,6 @@
 package dev.patchbay.cache;
 
-/** A column of the Devices page the cache can sort on (ties are broken by device id). */
+/** A column of the Devices page the cache can sort on (ties in the order the devices reached the cache). */
 public enum DeviceColumn {
     DEVICE_ID("device_id"),
     CUSTOM_ID("custom_id_lower"),

@@ -19,12 +19,18 @@ import java.util.EnumSet;
 import java.util.List;
 import java.util.Set;
 import java.util.stream.Collectors;
+import org.h2.api.ErrorCode;
+import org.h2.mvstore.DataUtils;
+import org.h2.mvstore.MVStoreException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The console's H2 file cache of server state, kept per connection id with the time each list was fetched.
  * Calls block on disk and on one lock: run them off the FX thread. Thread-safe.
  */
 public final class LocalCache implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(LocalCache.class);
     public static final String MIGRATIONS = "dev/patchbay/cache/migrations";
 
     private final Connection db;
@@ -38,17 +44,62 @@ public final class LocalCache implements AutoCloseable {
         this.memory = memory;
     }
 
-    /** Opens (creating if needed) the cache database {@code cache.mv.db} in {@code folder}. */
+    /**
+     * How long H2 keeps superseded file chunks before it reuses their space (its default is 45 s). A device sync writes
+     * tens of MB a second; with the default the file grew to several GB during a 1M-device sync. A crash inside this
+     * window can leave the file unreadable, which {@link #open} handles by starting a fresh cache: it only ever holds
+     * copies of server state.
+     */
+    static final int RETENTION_MS = 2_000;
+
+    /**
+     * Opens (creating if needed) the cache database {@code cache.mv.db} in {@code folder}. A file H2 reports as corrupt
+     * is moved aside ({@code cache.mv.db.corrupt-<time>}, kept for a bug report) and a fresh cache is created; any
+     * other failure (another console holds the file) is thrown.
+     */
     public static LocalCache open(Path folder) {
         try {
             Files.createDirectories(folder);
-            String url = "jdbc:h2:file:" + folder.toAbsolutePath().resolve("cache") + ";DB_CLOSE_ON_EXIT=FALSE";
-            Connection c = DriverManager.getConnection(url, "sa", "");
+            String url = "jdbc:h2:file:" + folder.toAbsolutePath().resolve("cache") + ";DB_CLOSE_ON_EXIT=FALSE"
+                    + ";RETENTION_TIME=" + RETENTION_MS;
+            Connection c;
+            try {
+                c = DriverManager.getConnection(url, "sa", "");
+            } catch (SQLException e) {
+                if (!corrupt(e)) {
+                    throw e;
+                }
+                Path file = folder.resolve("cache.mv.db");
+                Path aside = folder.resolve("cache.mv.db.corrupt-" + System.currentTimeMillis());
+                Files.move(file, aside);
+                LOG.warn("The local cache {} could not be read ({}); moved it to {} and started a new one", file,
+                        e.getMessage(), aside.getFileName());
+                c = DriverManager.getConnection(url, "sa", "");
+            }
             Migrations.apply(c, MIGRATIONS);
             return new LocalCache(c, url, false);
         } catch (Exception e) {
             throw new CacheException("Cannot open the local cache in " + folder + ": " + e.getMessage(), e);
         }
+    }
+
+    /**
+     * H2's "file corrupted" (90030), or an MVStore "file corrupt" underneath a general error; never a file another
+     * program holds (90020, also an MVStore error underneath).
+     */
+    private static boolean corrupt(SQLException e) {
+        if (e.getErrorCode() == ErrorCode.FILE_CORRUPTED_1) {
+            return true;
+        }
+        if (e.getErrorCode() == ErrorCode.DATABASE_ALREADY_OPEN_1) {
+            return false;
+        }
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            if (t instanceof MVStoreException m && m.getErrorCode() == DataUtils.ERROR_FILE_CORRUPT) {
+                return true;
+            }
+        }
+        return false;
     }
 
     /** A cache that lives only as long as this process (when the file cache cannot be opened). */

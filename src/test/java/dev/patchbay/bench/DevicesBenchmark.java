@@ -98,8 +98,21 @@ public final class DevicesBenchmark {
         qs.put("all, last seen desc (first page)", q(null, null, null, null, null, null, DeviceColumn.LAST_SEEN, true, 0));
         qs.put("all, last seen desc, page 50", q(null, null, null, null, null, null, DeviceColumn.LAST_SEEN, true, 50 * 200));
         qs.put("all, device id asc", q(null, null, null, null, null, null, DeviceColumn.DEVICE_ID, false, 0));
+        qs.put("all, last seen asc", q(null, null, null, null, null, null, DeviceColumn.LAST_SEEN, false, 0));
+        qs.put("all, last seen desc, last page", q(null, null, null, null, null, null, DeviceColumn.LAST_SEEN, true,
+                (int) Math.max(0, devices.state("bench", APP).devices() - 200)));
+        qs.put("all, device id desc", q(null, null, null, null, null, null, DeviceColumn.DEVICE_ID, true, 0));
+        qs.put("all, custom id asc", q(null, null, null, null, null, null, DeviceColumn.CUSTOM_ID, false, 0));
+        qs.put("all, custom id desc", q(null, null, null, null, null, null, DeviceColumn.CUSTOM_ID, true, 0));
+        qs.put("all, channel asc", q(null, null, null, null, null, null, DeviceColumn.CHANNEL, false, 0));
+        qs.put("all, bundle desc", q(null, null, null, null, null, null, DeviceColumn.BUNDLE, true, 0));
         qs.put("all, native version desc", q(null, null, null, null, null, null, DeviceColumn.NATIVE_VERSION, true, 0));
+        qs.put("all, native version asc, page 50", q(null, null, null, null, null, null, DeviceColumn.NATIVE_VERSION,
+                false, 50 * 200));
         qs.put("all, state asc", q(null, null, null, null, null, null, DeviceColumn.STATE, false, 0));
+        qs.put("all, platform desc", q(null, null, null, null, null, null, DeviceColumn.PLATFORM, true, 0));
+        qs.put("platform=ios, last seen desc", q(null, null, null, null, "ios", null, DeviceColumn.LAST_SEEN, true, 0));
+        qs.put("native 2.0.0, state desc", q(null, null, null, null, null, "2.0.0", DeviceColumn.STATE, true, 0));
         qs.put("channel=beta, last seen desc", q(null, "beta", null, null, null, null, DeviceColumn.LAST_SEEN, true, 0));
         qs.put("channel=beta + bundle=1.5.0, last seen desc", q(null, "beta", "1.5.0", null, null, null, DeviceColumn.LAST_SEEN, true, 0));
         qs.put("state=failed, last seen desc", q(null, null, null, "failed", null, null, DeviceColumn.LAST_SEEN, true, 0));
@@ -126,7 +139,8 @@ public final class DevicesBenchmark {
                     ms.get(ms.size() / 2), ms.get(0), ms.get(ms.size() - 1), r.rows().size(), r.total(),
                     r.capped() ? "+" : "");
         }
-        for (DeviceColumn c : new DeviceColumn[] {DeviceColumn.CHANNEL, DeviceColumn.BUNDLE, DeviceColumn.NATIVE_VERSION}) {
+        for (DeviceColumn c : new DeviceColumn[] {DeviceColumn.CHANNEL, DeviceColumn.BUNDLE, DeviceColumn.STATE,
+                DeviceColumn.PLATFORM, DeviceColumn.NATIVE_VERSION}) {
             long t = System.nanoTime();
             List<String> v = devices.values("bench", APP, c, 200);
             System.out.printf("filter choices %-15s %8.1f ms, %d values%n", c, (System.nanoTime() - t) / 1e6, v.size());

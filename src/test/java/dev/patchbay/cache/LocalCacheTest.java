@@ -1,5 +1,6 @@
 package dev.patchbay.cache;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
@@ -49,6 +50,89 @@ class LocalCacheTest {
             assertEquals(T1, channels.fetchedAt());
         }
         assertTrue(Files.exists(dir.resolve("cache.mv.db")));
+    }
+
+    @Test
+    void anUnreadableFileIsMovedAsideAndAFreshCacheStarts() throws Exception {
+        try (LocalCache cache = LocalCache.open(dir)) {
+            cache.replaceApps("sandbox", List.of(SHOP), T1);
+        }
+        byte[] garbage = new byte[64 * 1024];
+        new java.util.Random(7).nextBytes(garbage);
+        Files.write(dir.resolve("cache.mv.db"), garbage);
+
+        try (LocalCache cache = LocalCache.open(dir)) {
+            assertNull(cache.apps("sandbox").fetchedAt(), "a new, empty cache");
+            cache.replaceApps("sandbox", List.of(SHOP), T1);
+            assertEquals(List.of(SHOP), cache.apps("sandbox").value());
+        }
+        List<Path> aside;
+        try (var files = Files.list(dir)) {
+            aside = files.filter(f -> f.getFileName().toString().startsWith("cache.mv.db.corrupt-")).toList();
+        }
+        assertEquals(1, aside.size(), "the unreadable file is kept for a bug report");
+        assertArrayEquals(garbage, Files.readAllBytes(aside.get(0)));
+    }
+
+    @Test
+    void aCacheLockedByAnotherProgramIsNotTakenForCorrupt() throws Exception {
+        try (LocalCache first = LocalCache.open(dir)) {
+            first.replaceApps("sandbox", List.of(SHOP), T1);
+        }
+        // What another console holding the file looks like to H2: the file lock is taken.
+        try (java.nio.channels.FileChannel ch = java.nio.channels.FileChannel.open(dir.resolve("cache.mv.db"),
+                java.nio.file.StandardOpenOption.READ, java.nio.file.StandardOpenOption.WRITE);
+             java.nio.channels.FileLock lock = ch.lock()) {
+            CacheException e = assertThrows(CacheException.class, () -> LocalCache.open(dir));
+            assertTrue(e.getMessage().startsWith("Cannot open the local cache"), e.getMessage());
+        }
+        try (var files = Files.list(dir)) {
+            assertTrue(files.noneMatch(f -> f.getFileName().toString().contains("corrupt")), "nothing moved aside");
+        }
+        try (LocalCache again = LocalCache.open(dir)) {
+            assertEquals(List.of(SHOP), again.apps("sandbox").value());
+        }
+    }
+
+    @Test
+    void devicesCachedBeforeVersion5SurviveTheMigration() throws Exception {
+        String url = "jdbc:h2:file:" + dir.toAbsolutePath().resolve("cache");
+        try (java.sql.Connection c = java.sql.DriverManager.getConnection(url, "sa", "");
+             java.sql.Statement st = c.createStatement()) {
+            st.execute("CREATE TABLE schema_history (version INT PRIMARY KEY, script VARCHAR(200) NOT NULL,"
+                    + " applied_at TIMESTAMP WITH TIME ZONE NOT NULL)");
+            for (int v = 1; v <= 4; v++) {
+                String name = LocalCache.MIGRATIONS + "/V" + v + ".sql";
+                String script;
+                try (var in = LocalCache.class.getClassLoader().getResourceAsStream(name)) {
+                    script = new String(in.readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+                }
+                for (String sql : script.split("(?m);\\s*$")) {
+                    if (!sql.lines().allMatch(l -> l.isBlank() || l.strip().startsWith("--"))) {
+                        st.execute(sql);
+                    }
+                }
+                st.execute("INSERT INTO schema_history VALUES (" + v + ", '" + name + "', CURRENT_TIMESTAMP)");
+            }
+            st.execute("INSERT INTO device_sync(scope_id, connection_id, app_id, sync_cursor, device_count)"
+                    + " VALUES (1, 'sandbox', 'com.example.shop', '42', 2)");
+            st.execute("INSERT INTO cached_device(scope_id, device_id, custom_id, custom_id_lower, platform, channel,"
+                    + " current_bundle, last_outcome, last_seen) VALUES"
+                    + " (1, 'b-device', 'Alice', 'alice', 'ios', 'beta', '1.5.0', 'update', 2000),"
+                    + " (1, 'a-device', NULL, NULL, 'android', 'production', '1.4.0', 'up_to_date', 1000)");
+        }
+        try (LocalCache cache = LocalCache.open(dir)) {
+            DeviceCache devices = cache.devices();
+            assertEquals("42", devices.state("sandbox", "com.example.shop").cursor());
+            DeviceResult r = devices.query("sandbox", "com.example.shop", DeviceQuery.all(10));
+            assertEquals(List.of("b-device", "a-device"), r.rows().stream().map(DeviceRow::deviceId).toList());
+            assertEquals("Alice", r.rows().get(0).customId());
+            devices.applyPage("sandbox", "com.example.shop", List.of(new DeviceRow("a-device", null, "android", null,
+                    null, null, "beta", null, null, null, "failed", null, null, Instant.ofEpochMilli(3000))), "43");
+            DeviceResult after = devices.query("sandbox", "com.example.shop", DeviceQuery.all(10));
+            assertEquals(List.of("a-device", "b-device"), after.rows().stream().map(DeviceRow::deviceId).toList());
+            assertEquals(2, after.total(), "an update keeps one row per device");
+        }
     }
 
     @Test
