@@ -255,13 +255,16 @@ public final class DeviceCache implements AutoCloseable {
                 if (scope == null) {
                     return out;
                 }
+                // ">= last + U+0000" (the smallest string after last), not "> last": H2 seeks to the first entry
+                // at or after the bound and steps over entries that fail the condition, so "> last" walked every
+                // device with the previous value (~300 ms per list at 1,000,000 devices).
                 try (PreparedStatement ps = reader.prepareStatement("SELECT " + column.sql + " FROM cached_device"
-                        + " WHERE scope_id = ? AND " + column.sql + " > ? ORDER BY " + column.sql
+                        + " WHERE scope_id = ? AND " + column.sql + " >= ? ORDER BY scope_id, " + column.sql
                         + " FETCH FIRST 1 ROW ONLY")) {
                     String last = "";
                     while (out.size() < max) {
                         ps.setInt(1, scope);
-                        ps.setString(2, last);
+                        ps.setString(2, last + '\u0000');
                         try (ResultSet rs = ps.executeQuery()) {
                             if (!rs.next()) {
                                 break;

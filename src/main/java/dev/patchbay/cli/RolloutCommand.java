@@ -359,6 +359,11 @@ final class RolloutCommand {
                 description = "Why (recorded in the rollout's history and the audit log)")
         String reason;
 
+        @Option(names = "--expect-revision", paramLabel = "N",
+                description = "Act only if the rollout is still at this revision (`status --json` gives it); if it "
+                        + "changed meanwhile the server refuses (exit 1) and nothing changes")
+        Long expectRevision;
+
         Verb(Cli.Context context) {
             super(context);
         }
@@ -440,6 +445,9 @@ final class RolloutCommand {
 
         @Override
         public void run() {
+            if (expectRevision != null) {
+                throw usage("--expect-revision applies to a running rollout, not to start");
+            }
             Integer bps = percent.value(this, false);
             if (bps != null && plan.given()) {
                 throw usage("--plan sets the percentage (its first stage): leave out --percent/--bps");
@@ -487,7 +495,7 @@ final class RolloutCommand {
         public void run() {
             int bps = percent.value(this, true);
             String reason = reason();
-            Rollout r = server.client(context).setRolloutPercentage(appId(), channelName(), bps, reason);
+            Rollout r = server.client(context).setRolloutPercentage(appId(), channelName(), bps, reason, expectRevision);
             print(r, "Rollout of " + r.targetBundle() + " on " + r.channel() + " now at " + Rollout.percent(r.bps()));
         }
     }
@@ -502,7 +510,7 @@ final class RolloutCommand {
         @Override
         public void run() {
             String reason = reason();
-            Rollout r = server.client(context).pauseRollout(appId(), channelName(), reason);
+            Rollout r = server.client(context).pauseRollout(appId(), channelName(), reason, expectRevision);
             print(r, "Paused rollout of " + r.targetBundle() + " on " + r.channel());
         }
     }
@@ -516,7 +524,7 @@ final class RolloutCommand {
         @Override
         public void run() {
             String reason = reason();
-            Rollout r = server.client(context).resumeRollout(appId(), channelName(), reason);
+            Rollout r = server.client(context).resumeRollout(appId(), channelName(), reason, expectRevision);
             print(r, "Resumed rollout of " + r.targetBundle() + " on " + r.channel());
         }
     }
@@ -531,7 +539,7 @@ final class RolloutCommand {
         @Override
         public void run() {
             String reason = reason();
-            Rollout r = server.client(context).advanceRollout(appId(), channelName(), reason);
+            Rollout r = server.client(context).advanceRollout(appId(), channelName(), reason, expectRevision);
             print(r, "Advanced rollout of " + r.targetBundle() + " on " + r.channel() + " to "
                     + Rollout.percent(r.bps()));
         }
@@ -547,7 +555,7 @@ final class RolloutCommand {
         @Override
         public void run() {
             String reason = reason();
-            Rollout r = server.client(context).promoteRollout(appId(), channelName(), reason);
+            Rollout r = server.client(context).promoteRollout(appId(), channelName(), reason, expectRevision);
             print(r, "Promoted " + r.targetBundle() + ": channel " + r.channel() + " serves it to every device");
         }
     }
@@ -575,7 +583,7 @@ final class RolloutCommand {
                     release = keys.build(context, client, appId, current.stableBundle());
                 }
             }
-            Rollout r = client.rollbackRollout(appId, ch, reason, release);
+            Rollout r = client.rollbackRollout(appId, ch, reason, release, expectRevision);
             print(r, "Rolled back " + r.targetBundle() + " on " + r.channel() + ": it serves "
                     + bundle(r.rollbackBundle() != null ? r.rollbackBundle() : r.stableBundle()));
         }
@@ -602,7 +610,7 @@ final class RolloutCommand {
             String reason = reason();
             RolloutPlan p = plan.given() ? checked(this, plan::build) : null;
             HealthPolicy h = health.given() ? checked(this, health::build) : null;
-            Rollout r = server.client(context).updateRolloutPlan(appId(), channelName(), p, h, reason);
+            Rollout r = server.client(context).updateRolloutPlan(appId(), channelName(), p, h, reason, expectRevision);
             print(r, "Updated the " + (p != null && h != null ? "plan and health policy" : p != null ? "plan"
                     : "health policy") + " of the rollout of " + r.targetBundle() + " on " + r.channel());
         }

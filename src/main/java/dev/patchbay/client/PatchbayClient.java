@@ -574,28 +574,52 @@ public final class PatchbayClient {
 
     /** Sets the percentage in basis points (0..10000). */
     public Rollout setRolloutPercentage(String appId, String channel, int bps, String reason) {
-        ObjectNode body = json.createObjectNode();
+        return setRolloutPercentage(appId, channel, bps, reason, null);
+    }
+
+    /**
+     * Sets the percentage, only if the rollout is still at {@code expectedRevision} (null: whatever it is); else the
+     * server answers 409 naming {@code revision} and nothing changes. The same holds for every verb below that takes
+     * an expected revision: a person acts on what they saw, not on what changed since.
+     */
+    public Rollout setRolloutPercentage(String appId, String channel, int bps, String reason, Long expectedRevision) {
+        ObjectNode body = verbBody(reason, expectedRevision);
         body.put("bps", bps);
-        body.put("reason", reason);
         return call(send("POST", rolloutUrl(appId, channel, "set"), body), type(Rollout.class));
     }
 
     public Rollout pauseRollout(String appId, String channel, String reason) {
-        return rolloutVerb(appId, channel, "pause", reason);
+        return pauseRollout(appId, channel, reason, null);
+    }
+
+    public Rollout pauseRollout(String appId, String channel, String reason, Long expectedRevision) {
+        return rolloutVerb(appId, channel, "pause", reason, expectedRevision);
     }
 
     public Rollout resumeRollout(String appId, String channel, String reason) {
-        return rolloutVerb(appId, channel, "resume", reason);
+        return resumeRollout(appId, channel, reason, null);
+    }
+
+    public Rollout resumeRollout(String appId, String channel, String reason, Long expectedRevision) {
+        return rolloutVerb(appId, channel, "resume", reason, expectedRevision);
     }
 
     /** Moves to the next stage of the rollout's plan. */
     public Rollout advanceRollout(String appId, String channel, String reason) {
-        return rolloutVerb(appId, channel, "advance", reason);
+        return advanceRollout(appId, channel, reason, null);
+    }
+
+    public Rollout advanceRollout(String appId, String channel, String reason, Long expectedRevision) {
+        return rolloutVerb(appId, channel, "advance", reason, expectedRevision);
     }
 
     /** The target becomes the channel's bundle. */
     public Rollout promoteRollout(String appId, String channel, String reason) {
-        return rolloutVerb(appId, channel, "promote", reason);
+        return promoteRollout(appId, channel, reason, null);
+    }
+
+    public Rollout promoteRollout(String appId, String channel, String reason, Long expectedRevision) {
+        return rolloutVerb(appId, channel, "promote", reason, expectedRevision);
     }
 
     /**
@@ -603,8 +627,12 @@ public final class PatchbayClient {
      * envelope), or the builtin assets when the rollout's stable is the builtin.
      */
     public Rollout rollbackRollout(String appId, String channel, String reason, byte[] rollbackReleaseOrNull) {
-        ObjectNode body = json.createObjectNode();
-        body.put("reason", reason);
+        return rollbackRollout(appId, channel, reason, rollbackReleaseOrNull, null);
+    }
+
+    public Rollout rollbackRollout(String appId, String channel, String reason, byte[] rollbackReleaseOrNull,
+                                   Long expectedRevision) {
+        ObjectNode body = verbBody(reason, expectedRevision);
         if (rollbackReleaseOrNull != null) {
             body.set("rollbackRelease", releaseNode(rollbackReleaseOrNull));
         }
@@ -614,10 +642,14 @@ public final class PatchbayClient {
     /** Replaces the plan and the health policy of the active rollout (null removes one). */
     public Rollout updateRolloutPlan(String appId, String channel, RolloutPlan plan, HealthPolicy health,
                                      String reason) {
-        ObjectNode body = json.createObjectNode();
+        return updateRolloutPlan(appId, channel, plan, health, reason, null);
+    }
+
+    public Rollout updateRolloutPlan(String appId, String channel, RolloutPlan plan, HealthPolicy health,
+                                     String reason, Long expectedRevision) {
+        ObjectNode body = verbBody(reason, expectedRevision);
         body.set("plan", plan == null ? json.nullNode() : json.valueToTree(plan));
         body.set("health", health == null ? json.nullNode() : json.valueToTree(health));
-        body.put("reason", reason);
         return call(send("PUT", rolloutUrl(appId, channel, "plan"), body), type(Rollout.class));
     }
 
@@ -651,10 +683,18 @@ public final class PatchbayClient {
     private record RolloutPage(List<Rollout> items, String next) {
     }
 
-    private Rollout rolloutVerb(String appId, String channel, String verb, String reason) {
+    private Rollout rolloutVerb(String appId, String channel, String verb, String reason, Long expectedRevision) {
+        return call(send("POST", rolloutUrl(appId, channel, verb), verbBody(reason, expectedRevision)),
+                type(Rollout.class));
+    }
+
+    private ObjectNode verbBody(String reason, Long expectedRevision) {
         ObjectNode body = json.createObjectNode();
         body.put("reason", reason);
-        return call(send("POST", rolloutUrl(appId, channel, verb), body), type(Rollout.class));
+        if (expectedRevision != null) {
+            body.put("expectedRevision", expectedRevision);
+        }
+        return body;
     }
 
     private HttpUrl rolloutUrl(String appId, String channel, String... verb) {

@@ -140,9 +140,8 @@ public final class ConsoleApp extends Application {
         channelsPage.setDeviceDetail(new DeviceDetailViewModel(connection, tasks));
         OverviewViewModel overview = new OverviewViewModel(connection, tasks, apps.apps(), apps::refresh,
                 (appId, channel) -> {
-                    // A rollout's channel on the Channels page: its app selected there (the channel row is not).
-                    apps.apps().stream().filter(a -> a.id().equals(appId)).findFirst()
-                            .ifPresent(a -> channels.appProperty().set(a));
+                    // A rollout's channel on the Channels page: its app chosen and its row selected there.
+                    channels.open(appId, channel);
                     settings.lastPageProperty().set("channels");
                 });
         ActivityViewModel activity = new ActivityViewModel(connection, tasks, apps.apps());

@@ -228,6 +228,10 @@ class DeviceCacheTest {
         assertEquals(List.of("beta", "canary", "production", "staging"), cache.values(CONN, APP, DeviceColumn.CHANNEL, 50));
         assertEquals(List.of("1.4.0", "1.5.0", "1.6.0", "2.0.0", "3.0.0"), cache.values(CONN, APP, DeviceColumn.NATIVE_VERSION, 9));
         assertEquals(List.of("1.4.0", "1.5.0"), cache.values(CONN, APP, DeviceColumn.NATIVE_VERSION, 2));
+        assertEquals(List.of("android", "ios"), cache.values(CONN, APP, DeviceColumn.PLATFORM, 9));
+        assertEquals(List.of("blocked", "builtin", "failed", "up_to_date", "update"),
+                cache.values(CONN, APP, DeviceColumn.STATE, 9));
+        assertTrue(cache.values(CONN, "com.example.other", DeviceColumn.CHANNEL, 9).isEmpty());
         assertEquals("3001", cache.state(CONN, APP).cursor());
     }
 

@@ -233,6 +233,16 @@ class RolloutCliTest {
         assertContains(ok(args("status", app)).out(), "paused");
         assertEquals("running", json(args("resume", app, "--reason", "false alarm")).get("state").asText());
 
+        // --expect-revision: a pipeline acts on the state it read, or not at all
+        long seen = json(args("status", app)).get("revision").asLong();
+        assertEquals("paused", json(args("pause", app, "--reason", "hold", "--expect-revision",
+                String.valueOf(seen))).get("state").asText());
+        assertContains(refused(args("resume", app, "--reason", "stale", "--expect-revision", String.valueOf(seen))),
+                "changed meanwhile");
+        assertEquals("paused", json(args("status", app)).get("state").asText(), "the stale resume changed nothing");
+        assertEquals("running", json(args("resume", app, "--reason", "go on", "--expect-revision",
+                String.valueOf(seen + 1))).get("state").asText());
+
         // advance: stage 3 of 4 at 50 %
         Result advanced = ok(args("advance", app, "--reason", "CI: advance"));
         assertContains(advanced.out(), "to 50.00 %");

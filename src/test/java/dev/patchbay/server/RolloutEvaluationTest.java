@@ -4,10 +4,12 @@ import static dev.patchbay.server.DeviceFixture.json;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.patchbay.client.ConflictException;
 import dev.patchbay.client.Device;
 import dev.patchbay.client.PatchbayClient;
 import dev.patchbay.client.RolloutStart;
@@ -215,6 +217,26 @@ class RolloutEvaluationTest {
             assertEquals("update", ans.path("kind").asText(), ans.toString());
             assertEquals("1.6.0", ans.path("release").path("release").path("version").asText());
         }
+    }
+
+    @Test
+    void aVerbOnAStaleRevisionIsRefusedAndChangesNothing() {
+        Rollout shown = client.startRollout(APP, "production", new RolloutStart("1.5.0", 1000, null, null, null, "go"));
+        // Someone else (or the health policy) acts first.
+        Rollout now = client.pauseRollout(APP, "production", "hold", shown.revision());
+        assertEquals(shown.revision() + 1, now.revision());
+        ConflictException stale = assertThrows(ConflictException.class,
+                () -> client.setRolloutPercentage(APP, "production", 5000, "wider", shown.revision()));
+        assertTrue(stale.getMessage().contains("changed meanwhile"), stale.getMessage());
+        assertThrows(ConflictException.class, () -> client.resumeRollout(APP, "production", "go on", shown.revision()));
+        assertThrows(ConflictException.class,
+                () -> client.rollbackRollout(APP, "production", "back", null, shown.revision()));
+        Rollout after = client.rollout(APP, "production");
+        assertEquals(RolloutState.PAUSED, after.state());
+        assertEquals(1000, after.bps());
+        assertEquals(now.revision(), after.revision());
+        assertEquals(RolloutState.RUNNING,
+                client.resumeRollout(APP, "production", "go on", now.revision()).state(), "the current revision works");
     }
 
     @Test

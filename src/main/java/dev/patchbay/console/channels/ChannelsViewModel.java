@@ -103,6 +103,9 @@ public final class ChannelsViewModel {
         });
     }
 
+    /** A channel to select when the list next loads ({@link #open}), else null. */
+    private String pendingChannel;
+
     private void keepAppSelection() {
         AppChoice.keep(apps, app);
     }
@@ -165,10 +168,36 @@ public final class ChannelsViewModel {
     }
 
     private void show(Cached<List<Channel>> cached) {
-        String keep = selected.get() == null ? null : selected.get().name();
+        String keep = pendingChannel != null ? pendingChannel
+                : selected.get() == null ? null : selected.get().name();
         channels.setAll(cached.value());
         fetchedAt.set(cached.fetchedAt());
         selected.set(channels.stream().filter(c -> c.name().equals(keep)).findFirst().orElse(null));
+        if (selected.get() != null) {
+            pendingChannel = null;
+        }
+    }
+
+    /**
+     * Shows channel {@code channelName} of app {@code appId} (another page's link): the app is chosen and the channel's
+     * row selected as soon as the channels are loaded.
+     */
+    public void open(String appId, String channelName) {
+        App a = apps.stream().filter(x -> x.id().equals(appId)).findFirst().orElse(null);
+        if (a == null) {
+            return;
+        }
+        Channel here = channels.stream().filter(c -> c.name().equals(channelName)).findFirst().orElse(null);
+        if (app.get() != null && app.get().id().equals(appId) && here != null) {
+            selected.set(here);
+            return;
+        }
+        pendingChannel = channelName;
+        if (app.get() != null && app.get().id().equals(appId)) {
+            reload();
+        } else {
+            app.set(a);
+        }
     }
 
     private void failed(Throwable e) {

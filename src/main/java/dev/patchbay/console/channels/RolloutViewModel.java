@@ -1,6 +1,7 @@
 package dev.patchbay.console.channels;
 
 import dev.patchbay.client.AdoptionPoint;
+import dev.patchbay.client.ConflictException;
 import dev.patchbay.client.FailedDevice;
 import dev.patchbay.client.FailureBucket;
 import dev.patchbay.client.NotFoundException;
@@ -426,12 +427,15 @@ public final class RolloutViewModel {
         tasks.create(a.doing + " the rollout of " + c.name(), () -> {
                     PatchbayClient client = s.requireClient().withActor(actor);
                     return switch (a) {
-                        case SET -> client.setRolloutPercentage(ap.id(), c.name(), bps, why);
-                        case PAUSE -> client.pauseRollout(ap.id(), c.name(), why);
-                        case RESUME -> client.resumeRollout(ap.id(), c.name(), why);
-                        case ADVANCE -> client.advanceRollout(ap.id(), c.name(), why);
-                        case PROMOTE -> client.promoteRollout(ap.id(), c.name(), why);
-                        case ROLLBACK -> client.rollbackRollout(ap.id(), c.name(), why, rollbackReleaseFor(s.requireClient(), r));
+                        // The revision shown: if the rollout changed since (another person, the health policy,
+                        // the plan), the server refuses with 409 and the page reloads instead of acting on it.
+                        case SET -> client.setRolloutPercentage(ap.id(), c.name(), bps, why, r.revision());
+                        case PAUSE -> client.pauseRollout(ap.id(), c.name(), why, r.revision());
+                        case RESUME -> client.resumeRollout(ap.id(), c.name(), why, r.revision());
+                        case ADVANCE -> client.advanceRollout(ap.id(), c.name(), why, r.revision());
+                        case PROMOTE -> client.promoteRollout(ap.id(), c.name(), why, r.revision());
+                        case ROLLBACK -> client.rollbackRollout(ap.id(), c.name(), why,
+                                rollbackReleaseFor(s.requireClient(), r), r.revision());
                     };
                 })
                 .onSuccess(updated -> {
@@ -449,6 +453,10 @@ public final class RolloutViewModel {
                 .onError(e -> {
                     if (gen == generation) {
                         failed(e);
+                        if (e instanceof ConflictException) {
+                            // What was shown is out of date (changed meanwhile, or no longer in that state): reload it.
+                            poll();
+                        }
                     }
                 })
                 .andFinally(() -> busy.set(false))
@@ -700,7 +708,7 @@ public final class RolloutViewModel {
         busy.set(true);
         long gen = generation;
         tasks.create("Saving the plan of " + c.name(), () -> s.requireClient().withActor(actor)
-                        .updateRolloutPlan(a.id(), c.name(), p, h, why))
+                        .updateRolloutPlan(a.id(), c.name(), p, h, why, rolloutRevision()))
                 .onSuccess(r -> {
                     if (gen == generation) {
                         form.set(Form.NONE);
@@ -712,6 +720,11 @@ public final class RolloutViewModel {
                 .onError(this::formFailed)
                 .andFinally(() -> busy.set(false))
                 .run();
+    }
+
+    private Long rolloutRevision() {
+        Rollout r = rollout.get();
+        return r == null ? null : r.revision();
     }
 
     private String reason(String text) {

@@ -67,6 +67,29 @@ class ChannelsViewModelTest {
     }
 
     @Test
+    void openChoosesTheAppAndSelectsTheChannelRow() {
+        create("production", true);
+        create("beta", false);
+        var other = fx.connection.session().client();
+        other.createApp("com.example.news", "News");
+        other.createChannel("com.example.news", ChannelDraft.named("nightly"));
+        other.createChannel("com.example.news", ChannelDraft.named("stable"));
+        vm.refresh();
+
+        vm.open("com.example.news", "stable"); // the Overview's link to a rollout on another app
+        assertEquals("com.example.news", vm.appProperty().get().id());
+        assertEquals("stable", vm.selectedProperty().get().name());
+
+        vm.open("com.example.news", "nightly"); // same app: only the row moves
+        assertEquals("nightly", vm.selectedProperty().get().name());
+        vm.open("com.example.shop", "production");
+        assertEquals("com.example.shop", vm.appProperty().get().id());
+        assertEquals("production", vm.selectedProperty().get().name());
+        vm.open("com.example.gone", "x");
+        assertEquals("com.example.shop", vm.appProperty().get().id(), "an unknown app changes nothing");
+    }
+
+    @Test
     void refreshShowsAppsAndChannelsMadeElsewhere() {
         // Another release manager (or the CLI) works on the same server.
         var other = fx.connection.session().client();
