@@ -38,10 +38,18 @@ public final class LocalCache implements AutoCloseable {
     private final boolean memory;
     private DeviceCache devices;
 
+    /** The unreadable cache file {@link #open} moved aside this time, else null. */
+    private Path movedAside;
+
     private LocalCache(Connection db, String url, boolean memory) {
         this.db = db;
         this.url = url;
         this.memory = memory;
+    }
+
+    /** The unreadable cache file that {@link #open} moved aside before starting this new cache, else null. */
+    public Path movedAside() {
+        return movedAside;
     }
 
     /**
@@ -63,6 +71,7 @@ public final class LocalCache implements AutoCloseable {
             String url = "jdbc:h2:file:" + folder.toAbsolutePath().resolve("cache") + ";DB_CLOSE_ON_EXIT=FALSE"
                     + ";RETENTION_TIME=" + RETENTION_MS;
             Connection c;
+            Path aside = null;
             try {
                 c = DriverManager.getConnection(url, "sa", "");
             } catch (SQLException e) {
@@ -70,14 +79,16 @@ public final class LocalCache implements AutoCloseable {
                     throw e;
                 }
                 Path file = folder.resolve("cache.mv.db");
-                Path aside = folder.resolve("cache.mv.db.corrupt-" + System.currentTimeMillis());
+                aside = folder.resolve("cache.mv.db.corrupt-" + System.currentTimeMillis());
                 Files.move(file, aside);
                 LOG.warn("The local cache {} could not be read ({}); moved it to {} and started a new one", file,
                         e.getMessage(), aside.getFileName());
                 c = DriverManager.getConnection(url, "sa", "");
             }
             Migrations.apply(c, MIGRATIONS);
-            return new LocalCache(c, url, false);
+            LocalCache cache = new LocalCache(c, url, false);
+            cache.movedAside = aside;
+            return cache;
         } catch (Exception e) {
             throw new CacheException("Cannot open the local cache in " + folder + ": " + e.getMessage(), e);
         }

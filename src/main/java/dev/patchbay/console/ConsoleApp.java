@@ -62,6 +62,7 @@ public final class ConsoleApp extends Application {
     private SecretStore secrets;
     private LocalCache cache;
     private String cacheProblem;
+    private String cacheNotice;
     private SandboxHost sandbox;
     private TaskRunner tasks;
     private ConnectionManager connection;
@@ -97,6 +98,10 @@ public final class ConsoleApp extends Application {
         }
         try {
             cache = LocalCache.open(options.dataFolder().resolve("cache"));
+            if (cache.movedAside() != null) {
+                cacheNotice = "The local cache could not be read and was started again (the old file is kept as "
+                        + cache.movedAside() + "); cached lists and devices fill in from the server.";
+            }
         } catch (RuntimeException e) {
             // Another console may hold the cache: work without offline data rather than not at all.
             LOG.warn("{}; using a cache in memory", e.getMessage());
@@ -127,6 +132,9 @@ public final class ConsoleApp extends Application {
         rollouts = new RolloutViewModel(connection, tasks, keyStore, ROLLBACK_RELEASES, channels.appProperty(),
                 channels.selectedProperty(), actor(), clock);
         ConnectionsViewModel connections = new ConnectionsViewModel(settings, secrets, connection, tasks, cache::forgetConnection);
+        if (cacheNotice != null) {
+            apps.messageProperty().set(cacheNotice);
+        }
         if (cacheProblem != null) {
             apps.messageProperty().set("Offline data is unavailable this session: " + cacheProblem);
         }

@@ -61,7 +61,9 @@ class LocalCacheTest {
         new java.util.Random(7).nextBytes(garbage);
         Files.write(dir.resolve("cache.mv.db"), garbage);
 
+        Path reported;
         try (LocalCache cache = LocalCache.open(dir)) {
+            reported = cache.movedAside();
             assertNull(cache.apps("sandbox").fetchedAt(), "a new, empty cache");
             cache.replaceApps("sandbox", List.of(SHOP), T1);
             assertEquals(List.of(SHOP), cache.apps("sandbox").value());
@@ -72,6 +74,10 @@ class LocalCacheTest {
         }
         assertEquals(1, aside.size(), "the unreadable file is kept for a bug report");
         assertArrayEquals(garbage, Files.readAllBytes(aside.get(0)));
+        assertEquals(aside.get(0), reported, "the console tells the user where the old file went");
+        try (LocalCache again = LocalCache.open(dir)) {
+            assertNull(again.movedAside(), "a readable cache is opened as it is");
+        }
     }
 
     @Test
