@@ -38,6 +38,11 @@ final class ServeCommand implements Callable<Integer> {
                     + " 1m (default: ${DEFAULT-VALUE})")
     String rolloutTick;
 
+    @Option(names = "--health-webhook", paramLabel = "URL",
+            description = "http(s) URL to POST a JSON notice to whenever a rollout's health policy pauses, rolls back"
+                    + " or notifies (docs/rollouts.md section 4)")
+    String healthWebhook;
+
     ServeCommand(Cli.Context context) {
         this.context = context;
     }
@@ -57,6 +62,11 @@ final class ServeCommand implements Callable<Integer> {
             config = config.withRolloutTick(tick(rolloutTick));
         } catch (IllegalArgumentException e) {
             throw new CliException("--rollout-tick: " + e.getMessage());
+        }
+        try {
+            config = config.withHealthWebhook(healthWebhook);
+        } catch (IllegalArgumentException e) {
+            throw new CliException("--health-webhook: " + e.getMessage());
         }
         PatchbayServer server = PatchbayServer.start(config);
         CountDownLatch stopped = new CountDownLatch(1);

@@ -24,10 +24,11 @@ import dev.patchbay.server.freshness.FreshnessKey;
 import dev.patchbay.server.http.JsonErrorHandler;
 import dev.patchbay.server.http.JsonHandler;
 import dev.patchbay.server.http.Router;
+import dev.patchbay.server.rollouts.HealthWebhook;
 import dev.patchbay.server.rollouts.RolloutSeriesApi;
-import dev.patchbay.server.rollouts.RolloutSupervisor;
-import dev.patchbay.server.overview.OverviewApi;
 import dev.patchbay.server.rollouts.RolloutService;
+import dev.patchbay.server.overview.OverviewApi;
+import dev.patchbay.server.rollouts.RolloutSupervisor;
 import dev.patchbay.server.rollouts.RolloutsApi;
 import dev.patchbay.server.store.DataDirLock;
 import dev.patchbay.server.store.Database;
@@ -123,7 +124,10 @@ public final class PatchbayServer implements AutoCloseable {
             // The supervisor's verbs go through their own service instance, which drops the device cache like the API's.
             DeviceRecorder flushed = recorder;
             server.supervisor = new RolloutSupervisor(db, new RolloutService(db, clock, new CryptoSignatures(clock),
-                    blobs).onChange(devices.catalog()::invalidate), clock, flushed::flush).start(config.rolloutTick());
+                    blobs).onChange(devices.catalog()::invalidate), clock, flushed::flush)
+                    .withWebhook(config.healthWebhook() == null ? HealthWebhook.none()
+                            : HealthWebhook.to(config.healthWebhook()))
+                    .start(config.rolloutTick());
             url[0] = server.url();
             LOG.info("Patchbay server listening on {} (data: {})", server.url(), config.dataDir());
             return server;

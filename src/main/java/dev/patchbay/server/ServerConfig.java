@@ -13,9 +13,10 @@ import java.time.Duration;
  *                         {@code null} to use each request's {@code Host} header
  * @param statsConcurrency most {@code POST /stats} batches stored at once; more are answered 429 (0: refuse all)
  * @param rolloutTick      how often the rollout supervisor evaluates health and plans (docs/rollouts.md §4)
+ * @param healthWebhook    http(s) URL told (JSON POST) whenever a rollout's health policy acts, or {@code null}
  */
 public record ServerConfig(String host, int port, Path dataDir, String publicUrl, int statsConcurrency,
-                           Duration rolloutTick) {
+                           Duration rolloutTick, String healthWebhook) {
     /** Largest management request body accepted (JSON); bundle uploads get their own limit. */
     public static final long MAX_JSON_BODY = 1024 * 1024;
     /** Default of {@link #statsConcurrency}. */
@@ -43,6 +44,9 @@ public record ServerConfig(String host, int port, Path dataDir, String publicUrl
         if (rolloutTick.compareTo(MIN_ROLLOUT_TICK) < 0 || rolloutTick.compareTo(MAX_ROLLOUT_TICK) > 0) {
             throw new IllegalArgumentException("the rollout tick must be between 50 ms and 1 h, not " + rolloutTick);
         }
+        if (healthWebhook != null) {
+            dev.patchbay.server.rollouts.HealthWebhook.to(healthWebhook); // refuses a bad URL here, at start
+        }
         if (publicUrl != null) {
             if (!publicUrl.matches("https?://[^\\s/?#]+(/[^\\s?#]*)?")) {
                 throw new IllegalArgumentException("publicUrl must be an http(s) URL such as https://updates.example.com,"
@@ -53,18 +57,22 @@ public record ServerConfig(String host, int port, Path dataDir, String publicUrl
     }
 
     public ServerConfig(String host, int port, Path dataDir) {
-        this(host, port, dataDir, null, DEFAULT_STATS_CONCURRENCY, DEFAULT_ROLLOUT_TICK);
+        this(host, port, dataDir, null, DEFAULT_STATS_CONCURRENCY, DEFAULT_ROLLOUT_TICK, null);
     }
 
     public ServerConfig withPublicUrl(String url) {
-        return new ServerConfig(host, port, dataDir, url, statsConcurrency, rolloutTick);
+        return new ServerConfig(host, port, dataDir, url, statsConcurrency, rolloutTick, healthWebhook);
     }
 
     public ServerConfig withStatsConcurrency(int n) {
-        return new ServerConfig(host, port, dataDir, publicUrl, n, rolloutTick);
+        return new ServerConfig(host, port, dataDir, publicUrl, n, rolloutTick, healthWebhook);
     }
 
     public ServerConfig withRolloutTick(Duration tick) {
-        return new ServerConfig(host, port, dataDir, publicUrl, statsConcurrency, tick);
+        return new ServerConfig(host, port, dataDir, publicUrl, statsConcurrency, tick, healthWebhook);
+    }
+
+    public ServerConfig withHealthWebhook(String url) {
+        return new ServerConfig(host, port, dataDir, publicUrl, statsConcurrency, rolloutTick, url);
     }
 }

@@ -153,6 +153,65 @@ class RolloutHealthEndToEndTest {
     }
 
     @Test
+    void theHealthWebhookHearsOfEachActionAndNothingElse() throws Exception {
+        java.util.concurrent.BlockingQueue<String> heard = new java.util.concurrent.LinkedBlockingQueue<>();
+        com.sun.net.httpserver.HttpServer hook = com.sun.net.httpserver.HttpServer.create(
+                new java.net.InetSocketAddress("127.0.0.1", 0), 0);
+        hook.createContext("/hooks/rollouts", exchange -> {
+            heard.add(exchange.getRequestMethod() + " " + exchange.getRequestHeaders().getFirst("Content-Type") + " "
+                    + new String(exchange.getRequestBody().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8));
+            exchange.sendResponseHeaders(204, -1);
+            exchange.close();
+        });
+        hook.start();
+        try {
+            s.server.supervisor().withWebhook(dev.patchbay.server.rollouts.HealthWebhook.to(
+                    "http://127.0.0.1:" + hook.getAddress().getPort() + "/hooks/rollouts"));
+            Rollout r = startRollout(1000, null, SMALL, null);
+            later(Duration.ofMinutes(5));
+            report(12, "app_ready", "1.5.0");
+            tick();                                           // healthy: nothing to tell
+            later(Duration.ofMinutes(1));
+            report(6, "rollback", "1.5.0");
+            tick();                                           // failing: paused, and told
+            String notice = heard.poll(10, java.util.concurrent.TimeUnit.SECONDS);
+            assertTrue(notice != null && notice.startsWith("POST application/json {"), String.valueOf(notice));
+            JsonNode body = Json.mapper().readTree(notice.substring(notice.indexOf('{')));
+            assertEquals("rollout.health", body.path("event").asText());
+            assertEquals("pause", body.path("action").asText());
+            assertEquals("paused", body.path("state").asText());
+            assertEquals(APP, body.path("appId").asText());
+            assertEquals("production", body.path("channel").asText());
+            assertEquals(r.id(), body.path("rolloutId").asText());
+            assertEquals("1.5.0", body.path("targetBundle").asText());
+            assertEquals("1.4.0", body.path("stableBundle").asText());
+            assertEquals(1000, body.path("bps").asInt());
+            assertEquals(18, body.path("attempts").asLong());
+            assertEquals(6, body.path("failures").asLong());
+            assertTrue(body.path("reason").asText().startsWith("health policy: 6 of 18 devices failed"), notice);
+            assertEquals(current().reason(), body.path("reason").asText() + ": paused");
+
+            later(Duration.ofMinutes(1));
+            tick();                                           // still failing, but paused and in its cooldown
+            assertNull(heard.poll(1, java.util.concurrent.TimeUnit.SECONDS), "one action, one notice");
+        } finally {
+            hook.stop(0);
+        }
+    }
+
+    @Test
+    void aHealthWebhookMustBeAnHttpUrl() {
+        for (String bad : List.of("ftp://example.com/x", "not a url", "mailto:ops@example.com", "https:///nohost")) {
+            IllegalArgumentException e = org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class,
+                    () -> new ServerConfig("127.0.0.1", 0, dataDir).withHealthWebhook(bad));
+            assertTrue(e.getMessage().contains("http(s) URL") && e.getMessage().contains(bad), e.getMessage());
+        }
+        assertEquals("https://hooks.example.com/patchbay",
+                new ServerConfig("127.0.0.1", 0, dataDir).withHealthWebhook("https://hooks.example.com/patchbay")
+                        .healthWebhook());
+    }
+
+    @Test
     void aFailingWindowPausesWithTheNumbersAndTheCooldownHoldsASecondPause() throws Exception {
         Rollout r = startRollout(1000, null, SMALL, null);
         later(Duration.ofMinutes(5));

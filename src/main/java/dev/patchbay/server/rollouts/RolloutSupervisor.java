@@ -41,6 +41,7 @@ public final class RolloutSupervisor implements AutoCloseable {
     private final Runnable beforeTick;
     private final ReentrantLock ticking = new ReentrantLock();
     private ScheduledExecutorService timer;
+    private volatile HealthWebhook webhook = HealthWebhook.none();
 
     /**
      * @param beforeTick run first on every tick (the server flushes its buffered device check records, so the
@@ -52,6 +53,12 @@ public final class RolloutSupervisor implements AutoCloseable {
         this.evaluator = new HealthEvaluator(db);
         this.clock = clock;
         this.beforeTick = beforeTick;
+    }
+
+    /** Tells {@code hook} every time the health policy fires an action. */
+    public RolloutSupervisor withWebhook(HealthWebhook hook) {
+        this.webhook = hook == null ? HealthWebhook.none() : hook;
+        return this;
     }
 
     /** Starts ticking every {@code tick} on its own daemon thread. */
@@ -121,6 +128,9 @@ public final class RolloutSupervisor implements AutoCloseable {
                 after = after == null ? r : after;
             } catch (ApiError e) {
                 refused = e;
+            }
+            if (acted) {
+                webhook.send(r, after, policy.action(), h, now);
             }
         }
         // The reading is stored even when the action was refused: the console shows why the policy wants to act.
