@@ -43,6 +43,11 @@ final class ServeCommand implements Callable<Integer> {
                     + " or notifies (docs/rollouts.md section 4)")
     String healthWebhook;
 
+    @Option(names = "--event-retention", defaultValue = "90d", paramLabel = "DURATION",
+            description = "How long device events (timelines) and rollout chart samples are kept, e.g. 30d, 2160h"
+                    + " (at least 1h; default: ${DEFAULT-VALUE}); pruned hourly")
+    String eventRetention;
+
     ServeCommand(Cli.Context context) {
         this.context = context;
     }
@@ -62,6 +67,11 @@ final class ServeCommand implements Callable<Integer> {
             config = config.withRolloutTick(tick(rolloutTick));
         } catch (IllegalArgumentException e) {
             throw new CliException("--rollout-tick: " + e.getMessage());
+        }
+        try {
+            config = config.withEventRetention(tick(eventRetention));
+        } catch (IllegalArgumentException e) {
+            throw new CliException("--event-retention: " + e.getMessage());
         }
         try {
             config = config.withHealthWebhook(healthWebhook);
@@ -89,7 +99,7 @@ final class ServeCommand implements Callable<Integer> {
     /** 500ms, 10s, 1m, 1h or an ISO-8601 duration (PT10S). */
     static Duration tick(String text) {
         String t = text.trim().toLowerCase(Locale.ROOT);
-        java.util.regex.Matcher m = java.util.regex.Pattern.compile("(\\d{1,9})(ms|s|m|min|h)").matcher(t);
+        java.util.regex.Matcher m = java.util.regex.Pattern.compile("(\\d{1,9})(ms|s|m|min|h|d)").matcher(t);
         try {
             if (m.matches()) {
                 long n = Long.parseLong(m.group(1));
@@ -97,12 +107,13 @@ final class ServeCommand implements Callable<Integer> {
                     case "ms" -> Duration.ofMillis(n);
                     case "s" -> Duration.ofSeconds(n);
                     case "m", "min" -> Duration.ofMinutes(n);
+                    case "d" -> Duration.ofDays(n);
                     default -> Duration.ofHours(n);
                 };
             }
             return Duration.parse(text.trim().toUpperCase(Locale.ROOT));
         } catch (DateTimeParseException e) {
-            throw new IllegalArgumentException("\"" + text + "\" is not a duration like 10s, 500ms or 1m");
+            throw new IllegalArgumentException("\"" + text + "\" is not a duration like 10s, 500ms, 1m or 30d");
         }
     }
 }

@@ -17,6 +17,7 @@ import dev.patchbay.server.devices.ChannelSelfApi;
 import dev.patchbay.server.devices.DeviceCatalog;
 import dev.patchbay.server.devices.DeviceRecorder;
 import dev.patchbay.server.devices.DevicesApi;
+import dev.patchbay.server.devices.EventRetention;
 import dev.patchbay.server.devices.StatsApi;
 import dev.patchbay.server.devices.UpdatesApi;
 import dev.patchbay.server.freshness.FreshnessApi;
@@ -64,6 +65,7 @@ public final class PatchbayServer implements AutoCloseable {
     private final boolean createdAdminKey;
     private final int port;
     private RolloutSupervisor supervisor;
+    private EventRetention retention;
 
     private PatchbayServer(Server jetty, Database db, DeviceRecorder recorder, DataDirLock lock, ServerConfig config,
                            boolean createdAdminKey) {
@@ -128,6 +130,8 @@ public final class PatchbayServer implements AutoCloseable {
                     .withWebhook(config.healthWebhook() == null ? HealthWebhook.none()
                             : HealthWebhook.to(config.healthWebhook()))
                     .start(config.rolloutTick());
+            server.retention = new EventRetention(db, clock, config.eventRetention())
+                    .start(Duration.ofMinutes(1), Duration.ofHours(1));
             url[0] = server.url();
             LOG.info("Patchbay server listening on {} (data: {})", server.url(), config.dataDir());
             return server;
@@ -248,6 +252,11 @@ public final class PatchbayServer implements AutoCloseable {
         return "http://" + host + ":" + port();
     }
 
+    /** The retention job (tests prune with their own clock). */
+    EventRetention retention() {
+        return retention;
+    }
+
     /** The rollout supervisor (tests drive its ticks with their own clock). */
     RolloutSupervisor supervisor() {
         return supervisor;
@@ -275,6 +284,9 @@ public final class PatchbayServer implements AutoCloseable {
     public void close() {
         if (supervisor != null) {
             supervisor.close();
+        }
+        if (retention != null) {
+            retention.close();
         }
         stopQuietly(jetty);
         recorder.close();

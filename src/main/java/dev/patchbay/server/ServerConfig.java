@@ -14,9 +14,13 @@ import java.time.Duration;
  * @param statsConcurrency most {@code POST /stats} batches stored at once; more are answered 429 (0: refuse all)
  * @param rolloutTick      how often the rollout supervisor evaluates health and plans (docs/rollouts.md §4)
  * @param healthWebhook    http(s) URL told (JSON POST) whenever a rollout's health policy acts, or {@code null}
+ * @param eventRetention   how long device events (timelines) and rollout chart samples are kept (at least 1 h;
+ *                         {@code null}: {@link #DEFAULT_EVENT_RETENTION})
  */
 public record ServerConfig(String host, int port, Path dataDir, String publicUrl, int statsConcurrency,
-                           Duration rolloutTick, String healthWebhook) {
+                           Duration rolloutTick, String healthWebhook, Duration eventRetention) {
+    /** Default of {@link #eventRetention}. */
+    public static final Duration DEFAULT_EVENT_RETENTION = Duration.ofDays(90);
     /** Largest management request body accepted (JSON); bundle uploads get their own limit. */
     public static final long MAX_JSON_BODY = 1024 * 1024;
     /** Default of {@link #statsConcurrency}. */
@@ -44,6 +48,10 @@ public record ServerConfig(String host, int port, Path dataDir, String publicUrl
         if (rolloutTick.compareTo(MIN_ROLLOUT_TICK) < 0 || rolloutTick.compareTo(MAX_ROLLOUT_TICK) > 0) {
             throw new IllegalArgumentException("the rollout tick must be between 50 ms and 1 h, not " + rolloutTick);
         }
+        eventRetention = eventRetention == null ? DEFAULT_EVENT_RETENTION : eventRetention;
+        if (eventRetention.compareTo(Duration.ofHours(1)) < 0) {
+            throw new IllegalArgumentException("the event retention must be at least 1 h, not " + eventRetention);
+        }
         if (healthWebhook != null) {
             dev.patchbay.server.rollouts.HealthWebhook.to(healthWebhook); // refuses a bad URL here, at start
         }
@@ -57,22 +65,26 @@ public record ServerConfig(String host, int port, Path dataDir, String publicUrl
     }
 
     public ServerConfig(String host, int port, Path dataDir) {
-        this(host, port, dataDir, null, DEFAULT_STATS_CONCURRENCY, DEFAULT_ROLLOUT_TICK, null);
+        this(host, port, dataDir, null, DEFAULT_STATS_CONCURRENCY, DEFAULT_ROLLOUT_TICK, null, null);
     }
 
     public ServerConfig withPublicUrl(String url) {
-        return new ServerConfig(host, port, dataDir, url, statsConcurrency, rolloutTick, healthWebhook);
+        return new ServerConfig(host, port, dataDir, url, statsConcurrency, rolloutTick, healthWebhook, eventRetention);
     }
 
     public ServerConfig withStatsConcurrency(int n) {
-        return new ServerConfig(host, port, dataDir, publicUrl, n, rolloutTick, healthWebhook);
+        return new ServerConfig(host, port, dataDir, publicUrl, n, rolloutTick, healthWebhook, eventRetention);
     }
 
     public ServerConfig withRolloutTick(Duration tick) {
-        return new ServerConfig(host, port, dataDir, publicUrl, statsConcurrency, tick, healthWebhook);
+        return new ServerConfig(host, port, dataDir, publicUrl, statsConcurrency, tick, healthWebhook, eventRetention);
     }
 
     public ServerConfig withHealthWebhook(String url) {
-        return new ServerConfig(host, port, dataDir, publicUrl, statsConcurrency, rolloutTick, url);
+        return new ServerConfig(host, port, dataDir, publicUrl, statsConcurrency, rolloutTick, url, eventRetention);
+    }
+
+    public ServerConfig withEventRetention(Duration keep) {
+        return new ServerConfig(host, port, dataDir, publicUrl, statsConcurrency, rolloutTick, healthWebhook, keep);
     }
 }

@@ -15,7 +15,7 @@ import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** {@code patchbay serve --rollout-tick}: the durations it reads and the ones it refuses before starting. */
+/** {@code patchbay serve} options: the durations it reads and the values it refuses before starting. */
 class ServeCommandTest {
     @TempDir
     Path dir;
@@ -27,7 +27,25 @@ class ServeCommandTest {
         assertEquals(Duration.ofMinutes(1), ServeCommand.tick("1m"));
         assertEquals(Duration.ofHours(1), ServeCommand.tick("1H"));
         assertEquals(Duration.ofSeconds(2), ServeCommand.tick("PT2S"));
+        assertEquals(Duration.ofDays(30), ServeCommand.tick("30d"));
         assertThrows(IllegalArgumentException.class, () -> ServeCommand.tick("ten seconds"));
+    }
+
+    @Test
+    void refusesABadRetentionOrWebhookWithoutStarting() {
+        String[][] cases = {{"--event-retention", "30m", "--event-retention: the event retention must be at least 1 h"},
+            {"--event-retention", "forever", "--event-retention: "},
+            {"--health-webhook", "ftp://hooks.example.com", "--health-webhook: The health webhook must be an http(s) URL"}};
+        for (String[] c : cases) {
+            ByteArrayOutputStream err = new ByteArrayOutputStream();
+            int code = Cli.run(new String[] {"serve", "--port", "0", "--data-dir", dir.resolve("data").toString(),
+                c[0], c[1]}, new PrintStream(new ByteArrayOutputStream(), true, StandardCharsets.UTF_8),
+                    new PrintStream(err, true, StandardCharsets.UTF_8), Map.of());
+            String message = err.toString(StandardCharsets.UTF_8);
+            assertNotEquals(0, code, message);
+            assertTrue(message.contains(c[2]), message);
+            assertTrue(!Files.exists(dir.resolve("data")), "nothing created for " + c[1]);
+        }
     }
 
     @Test
