@@ -46,18 +46,11 @@ final class HarnessCommand {
     static final class Run implements Callable<Integer> {
         private final Cli.Context context;
 
-        @Option(names = "--app", required = true, paramLabel = "ID", description = "App id")
-        String app;
-        @Option(names = "--server", required = true, paramLabel = "URL", description = "Update server, e.g. "
-                + "http://127.0.0.1:7300")
-        String server;
+        @Mixin
+        DeviceTarget target;
         @Option(names = "--devices", defaultValue = "1", paramLabel = "N",
                 description = "Number of devices (default: ${DEFAULT-VALUE})")
         int devices;
-        @Option(names = "--keys", required = true, paramLabel = "DIR", description = "The app's key folder")
-        Path keys;
-        @Mixin
-        PassphraseOption passphrase;
         @Option(names = "--native-version", defaultValue = "1.0.0", paramLabel = "V",
                 description = "The app's native version (versionName; default: ${DEFAULT-VALUE})")
         String nativeVersion;
@@ -69,14 +62,6 @@ final class HarnessCommand {
                 description = "autoUpdate: off (the app's API does it), atBackground (install at background), "
                         + "always, onLaunch (default: ${DEFAULT-VALUE})")
         String mode;
-        @Option(names = "--assets", paramLabel = "DIR", description = "Builtin web assets (default: a one-page app)")
-        Path assets;
-        @Option(names = "--data-dir", paramLabel = "DIR",
-                description = "Keep the devices' folders here (default: a temporary folder, deleted after)")
-        Path dataDir;
-        @Option(names = "--threads", defaultValue = "0", paramLabel = "N",
-                description = "Background threads shared by the devices (default: min(64, devices))")
-        int threads;
         @Option(names = "--timeout", defaultValue = "120", paramLabel = "SECONDS",
                 description = "Give up on devices not done after this (default: ${DEFAULT-VALUE})")
         long timeout;
@@ -89,7 +74,7 @@ final class HarnessCommand {
 
         @Override
         public Integer call() throws Exception {
-            String appId = Names.appId("--app", app);
+            String appId = Names.appId("--app", target.app);
             if (devices < 1 || devices > 100_000) {
                 throw new CliException("--devices must be between 1 and 100000, not " + devices);
             }
@@ -102,9 +87,9 @@ final class HarnessCommand {
             } catch (IllegalArgumentException e) {
                 throw new CliException("--mode: " + e.getMessage());
             }
-            UpdaterConfig config = config(context, passphrase, keys, server, appId, autoUpdate, null);
-            Path root = dataDir != null ? dataDir : Files.createTempDirectory("patchbay-harness-");
-            Path builtin = assets;
+            UpdaterConfig config = config(context, target.passphrase, target.keys, target.server, appId, autoUpdate, null);
+            Path root = target.dataDir != null ? target.dataDir : Files.createTempDirectory("patchbay-harness-");
+            Path builtin = target.assets;
             try {
                 if (builtin == null) {
                     builtin = builtinAssets(root, appId);
@@ -113,7 +98,7 @@ final class HarnessCommand {
                 AppPackage pkg = new AppPackage(appId, nativeVersion, build, builtin, config);
                 System.setProperty("http.maxConnections", Integer.toString(Math.max(5, Math.min(64, devices))));
                 FleetSummary summary;
-                try (Fleet fleet = new Fleet(new Fleet.Options(root.resolve("devices"), devices, pkg, threads,
+                try (Fleet fleet = new Fleet(new Fleet.Options(root.resolve("devices"), devices, pkg, target.threads,
                         Map.of(), channel))) {
                     summary = fleet.run(Duration.ofSeconds(timeout));
                 }
@@ -122,7 +107,7 @@ final class HarnessCommand {
                         .anyMatch(d -> d.outcome().equals("failed") || d.outcome().equals("timeout"));
                 return bad ? Cli.FAILED : 0;
             } finally {
-                if (dataDir == null) {
+                if (target.dataDir == null) {
                     deleteTree(root);
                 }
             }
@@ -197,18 +182,11 @@ final class HarnessCommand {
     static final class FleetRounds implements Callable<Integer> {
         private final Cli.Context context;
 
-        @Option(names = "--app", required = true, paramLabel = "ID", description = "App id")
-        String app;
-        @Option(names = "--server", required = true, paramLabel = "URL", description = "Update server, e.g. "
-                + "http://127.0.0.1:7300")
-        String server;
+        @Mixin
+        DeviceTarget target;
         @Option(names = "--devices", defaultValue = "100", paramLabel = "N",
                 description = "Number of devices (default: ${DEFAULT-VALUE})")
         int devices;
-        @Option(names = "--keys", required = true, paramLabel = "DIR", description = "The app's key folder")
-        Path keys;
-        @Mixin
-        PassphraseOption passphrase;
         @Option(names = "--failure-rate", paramLabel = "BUNDLE=RATE",
                 description = "Bundle BUNDLE fails on this fraction of the devices: 0.2 or 20% (repeatable)")
         List<String> failureRates = new ArrayList<>();
@@ -250,9 +228,6 @@ final class HarnessCommand {
         @Option(names = "--concurrency", defaultValue = "0", paramLabel = "C",
                 description = "Device sessions running at once (default: the number of threads)")
         int concurrency;
-        @Option(names = "--threads", defaultValue = "0", paramLabel = "N",
-                description = "Background threads shared by the devices (default: min(64, devices))")
-        int threads;
         @Option(names = "--mode", defaultValue = "always", paramLabel = "MODE",
                 description = "autoUpdate: always, atBackground, onLaunch (default: ${DEFAULT-VALUE})")
         String mode;
@@ -263,11 +238,6 @@ final class HarnessCommand {
                 description = "A device session not settled by then counts as a timeout (default: the app-ready "
                         + "timeout + 60s)")
         String sessionTimeout;
-        @Option(names = "--assets", paramLabel = "DIR", description = "Builtin web assets (default: a one-page app)")
-        Path assets;
-        @Option(names = "--data-dir", paramLabel = "DIR",
-                description = "Keep the devices' folders here (default: a temporary folder, deleted after)")
-        Path dataDir;
         @Option(names = "--no-fsync", description = "Do not fsync the devices' writes (large fleets; see "
                 + "docs/harness.md)")
         boolean noFsync;
@@ -280,7 +250,7 @@ final class HarnessCommand {
 
         @Override
         public Integer call() throws Exception {
-            String appId = Names.appId("--app", app);
+            String appId = Names.appId("--app", target.app);
             if (devices < 1 || devices > 100_000) {
                 throw new CliException("--devices must be between 1 and 100000, not " + devices);
             }
@@ -306,21 +276,21 @@ final class HarnessCommand {
                     : time("--session-timeout", sessionTimeout);
             FleetMix mix = mix();
             String firstNative = mix.natives().isEmpty() ? "1.0.0" : mix.natives().keySet().iterator().next();
-            UpdaterConfig config = config(context, passphrase, keys, server, appId, autoUpdate,
+            UpdaterConfig config = config(context, target.passphrase, target.keys, target.server, appId, autoUpdate,
                     readyTimeout);
-            Path root = dataDir != null ? dataDir : Files.createTempDirectory("patchbay-harness-");
+            Path root = target.dataDir != null ? target.dataDir : Files.createTempDirectory("patchbay-harness-");
             try {
-                Path builtin = assets != null ? assets : builtinAssets(root, appId);
+                Path builtin = target.assets != null ? target.assets : builtinAssets(root, appId);
                 AppPackage pkg = new AppPackage(appId, firstNative, AppPackage.versionCodeOf(firstNative), builtin,
                         config);
-                int pool = threads > 0 ? threads : Math.min(64, Math.max(4, devices));
+                int pool = target.threads > 0 ? target.threads : Math.min(64, Math.max(4, devices));
                 System.setProperty("http.maxConnections", Integer.toString(Math.max(5, Math.min(64, pool))));
                 try (Fleet fleet = new Fleet(new Fleet.Options(root.resolve("devices"), devices, pkg, pool,
                         Map.of(), null, !noFsync, mix))) {
                     return drive(fleet, total, interval, session, concurrency > 0 ? concurrency : pool);
                 }
             } finally {
-                if (dataDir == null) {
+                if (target.dataDir == null) {
                     deleteTree(root);
                 }
             }
@@ -480,6 +450,27 @@ final class HarnessCommand {
                 default -> Duration.ofHours(n);
             };
         }
+    }
+
+    /** The options `harness run` and `harness fleet` share: the app, its server and keys, and where devices live. */
+    static final class DeviceTarget {
+        @Option(names = "--app", required = true, paramLabel = "ID", description = "App id")
+        String app;
+        @Option(names = "--server", required = true, paramLabel = "URL", description = "Update server, e.g. "
+                + "http://127.0.0.1:7300")
+        String server;
+        @Option(names = "--keys", required = true, paramLabel = "DIR", description = "The app's key folder")
+        Path keys;
+        @Mixin
+        PassphraseOption passphrase;
+        @Option(names = "--assets", paramLabel = "DIR", description = "Builtin web assets (default: a one-page app)")
+        Path assets;
+        @Option(names = "--data-dir", paramLabel = "DIR",
+                description = "Keep the devices' folders here (default: a temporary folder, deleted after)")
+        Path dataDir;
+        @Option(names = "--threads", defaultValue = "0", paramLabel = "N",
+                description = "Background threads shared by the devices (default: min(64, devices))")
+        int threads;
     }
 
     /** What the app embeds: the root public key (trust.json) and the content key (content.key). */
