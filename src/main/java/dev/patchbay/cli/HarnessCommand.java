@@ -74,21 +74,13 @@ final class HarnessCommand {
 
         @Override
         public Integer call() throws Exception {
-            String appId = Names.appId("--app", target.app);
-            if (devices < 1 || devices > 100_000) {
-                throw new CliException("--devices must be between 1 and 100000, not " + devices);
-            }
+            String appId = target.appId(devices);
             if (!nativeVersion.matches("(0|[1-9]\\d*)\\.(0|[1-9]\\d*)\\.(0|[1-9]\\d*)([-+][0-9A-Za-z.+-]+)?")) {
                 throw new CliException("--native-version must be a semantic version like 1.4.0, not " + nativeVersion);
             }
-            AutoUpdate autoUpdate;
-            try {
-                autoUpdate = AutoUpdate.of(mode);
-            } catch (IllegalArgumentException e) {
-                throw new CliException("--mode: " + e.getMessage());
-            }
-            UpdaterConfig config = config(context, target.passphrase, target.keys, target.server, appId, autoUpdate, null);
-            Path root = target.dataDir != null ? target.dataDir : Files.createTempDirectory("patchbay-harness-");
+            AutoUpdate autoUpdate = autoUpdate(mode);
+            UpdaterConfig config = target.config(context, appId, autoUpdate, null);
+            Path root = target.root();
             Path builtin = target.assets;
             try {
                 if (builtin == null) {
@@ -107,9 +99,7 @@ final class HarnessCommand {
                         .anyMatch(d -> d.outcome().equals("failed") || d.outcome().equals("timeout"));
                 return bad ? Cli.FAILED : 0;
             } finally {
-                if (target.dataDir == null) {
-                    deleteTree(root);
-                }
+                target.release(root);
             }
         }
 
@@ -250,16 +240,8 @@ final class HarnessCommand {
 
         @Override
         public Integer call() throws Exception {
-            String appId = Names.appId("--app", target.app);
-            if (devices < 1 || devices > 100_000) {
-                throw new CliException("--devices must be between 1 and 100000, not " + devices);
-            }
-            AutoUpdate autoUpdate;
-            try {
-                autoUpdate = AutoUpdate.of(mode);
-            } catch (IllegalArgumentException e) {
-                throw new CliException("--mode: " + e.getMessage());
-            }
+            String appId = target.appId(devices);
+            AutoUpdate autoUpdate = autoUpdate(mode);
             if (autoUpdate == AutoUpdate.OFF) {
                 throw new CliException("--mode: fleet rounds need an automatic mode (always, atBackground, onLaunch)");
             }
@@ -276,9 +258,8 @@ final class HarnessCommand {
                     : time("--session-timeout", sessionTimeout);
             FleetMix mix = mix();
             String firstNative = mix.natives().isEmpty() ? "1.0.0" : mix.natives().keySet().iterator().next();
-            UpdaterConfig config = config(context, target.passphrase, target.keys, target.server, appId, autoUpdate,
-                    readyTimeout);
-            Path root = target.dataDir != null ? target.dataDir : Files.createTempDirectory("patchbay-harness-");
+            UpdaterConfig config = target.config(context, appId, autoUpdate, readyTimeout);
+            Path root = target.root();
             try {
                 Path builtin = target.assets != null ? target.assets : builtinAssets(root, appId);
                 AppPackage pkg = new AppPackage(appId, firstNative, AppPackage.versionCodeOf(firstNative), builtin,
@@ -290,9 +271,7 @@ final class HarnessCommand {
                     return drive(fleet, total, interval, session, concurrency > 0 ? concurrency : pool);
                 }
             } finally {
-                if (target.dataDir == null) {
-                    deleteTree(root);
-                }
+                target.release(root);
             }
         }
 
@@ -471,28 +450,55 @@ final class HarnessCommand {
         @Option(names = "--threads", defaultValue = "0", paramLabel = "N",
                 description = "Background threads shared by the devices (default: min(64, devices))")
         int threads;
+
+        /** The app id, checked, once {@code devices} is known to be in range. */
+        String appId(int devices) {
+            String appId = Names.appId("--app", app);
+            if (devices < 1 || devices > 100_000) {
+                throw new CliException("--devices must be between 1 and 100000, not " + devices);
+            }
+            return appId;
+        }
+
+        /** What the app embeds: the root public key (trust.json) and the content key (content.key). */
+        UpdaterConfig config(Cli.Context context, String appId, AutoUpdate autoUpdate, Duration appReadyTimeout) {
+            TrustRoot trust = AppKeys.readTrust(appId, keys);
+            char[] pass = passphrase.passphrase(context);
+            KeyFile.Key content;
+            try {
+                content = KeyFile.read(keys.resolve(AppKeys.CONTENT_FILE), pass, appId, KeyFile.Kind.CONTENT);
+            } finally {
+                Arrays.fill(pass, '\0');
+            }
+            try {
+                if (!content.keyId().equals(trust.contentKeyId())) {
+                    throw new CliException(keys.resolve(AppKeys.CONTENT_FILE) + " holds content key "
+                            + content.keyId() + ", but trust.json names " + trust.contentKeyId());
+                }
+                return UpdaterConfig.builder(server, appId, trust.rootPublicKey(), content.secret())
+                        .autoUpdate(autoUpdate).appReadyTimeout(appReadyTimeout).defaultChannel(null).build();
+            } finally {
+                content.destroy();
+            }
+        }
+
+        /** Where the devices live: {@code --data-dir}, else a temporary folder that {@link #release} deletes. */
+        Path root() throws IOException {
+            return dataDir != null ? dataDir : Files.createTempDirectory("patchbay-harness-");
+        }
+
+        void release(Path root) {
+            if (dataDir == null) {
+                deleteTree(root);
+            }
+        }
     }
 
-    /** What the app embeds: the root public key (trust.json) and the content key (content.key). */
-    static UpdaterConfig config(Cli.Context context, PassphraseOption passphrase, Path keys, String server,
-            String appId, AutoUpdate autoUpdate, Duration appReadyTimeout) {
-        TrustRoot trust = AppKeys.readTrust(appId, keys);
-        char[] pass = passphrase.passphrase(context);
-        KeyFile.Key content;
+    static AutoUpdate autoUpdate(String mode) {
         try {
-            content = KeyFile.read(keys.resolve(AppKeys.CONTENT_FILE), pass, appId, KeyFile.Kind.CONTENT);
-        } finally {
-            Arrays.fill(pass, '\0');
-        }
-        try {
-            if (!content.keyId().equals(trust.contentKeyId())) {
-                throw new CliException(keys.resolve(AppKeys.CONTENT_FILE) + " holds content key "
-                        + content.keyId() + ", but trust.json names " + trust.contentKeyId());
-            }
-            return UpdaterConfig.builder(server, appId, trust.rootPublicKey(), content.secret())
-                    .autoUpdate(autoUpdate).appReadyTimeout(appReadyTimeout).defaultChannel(null).build();
-        } finally {
-            content.destroy();
+            return AutoUpdate.of(mode);
+        } catch (IllegalArgumentException e) {
+            throw new CliException("--mode: " + e.getMessage());
         }
     }
 
