@@ -1,7 +1,8 @@
 package dev.patchbay.console;
 
+import static dev.patchbay.console.FxLookups.label;
+import static dev.patchbay.console.FxLookups.onFx;
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.patchbay.client.AuditEntry;
 import dev.patchbay.client.PatchbayClient;
@@ -100,10 +101,6 @@ class ActivityUserPathTest {
         return List.copyOf(((TableView<AuditEntry>) robot.lookup("#activity-table").query()).getItems());
     }
 
-    private static Label label(FxRobot robot, String id) {
-        return robot.lookup(id).queryAs(Label.class);
-    }
-
     private void waitUntil(Callable<Boolean> condition) throws Exception {
         try {
             WaitForAsyncUtils.waitFor(20, TimeUnit.SECONDS, () -> {
@@ -116,9 +113,5 @@ class ActivityUserPathTest {
                     .toList()) + ", labels: " + onFx(() -> new FxRobot().lookup(".label").queryAll().stream()
                     .filter(n -> n.getScene() != null).map(n -> n.getId() + "=" + ((Label) n).getText()).toList()), e);
         }
-    }
-
-    private static <T> T onFx(Callable<T> work) throws Exception {
-        return WaitForAsyncUtils.asyncFx(work).get(5, TimeUnit.SECONDS);
     }
 }

@@ -1,5 +1,9 @@
 package dev.patchbay.console;
 
+import static dev.patchbay.console.FxLookups.label;
+import static dev.patchbay.console.FxLookups.onFx;
+import static dev.patchbay.console.FxLookups.table;
+import static dev.patchbay.console.FxLookups.waitUntil;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -10,11 +14,8 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
-import java.util.concurrent.Callable;
 import java.util.concurrent.TimeUnit;
 import javafx.scene.Node;
-import javafx.scene.control.Label;
-import javafx.scene.control.TableView;
 import javafx.stage.Stage;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -24,7 +25,6 @@ import org.testfx.api.FxRobot;
 import org.testfx.api.FxToolkit;
 import org.testfx.framework.junit5.ApplicationExtension;
 import org.testfx.framework.junit5.Start;
-import org.testfx.util.WaitForAsyncUtils;
 
 /**
  * The release path through the real console, headless: create an app, create its keys, publish a folder (the
@@ -121,24 +121,5 @@ class BundlesUserPathTest {
                 .tryQuery().isPresent());
         assertEquals(List.of("production"), app.connection().session().client().getBundle("com.example.shop", "1.2.3")
                 .channels());
-    }
-
-    private static TableView<?> table(FxRobot robot, String id) {
-        return robot.lookup(id).queryAs(TableView.class);
-    }
-
-    private static Label label(FxRobot robot, String id) {
-        return robot.lookup(id).queryAs(Label.class);
-    }
-
-    private static <T> T onFx(Callable<T> work) throws Exception {
-        return WaitForAsyncUtils.asyncFx(work).get(5, TimeUnit.SECONDS);
-    }
-
-    private static void waitUntil(Callable<Boolean> condition) throws Exception {
-        WaitForAsyncUtils.waitFor(20, TimeUnit.SECONDS, () -> {
-            WaitForAsyncUtils.waitForFxEvents();
-            return onFx(condition);
-        });
     }
 }

@@ -1,5 +1,7 @@
 package dev.patchbay.console;
 
+import static dev.patchbay.console.FxLookups.label;
+import static dev.patchbay.console.FxLookups.onFx;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -165,16 +167,8 @@ class ConsoleUserPathTest {
         }
     }
 
-    private static <T> T onFx(Callable<T> work) throws Exception {
-        return WaitForAsyncUtils.asyncFx(work).get(5, TimeUnit.SECONDS);
-    }
-
     private static String status(FxRobot robot) throws Exception {
         return onFx(() -> label(robot, "#status-connection").getText());
-    }
-
-    private static Label label(FxRobot robot, String id) {
-        return robot.lookup(id).queryAs(Label.class);
     }
 
     private static Button button(FxRobot robot, String id) {

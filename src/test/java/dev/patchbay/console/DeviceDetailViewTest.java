@@ -1,5 +1,6 @@
 package dev.patchbay.console;
 
+import static dev.patchbay.console.FxLookups.waitUntil;
 import static dev.patchbay.server.DeviceFixture.json;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -20,7 +21,6 @@ import dev.patchbay.server.RunningServer;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.util.Map;
-import java.util.concurrent.Callable;
 import java.util.concurrent.TimeUnit;
 import javafx.scene.Scene;
 import javafx.scene.control.Button;
@@ -151,12 +151,5 @@ class DeviceDetailViewTest {
     private String text(String query) throws Exception {
         return WaitForAsyncUtils.asyncFx(() -> new FxRobot().lookup(query).queryAs(Label.class).getText())
                 .get(5, TimeUnit.SECONDS);
-    }
-
-    private static void waitUntil(Callable<Boolean> condition) throws Exception {
-        WaitForAsyncUtils.waitFor(15, TimeUnit.SECONDS, () -> {
-            WaitForAsyncUtils.waitForFxEvents();
-            return WaitForAsyncUtils.asyncFx(condition).get(5, TimeUnit.SECONDS);
-        });
     }
 }

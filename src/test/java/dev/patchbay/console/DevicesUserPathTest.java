@@ -1,5 +1,10 @@
 package dev.patchbay.console;
 
+import static dev.patchbay.console.FxLookups.label;
+import static dev.patchbay.console.FxLookups.listCell;
+import static dev.patchbay.console.FxLookups.onFx;
+import static dev.patchbay.console.FxLookups.table;
+import static dev.patchbay.console.FxLookups.waitUntil;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 
@@ -22,12 +27,7 @@ import java.util.Comparator;
 import java.util.List;
 import java.util.Set;
 import java.util.UUID;
-import java.util.concurrent.Callable;
 import java.util.concurrent.TimeUnit;
-import javafx.scene.Node;
-import javafx.scene.control.Label;
-import javafx.scene.control.Labeled;
-import javafx.scene.control.TableView;
 import javafx.stage.Stage;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -37,7 +37,6 @@ import org.testfx.api.FxRobot;
 import org.testfx.api.FxToolkit;
 import org.testfx.framework.junit5.ApplicationExtension;
 import org.testfx.framework.junit5.Start;
-import org.testfx.util.WaitForAsyncUtils;
 
 /**
  * The Devices page, headless: devices check in with the sandbox server, the page lists them after its sync, the
@@ -131,7 +130,7 @@ class DevicesUserPathTest {
 
         // Filter by channel.
         robot.clickOn("#devices-filter-channel");
-        robot.clickOn(cell(robot, "beta"));
+        robot.clickOn(listCell(robot, "beta"));
         waitUntil(() -> table(robot, "#devices-table").getItems().size() == 5);
         assertEquals(List.of("beta"), onFx(() -> vm.rows().stream().map(DeviceRow::channel).distinct().toList()));
 
@@ -149,38 +148,5 @@ class DevicesUserPathTest {
                 && vm.detail().deviceProperty().get() != null);
         assertEquals("beta", onFx(() -> vm.detail().deviceProperty().get().channel()));
         assertFalse(onFx(() -> vm.syncingProperty().get()));
-    }
-
-    private static Node cell(FxRobot robot, String text) throws Exception {
-        waitUntil(() -> robot.lookup(".list-cell").match((Node n) -> n instanceof Labeled l
-                && text.equals(l.getText())).tryQuery().isPresent());
-        return robot.lookup(".list-cell").match((Node n) -> n instanceof Labeled l && text.equals(l.getText()))
-                .query();
-    }
-
-    private static TableView<?> table(FxRobot robot, String id) {
-        return robot.lookup(id).queryAs(TableView.class);
-    }
-
-    private static Label label(FxRobot robot, String id) {
-        return robot.lookup(id).queryAs(Label.class);
-    }
-
-    private static <T> T onFx(Callable<T> work) throws Exception {
-        return WaitForAsyncUtils.asyncFx(work).get(5, TimeUnit.SECONDS);
-    }
-
-    private static void waitUntil(Callable<Boolean> condition) throws Exception {
-        WaitForAsyncUtils.waitFor(25, TimeUnit.SECONDS, () -> {
-            WaitForAsyncUtils.waitForFxEvents();
-            try {
-                return onFx(condition);
-            } catch (java.util.concurrent.ExecutionException e) {
-                if (e.getCause() instanceof org.testfx.service.query.EmptyNodeQueryException) {
-                    return false;
-                }
-                throw e;
-            }
-        });
     }
 }

@@ -1,5 +1,10 @@
 package dev.patchbay.console;
 
+import static dev.patchbay.console.FxLookups.label;
+import static dev.patchbay.console.FxLookups.listCell;
+import static dev.patchbay.console.FxLookups.onFx;
+import static dev.patchbay.console.FxLookups.table;
+import static dev.patchbay.console.FxLookups.waitUntil;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -14,12 +19,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Set;
-import java.util.concurrent.Callable;
 import java.util.concurrent.TimeUnit;
-import javafx.scene.Node;
-import javafx.scene.control.Label;
-import javafx.scene.control.Labeled;
-import javafx.scene.control.TableView;
 import javafx.scene.layout.StackPane;
 import javafx.scene.web.WebView;
 import javafx.stage.Stage;
@@ -31,7 +31,6 @@ import org.testfx.api.FxRobot;
 import org.testfx.api.FxToolkit;
 import org.testfx.framework.junit5.ApplicationExtension;
 import org.testfx.framework.junit5.Start;
-import org.testfx.util.WaitForAsyncUtils;
 
 /**
  * From an empty console to an emulated phone running a published bundle, headless: create an app and its keys,
@@ -107,7 +106,7 @@ class EmulatorUserPathTest {
         waitUntil(() -> robot.lookup("#bundle-form").query().isVisible());
         robot.doubleClickOn("#bundle-version").eraseText(10).write("1.0.1");
         robot.clickOn("#bundle-channel");
-        robot.clickOn(cell(robot, "production"));
+        robot.clickOn(listCell(robot, "production"));
         robot.clickOn("#bundle-passphrase").write(PASS);
         robot.clickOn("#bundle-publish");
         waitUntil(() -> table(robot, "#bundles-table").getItems().size() == 1);
@@ -118,7 +117,7 @@ class EmulatorUserPathTest {
         robot.clickOn("#nav-emulator");
         waitUntil(() -> label(robot, "#emulator-server-trust").getText().contains("is trusted"));
         robot.clickOn("#emulator-auto-update");
-        robot.clickOn(cell(robot, "always (install at once)"));
+        robot.clickOn(listCell(robot, "always (install at once)"));
         robot.clickOn("#emulator-create");
         waitUntil(() -> table(robot, "#emulator-devices").getItems().size() == 1
                 && label(robot, "#emulator-current").getText().startsWith("1.0.0 (builtin)"));
@@ -152,39 +151,5 @@ class EmulatorUserPathTest {
         assertEquals("success", server.bundles().stream().filter(b -> b.bundle().equals("1.0.1")).findFirst()
                 .orElseThrow().state());
         assertEquals("production", server.channel());
-    }
-
-    private static Node cell(FxRobot robot, String text) throws Exception {
-        waitUntil(() -> robot.lookup(".list-cell").match((Node n) -> n instanceof Labeled l
-                && text.equals(l.getText())).tryQuery().isPresent());
-        return robot.lookup(".list-cell").match((Node n) -> n instanceof Labeled l && text.equals(l.getText()))
-                .query();
-    }
-
-    private static TableView<?> table(FxRobot robot, String id) {
-        return robot.lookup(id).queryAs(TableView.class);
-    }
-
-    private static Label label(FxRobot robot, String id) {
-        return robot.lookup(id).queryAs(Label.class);
-    }
-
-    private static <T> T onFx(Callable<T> work) throws Exception {
-        return WaitForAsyncUtils.asyncFx(work).get(5, TimeUnit.SECONDS);
-    }
-
-    /** Polls {@code condition} on the FX thread; a node not there yet (the page still switching) counts as false. */
-    private static void waitUntil(Callable<Boolean> condition) throws Exception {
-        WaitForAsyncUtils.waitFor(25, TimeUnit.SECONDS, () -> {
-            WaitForAsyncUtils.waitForFxEvents();
-            try {
-                return onFx(condition);
-            } catch (java.util.concurrent.ExecutionException e) {
-                if (e.getCause() instanceof org.testfx.service.query.EmptyNodeQueryException) {
-                    return false;
-                }
-                throw e;
-            }
-        });
     }
 }
