@@ -76,24 +76,12 @@ public final class ApiRequest {
      * JSON node so a caller can tell an absent field ("keep") from an explicit {@code null} ("clear").
      */
     public <T> Split<T> bodySplit(Class<T> type, String name) {
-        if (body.length == 0) {
-            throw ApiError.badRequest("missing_body", "This request needs a JSON body", null);
-        }
-        com.fasterxml.jackson.databind.JsonNode tree;
-        try {
-            tree = Json.mapper().readTree(body);
-        } catch (IOException e) {
-            throw ApiError.badRequest("malformed_json", "The body is not valid JSON", null);
-        }
-        if (tree == null || !tree.isObject()) {
+        com.fasterxml.jackson.databind.JsonNode tree = StrictJson.tree(body);
+        if (!tree.isObject()) {
             throw ApiError.badRequest("malformed_json", "The body must be a JSON object", null);
         }
         com.fasterxml.jackson.databind.JsonNode field = ((com.fasterxml.jackson.databind.node.ObjectNode) tree).remove(name);
-        try {
-            return new Split<>(field, read(Json.mapper().writeValueAsBytes(tree), type));
-        } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
-            throw ApiError.badRequest("malformed_json", "The body cannot be read as JSON", null);
-        }
+        return new Split<>(field, read(tree, type));
     }
 
     public String method() {
@@ -121,16 +109,13 @@ public final class ApiRequest {
      * field, so a typo in a request never passes silently.
      */
     public <T> T body(Class<T> type) {
-        if (body.length == 0) {
-            throw ApiError.badRequest("missing_body", "This request needs a JSON body", null);
-        }
-        return read(body, type);
+        return read(StrictJson.tree(body), type);
     }
 
-    private static <T> T read(byte[] body, Class<T> type) {
+    private static <T> T read(com.fasterxml.jackson.databind.JsonNode tree, Class<T> type) {
         ObjectReader reader = Json.mapper().readerFor(type).with(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES);
         try {
-            T value = reader.readValue(body);
+            T value = reader.readValue(tree);
             if (value == null) {
                 throw ApiError.badRequest("malformed_json", "The body must be a JSON object, not null", null);
             }
@@ -138,7 +123,8 @@ public final class ApiRequest {
         } catch (UnrecognizedPropertyException e) {
             throw ApiError.badRequest("unknown_field", "Unknown field '" + e.getPropertyName() + "'", fieldPath(e));
         } catch (JsonParseException e) {
-            throw ApiError.badRequest("malformed_json", "The body is not valid JSON: " + e.getOriginalMessage(), null);
+            throw ApiError.badRequest("malformed_json", "The body is not valid JSON: "
+                    + StrictJson.clean(e.getOriginalMessage()), null);
         } catch (MismatchedInputException e) {
             String field = fieldPath(e);
             if (field == null) {
@@ -154,8 +140,8 @@ public final class ApiRequest {
             }
             String field = fieldPath(e);
             throw ApiError.badRequest("invalid_field",
-                    field == null ? "The body cannot be read: " + e.getOriginalMessage()
-                            : "Field '" + field + "' is invalid: " + e.getOriginalMessage(), field);
+                    field == null ? "The body cannot be read: " + StrictJson.clean(e.getOriginalMessage())
+                            : "Field '" + field + "' is invalid: " + StrictJson.clean(e.getOriginalMessage()), field);
         } catch (IOException e) {
             throw ApiError.badRequest("malformed_json", "The body cannot be read as JSON", null);
         }
