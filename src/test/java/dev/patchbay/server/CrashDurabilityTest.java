@@ -334,10 +334,17 @@ class CrashDurabilityTest {
         }
 
         static ServerProcess start(Path data) throws Exception {
-            Path java = Path.of(System.getProperty("java.home"), "bin", "java");
-            Process p = new ProcessBuilder(java.toString(), "-Xmx256m", "-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC", "-cp", System.getProperty("java.class.path"),
-                    "dev.patchbay.Launcher", "serve", "--host", "127.0.0.1", "--port", "0", "--data-dir", data.toString(),
-                    "--rollout-tick", "1h").redirectErrorStream(true).start();
+            // Quick to start on a busy machine: the test measures durability, not speed.
+            return start(data, List.of("-Xmx256m", "-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC"));
+        }
+
+        static ServerProcess start(Path data, List<String> jvmOptions) throws Exception {
+            List<String> command = new ArrayList<>();
+            command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+            command.addAll(jvmOptions);
+            command.addAll(List.of("-cp", System.getProperty("java.class.path"), "dev.patchbay.Launcher", "serve",
+                    "--host", "127.0.0.1", "--port", "0", "--data-dir", data.toString(), "--rollout-tick", "1h"));
+            Process p = new ProcessBuilder(command).redirectErrorStream(true).start();
             BufferedReader out = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8));
             Pattern listening = Pattern.compile("listening on (http://[0-9.:]+)");
             StringBuilder log = new StringBuilder();
