@@ -77,13 +77,15 @@ public final class JsonHandler extends Handler.Abstract {
             answer = unavailable(e, streaming[0], response);
         } catch (Throwable e) {
             if (StorageHealth.isStorageFault(e)) {
+                // Logged once per episode by StorageHealth, not once per request.
                 answer = unavailable(storage.fail(e), streaming[0], response);
-                write(response, callback, answer);
-                return true;
+            } else {
+                String incident = UUID.randomUUID().toString().substring(0, 8);
+                LOG.error("Request {} {} failed (incident {})", request.getMethod(), request.getHttpURI().getPath(),
+                        incident, e);
+                answer = error(500, "internal_error", "The server failed on this request (incident " + incident + ")",
+                        null);
             }
-            String incident = UUID.randomUUID().toString().substring(0, 8);
-            LOG.error("Request {} {} failed (incident {})", request.getMethod(), request.getHttpURI().getPath(), incident, e);
-            answer = error(500, "internal_error", "The server failed on this request (incident " + incident + ")", null);
         }
         write(response, callback, answer);
         return true;
