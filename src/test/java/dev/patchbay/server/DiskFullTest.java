@@ -60,6 +60,12 @@ class DiskFullTest {
         Set<String> ackedEvents = new HashSet<>();
         String device = UUID.randomUUID().toString();
         int[] seq = {0};
+        ch.qos.logback.classic.Logger log = (ch.qos.logback.classic.Logger) org.slf4j.LoggerFactory
+                .getLogger(dev.patchbay.server.store.StorageHealth.class);
+        ch.qos.logback.core.read.ListAppender<ch.qos.logback.classic.spi.ILoggingEvent> logged =
+                new ch.qos.logback.core.read.ListAppender<>();
+        logged.start();
+        log.addAppender(logged);
         try (RunningServer s = RunningServer.start(data)) {
             assertEquals(201, s.json("POST", "/api/v1/apps", app(APP)).statusCode());
             ackedApps.add(APP);
@@ -109,6 +115,9 @@ class DiskFullTest {
                 Thread.sleep(100);
             }
             assertEquals(200, s.send("GET", "/api/v1/health", null, null, null).statusCode());
+            long errors = logged.list.stream().filter(e -> e.getLevel() == ch.qos.logback.classic.Level.ERROR).count();
+            assertEquals(1, errors, "one log line per episode, not one per refused request");
+            log.detachAppender(logged);
             for (int i = 0; i < 5; i++) {
                 String id = "com.example.after" + i;
                 assertEquals(201, s.json("POST", "/api/v1/apps", app(id)).statusCode());
