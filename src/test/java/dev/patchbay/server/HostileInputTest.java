@@ -135,6 +135,12 @@ class HostileInputTest {
                 "application/json");
         assertEquals(400, dup.statusCode(), dup.body());
         assertEquals(404, s.json("GET", "/api/v1/apps/com.example.d2", null).statusCode(), "nothing was stored");
+        // A signed document (trust.json) with a duplicate field is refused before its signature is read.
+        HttpResponse<String> trust = s.json("PUT", "/api/v1/apps/" + APP + "/trust", "{\"appId\":\"" + APP
+                + "\",\"appId\":\"com.example.other\"}");
+        assertEquals(400, trust.statusCode(), trust.body());
+        assertEquals("invalid_trust", Json.mapper().readTree(trust.body()).path("error").asText(), trust.body());
+        assertTrue(trust.body().contains("Duplicate field"), trust.body());
     }
 
     @Test

@@ -67,6 +67,23 @@ public final class ApiRequest {
         return body;
     }
 
+    /**
+     * The raw body of a signed JSON document, after checking it is strict JSON ({@link StrictJson}): its bytes are
+     * verified exactly, and a duplicate field must not let the verifier and the store read it two ways. A body that is
+     * not strict JSON is a 400 with {@code errorCode}, the code the document's own checks use.
+     */
+    public byte[] rawJsonBody(String errorCode) {
+        try {
+            StrictJson.tree(rawBody());
+        } catch (ApiError e) {
+            if (e.status() != 400 || e.code().equals("missing_body")) {
+                throw e;
+            }
+            throw ApiError.badRequest(errorCode, e.getMessage(), e.field());
+        }
+        return body;
+    }
+
     /** What {@link #bodySplit} answers: the top-level field (absent = {@code null}, JSON null = a NullNode) and the rest. */
     public record Split<T>(com.fasterxml.jackson.databind.JsonNode field, T rest) {
     }
