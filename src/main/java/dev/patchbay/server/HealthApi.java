@@ -42,6 +42,11 @@ final class HealthApi {
             st.put("since", s.since().toString());
         }
         body.put("storage", st);
+        if (!s.writable()) {
+            // The error contract's fields, so a client shows why (e.g. the console's connection check).
+            body.put("error", "storage_unavailable");
+            body.put("message", "The server cannot store data: " + s.cause());
+        }
         return new ApiResponse(s.writable() ? 200 : 503, body);
     }
 
@@ -53,6 +58,8 @@ final class HealthApi {
             body.put("ready", s.writable());
             if (!s.writable()) {
                 body.put("cause", s.cause());
+                body.put("error", "storage_unavailable");
+                body.put("message", "The server cannot store data: " + s.cause());
             }
             return new ApiResponse(s.writable() ? 200 : 503, body);
         });

@@ -103,6 +103,7 @@ class DiskFullTest {
             assertEquals(503, health.statusCode());
             assertEquals("unhealthy", Json.mapper().readTree(health.body()).path("status").asText());
             assertTrue(health.body().contains("no space left"), health.body());
+            assertEquals("storage_unavailable", Json.mapper().readTree(health.body()).path("error").asText());
             assertEquals(503, s.send("GET", "/api/v1/ready", null, null, null).statusCode());
             int read = s.json("GET", "/api/v1/apps/" + APP, null).statusCode();
             assertTrue(read == 200 || read == 503, "a read answers (served, or 503 if the store is closed): " + read);
