@@ -171,6 +171,11 @@ public final class PatchbayClient {
         return call(send("PATCH", url("apps", appId), Map.of("name", nz(name))), type(App.class));
     }
 
+    /** Switches Capgo-compatible delivery of the app on or off (docs/capgo-compat.md). */
+    public App setCapgoCompat(String appId, boolean on) {
+        return call(send("PATCH", url("apps", appId), Map.of("capgoCompat", on)), type(App.class));
+    }
+
     public void deleteApp(String appId) {
         call(send("DELETE", url("apps", appId), null), (JavaType) null);
     }
