@@ -37,6 +37,8 @@ import java.util.concurrent.atomic.AtomicReference;
 import java.util.stream.Stream;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
+import dev.patchbay.crypto.capgo.CapgoKeyFile;
+import dev.patchbay.crypto.capgo.CapgoKeyPair;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
@@ -86,6 +88,12 @@ final class BundleCommand {
         String nativeMax;
         @Option(names = {"-q", "--quiet"}, description = "No upload progress on stderr")
         boolean quiet;
+        @Option(names = "--capgo-compat", description = "Also build and upload the reference plugin's format (a zip;"
+                + " encrypted and signed when the key folder has a Capgo key pair) for Capgo-compatible delivery")
+        boolean capgoCompat;
+        @Option(names = "--capgo-manifest", description = "With --capgo-compat: per-file manifest entries too")
+        boolean capgoManifest;
+        CapgoKeyPair capgoKeys;
 
         Publish(Cli.Context context) {
             super(context);
@@ -101,6 +109,9 @@ final class BundleCommand {
                 AppKeys keys;
                 try {
                     keys = AppKeys.load(appId, keysDir, passphrase);
+                    if (capgoCompat && CapgoKeyFile.exists(keysDir)) {
+                        capgoKeys = CapgoKeyFile.read(keysDir, appId, passphrase);
+                    }
                 } finally {
                     Arrays.fill(passphrase, '\0');
                 }
@@ -165,8 +176,13 @@ final class BundleCommand {
                     progress.finish();
                 }
                 long uploaded = progress.total();
+                String capgo = capgoCompat ? CapgoPublish.upload(client, appId, version, files, capgoKeys,
+                        capgoManifest, work) : null;
                 Channel ch = channelName == null ? null : client.setChannelBundle(appId, channelName, version);
                 report(bundle, sealed, keys, allBytes, uploaded, ch);
+                if (capgo != null && !output().json()) {
+                    output().line(capgo);
+                }
             } finally {
                 deleteTree(work);
                 try {

@@ -782,7 +782,7 @@ public final class PatchbayClient {
         return json.getTypeFactory().constructType(c);
     }
 
-    private HttpUrl url(String... segments) {
+    HttpUrl url(String... segments) {
         HttpUrl.Builder b = baseUrl.newBuilder();
         for (String s : API_PREFIX.split("/")) {
             b.addPathSegment(s);
@@ -797,7 +797,7 @@ public final class PatchbayClient {
         return authorized(new Request.Builder().url(url).get()).build();
     }
 
-    private Request send(String method, HttpUrl url, Object body) {
+    Request send(String method, HttpUrl url, Object body) {
         RequestBody rb = null;
         if (body != null) {
             try {
@@ -809,7 +809,7 @@ public final class PatchbayClient {
         return authorized(new Request.Builder().url(url).method(method, rb)).build();
     }
 
-    private Request.Builder authorized(Request.Builder b) {
+    Request.Builder authorized(Request.Builder b) {
         b.header("Accept", "application/json");
         if (actor != null) {
             b.header(ACTOR_HEADER, actor);
@@ -820,7 +820,7 @@ public final class PatchbayClient {
         return b;
     }
 
-    private <T> T call(Request request, Class<T> type) {
+    <T> T call(Request request, Class<T> type) {
         return call(request, type(type));
     }
 
