@@ -43,8 +43,8 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
 @Command(name = "bundle", mixinStandardHelpOptions = true, description = "Seal, publish and inspect web bundles.",
-        subcommands = {BundleCommand.Publish.class, BundleCommand.ListBundles.class, BundleCommand.Show.class,
-                BundleCommand.Diff.class})
+        subcommands = {BundleCommand.Publish.class, CapgoImport.class, BundleCommand.ListBundles.class,
+                BundleCommand.Show.class, BundleCommand.Diff.class})
 final class BundleCommand {
 
     abstract static class BundleAction implements Runnable {
@@ -70,7 +70,7 @@ final class BundleCommand {
     @Command(name = "publish",
             description = {"Seal a web bundle (folder or zip with index.html) with the app's keys and publish it.",
                     "The key passphrase comes from $" + Passphrases.ENV + " or --passphrase-file."})
-    static final class Publish extends BundleAction {
+    static class Publish extends BundleAction {
         @Parameters(paramLabel = "DIR|ZIP", description = "The built web assets: a folder or a zip")
         Path input;
         @Option(names = {"-h", "--help"}, usageHelp = true, description = "Show this help message and exit.")
@@ -94,6 +94,8 @@ final class BundleCommand {
         @Option(names = "--capgo-manifest", description = "With --capgo-compat: per-file manifest entries too")
         boolean capgoManifest;
         CapgoKeyPair capgoKeys;
+        /** An artifact made elsewhere (bundle import-capgo): uploaded as is instead of built. */
+        dev.patchbay.crypto.capgo.CapgoArtifact.Built prebuilt;
 
         Publish(Cli.Context context) {
             super(context);
@@ -176,8 +178,9 @@ final class BundleCommand {
                     progress.finish();
                 }
                 long uploaded = progress.total();
-                String capgo = capgoCompat ? CapgoPublish.upload(client, appId, version, files, capgoKeys,
-                        capgoManifest, work) : null;
+                String capgo = prebuilt != null ? CapgoPublish.upload(client, appId, version, prebuilt)
+                        : capgoCompat ? CapgoPublish.upload(client, appId, version, files, capgoKeys, capgoManifest,
+                        work) : null;
                 Channel ch = channelName == null ? null : client.setChannelBundle(appId, channelName, version);
                 report(bundle, sealed, keys, allBytes, uploaded, ch);
                 if (capgo != null && !output().json()) {

@@ -24,8 +24,16 @@ final class CapgoPublish {
         } catch (CryptoException e) {
             throw new CliException(e.getMessage(), e);
         }
-        JsonNode a = new CapgoClient(client).upload(appId, version, built);
-        return "Capgo artifact: zip " + Text.bytes(built.zip().length()) + (keys == null
+        return describe(new CapgoClient(client).upload(appId, version, built), built, keys != null);
+    }
+
+    /** Uploads an artifact built elsewhere (the reference CLI's, for bundle import-capgo). */
+    static String upload(PatchbayClient client, String appId, String version, CapgoArtifact.Built built) {
+        return describe(new CapgoClient(client).upload(appId, version, built), built, !built.sessionKey().isEmpty());
+    }
+
+    private static String describe(JsonNode a, CapgoArtifact.Built built, boolean encrypted) {
+        return "Capgo artifact: zip " + Text.bytes(built.zip().length()) + (!encrypted
                 ? ", unencrypted (no Capgo key pair in the key folder)"
                 : ", encrypted for key " + built.keyId()) + (built.manifest().isEmpty() ? ""
                 : ", " + built.manifest().size() + " manifest files") + " (" + a.path("zip").path("sha256").asText()
