@@ -298,7 +298,7 @@ class CapgoCompatTest {
     }
 
     @Test
-    void unknownAppsAreThrottledPerAddressAndOverloadAnswers429() throws Exception {
+    void unknownAppsAreThrottledPerAddressAndBadInputIsNeverA500() throws Exception {
         CapgoPlugin stranger = new CapgoPlugin(s, "com.example.unknown", DeviceFixture.newDevice(), 8);
         int notFound = 0;
         HttpResponse<String> last = null;
@@ -320,5 +320,33 @@ class CapgoCompatTest {
         HttpResponse<String> bad = stranger.post("/updates", "{\"app_id\":\"" + APP + "\"}");
         assertEquals(400, bad.statusCode());
         assertEquals("missing_device_id", Json.mapper().readTree(bad.body()).path("error").asText(), bad.body());
+        compat(true);
+        CapgoPlugin d = device(8);
+        List<String> bodies = new ArrayList<>(List.of("", "null", "[]", "[1]", "42", "\"x\"", "{", "{}",
+                "[{}]", "[" + "{},".repeat(250) + "{}]"));
+        for (String field : List.of("app_id", "device_id", "platform", "version_name", "version_build",
+                "plugin_version", "is_emulator", "is_prod", "defaultChannel", "key_id", "custom_id")) {
+            for (String value : List.of("null", "123", "true", "[]", "{}", "\"\"", "\"" + "x".repeat(5000) + "\"",
+                    "\"../../etc\"", "\"1.2.3.4.5\"")) {
+                ObjectNode b = d.info();
+                b.set(field, Json.mapper().readTree(value));
+                bodies.add(b.toString());
+            }
+        }
+        ObjectNode ev = d.event("set", "1.4.1", "", 1, Map.of("k", "v"));
+        ev.set("metadata", Json.mapper().readTree("{\"a\":{\"nested\":1},\"b\":[1]}"));
+        bodies.add("[" + ev + "]");
+        ev.put("action", "DROP TABLE");
+        bodies.add("[" + ev + "]");
+        for (String path : List.of("/updates", "/stats", "/channel_self", "/updates/manifest_size")) {
+            for (String body : bodies) {
+                HttpResponse<String> r = d.post(path, body);
+                assertTrue(r.statusCode() < 500, path + " " + body.substring(0, Math.min(80, body.length())) + " -> "
+                        + r.statusCode() + " " + r.body());
+                if (r.statusCode() >= 400) {
+                    assertTrue(Json.mapper().readTree(r.body()).has("error"), r.body());
+                }
+            }
+        }
     }
 }
