@@ -86,6 +86,10 @@ final class BundleCommand {
         String nativeMax;
         @Option(names = {"-q", "--quiet"}, description = "No upload progress on stderr")
         boolean quiet;
+        @Option(names = "--format", paramLabel = "N", defaultValue = "2",
+                description = "Bundle format: 2 (compressed, unchanged files not uploaded again; default) or 1 (for "
+                        + "apps whose installed updater predates format 2)")
+        int format;
 
         Publish(Cli.Context context) {
             super(context);
@@ -95,6 +99,9 @@ final class BundleCommand {
         public void run() {
             String appId = appId();
             String channelName = channel == null ? null : Names.channelName("--channel", channel);
+            if (format != 1 && format != 2) {
+                throw new CliException("--format must be 1 or 2, not " + format);
+            }
             PatchbayClient client = server.client(context);
             try (BundleInput files = BundleInput.open(input)) {
                 char[] passphrase = keyOptions.passphrase(context);
@@ -147,7 +154,8 @@ final class BundleCommand {
             Runtime.getRuntime().addShutdownHook(onExit);
             try {
                 SealedBundle sealed = BundleSealer.seal(files,
-                        BundleSealer.Request.of(keys, version, sequence, nativeMin, nativeMax), work);
+                        BundleSealer.Request.of(keys, version, sequence, nativeMin, nativeMax), work, format,
+                        BundleSealer.Progress.NONE);
                 List<BlobRef> all = new ArrayList<>();
                 all.add(sealed.manifestBlob());
                 all.addAll(sealed.blobs());
@@ -187,6 +195,7 @@ final class BundleCommand {
                 json.put("sequence", bundle.sequence());
                 json.put("files", sealed.fileCount());
                 json.put("plainBytes", sealed.plaintextBytes());
+                json.put("format", sealed.manifest().version());
                 json.put("totalBytes", allBytes);
                 json.put("uploadedBytes", uploaded);
                 json.put("skippedBytes", allBytes - uploaded);
