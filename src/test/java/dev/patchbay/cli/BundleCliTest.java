@@ -532,4 +532,36 @@ class BundleCliTest {
         assertEquals("", quiet.toString(StandardCharsets.UTF_8));
         assertEquals(5, q.total());
     }
+
+    @Test
+    void publishShowsItsPhasesAndSealingBytesOnATerminalFromTheStart() {
+        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+        AtomicLong now = new AtomicLong(0);
+        PublishProgress p = new PublishProgress(new PrintStream(bytes, true, StandardCharsets.UTF_8), true, false,
+                now::get);
+        p.phase("Reading dist");
+        p.phase("Unlocking keys");
+        p.sealed(0, 12_000_000);
+        now.set(100_000_000L);
+        p.sealed(1_000_000, 12_000_000); // within 200 ms of the last line: not shown
+        now.set(300_000_000L);
+        p.sealed(6_000_000, 12_000_000);
+        now.set(310_000_000L);
+        p.sealed(12_000_000, 12_000_000); // the end is always shown
+        p.done();
+        String out = bytes.toString(StandardCharsets.UTF_8);
+        assertEquals("\rReading dist …\rUnlocking keys …"
+                + "\rCompressing and sealing 0 B / 12.0 MB (0%)"
+                + "\rCompressing and sealing 6.0 MB / 12.0 MB (50%)"
+                + "\rCompressing and sealing 12.0 MB / 12.0 MB (100%)"
+                + "\r" + " ".repeat(48) + "\r", out);
+
+        ByteArrayOutputStream log = new ByteArrayOutputStream(); // not a terminal: CI logs get only the upload line
+        PublishProgress q = new PublishProgress(new PrintStream(log, true, StandardCharsets.UTF_8), false, false,
+                now::get);
+        q.phase("Unlocking keys");
+        q.sealed(5, 5);
+        q.done();
+        assertEquals("", log.toString(StandardCharsets.UTF_8));
+    }
 }

@@ -50,6 +50,8 @@ class BundleFormatTest {
         long expected = v2.sealed().manifestBlob().length() + file(m, "index.html").blobLength()
                 + file(m, "assets/page-1.2.0.js").blobLength() + vendor.blobLength();
         assertEquals(expected, d.server.blobBytes - before);
+        assertEquals(expected, dev.patchbay.crypto.ManifestDiff.between(v1.sealed().manifest(), m,
+                v2.sealed().manifestBlob()).downloadBytes(), "what `bundle diff` reports is what the device fetched");
         d.updater.onBackground();
         assertEquals("1.2.0", d.servedVersion(Map.of("1.2.0", v2)));
         assertTrue(Device.sameFiles(v2.files(), ResilienceTest.readInstalled(d, d.updater.current().bundle().id())));
