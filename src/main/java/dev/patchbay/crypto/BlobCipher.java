@@ -69,8 +69,10 @@ public final class BlobCipher {
          */
         BlobRef encryptConvergent(byte[] convergentKey, byte[] salt, InputStream in, OutputStream out)
                 throws IOException {
+            // A fresh Cipher: the JDK refuses to encrypt twice in a row with the same key and nonce on one instance,
+            // which is exactly what sealing the same file twice (two identical files of a bundle) does.
             return BlobCipher.encrypt(MAGIC_2, salt, fileKey(convergentKey, salt, INFO_2), in, out, plain, sealed,
-                    cipher);
+                    gcm());
         }
     }
 
@@ -229,16 +231,22 @@ public final class BlobCipher {
     }
 
     private static SecretKeySpec fileKey(byte[] dataKey, byte[] salt, byte[] info) {
-        if (dataKey == null || dataKey.length != 32) {
-            throw new CryptoException("a data key is 32 bytes");
-        }
-        HKDFBytesGenerator hkdf = new HKDFBytesGenerator(new SHA256Digest());
-        hkdf.init(new HKDFParameters(dataKey, salt, info));
-        byte[] key = new byte[32];
-        hkdf.generateBytes(key, 0, 32);
+        byte[] key = hkdf(dataKey, salt, info, "a data key");
         SecretKeySpec spec = new SecretKeySpec(key, "AES");
         Arrays.fill(key, (byte) 0);
         return spec;
+    }
+
+    /** 32 bytes of HKDF-SHA256 from a 32-byte key ({@code what} names it in the error); {@code salt} may be null. */
+    static byte[] hkdf(byte[] ikm, byte[] salt, byte[] info, String what) {
+        if (ikm == null || ikm.length != 32) {
+            throw new CryptoException(what + " is 32 bytes");
+        }
+        HKDFBytesGenerator hkdf = new HKDFBytesGenerator(new SHA256Digest());
+        hkdf.init(new HKDFParameters(ikm, salt, info));
+        byte[] key = new byte[32];
+        hkdf.generateBytes(key, 0, 32);
+        return key;
     }
 
     static Cipher gcm() {

@@ -9,9 +9,6 @@ import java.security.MessageDigest;
 import java.util.Arrays;
 import javax.crypto.Mac;
 import javax.crypto.spec.SecretKeySpec;
-import org.bouncycastle.crypto.digests.SHA256Digest;
-import org.bouncycastle.crypto.generators.HKDFBytesGenerator;
-import org.bouncycastle.crypto.params.HKDFParameters;
 
 /**
  * Format 2 file blobs (bundle-format §5.1, ADR 0081): compress, then encrypt under a convergent key, so the same
@@ -34,14 +31,7 @@ public final class FileBlobs {
 
     /** The app's convergent key, derived from its content key (devices derive it the same way). */
     public static byte[] convergentKey(byte[] contentKey) {
-        if (contentKey == null || contentKey.length != 32) {
-            throw new CryptoException("a content key is 32 bytes");
-        }
-        HKDFBytesGenerator hkdf = new HKDFBytesGenerator(new SHA256Digest());
-        hkdf.init(new HKDFParameters(contentKey, null, CONVERGENT_INFO));
-        byte[] key = new byte[32];
-        hkdf.generateBytes(key, 0, 32);
-        return key;
+        return BlobCipher.hkdf(contentKey, null, CONVERGENT_INFO, "a content key");
     }
 
     /** The blob salt of a plaintext (by its raw SHA-256) under a codec. */

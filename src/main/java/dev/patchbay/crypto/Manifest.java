@@ -69,16 +69,7 @@ public record Manifest(int version, List<File> files) {
      */
     public static Manifest parse(byte[] bytes) {
         JsonNode node = CanonicalJson.parse(bytes, "The manifest");
-        String format = Fields.text(node, "format", "manifest");
-        int version;
-        if (FORMAT.equals(format)) {
-            version = 1;
-        } else if (FORMAT_2.equals(format)) {
-            version = 2;
-        } else {
-            throw new CryptoException("manifest.format is \"" + format + "\", not " + FORMAT + " or " + FORMAT_2
-                    + " (a newer Patchbay made it?)");
-        }
+        int version = Fields.formatVersion(node, "manifest", FORMAT, FORMAT_2);
         JsonNode list = Fields.array(node, "files", "manifest");
         java.util.ArrayList<File> files = new java.util.ArrayList<>(list.size());
         Set<String> folded = new HashSet<>();

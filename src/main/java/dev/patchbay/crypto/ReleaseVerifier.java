@@ -50,16 +50,7 @@ public final class ReleaseVerifier {
 
         // What is claimed, before any signature: formats and algorithms must be known.
         String r = "release";
-        String format = Fields.text(release, "format", r);
-        int formatVersion;
-        if (RELEASE_FORMAT.equals(format)) {
-            formatVersion = 1;
-        } else if (RELEASE_FORMAT_2.equals(format)) {
-            formatVersion = 2;
-        } else {
-            throw new CryptoException("release.format is \"" + format + "\"; this Patchbay reads " + RELEASE_FORMAT
-                    + " and " + RELEASE_FORMAT_2);
-        }
+        int formatVersion = Fields.formatVersion(release, r, RELEASE_FORMAT, RELEASE_FORMAT_2);
         Fields.expect(sig, "alg", Ed25519.ALG, "signature");
         String sigKeyId = Fields.hex(sig, "keyId", 16, "signature");
         byte[] signature = Codec.unb64(Fields.text(sig, "value", "signature"), Ed25519.SIGNATURE_LENGTH,

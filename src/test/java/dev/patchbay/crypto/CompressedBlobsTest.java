@@ -148,6 +148,19 @@ class CompressedBlobsTest extends SealFixture {
         }
     }
 
+    @Test
+    void oneThreadSealsTheSameFileTwiceToTheSameBlob() throws IOException {
+        byte[] key = FileBlobs.convergentKey(contentKey);
+        BlobCipher.Encryptor encryptor = new BlobCipher.Encryptor();
+        byte[] plain = "same text\n".repeat(1000).getBytes(StandardCharsets.US_ASCII);
+        List<BlobRef> refs = new java.util.ArrayList<>();
+        for (int i = 0; i < 2; i++) { // the JDK's GCM refuses a repeated key and nonce on one Cipher instance
+            refs.add(FileBlobs.seal(key, "a.txt", () -> new ByteArrayInputStream(plain),
+                    w -> w.write(new ByteArrayOutputStream()), encryptor).blob());
+        }
+        assertEquals(refs.get(0), refs.get(1));
+    }
+
     static byte[] open(Manifest.File f, byte[] blob, byte[] key) throws IOException {
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         FileBlobs.open(2, f, f.blobRef(), null, key, new ByteArrayInputStream(blob), out, "file " + f.path());
