@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Bytes to the device for two consecutive releases of real web apps from npm (issue 12, docs/benchmarks.md):
-# first install vs `zip -9`, delta A->B vs `zstd -19 --patch-from` of the changed files, second-publish upload.
+# first install vs `zip -9`, delta A->B vs `zstd -19 --patch-from` of the changed files, second-publish upload,
+# and the size of BinaryDelta patches of the changed files (ADR 0082; not yet used by publish or devices).
 # Packages are fetched once with `npm pack` into target/bench-apps/. Needs npm, zip, zstd (apt-get install zstd zip).
 # Usage: bench/bytes-to-device.sh
 set -euo pipefail
@@ -40,6 +41,7 @@ measure() { # name versionA versionB
   echo "files $(find "$b" -type f | wc -l), raw $raw bytes, zip -9 $zipped, changed+added $changed," \
     "zstd -19 --patch-from (added files: zstd -19) $((patch + whole))"
   java -cp "$cp" dev.patchbay.bench.BytesToDevice "$a" "$b"
+  java -cp "$cp" dev.patchbay.bench.DeltaSizes "$a" "$b"
 }
 
 measure swagger-ui-dist 5.35.0 5.36.0
