@@ -2,14 +2,17 @@
 # Bytes to the device for two consecutive releases of real web apps from npm (issue 12, docs/benchmarks.md):
 # first install vs `zip -9`, delta A->B vs `zstd -19 --patch-from` of the changed files, second-publish upload,
 # and the size of BinaryDelta patches of the changed files (ADR 0082; not yet used by publish or devices).
-# Packages are fetched once with `npm pack` into target/bench-apps/. Needs npm, zip, zstd (apt-get install zstd zip).
+# Packages are fetched once with `npm pack` into target/bench-apps/. Needs npm; installs zip and zstd with apt-get if missing.
 # Usage: bench/bytes-to-device.sh
 set -euo pipefail
 cd "$(dirname "$0")/.."
 root=$(pwd)
 cache=target/bench-apps
 mkdir -p "$cache"
-for tool in zip zstd npm; do command -v $tool >/dev/null || { echo "missing $tool (apt-get install $tool)" >&2; exit 1; }; done
+for tool in zip zstd; do # installed if missing (Debian), as the issue's reference tools
+  command -v $tool >/dev/null || apt-get install -y -q $tool >/dev/null || { echo "missing $tool" >&2; exit 1; }
+done
+command -v npm >/dev/null || { echo "missing npm" >&2; exit 1; }
 mvn -q -B -o test-compile dependency:build-classpath -Dmdep.outputFile=target/bench-classpath.txt -Dmdep.includeScope=test \
   || mvn -q -B test-compile dependency:build-classpath -Dmdep.outputFile=target/bench-classpath.txt -Dmdep.includeScope=test
 cp="target/test-classes:target/classes:$(cat target/bench-classpath.txt)"
