@@ -165,7 +165,7 @@ final class CapacitorBridge {
 
     private void answer(long gen, String callbackId, String method, JsonNode result, Throwable error) {
         if (error == null) {
-            JsonNode data = result == null || result.isNull() ? Json.mapper().createObjectNode() : result;
+            JsonNode data = result == null ? Json.mapper().nullNode() : result;
             page.log("js", "page " + gen + " " + method + " -> " + abbreviate(String.valueOf(data)));
             resolve(gen, callbackId, method, data);
             return;
@@ -186,7 +186,9 @@ final class CapacitorBridge {
         }
         ObjectNode r = result(callbackId, UpdaterPluginApi.PLUGIN, method, false);
         r.put("success", true);
-        r.set("data", data);
+        if (!data.isNull()) {
+            r.set("data", data);
+        }
         page.run(gen, fromNative(r));
     }
 

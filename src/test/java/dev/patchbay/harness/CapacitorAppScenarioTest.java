@@ -128,7 +128,7 @@ class CapacitorAppScenarioTest {
     @Test
     void anOldPagesCallsDoNotConfirmANeverReadyRelease() throws Exception {
         Flavour f = Flavour.CAPACITOR_8;
-        Path builtin = app(f, "builtin", "{\"version\": \"1.0.0\", \"spam\": true}");
+        Path builtin = app(f, "builtin", "{\"version\": \"1.0.0\", \"spam\": true, \"probe\": [\"getFailedUpdate\"]}");
         EmulatedDevice d = lab.withWebView(lab.app(c -> c.autoUpdate(AutoUpdate.ALWAYS)
                 .appReadyTimeout(Duration.ofSeconds(1))).withWebAssets(builtin));
         d.coldStart();
@@ -154,5 +154,48 @@ class CapacitorAppScenarioTest {
                 && e.message().contains("notifyAppReady was not called")), "rolled back for the right reason");
         assertTrue(d.log().stream().noneMatch(e -> e.message().contains("event appReady")
                 && e.message().contains("\"version\":\"1.2.0\"")), "never confirmed by the old page");
+        d.awaitLog("console.log: [app] probe getFailedUpdate {\"bundle\":{\"id\":", Await.LONG);
+        assertTrue(d.log().stream().anyMatch(e -> e.message().startsWith("console.log: [app] probe getFailedUpdate")
+                && e.message().contains("\"version\":\"1.2.0\"") && e.message().contains("\"status\":\"error\"")),
+                "the reloaded app learns which update failed");
+    }
+
+    /**
+     * The plugin's methods beyond install and confirm answer with the reference shapes; the methods that make no
+     * sense here reject with Capacitor's UNIMPLEMENTED code naming the method, or say why they are refused.
+     */
+    @Test
+    void theRestOfThePluginApiAnswersOrSaysWhyNot() throws Exception {
+        Flavour f = Flavour.CAPACITOR_7;
+        lab.app.channel("{\"name\": \"beta\", \"allowDeviceSelfAssign\": true}");
+        lab.app.channel("{\"name\": \"internal\"}");
+        Path builtin = app(f, "builtin", "{\"version\": \"1.0.0\", \"ready\": true, \"channel\": \"internal\","
+                + " \"probe\": [\"getPluginVersion\", \"isAutoUpdateEnabled\", \"isAutoUpdateAvailable\","
+                + " \"getAppId\", \"getBuiltinVersion\", \"listChannels\", \"getFailedUpdate\", \"setUpdateUrl\","
+                + " \"startPreviewSession\", \"getAppUpdateInfo\", \"noSuchMethod\"]}");
+        EmulatedDevice d = lab.withWebView(lab.app(AutoUpdate.OFF).withWebAssets(builtin));
+        d.coldStart();
+        d.awaitLog("console.log: [app] done", Await.LONG);
+        java.util.List<String> lines = d.log().stream().map(LogEntry::message)
+                .filter(m -> m.startsWith("console.log: [app] ")).toList();
+        String all = String.join("\n", lines);
+        assertTrue(all.contains("[app] probe getPluginVersion {\"version\":\"" + dev.patchbay.updater.Updater.RUNTIME_VERSION
+                + "\"}"), all);
+        assertTrue(all.contains("[app] probe isAutoUpdateEnabled {\"enabled\":false}"), all);
+        assertTrue(all.contains("[app] probe isAutoUpdateAvailable {\"available\":true}"), all);
+        assertTrue(all.contains("[app] probe getAppId {\"appId\":\"" + lab.appId + "\"}"), all);
+        assertTrue(all.contains("[app] probe getBuiltinVersion {\"version\":\"1.0.0\"}"), all);
+        assertTrue(all.contains("[app] probe listChannels {\"channels\":[{\"id\":\"beta\",\"name\":\"beta\","
+                + "\"public\":false,\"allow_self_set\":true}]}"), all);
+        assertTrue(all.contains("[app] probe getFailedUpdate undefined"), all);
+        assertTrue(all.contains("[app] probe setUpdateUrl rejected not_allowed CapacitorUpdater.setUpdateUrl() is refused"),
+                all);
+        assertTrue(all.contains("[app] probe startPreviewSession rejected UNIMPLEMENTED "
+                + "CapacitorUpdater.startPreviewSession() is not implemented on android"), all);
+        assertTrue(all.contains("[app] probe getAppUpdateInfo rejected UNIMPLEMENTED"), all);
+        assertTrue(all.contains("[app] probe noSuchMethod rejected UNIMPLEMENTED"), all);
+        assertTrue(all.contains("[app] channel error internal"), "a private channel is refused: " + all);
+        assertTrue(d.log().stream().anyMatch(e -> e.message().startsWith("event channelPrivate")
+                && e.message().contains("internal")), "channelPrivate is emitted");
     }
 }

@@ -5,7 +5,7 @@ import { CapacitorUpdater } from '@capgo/capacitor-updater';
 
 const out = document.getElementById('out');
 function log(...parts) {
-  const line = '[app] ' + parts.map((p) => (typeof p === 'string' ? p : JSON.stringify(p))).join(' ');
+  const line = '[app] ' + parts.map((p) => (typeof p === 'string' ? p : p === undefined ? 'undefined' : JSON.stringify(p))).join(' ');
   out.textContent += line + '\n';
   console.log(line);
 }
