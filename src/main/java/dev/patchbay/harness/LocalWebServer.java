@@ -94,6 +94,8 @@ final class LocalWebServer implements AutoCloseable {
             path = path.substring(1);
             byte[] body = read(p, screen.basePath(), path);
             if (body == null) {
+                p.log("webview", "resource failed: " + path + " (404 not found in bundle "
+                        + (screen.basePath() == null ? "builtin" : p.versionOf(screen.basePath())) + ")");
                 send(ex, 404, "text/plain", ("not found: " + path).getBytes(StandardCharsets.UTF_8));
                 return;
             }
