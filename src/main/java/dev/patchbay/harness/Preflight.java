@@ -212,7 +212,14 @@ public final class Preflight {
             }
             DeviceState s = d.state();
             Path png = options.out().resolve("device-" + i + ".png");
-            boolean shot = screenshot(d.webView(), png);
+            boolean shot;
+            try {
+                shot = screenshot(d.webView(), png);
+            } catch (java.util.concurrent.TimeoutException e) {
+                // a script that never returns holds the WebView's (the FX) thread: no picture, and say so
+                shot = false;
+                errors.add("screenshot: the page did not yield its thread within 20 s (a script that never returns?)");
+            }
             return new DeviceResult(d.serial(), d.deviceId(), ok, after,
                     s.current() == null ? null : s.current().version(),
                     s.current() == null ? null : s.current().status(), why, errors, resources,
