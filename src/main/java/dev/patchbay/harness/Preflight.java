@@ -23,6 +23,7 @@ import javafx.scene.image.PixelReader;
 import javafx.scene.image.WritableImage;
 import javafx.scene.layout.StackPane;
 import javafx.scene.web.WebView;
+import javafx.stage.Stage;
 import javax.imageio.ImageIO;
 
 /**
@@ -34,9 +35,9 @@ import javax.imageio.ImageIO;
  * the JS errors and failed resource loads of its pages, the bytes downloaded, and a PNG of the page.
  */
 public final class Preflight {
-    /** A phone-sized viewport (CSS pixels) for the page and its screenshot. */
+    /** A phone-sized viewport (CSS pixels) for the page and its screenshot; fits Monocle's headless 1280x800 screen. */
     static final int WIDTH = 412;
-    static final int HEIGHT = 915;
+    static final int HEIGHT = 780;
 
     /** What to run; {@code from} null = the builtin assets. */
     public record Options(AppPackage app, String version, String from, int devices, Duration timeout, Path root,
@@ -61,6 +62,7 @@ public final class Preflight {
 
     private final PatchbayClient client;
     private final Options options;
+    private final List<Stage> stages = new java.util.concurrent.CopyOnWriteArrayList<>();
 
     public Preflight(PatchbayClient client, Options options) {
         this.client = client;
@@ -125,6 +127,7 @@ public final class Preflight {
             return new Report(appId, options.version(), options.from() == null ? "builtin" : options.from(), passed,
                     (System.nanoTime() - start) / 1_000_000, results);
         } finally {
+            javafx.application.Platform.runLater(() -> stages.forEach(Stage::close));
             devices.forEach(EmulatedDevice::close);
             for (String id : ids) {
                 try {
@@ -144,7 +147,12 @@ public final class Preflight {
             if (view != null) {
                 javafx.application.Platform.runLater(() -> {
                     if (view.getScene() == null && view.getParent() == null) {
-                        new Scene(new StackPane(view), WIDTH, HEIGHT);
+                        // a WebView paints only in a showing window (headless: Monocle's virtual screen)
+                        Stage stage = new Stage();
+                        stage.setTitle(d.serial());
+                        stage.setScene(new Scene(new StackPane(view), WIDTH, HEIGHT));
+                        stage.show();
+                        stages.add(stage);
                     }
                 });
             }

@@ -66,6 +66,14 @@ class PreflightCliTest {
                 BufferedImage png = ImageIO.read(out.resolve(d.path("screenshot").asText()).toFile());
                 assertNotNull(png, d.toString());
                 assertEquals(412, png.getWidth());
+                boolean red = false;
+                for (int y = 0; y < 120 && !red; y++) {
+                    for (int x = 0; x < png.getWidth() && !red; x++) {
+                        int rgb = png.getRGB(x, y);
+                        red = ((rgb >> 16) & 0xff) > 150 && ((rgb >> 8) & 0xff) < 80 && (rgb & 0xff) < 80;
+                    }
+                }
+                assertTrue(red, "the screenshot shows the page's red heading: " + d);
             }
             assertTrue(Files.isRegularFile(out.resolve("report.json")));
 
