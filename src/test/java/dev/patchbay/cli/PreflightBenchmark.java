@@ -50,6 +50,7 @@ public final class PreflightBenchmark {
                     tmp.resolve("out").toString(), "--timeout", "120s");
             double wall = (System.nanoTime() - t) / 1e9;
             System.out.println(r.out());
+            System.err.println(r.err());
             System.out.printf("RESULT preflight devices=%d appMB=%d exit=%d wall=%.1fs%n", devices, mb, r.code(), wall);
         } finally {
             if (System.getenv("KEEP") == null) {
