@@ -1,9 +1,6 @@
 package dev.patchbay.harness;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.patchbay.client.PatchbayClient;
-import dev.patchbay.domain.ChannelDraft;
-import dev.patchbay.domain.Platform;
 import java.awt.image.BufferedImage;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -11,7 +8,6 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
@@ -60,11 +56,31 @@ public final class Preflight {
             List<DeviceResult> devices) {
     }
 
-    private final PatchbayClient client;
+    /**
+     * The management calls a preflight makes on the app's server (the CLI implements them with the API client; the
+     * harness itself talks to servers only as devices do).
+     */
+    public interface Server {
+        /** Fails with a clear message when the app has no published bundle {@code version}. */
+        void requireBundle(String appId, String version);
+
+        /** Creates an Android channel that is nobody's default and does not allow self-assignment. */
+        void createPrivateChannel(String appId, String channel, String description);
+
+        void pointChannel(String appId, String channel, String version);
+
+        void pin(String appId, String deviceId, String channel);
+
+        void unpin(String appId, String deviceId);
+
+        void deleteChannel(String appId, String channel);
+    }
+
+    private final Server client;
     private final Options options;
     private final List<Stage> stages = new java.util.concurrent.CopyOnWriteArrayList<>();
 
-    public Preflight(PatchbayClient client, Options options) {
+    public Preflight(Server client, Options options) {
         this.client = client;
         this.options = options;
     }
@@ -72,21 +88,21 @@ public final class Preflight {
     public Report run() throws Exception {
         long start = System.nanoTime();
         String appId = options.app().appId();
-        client.getBundle(appId, options.version());
+        client.requireBundle(appId, options.version());
         if (options.from() != null) {
-            client.getBundle(appId, options.from());
+            client.requireBundle(appId, options.from());
         }
         String channel = "preflight-" + UUID.randomUUID().toString().substring(0, 8);
-        client.createChannel(appId, new ChannelDraft(channel, "patchbay bundle preflight of " + options.version()
-                + " (temporary)", Set.of(), Set.of(Platform.ANDROID), false, true, true, null));
+        client.createPrivateChannel(appId, channel, "patchbay bundle preflight of " + options.version()
+                + " (temporary)");
         List<EmulatedDevice> devices = new ArrayList<>();
         List<String> ids = new ArrayList<>();
         Files.createDirectories(options.out());
         try (DeviceEnvironment env = DeviceEnvironment.create(Math.max(4, options.devices()))) {
-            client.setChannelBundle(appId, channel, options.from() != null ? options.from() : options.version());
+            client.pointChannel(appId, channel, options.from() != null ? options.from() : options.version());
             for (int i = 0; i < options.devices(); i++) {
                 String id = UUID.randomUUID().toString();
-                client.setChannelOverride(appId, id, channel);
+                client.pin(appId, id, channel);
                 ids.add(id);
                 EmulatedDevice d = EmulatedDevice.builder(options.root(), "preflight-" + i).environment(env)
                         .webView().deviceId(id).build();
@@ -107,7 +123,7 @@ public final class Preflight {
                 for (Watch w : from) {
                     w.await(deadline);
                 }
-                client.setChannelBundle(appId, channel, options.version());
+                client.pointChannel(appId, channel, options.version());
                 for (int i = 0; i < devices.size(); i++) {
                     if (from.get(i).confirmed.get() > 0 && devices.get(i).updater() != null) {
                         devices.get(i).updater().triggerUpdateCheck();
@@ -131,7 +147,7 @@ public final class Preflight {
             devices.forEach(EmulatedDevice::close);
             for (String id : ids) {
                 try {
-                    client.clearChannelOverride(appId, id);
+                    client.unpin(appId, id);
                 } catch (RuntimeException ignored) {
                     // the channel's deletion below takes the pins with it
                 }
