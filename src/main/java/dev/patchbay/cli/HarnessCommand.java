@@ -82,9 +82,7 @@ final class HarnessCommand {
         @Override
         public Integer call() throws Exception {
             String appId = target.appId(devices);
-            if (!nativeVersion.matches("(0|[1-9]\\d*)\\.(0|[1-9]\\d*)\\.(0|[1-9]\\d*)([-+][0-9A-Za-z.+-]+)?")) {
-                throw new CliException("--native-version must be a semantic version like 1.4.0, not " + nativeVersion);
-            }
+            checkNativeVersion(nativeVersion);
             AutoUpdate autoUpdate = autoUpdate(mode);
             UpdaterConfig config = target.config(context, appId, autoUpdate, appReadyTimeout == null ? null
                     : FleetRounds.time("--app-ready-timeout", appReadyTimeout));
@@ -511,6 +509,13 @@ final class HarnessCommand {
     }
 
     /** A one-page app as the builtin web assets, in {@code <root>/builtin-assets}. */
+    /** {@code --native-version} must be a semantic version (the app's versionName). */
+    static void checkNativeVersion(String v) {
+        if (!v.matches("(0|[1-9]\\d*)\\.(0|[1-9]\\d*)\\.(0|[1-9]\\d*)([-+][0-9A-Za-z.+-]+)?")) {
+            throw new CliException("--native-version must be a semantic version like 1.4.0, not " + v);
+        }
+    }
+
     static Path builtinAssets(Path root, String appId) throws IOException {
         Path builtin = Files.createDirectories(root.resolve("builtin-assets"));
         Files.writeString(builtin.resolve("index.html"), "<!doctype html><html><head><title>" + appId

@@ -80,6 +80,7 @@ final class PreflightCommand implements Callable<Integer> {
         target.passphrase = passphrase;
         target.server = server.server != null ? server.server : context.env().get("PATCHBAY_SERVER");
         String appId = target.appId(devices);
+        HarnessCommand.checkNativeVersion(nativeVersion);
         if (devices > 20) {
             throw new CliException("--devices must be between 1 and 20 (each is a real WebView), not " + devices);
         }
