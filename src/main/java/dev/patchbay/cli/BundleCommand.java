@@ -37,12 +37,14 @@ import java.util.concurrent.atomic.AtomicReference;
 import java.util.stream.Stream;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
+import dev.patchbay.crypto.capgo.CapgoKeyFile;
+import dev.patchbay.crypto.capgo.CapgoKeyPair;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
 @Command(name = "bundle", mixinStandardHelpOptions = true, description = "Seal, publish and inspect web bundles.",
-        subcommands = {BundleCommand.Publish.class, BundleCommand.ListBundles.class, BundleCommand.Show.class,
-                BundleCommand.Diff.class})
+        subcommands = {BundleCommand.Publish.class, CapgoImport.class, BundleCommand.ListBundles.class,
+                BundleCommand.Show.class, BundleCommand.Diff.class, PreflightCommand.class})
 final class BundleCommand {
 
     abstract static class BundleAction implements Runnable {
@@ -68,7 +70,7 @@ final class BundleCommand {
     @Command(name = "publish",
             description = {"Seal a web bundle (folder or zip with index.html) with the app's keys and publish it.",
                     "The key passphrase comes from $" + Passphrases.ENV + " or --passphrase-file."})
-    static final class Publish extends BundleAction {
+    static class Publish extends BundleAction {
         @Parameters(paramLabel = "DIR|ZIP", description = "The built web assets: a folder or a zip")
         Path input;
         @Option(names = {"-h", "--help"}, usageHelp = true, description = "Show this help message and exit.")
@@ -86,6 +88,18 @@ final class BundleCommand {
         String nativeMax;
         @Option(names = {"-q", "--quiet"}, description = "No upload progress on stderr")
         boolean quiet;
+        @Option(names = "--capgo-compat", description = "Also build and upload the reference plugin's format (a zip;"
+                + " encrypted and signed when the key folder has a Capgo key pair) for Capgo-compatible delivery")
+        boolean capgoCompat;
+        @Option(names = "--capgo-manifest", description = "With --capgo-compat: per-file manifest entries too")
+        boolean capgoManifest;
+        CapgoKeyPair capgoKeys;
+        /** An artifact made elsewhere (bundle import-capgo): uploaded as is instead of built. */
+        dev.patchbay.crypto.capgo.CapgoArtifact.Built prebuilt;
+        @Option(names = "--format", paramLabel = "N", defaultValue = "2",
+                description = "Bundle format: 2 (compressed, unchanged files not uploaded again; default) or 1 (for "
+                        + "apps whose installed updater predates format 2)")
+        int format;
 
         Publish(Cli.Context context) {
             super(context);
@@ -95,16 +109,26 @@ final class BundleCommand {
         public void run() {
             String appId = appId();
             String channelName = channel == null ? null : Names.channelName("--channel", channel);
+            if (format != 1 && format != 2) {
+                throw new CliException("--format must be 1 or 2, not " + format);
+            }
             PatchbayClient client = server.client(context);
+            PublishProgress phases = PublishProgress.forContext(context, quiet);
+            phases.phase("Reading " + input.getFileName());
             try (BundleInput files = BundleInput.open(input)) {
-                char[] passphrase = keyOptions.passphrase(context);
+                char[] passphrase = keyOptions.passphrase(context); // may prompt: the phase line comes after
+                phases.phase("Unlocking keys");
                 AppKeys keys;
                 try {
                     keys = AppKeys.load(appId, keysDir, passphrase);
+                    if (capgoCompat && CapgoKeyFile.exists(keysDir)) {
+                        capgoKeys = CapgoKeyFile.read(keysDir, appId, passphrase);
+                    }
                 } finally {
                     Arrays.fill(passphrase, '\0');
                 }
                 try (keys) {
+                    phases.phase("Checking app " + appId + " on the server");
                     ensureTrust(client, appId, keys);
                     List<Bundle> published = client.listBundles(appId);
                     for (Bundle b : published) {
@@ -117,15 +141,17 @@ final class BundleCommand {
                         client.getChannel(appId, channelName); // a missing channel fails now, not after the upload
                     }
                     long sequence = published.stream().mapToLong(Bundle::sequence).max().orElse(0) + 1;
-                    publish(client, appId, files, keys, sequence, channelName);
+                    publish(client, appId, files, keys, sequence, channelName, phases);
                 }
             } catch (IOException e) {
                 throw new CliException("Cannot read " + input + ": " + e.getMessage(), e);
+            } finally {
+                phases.done(); // an error message starts on a clean line
             }
         }
 
         private void publish(PatchbayClient client, String appId, BundleInput files, AppKeys keys, long sequence,
-                             String channelName) throws IOException {
+                             String channelName, PublishProgress phases) throws IOException {
             // java.io.tmpdir read now (not cached by the JDK): lets tests watch the folder
             Path work = Files.createTempDirectory(Path.of(System.getProperty("java.io.tmpdir")), "patchbay-seal-");
             // Ctrl+C / SIGTERM: cancel the upload (the server session is aborted) and wait for the cleanup below.
@@ -146,8 +172,14 @@ final class BundleCommand {
             }, "patchbay-publish-cancel");
             Runtime.getRuntime().addShutdownHook(onExit);
             try {
-                SealedBundle sealed = BundleSealer.seal(files,
-                        BundleSealer.Request.of(keys, version, sequence, nativeMin, nativeMax), work);
+                phases.sealed(0, files.entries().stream().mapToLong(BundleInput.Entry::size).sum());
+                SealedBundle sealed;
+                try {
+                    sealed = BundleSealer.seal(files, BundleSealer.Request.of(keys, version, sequence, nativeMin,
+                            nativeMax), work, format, phases);
+                } finally {
+                    phases.done();
+                }
                 List<BlobRef> all = new ArrayList<>();
                 all.add(sealed.manifestBlob());
                 all.addAll(sealed.blobs());
@@ -165,8 +197,14 @@ final class BundleCommand {
                     progress.finish();
                 }
                 long uploaded = progress.total();
+                String capgo = prebuilt != null ? CapgoPublish.upload(client, appId, version, prebuilt)
+                        : capgoCompat ? CapgoPublish.upload(client, appId, version, files, capgoKeys, capgoManifest,
+                        work) : null;
                 Channel ch = channelName == null ? null : client.setChannelBundle(appId, channelName, version);
                 report(bundle, sealed, keys, allBytes, uploaded, ch);
+                if (capgo != null && !output().json()) {
+                    output().line(capgo);
+                }
             } finally {
                 deleteTree(work);
                 try {
@@ -187,6 +225,7 @@ final class BundleCommand {
                 json.put("sequence", bundle.sequence());
                 json.put("files", sealed.fileCount());
                 json.put("plainBytes", sealed.plaintextBytes());
+                json.put("format", sealed.manifest().version());
                 json.put("totalBytes", allBytes);
                 json.put("uploadedBytes", uploaded);
                 json.put("skippedBytes", allBytes - uploaded);

@@ -12,9 +12,11 @@ import dev.patchbay.server.bundles.Uploads;
 import dev.patchbay.server.bundles.UploadsApi;
 import dev.patchbay.server.channels.ChannelStore;
 import dev.patchbay.server.channels.ChannelsApi;
+import dev.patchbay.server.compat.capgo.CapgoCompat;
 import dev.patchbay.server.devices.BlobsApi;
 import dev.patchbay.server.devices.ChannelSelfApi;
 import dev.patchbay.server.devices.DeviceCatalog;
+import dev.patchbay.server.devices.DeviceDecisions;
 import dev.patchbay.server.devices.DeviceRecorder;
 import dev.patchbay.server.devices.DevicesApi;
 import dev.patchbay.server.devices.EventRetention;
@@ -178,6 +180,8 @@ public final class PatchbayServer implements AutoCloseable {
         new OverviewApi(db, clock, devices.recorder()).register(router);
         new RolloutsApi(new RolloutService(db, clock, new CryptoSignatures(clock), blobs)
                 .onChange(devices.catalog()::invalidate)).register(router);
+        CapgoCompat.register(router, db, clock, blobs, new DeviceDecisions(db, clock, devices.catalog(),
+                devices.recorder()), devices.publicUrl(), devices.serverUrl(), devices.statsConcurrency());
         invalidateOnWrites(router, devices.catalog());
         return router;
     }

@@ -15,6 +15,11 @@ import java.util.stream.Collectors;
 
 /** One request as a handler sees it: method, path parameters, query, the (size-capped) body and who sent it. */
 public final class ApiRequest {
+    /**
+     * Pseudo-header for {@link #header}: the client's IP address as the server sees it (no HTTP header can have this
+     * name), for per-address throttling of open routes.
+     */
+    public static final String CLIENT_ADDRESS = ":client-address";
     private final String method;
     private final String path;
     private final Map<String, String> pathParams;

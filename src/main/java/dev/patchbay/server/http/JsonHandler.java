@@ -101,9 +101,14 @@ public final class JsonHandler extends Handler.Abstract {
         return new ApiResponse(503, a.body(), Map.of("Retry-After", String.valueOf(STORAGE_RETRY_SECONDS)));
     }
 
-    /** Writes wait while storage cannot write; update checks are reads for this purpose (their log is best effort). */
+    /**
+     * Writes wait while storage cannot write; update checks (ours and the Capgo-compatible ones) are reads for this
+     * purpose (their log is best effort).
+     */
     private static boolean isWrite(Router.Route route) {
-        return !route.method().equals("GET") && !route.method().equals("HEAD") && !route.template().equals("/updates");
+        String t = route.template();
+        return !route.method().equals("GET") && !route.method().equals("HEAD") && !t.endsWith("/updates")
+                && !t.endsWith("/updates/manifest_size");
     }
 
     /**
@@ -165,7 +170,8 @@ public final class JsonHandler extends Handler.Abstract {
             storage.checkWritable();
         }
         ApiRequest apiRequest = new ApiRequest(method, path, match.params(), query, body, principal,
-                name -> request.getHeaders().get(name), null, body.length);
+                name -> ApiRequest.CLIENT_ADDRESS.equals(name) ? Request.getRemoteAddr(request)
+                        : request.getHeaders().get(name), null, body.length);
         return match.route().handler().handle(apiRequest);
     }
 
