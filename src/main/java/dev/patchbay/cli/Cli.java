@@ -23,11 +23,18 @@ public final class Cli {
     }
 
     public static int run(String[] args, PrintStream out, PrintStream err, Map<String, String> env) {
-        Context context = new Context(out, err, env);
+        return commandLine(new Context(out, err, env)).execute(args);
+    }
+
+    /** The configured command tree for one invocation. */
+    static CommandLine commandLine(Context context) {
+        PrintStream out = context.out();
+        PrintStream err = context.err();
         CommandLine cmd = new CommandLine(new PatchbayCommand(), new ContextFactory(context));
         cmd.setOut(new PrintWriter(out, true));
         cmd.setErr(new PrintWriter(err, true));
         cmd.setCaseInsensitiveEnumValuesAllowed(true);
+        strict(cmd);
         cmd.setParameterExceptionHandler((e, a) -> {
             err.println("patchbay: " + e.getMessage());
             CommandLine c = e.getCommandLine();
@@ -38,7 +45,34 @@ public final class Cli {
             err.println("patchbay: " + message(e));
             return FAILED;
         });
-        return cmd.execute(args);
+        return cmd;
+    }
+
+    /**
+     * Picocli lets a help or version option end a command line even when words of it matched nothing, so a typo such
+     * as {@code bundle publsh dist --version 1.2.0} printed nothing and exited 0. Here any unmatched word is a usage
+     * error (exit 2) whatever else the line holds, and every command group answers {@code --version} with the
+     * version.
+     */
+    private static void strict(CommandLine cmd) {
+        CommandLine.IVersionProvider version = new PatchbayCommand.VersionProvider();
+        java.util.ArrayDeque<CommandLine> todo = new java.util.ArrayDeque<>(java.util.List.of(cmd));
+        while (!todo.isEmpty()) {
+            CommandLine c = todo.pop();
+            if (c.getCommandSpec().versionProvider() == null && c.getCommandSpec().version().length == 0) {
+                c.getCommandSpec().versionProvider(version);
+            }
+            todo.addAll(c.getSubcommands().values());
+        }
+        CommandLine.IExecutionStrategy run = new CommandLine.RunLast();
+        cmd.setExecutionStrategy(parsed -> {
+            for (CommandLine.ParseResult p = parsed; p != null; p = p.hasSubcommand() ? p.subcommand() : null) {
+                if (!p.unmatched().isEmpty()) {
+                    throw new CommandLine.UnmatchedArgumentException(p.commandSpec().commandLine(), p.unmatched());
+                }
+            }
+            return run.execute(parsed);
+        });
     }
 
     static String message(Throwable e) {

@@ -91,9 +91,31 @@ final class ServeCommand implements Callable<Integer> {
         } else {
             context.out().println("Admin API key: " + server.adminApiKeyFile());
         }
+        String heapWarning = heapWarning(Runtime.getRuntime().maxMemory(),
+                java.lang.management.ManagementFactory.getRuntimeMXBean().getInputArguments());
+        if (heapWarning != null) {
+            context.err().println(heapWarning);
+        }
         context.out().flush();
         stopped.await();
         return 0;
+    }
+
+    /** Heap caps above this without an explicit {@code -Xmx} get a warning at start (ADR 0093). */
+    static final long UNCAPPED_HEAP = 2L * 1024 * 1024 * 1024;
+
+    /**
+     * A warning when the JVM runs with its default heap cap (a quarter of the machine) and that is large: the server
+     * then grows far past what it needs before collecting. {@code null} when the heap is capped.
+     */
+    static String heapWarning(long maxHeap, java.util.List<String> jvmArguments) {
+        boolean explicit = jvmArguments.stream().anyMatch(a -> a.startsWith("-Xmx") || a.startsWith("-XX:MaxHeapSize")
+                || a.startsWith("-XX:MaxRAM"));
+        if (explicit || maxHeap <= UNCAPPED_HEAP) {
+            return null;
+        }
+        return "Warning: the Java heap is not capped (" + maxHeap / (1024 * 1024) + " MiB allowed); start the server"
+                + " with -Xmx512m (see docs/packaging.md, \"Server memory\") so it does not grow to that size";
     }
 
     /** 500ms, 10s, 1m, 1h or an ISO-8601 duration (PT10S). */

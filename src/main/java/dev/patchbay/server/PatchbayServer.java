@@ -35,6 +35,7 @@ import dev.patchbay.server.rollouts.RolloutSupervisor;
 import dev.patchbay.server.rollouts.RolloutsApi;
 import dev.patchbay.server.store.DataDirLock;
 import dev.patchbay.server.store.Database;
+import dev.patchbay.server.store.StorageHealth;
 import dev.patchbay.server.trust.CryptoSignatures;
 import dev.patchbay.server.trust.TrustApi;
 import dev.patchbay.server.trust.TrustStore;
@@ -44,6 +45,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.List;
 import org.eclipse.jetty.server.HttpConfiguration;
 import org.eclipse.jetty.server.HttpConnectionFactory;
 import org.eclipse.jetty.server.Server;
@@ -95,7 +97,8 @@ public final class PatchbayServer implements AutoCloseable {
         DataDirLock lock = DataDirLock.acquire(config.dataDir());
         Database db;
         try {
-            db = Database.openH2(config.dataDir().resolve("db"));
+            db = Database.openH2(config.dataDir().resolve("db"), new StorageHealth(
+                    List.of(config.dataDir().resolve("db"), config.dataDir().resolve("blobs")), Clock.systemUTC()));
         } catch (IOException | RuntimeException e) {
             lock.close();
             throw e;
@@ -114,7 +117,7 @@ public final class PatchbayServer implements AutoCloseable {
             Devices devices = new Devices(freshnessKey, catalog, recorder, config.publicUrl(),
                     () -> url[0], config.statsConcurrency());
             Router router = routes(db, clock, blobs, uploads, devices);
-            Server jetty = jetty(config, new JsonHandler(router, keys, ServerConfig.MAX_JSON_BODY));
+            Server jetty = jetty(config, new JsonHandler(router, keys, ServerConfig.MAX_JSON_BODY, db.health()));
             try {
                 jetty.start();
             } catch (Exception e) {
@@ -160,7 +163,7 @@ public final class PatchbayServer implements AutoCloseable {
 
     static Router routes(Database db, Clock clock, BlobStore blobs, Uploads uploads, Devices devices) {
         Router router = new Router();
-        new HealthApi().register(router);
+        new HealthApi(db == null ? null : db.health()).register(router);
         new AppsApi(new AppStore(db, clock).onDelete(uploads::beforeAppDelete)).register(router);
         new ChannelsApi(new ChannelStore(db, clock)).register(router);
         new TrustApi(new TrustStore(db, clock), new CryptoSignatures(clock)).register(router);

@@ -32,6 +32,15 @@ class ServeCommandTest {
     }
 
     @Test
+    void warnsWhenTheHeapIsNotCapped() {
+        long gib = 1024L * 1024 * 1024;
+        String warning = ServeCommand.heapWarning(8 * gib, java.util.List.of("-Dfile.encoding=UTF-8"));
+        assertTrue(warning != null && warning.contains("-Xmx512m") && warning.contains("8192 MiB"), warning);
+        assertEquals(null, ServeCommand.heapWarning(8 * gib, java.util.List.of("-Xmx8g")), "capped on purpose");
+        assertEquals(null, ServeCommand.heapWarning(512L * 1024 * 1024, java.util.List.of()), "a small machine");
+    }
+
+    @Test
     void refusesABadRetentionOrWebhookWithoutStarting() {
         String[][] cases = {{"--event-retention", "30m", "--event-retention: the event retention must be at least 1 h"},
             {"--event-retention", "forever", "--event-retention: "},

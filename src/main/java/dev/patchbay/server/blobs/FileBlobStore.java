@@ -172,11 +172,22 @@ public final class FileBlobStore implements BlobStore {
             } catch (AtomicMoveNotSupportedException e) {
                 Files.move(part, target, StandardCopyOption.REPLACE_EXISTING);
             }
+            // The rename itself is durable only once its directory is synced (ADR 0090).
+            syncDirectory(target.getParent());
             // Stored: a request still holding this lock object only finds the blob complete, so it can go.
             locks.remove(part.toString(), lock);
             return length;
         } finally {
             lock.unlock();
+        }
+    }
+
+    private static void syncDirectory(Path dir) throws IOException {
+        try (java.nio.channels.FileChannel ch = java.nio.channels.FileChannel.open(dir,
+                java.nio.file.StandardOpenOption.READ)) {
+            ch.force(true);
+        } catch (UnsupportedOperationException e) {
+            // A platform that cannot open a directory (Windows): its file system orders the rename itself.
         }
     }
 

@@ -52,7 +52,7 @@ public final class UploadsApi {
                 uploads.received(AppsApi.appId(r), Uploads.uploadId(r.pathParam("uploadId")), sha(r)))));
         router.streaming("PUT", BLOB, this::putBlob);
         router.post(UPLOADS + "/{uploadId}/commit", MAX_LIST_BODY, r -> ApiResponse.created(uploads.commit(r.principal(),
-                AppsApi.appId(r), Uploads.uploadId(r.pathParam("uploadId")), r.rawBody())));
+                AppsApi.appId(r), Uploads.uploadId(r.pathParam("uploadId")), r.rawJsonBody("invalid_release"))));
         router.get("/api/v1/apps/{appId}/bundles", r -> ApiResponse.items(bundles.list(AppsApi.appId(r))));
         router.get("/api/v1/apps/{appId}/bundles/{version}", r -> ApiResponse.ok(bundles.get(AppsApi.appId(r),
                 Uploads.version("version", r.pathParam("version")))));

@@ -1,9 +1,7 @@
 package dev.patchbay.server.devices;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.patchbay.domain.Json;
 import dev.patchbay.server.http.ApiError;
-import java.io.IOException;
 import java.util.regex.Pattern;
 
 /**
@@ -22,16 +20,8 @@ final class DeviceFields {
     }
 
     static JsonNode object(byte[] body) {
-        if (body.length == 0) {
-            throw ApiError.badRequest("missing_body", "This request needs a JSON body", null);
-        }
-        JsonNode node;
-        try {
-            node = Json.mapper().readTree(body);
-        } catch (IOException e) {
-            throw ApiError.badRequest("malformed_json", "The body is not valid JSON", null);
-        }
-        if (node == null || !node.isObject()) {
+        JsonNode node = dev.patchbay.server.http.StrictJson.tree(body);
+        if (!node.isObject()) {
             throw ApiError.badRequest("malformed_json", "The body must be a JSON object", null);
         }
         return node;

@@ -66,7 +66,7 @@ public final class FreshnessApi {
 
     private ApiResponse put(ApiRequest r) {
         String appId = AppsApi.appId(r);
-        byte[] body = r.rawBody();
+        byte[] body = r.rawJsonBody("invalid_freshness_cert");
         FreshnessCert cert;
         try {
             cert = FreshnessCert.parse(body);

@@ -72,6 +72,23 @@ public final class ApiRequest {
         return body;
     }
 
+    /**
+     * The raw body of a signed JSON document, after checking it is strict JSON ({@link StrictJson}): its bytes are
+     * verified exactly, and a duplicate field must not let the verifier and the store read it two ways. A body that is
+     * not strict JSON is a 400 with {@code errorCode}, the code the document's own checks use.
+     */
+    public byte[] rawJsonBody(String errorCode) {
+        try {
+            StrictJson.tree(rawBody());
+        } catch (ApiError e) {
+            if (e.status() != 400 || e.code().equals("missing_body")) {
+                throw e;
+            }
+            throw ApiError.badRequest(errorCode, e.getMessage(), e.field());
+        }
+        return body;
+    }
+
     /** What {@link #bodySplit} answers: the top-level field (absent = {@code null}, JSON null = a NullNode) and the rest. */
     public record Split<T>(com.fasterxml.jackson.databind.JsonNode field, T rest) {
     }
@@ -81,24 +98,12 @@ public final class ApiRequest {
      * JSON node so a caller can tell an absent field ("keep") from an explicit {@code null} ("clear").
      */
     public <T> Split<T> bodySplit(Class<T> type, String name) {
-        if (body.length == 0) {
-            throw ApiError.badRequest("missing_body", "This request needs a JSON body", null);
-        }
-        com.fasterxml.jackson.databind.JsonNode tree;
-        try {
-            tree = Json.mapper().readTree(body);
-        } catch (IOException e) {
-            throw ApiError.badRequest("malformed_json", "The body is not valid JSON", null);
-        }
-        if (tree == null || !tree.isObject()) {
+        com.fasterxml.jackson.databind.JsonNode tree = StrictJson.tree(body);
+        if (!tree.isObject()) {
             throw ApiError.badRequest("malformed_json", "The body must be a JSON object", null);
         }
         com.fasterxml.jackson.databind.JsonNode field = ((com.fasterxml.jackson.databind.node.ObjectNode) tree).remove(name);
-        try {
-            return new Split<>(field, read(Json.mapper().writeValueAsBytes(tree), type));
-        } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
-            throw ApiError.badRequest("malformed_json", "The body cannot be read as JSON", null);
-        }
+        return new Split<>(field, read(tree, type));
     }
 
     public String method() {
@@ -126,16 +131,13 @@ public final class ApiRequest {
      * field, so a typo in a request never passes silently.
      */
     public <T> T body(Class<T> type) {
-        if (body.length == 0) {
-            throw ApiError.badRequest("missing_body", "This request needs a JSON body", null);
-        }
-        return read(body, type);
+        return read(StrictJson.tree(body), type);
     }
 
-    private static <T> T read(byte[] body, Class<T> type) {
+    private static <T> T read(com.fasterxml.jackson.databind.JsonNode tree, Class<T> type) {
         ObjectReader reader = Json.mapper().readerFor(type).with(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES);
         try {
-            T value = reader.readValue(body);
+            T value = reader.readValue(tree);
             if (value == null) {
                 throw ApiError.badRequest("malformed_json", "The body must be a JSON object, not null", null);
             }
@@ -143,7 +145,8 @@ public final class ApiRequest {
         } catch (UnrecognizedPropertyException e) {
             throw ApiError.badRequest("unknown_field", "Unknown field '" + e.getPropertyName() + "'", fieldPath(e));
         } catch (JsonParseException e) {
-            throw ApiError.badRequest("malformed_json", "The body is not valid JSON: " + e.getOriginalMessage(), null);
+            throw ApiError.badRequest("malformed_json", "The body is not valid JSON: "
+                    + StrictJson.clean(e.getOriginalMessage()), null);
         } catch (MismatchedInputException e) {
             String field = fieldPath(e);
             if (field == null) {
@@ -159,8 +162,8 @@ public final class ApiRequest {
             }
             String field = fieldPath(e);
             throw ApiError.badRequest("invalid_field",
-                    field == null ? "The body cannot be read: " + e.getOriginalMessage()
-                            : "Field '" + field + "' is invalid: " + e.getOriginalMessage(), field);
+                    field == null ? "The body cannot be read: " + StrictJson.clean(e.getOriginalMessage())
+                            : "Field '" + field + "' is invalid: " + StrictJson.clean(e.getOriginalMessage()), field);
         } catch (IOException e) {
             throw ApiError.badRequest("malformed_json", "The body cannot be read as JSON", null);
         }

@@ -11,6 +11,12 @@ import org.eclipse.jetty.util.Callback;
  * ambiguous URI) get the same JSON error body as every other failure, never Jetty's HTML page.
  */
 public final class JsonErrorHandler extends ErrorHandler {
+    /** Every method gets the JSON body (Jetty gives one only to GET, POST and HEAD by default). */
+    @Override
+    public boolean errorPageForMethod(String method) {
+        return true;
+    }
+
     @Override
     protected void generateResponse(Request request, Response response, int code, String message, Throwable cause,
                                     Callback callback) throws IOException {

@@ -2,6 +2,8 @@ package dev.patchbay.server.http;
 
 import dev.patchbay.domain.Json;
 import dev.patchbay.domain.ValidationException;
+import dev.patchbay.server.store.StorageHealth;
+import dev.patchbay.server.store.StorageUnavailableException;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -31,14 +33,23 @@ public final class JsonHandler extends Handler.Abstract {
     /** Most of a streamed body read to deliver an error answer (one client upload piece). */
     static final long DRAIN_LIMIT = 16L * 1024 * 1024;
 
+    /** Seconds a client is told to wait (Retry-After) while storage cannot write. */
+    static final int STORAGE_RETRY_SECONDS = 5;
+
     private final Router router;
     private final Authenticator authenticator;
     private final long maxBodyBytes;
+    private final StorageHealth storage;
 
-    public JsonHandler(Router router, Authenticator authenticator, long maxBodyBytes) {
+    /**
+     * @param storage fail-stop state of the database and blob store: while it cannot write, writes are answered 503
+     *                (reads and update checks still run)
+     */
+    public JsonHandler(Router router, Authenticator authenticator, long maxBodyBytes, StorageHealth storage) {
         this.router = router;
         this.authenticator = authenticator;
         this.maxBodyBytes = maxBodyBytes;
+        this.storage = storage;
     }
 
     @Override
@@ -52,7 +63,8 @@ public final class JsonHandler extends Handler.Abstract {
             answer = error(e.status(), e.code(), e.getMessage(), e.field());
             ((Map<String, Object>) answer.body()).putAll(e.details());
             // An unauthenticated sender gets no reading of its body, just the answer and a closed connection.
-            if (e.status() == 413 || streaming[0] != null && (e.status() == 401 || !drained(streaming[0]))) {
+            if (e.status() == 413 || streaming[0] != null && (e.status() == 401
+                    || request.getLength() > DRAIN_LIMIT || !drained(streaming[0]))) {
                 // The rest of the body stays unread: tell the client this connection ends here.
                 response.getHeaders().put(HttpHeader.CONNECTION, "close");
             }
@@ -61,13 +73,42 @@ public final class JsonHandler extends Handler.Abstract {
             if (streaming[0] != null && !drained(streaming[0])) {
                 response.getHeaders().put(HttpHeader.CONNECTION, "close");
             }
+        } catch (StorageUnavailableException e) {
+            answer = unavailable(e, streaming[0], response);
         } catch (Throwable e) {
-            String incident = UUID.randomUUID().toString().substring(0, 8);
-            LOG.error("Request {} {} failed (incident {})", request.getMethod(), request.getHttpURI().getPath(), incident, e);
-            answer = error(500, "internal_error", "The server failed on this request (incident " + incident + ")", null);
+            if (StorageHealth.isStorageFault(e)) {
+                // Logged once per episode by StorageHealth, not once per request.
+                answer = unavailable(storage.fail(e), streaming[0], response);
+            } else {
+                String incident = UUID.randomUUID().toString().substring(0, 8);
+                LOG.error("Request {} {} failed (incident {})", request.getMethod(), request.getHttpURI().getPath(),
+                        incident, e);
+                answer = error(500, "internal_error", "The server failed on this request (incident " + incident + ")",
+                        null);
+            }
         }
         write(response, callback, answer);
         return true;
+    }
+
+    private static ApiResponse unavailable(StorageUnavailableException e, InputStream streaming, Response response) {
+        if (streaming != null) {
+            // A blob upload may be large: it is not read on, the connection ends with the answer.
+            response.getHeaders().put(HttpHeader.CONNECTION, "close");
+        }
+        ApiResponse a = error(503, "storage_unavailable", "The server cannot store data now (" + e.getMessage()
+                + "); nothing of this request was kept. Retry later", null);
+        return new ApiResponse(503, a.body(), Map.of("Retry-After", String.valueOf(STORAGE_RETRY_SECONDS)));
+    }
+
+    /**
+     * Writes wait while storage cannot write; update checks (ours and the Capgo-compatible ones) are reads for this
+     * purpose (their log is best effort).
+     */
+    private static boolean isWrite(Router.Route route) {
+        String t = route.template();
+        return !route.method().equals("GET") && !route.method().equals("HEAD") && !t.endsWith("/updates")
+                && !t.endsWith("/updates/manifest_size");
     }
 
     /**
@@ -93,15 +134,17 @@ public final class JsonHandler extends Handler.Abstract {
 
     private ApiResponse dispatch(Request request, InputStream[] streaming) throws Exception {
         String method = request.getMethod();
-        String path = request.getHttpURI().getCanonicalPath();
-        Router.Match match = router.match(method, path == null ? "/" : path);
+        String path = routablePath(request);
+        Router.Match match = router.match(method, path);
         if (match != null && match.route() != null && match.route().streaming()) {
             // The handler reads (and caps) the body itself; after an error answer the rest is drained or the
             // connection closed.
             streaming[0] = Request.asInputStream(request);
             Principal principal = authenticator.authenticate(apiKey(request))
                     .actingFor(request.getHeaders().get(Principal.ACTOR_HEADER));
-            ApiRequest apiRequest = new ApiRequest(method, path, match.params(), query(request), new byte[0],
+            Map<String, String> query = query(request);
+            storage.checkWritable();
+            ApiRequest apiRequest = new ApiRequest(method, path, match.params(), query, new byte[0],
                     principal, name -> request.getHeaders().get(name), streaming[0], request.getLength());
             return match.route().handler().handle(apiRequest);
         }
@@ -122,7 +165,11 @@ public final class JsonHandler extends Handler.Abstract {
             principal = authenticator.authenticate(apiKey(request))
                     .actingFor(request.getHeaders().get(Principal.ACTOR_HEADER));
         }
-        ApiRequest apiRequest = new ApiRequest(method, path, match.params(), query(request), body, principal,
+        Map<String, String> query = query(request);
+        if (isWrite(match.route())) {
+            storage.checkWritable();
+        }
+        ApiRequest apiRequest = new ApiRequest(method, path, match.params(), query, body, principal,
                 name -> ApiRequest.CLIENT_ADDRESS.equals(name) ? Request.getRemoteAddr(request)
                         : request.getHeaders().get(name), null, body.length);
         return match.route().handler().handle(apiRequest);
@@ -180,8 +227,38 @@ public final class JsonHandler extends Handler.Abstract {
         return new ApiError(413, "payload_too_large", "The body is larger than " + maxBodyBytes + " bytes", null);
     }
 
+    /**
+     * The decoded path to route, refusing a {@code .} or {@code ..} segment (also percent-encoded) instead of letting
+     * it be folded into another route ({@code /apps/X/uploads/..} is not {@code /apps/X}).
+     */
+    private static String routablePath(Request request) {
+        String raw = request.getHttpURI().getPath();
+        if (raw == null || raw.isEmpty()) {
+            return "/";
+        }
+        for (String segment : raw.split("/", -1)) {
+            String s = segment.toLowerCase(Locale.ROOT);
+            int semi = s.indexOf(';');
+            if (semi >= 0) {
+                s = s.substring(0, semi);
+            }
+            s = s.replace("%2e", ".");
+            if (s.equals(".") || s.equals("..")) {
+                throw ApiError.badRequest("invalid_path", "A path segment '.' or '..' is not allowed", null);
+            }
+        }
+        String path = request.getHttpURI().getCanonicalPath();
+        return path == null ? "/" : path;
+    }
+
     private static Map<String, String> query(Request request) {
-        Fields fields = Request.extractQueryParameters(request);
+        Fields fields;
+        try {
+            fields = Request.extractQueryParameters(request);
+        } catch (RuntimeException e) {
+            // Jetty's own decoding error (e.g. %ff, not UTF-8): the client's fault, answered without a stack trace.
+            throw ApiError.badRequest("malformed_query", "The query string is not valid percent-encoded UTF-8", null);
+        }
         Map<String, String> out = new HashMap<>();
         for (Fields.Field f : fields) {
             out.put(f.getName(), f.getValue());

@@ -12,7 +12,6 @@ import dev.patchbay.server.http.ApiError;
 import dev.patchbay.server.http.ApiRequest;
 import dev.patchbay.server.http.ApiResponse;
 import dev.patchbay.server.http.Router;
-import java.io.IOException;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -102,12 +101,7 @@ public final class RolloutsApi {
 
     private ApiResponse plan(ApiRequest r) {
         PlanBody b = r.body(PlanBody.class);
-        JsonNode tree;
-        try {
-            tree = Json.mapper().readTree(r.rawBody());
-        } catch (IOException e) {
-            throw ApiError.badRequest("malformed_json", "The body is not valid JSON", null);
-        }
+        JsonNode tree = dev.patchbay.server.http.StrictJson.tree(r.rawBody());
         return ApiResponse.ok(service.updatePlan(r.principal(), AppsApi.appId(r), channel(r), tree.has("plan"),
                 b.plan(), tree.has("health"), b.health(), b.reason(), b.expectedRevision()));
     }

@@ -2,19 +2,34 @@ package dev.patchbay.server.store;
 
 import dev.patchbay.db.Migrations;
 import java.io.IOException;
+import java.nio.channels.FileChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
 import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.sql.Statement;
 import java.sql.Timestamp;
+import java.time.Clock;
 import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
+import java.util.List;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.locks.ReentrantLock;
 import org.h2.jdbcx.JdbcConnectionPool;
 
 /**
  * The server's metadata store: an H2 file database (the default) behind a connection pool, with the schema brought up
  * to date on open. Repositories run their SQL through {@link #inTransaction}; the SQL is kept portable (PostgreSQL).
+ *
+ * <p>Durability (ADR 0090): H2 runs with {@code WRITE_DELAY=0}, so each commit writes its store chunk before it
+ * returns (a {@code kill -9} loses nothing committed); a transaction that changed data then waits for an fsync of the
+ * database file, shared by every transaction that committed meanwhile (group commit), so it also survives power loss
+ * before the caller answers. Fail-stop (ADR 0091): a storage error starts an episode of {@link StorageHealth}; its
+ * recovery drops H2's in-memory state ({@code SHUTDOWN IMMEDIATELY}) and reopens the files.
  */
 public final class Database implements AutoCloseable {
     /** H2's "database is already in use" error code. */
@@ -25,19 +40,31 @@ public final class Database implements AutoCloseable {
         T run(Connection c) throws SQLException;
     }
 
-    private final JdbcConnectionPool pool;
+    private final Path folder;
+    private final String url;
+    private final StorageHealth health;
+    private final GroupSync sync;
+    private volatile JdbcConnectionPool pool;
 
-    private Database(JdbcConnectionPool pool) {
+    private Database(Path folder, String url, JdbcConnectionPool pool, StorageHealth health) {
+        this.folder = folder;
+        this.url = url;
         this.pool = pool;
+        this.health = health;
+        this.sync = new GroupSync(folder.resolve("patchbay.mv.db"));
+        health.onRecovery(this::reopen);
     }
 
     /** Opens (creating if needed) the H2 database in {@code folder} and applies pending migrations. */
     public static Database openH2(Path folder) throws IOException {
+        return openH2(folder, new StorageHealth(List.of(folder), Clock.systemUTC()));
+    }
+
+    /** As {@link #openH2(Path)}, reporting storage errors to {@code health}. */
+    public static Database openH2(Path folder, StorageHealth health) throws IOException {
         Files.createDirectories(folder);
-        String url = "jdbc:h2:file:" + folder.resolve("patchbay").toAbsolutePath() + ";MODE=Regular";
-        JdbcConnectionPool pool = JdbcConnectionPool.create(url, "patchbay", "");
-        pool.setMaxConnections(32);
-        Database db = new Database(pool);
+        String url = "jdbc:h2:file:" + folder.resolve("patchbay").toAbsolutePath() + ";MODE=Regular;WRITE_DELAY=0";
+        JdbcConnectionPool pool = pool(url);
         try (Connection c = pool.getConnection()) {
             Migrations.apply(c, "dev/patchbay/server/migrations");
         } catch (SQLException e) {
@@ -47,23 +74,148 @@ public final class Database implements AutoCloseable {
             }
             throw new IOException("Cannot open the database in " + folder + ": " + e.getMessage(), e);
         }
-        return db;
+        return new Database(folder, url, pool, health);
     }
 
-    /** Runs {@code work} in one transaction: committed if it returns, rolled back if it throws. */
+    private static JdbcConnectionPool pool(String url) {
+        JdbcConnectionPool pool = JdbcConnectionPool.create(url, "patchbay", "");
+        pool.setMaxConnections(32);
+        return pool;
+    }
+
+    /** Whether storage can write, and why not (health endpoints, fail-stop of writes). */
+    public StorageHealth health() {
+        return health;
+    }
+
+    /**
+     * Runs {@code work} in one transaction: committed if it returns, rolled back if it throws. When it changed data,
+     * returns only once the commit is durable. A storage error is a {@link StorageUnavailableException}.
+     */
     public <T> T inTransaction(Work<T> work) {
         try (Connection c = pool.getConnection()) {
             c.setAutoCommit(false);
+            boolean wrote;
+            T result;
             try {
-                T result = work.run(c);
+                result = work.run(c);
+                wrote = changed(c);
+                if (wrote && !health.writable()) {
+                    // Fail-stop: nothing new is committed while an episode lasts (background jobs included).
+                    throw new StorageUnavailableException(health.status().cause(), null);
+                }
                 c.commit();
-                return result;
             } catch (SQLException | RuntimeException e) {
-                c.rollback();
+                try {
+                    c.rollback();
+                } catch (SQLException r) {
+                    e.addSuppressed(r);
+                }
                 throw e;
             }
+            if (wrote) {
+                sync.await();
+            }
+            return result;
+        } catch (StorageUnavailableException e) {
+            throw e;
         } catch (SQLException e) {
+            if (StorageHealth.isStorageFault(e)) {
+                throw health.fail(e);
+            }
             throw new StoreException(e);
+        } catch (IOException e) {
+            throw health.fail(e);
+        } catch (RuntimeException e) {
+            if (StorageHealth.isStorageFault(e)) {
+                throw health.fail(e);
+            }
+            throw e;
+        }
+    }
+
+    /** Whether the open transaction changed anything (H2 gives it an id only then). */
+    private static boolean changed(Connection c) throws SQLException {
+        try (Statement st = c.createStatement(); ResultSet rs = st.executeQuery("SELECT TRANSACTION_ID()")) {
+            return rs.next() && rs.getObject(1) != null;
+        }
+    }
+
+    /**
+     * The recovery step of a storage episode: drops what H2 holds in memory (commits that failed to reach the disk
+     * were never acknowledged), opens the files again and checks that a commit reaches the disk.
+     */
+    synchronized void reopen() throws SQLException, IOException {
+        JdbcConnectionPool old = pool;
+        try (Connection c = old.getConnection(); Statement st = c.createStatement()) {
+            st.execute("SHUTDOWN IMMEDIATELY");
+        } catch (SQLException e) {
+            // Already closed by H2 itself after the failure.
+        }
+        old.dispose();
+        sync.reset();
+        JdbcConnectionPool fresh = pool(url);
+        try (Connection c = fresh.getConnection()) {
+            c.setAutoCommit(false);
+            try (PreparedStatement ps = c.prepareStatement("MERGE INTO storage_probe(id, probed_at) KEY(id) VALUES (1, ?)")) {
+                ps.setObject(1, utc(Instant.now()));
+                ps.executeUpdate();
+            }
+            c.commit();
+            sync.await();
+        } catch (SQLException | IOException e) {
+            fresh.dispose();
+            throw e;
+        }
+        pool = fresh;
+    }
+
+    /**
+     * Group commit: a caller whose commit is written waits for an fsync that started after it; whoever takes the lock
+     * syncs for everyone who committed before, and they return without a sync of their own.
+     */
+    private static final class GroupSync {
+        private final Path file;
+        private final ReentrantLock lock = new ReentrantLock();
+        private final AtomicLong requested = new AtomicLong();
+        private long synced;
+        private FileChannel channel;
+
+        GroupSync(Path file) {
+            this.file = file;
+        }
+
+        void await() throws IOException {
+            long ticket = requested.incrementAndGet();
+            lock.lock();
+            try {
+                if (synced >= ticket) {
+                    return;
+                }
+                long upTo = requested.get();
+                if (channel == null) {
+                    // fsync of any descriptor of the file flushes all of its dirty pages (the ones H2 wrote).
+                    channel = FileChannel.open(file, StandardOpenOption.READ);
+                }
+                channel.force(false);
+                synced = upTo;
+            } finally {
+                lock.unlock();
+            }
+        }
+
+        void reset() {
+            lock.lock();
+            try {
+                if (channel != null) {
+                    channel.close();
+                }
+            } catch (IOException e) {
+                // a descriptor opened for reading only
+            } finally {
+                channel = null;
+                lock.unlock();
+            }
         }
     }
 
@@ -95,6 +247,8 @@ public final class Database implements AutoCloseable {
 
     @Override
     public void close() {
+        health.close();
         pool.dispose();
+        sync.reset();
     }
 }

@@ -26,7 +26,7 @@ public final class TrustApi {
 
     private ApiResponse put(ApiRequest r) {
         String appId = AppsApi.appId(r);
-        byte[] json = r.rawBody();
+        byte[] json = r.rawJsonBody("invalid_trust");
         Signatures.TrustInfo info = signatures.readTrust(json);
         if (!appId.equals(info.appId())) {
             throw ApiError.validation("appId", "This trust.json belongs to app '" + info.appId() + "', not '" + appId + "'");
