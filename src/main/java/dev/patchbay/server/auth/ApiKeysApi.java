@@ -132,9 +132,7 @@ public final class ApiKeysApi {
         Map<String, Object> out = new LinkedHashMap<>();
         out.put("key", view(key.key()));
         out.put("secret", key.plaintext());
-        if (fileRewritten) {
-            out.put("adminKeyFileRewritten", true);
-        }
+        out.put("adminKeyFileRewritten", fileRewritten);
         return out;
     }
 
