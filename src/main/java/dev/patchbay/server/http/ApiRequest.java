@@ -24,6 +24,7 @@ public final class ApiRequest {
     private final java.util.function.Function<String, String> headers;
     private final InputStream stream;
     private final long declaredLength;
+    private String clientAddress = "";
 
     public ApiRequest(String method, String path, Map<String, String> pathParams, Map<String, String> query,
                       byte[] body, Principal principal) {
@@ -42,6 +43,17 @@ public final class ApiRequest {
         this.headers = headers;
         this.stream = stream;
         this.declaredLength = declaredLength;
+    }
+
+    /** The network address the request came from ("" when unknown). */
+    public String clientAddress() {
+        return clientAddress;
+    }
+
+    /** Sets {@link #clientAddress()} (the HTTP layer, before the handler runs); returns this request. */
+    public ApiRequest withClientAddress(String address) {
+        this.clientAddress = address == null ? "" : address;
+        return this;
     }
 
     /** A request header, or {@code null}. */

@@ -123,7 +123,8 @@ public final class JsonHandler extends Handler.Abstract {
                     .actingFor(request.getHeaders().get(Principal.ACTOR_HEADER));
         }
         ApiRequest apiRequest = new ApiRequest(method, path, match.params(), query(request), body, principal,
-                name -> request.getHeaders().get(name), null, body.length);
+                name -> request.getHeaders().get(name), null, body.length)
+                .withClientAddress(Request.getRemoteAddr(request));
         return match.route().handler().handle(apiRequest);
     }
 

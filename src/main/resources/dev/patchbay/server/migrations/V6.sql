@@ -6,15 +6,18 @@ ALTER TABLE api_keys ADD COLUMN bootstrap BOOLEAN DEFAULT FALSE NOT NULL;
 ALTER TABLE api_keys ADD COLUMN created_by VARCHAR(300);
 
 -- Which release the server offered to which device (update checks that answered "install this"): the one source of
--- truth for whether that device's success or failure reports count for a rollout.
+-- truth for whether that device's success or failure reports count for a rollout. counted = FALSE when the client
+-- address of the check had already reached its share of counted devices for that release.
 CREATE TABLE release_offers (
     app_id      VARCHAR(128) NOT NULL,
     device_id   VARCHAR(128) NOT NULL,
     bundle      VARCHAR(256) NOT NULL,
+    address     VARCHAR(64)  NOT NULL,
+    counted     BOOLEAN      NOT NULL,
     offered_at  TIMESTAMP WITH TIME ZONE NOT NULL,
     PRIMARY KEY (app_id, device_id, bundle)
 );
-CREATE INDEX release_offers_at ON release_offers(offered_at);
+CREATE INDEX release_offers_address ON release_offers(app_id, bundle, address);
 
 -- Health reports the server refused to count, per rollout and reason (shown with the rollout's status).
 CREATE TABLE rollout_discards (
