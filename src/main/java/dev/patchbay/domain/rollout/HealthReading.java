@@ -19,6 +19,24 @@ public record HealthReading(Instant at, long attempts, long failures, double rat
         this(at, attempts, failures, rate, lowerBound, threshold, verdict, reason, null);
     }
 
+    /**
+     * The discarded reports in words, e.g. "60 reports not counted: 60 from devices never offered the target", or ""
+     * when none were discarded.
+     */
+    public String discardedSummary() {
+        long total = discardedTotal();
+        if (total == 0) {
+            return "";
+        }
+        java.util.List<String> parts = new java.util.ArrayList<>();
+        new java.util.TreeMap<>(discarded).forEach((reason, n) -> parts.add(n + " " + switch (reason) {
+            case "not_offered" -> "from devices never offered the target";
+            case "address_limit" -> "over their network address's share of devices";
+            default -> reason.replace('_', ' ');
+        }));
+        return total + (total == 1 ? " report" : " reports") + " not counted: " + String.join(", ", parts);
+    }
+
     /** All discarded reports. */
     public long discardedTotal() {
         return discarded.values().stream().mapToLong(Long::longValue).sum();
