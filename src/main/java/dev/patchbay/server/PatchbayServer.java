@@ -27,6 +27,7 @@ import dev.patchbay.server.freshness.FreshnessKey;
 import dev.patchbay.server.http.JsonErrorHandler;
 import dev.patchbay.server.http.JsonHandler;
 import dev.patchbay.server.http.Router;
+import dev.patchbay.server.offers.ReleaseOffers;
 import dev.patchbay.server.rollouts.HealthWebhook;
 import dev.patchbay.server.rollouts.RolloutSeriesApi;
 import dev.patchbay.server.rollouts.RolloutService;
@@ -109,7 +110,8 @@ public final class PatchbayServer implements AutoCloseable {
             Uploads uploads = new Uploads(db, clock, blobs, new CryptoSignatures(clock));
             uploads.sweep();
             DeviceCatalog catalog = new DeviceCatalog(db);
-            recorder = new DeviceRecorder(db, catalog.changes());
+            recorder = new DeviceRecorder(db, catalog.changes())
+                    .withOffers(new ReleaseOffers(config.devicesPerAddress()));
             String[] url = {null};
             Devices devices = new Devices(freshnessKey, catalog, recorder, config.publicUrl(),
                     () -> url[0], config.statsConcurrency());

@@ -152,6 +152,12 @@ class RouteRoleMatrixTest {
             assertTrue(checked >= 7 * 50, "checked " + checked);
             assertEquals(403, s.send("GET", "/api/v1/audit", null, callers.get(4).key(), null).statusCode(),
                     "a scoped key reads the audit log only when it names one of its apps");
+            // A revoked key is refused on every route, at once.
+            ok(s.json("POST", "/api/v1/api-keys/pub/revoke", null), 200);
+            for (String[] r : routes) {
+                HttpResponse<String> answer = call(s, r[0], r[1], callers.get(1).key());
+                assertEquals(401, answer.statusCode(), "revoked publisher " + r[0] + " " + r[1] + " -> " + answer.body());
+            }
             // The allowed calls changed nothing: no app was created, no key besides the seven.
             assertEquals(0, json(s.json("GET", "/api/v1/apps", null)).path("items").size());
             assertEquals(7, json(s.json("GET", "/api/v1/api-keys", null)).path("items").size());

@@ -79,7 +79,7 @@ public final class ReleaseOffers {
         try (PreparedStatement exists = c.prepareStatement(
                 "SELECT 1 FROM release_offers WHERE app_id = ? AND device_id = ? AND bundle = ?");
              PreparedStatement perAddress = c.prepareStatement("SELECT COUNT(*) FROM release_offers"
-                     + " WHERE app_id = ? AND bundle = ? AND address = ? AND counted");
+                     + " WHERE app_id = ? AND bundle = ? AND address = ? AND counted = TRUE");
              PreparedStatement insert = c.prepareStatement("INSERT INTO release_offers(app_id, device_id, bundle,"
                      + " address, counted, offered_at) VALUES (?, ?, ?, ?, ?, ?)")) {
             for (Offer o : offers) {

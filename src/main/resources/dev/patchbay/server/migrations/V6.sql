@@ -17,7 +17,7 @@ CREATE TABLE release_offers (
     offered_at  TIMESTAMP WITH TIME ZONE NOT NULL,
     PRIMARY KEY (app_id, device_id, bundle)
 );
-CREATE INDEX release_offers_address ON release_offers(app_id, bundle, address);
+CREATE INDEX release_offers_address ON release_offers(app_id, bundle, address, counted);
 
 -- Health reports the server refused to count, per rollout and reason (shown with the rollout's status).
 CREATE TABLE rollout_discards (
