@@ -74,6 +74,8 @@ class ConsoleShellTest {
         waitUntil(() -> robot.lookup("#keys-page").tryQuery().isPresent());
         robot.press(KeyCode.CONTROL).type(KeyCode.DIGIT4).release(KeyCode.CONTROL);
         waitUntil(() -> robot.lookup("#bundles-page").tryQuery().isPresent());
+        robot.press(KeyCode.CONTROL).type(KeyCode.DIGIT0).release(KeyCode.CONTROL);
+        waitUntil(() -> robot.lookup("#api-keys-page").tryQuery().isPresent());
 
         robot.press(KeyCode.CONTROL).type(KeyCode.DIGIT1).release(KeyCode.CONTROL);
         waitUntil(() -> robot.lookup("#connections-page").tryQuery().isPresent());
