@@ -10,6 +10,7 @@ import dev.patchbay.console.common.TaskRunner;
 import dev.patchbay.console.connection.ConnectionManager;
 import dev.patchbay.console.connection.Session;
 import dev.patchbay.console.data.Problems;
+import dev.patchbay.console.settings.Settings;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -67,6 +68,8 @@ public final class ApiKeysViewModel {
     private final BooleanBinding cannotModify;
     private final BooleanBinding cannotModifySelected;
     private List<ApiKey> all = List.of();
+    /** Said after the reconnect that follows rotating the Local sandbox's own admin key. */
+    private String afterReconnect;
     private long generation;
 
     public ApiKeysViewModel(ConnectionManager connection, TaskRunner tasks, Clock clock) {
@@ -78,9 +81,14 @@ public final class ApiKeysViewModel {
         connection.sessionProperty().addListener((obs, old, now) -> {
             cancelForm();
             secret.set("");
+            secretNote.set(afterReconnect == null ? "" : afterReconnect);
             keys.clear();
             all = List.of();
             fetchedAt.set(null);
+            if (afterReconnect != null && now != null && now.client() != null) {
+                afterReconnect = null;
+                refresh();
+            }
         });
         showAll.addListener((obs, old, now) -> show(all));
     }
@@ -286,9 +294,19 @@ public final class ApiKeysViewModel {
         saving.set(true);
         secret.set("");
         tasks.create("Rotating API key " + k.name(), () -> s.requireClient().apiKeys().rotate(k.id()))
-                .onSuccess(n -> shown(n, "Key " + n.key().name() + " has a new secret; the old one no longer works."
-                        + (n.adminKeyFileRewritten() ? " The server's admin-api-key file holds the new one." : "")
-                        + " Copy it now: it is not shown again."))
+                .onSuccess(n -> {
+                    if (n.adminKeyFileRewritten() && Settings.SANDBOX_ID.equals(s.connectionId())) {
+                        // The console itself used that key: reconnect, the sandbox hands out the new one.
+                        afterReconnect = "The Local sandbox's admin key was rotated; the console reconnected with"
+                                + " the new one (kept in the sandbox's admin-api-key file).";
+                        connection.connect(s.connectionId());
+                        return;
+                    }
+                    shown(n, "Key " + n.key().name() + " has a new secret; the old one no longer works."
+                            + (n.adminKeyFileRewritten() ? " The server's admin-api-key file holds the new one." : "")
+                            + " Copy it now: it is not shown again. A saved connection that uses this key needs"
+                            + " the new one.");
+                })
                 .onError(this::failed)
                 .andFinally(() -> saving.set(false))
                 .run();

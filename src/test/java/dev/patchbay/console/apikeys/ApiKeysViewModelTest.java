@@ -113,4 +113,17 @@ class ApiKeysViewModelTest {
         assertEquals(List.of("admin", "support", "support"), names());
         assertTrue(vm.keys().stream().noneMatch(k -> k.name().equals("support") && k.active()));
     }
+
+    @Test
+    void rotatingTheSandboxAdminKeyReconnectsTheConsoleWithTheNewOne() {
+        vm.refresh();
+        vm.selectedProperty().set(vm.keys().get(0));
+        assertEquals("admin", vm.selectedProperty().get().name());
+        vm.rotateSelected();
+        assertThrows(UnauthorizedException.class, client::whoami, "the old admin key is refused at once");
+        PatchbayClient now = fx.connection.session().client();
+        assertEquals("admin", now.whoami().name(), "the console reconnected with the rotated key");
+        assertEquals(List.of("admin"), names());
+        assertTrue(vm.secretNoteProperty().get().contains("reconnected"), vm.secretNoteProperty().get());
+    }
 }
