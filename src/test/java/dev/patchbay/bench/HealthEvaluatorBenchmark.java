@@ -26,7 +26,8 @@ import org.openjdk.jmh.annotations.Warmup;
 /**
  * The health policy's count (docs/rollouts.md §4) on an H2 file database holding 1,000,000 device events: 50,000
  * devices of one app over the last 7 days, a quarter of the events on the rollout's target bundle, the rest on 7
- * other bundles, a realistic mix of actions; every device was offered the target (release_offers, ADR 0094). {@code lastHour}: the default 60 min window (~1,500 target events);
+ * other bundles, a realistic mix of actions; every device was offered the target (release_offers, ADR 0094).
+ * {@code lastHour}: the default 60 min window (~1,500 target events);
  * {@code lastDay}: a 24 h window (~36,000); {@code sevenDays}: every target event (~250,000), the worst case.
  */
 @BenchmarkMode(Mode.AverageTime)

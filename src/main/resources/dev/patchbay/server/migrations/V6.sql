@@ -9,7 +9,7 @@ ALTER TABLE api_keys ADD COLUMN created_by VARCHAR(300);
 -- truth for whether that device's success or failure reports count for a rollout. counted = FALSE when the client
 -- address of the check had already reached its share of counted devices for that release.
 CREATE TABLE release_offers (
-    app_id      VARCHAR(128) NOT NULL,
+    app_id      VARCHAR(128) NOT NULL REFERENCES apps(id) ON DELETE CASCADE,
     device_id   VARCHAR(128) NOT NULL,
     bundle      VARCHAR(256) NOT NULL,
     address     VARCHAR(64)  NOT NULL,
