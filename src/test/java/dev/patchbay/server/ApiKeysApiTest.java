@@ -42,6 +42,9 @@ class ApiKeysApiTest {
                     "application/json"), 201);
             assertError(s.send("POST", "/api/v1/apps/com.example.news/channels", "{\"name\":\"beta\"}", secret,
                     "application/json"), 403, "forbidden", null);
+            JsonNode me = ok(s.send("GET", "/api/v1/me", null, secret, null), 200);
+            assertEquals("publisher", me.path("role").asText());
+            assertEquals("[\"com.example.shop\"]", me.path("apps").toString());
             JsonNode apps = ok(s.send("GET", "/api/v1/apps", null, secret, null), 200);
             assertEquals(1, apps.path("items").size(), "a scoped key sees only its apps: " + apps);
 
