@@ -145,11 +145,12 @@ public final class LocalCache implements AutoCloseable {
             Instant fetched = fetchedAt("SELECT fetched_at FROM cached_app_list WHERE connection_id = ?", connectionId);
             List<App> out = new ArrayList<>();
             try (PreparedStatement ps = db.prepareStatement(
-                    "SELECT id, name, created_at, updated_at FROM cached_app WHERE connection_id = ? ORDER BY id")) {
+                    "SELECT id, name, created_at, updated_at, capgo_compat FROM cached_app WHERE connection_id = ?"
+                            + " ORDER BY id")) {
                 ps.setString(1, connectionId);
                 try (ResultSet rs = ps.executeQuery()) {
                     while (rs.next()) {
-                        out.add(new App(rs.getString(1), rs.getString(2), instant(rs, 3), instant(rs, 4)));
+                        out.add(new App(rs.getString(1), rs.getString(2), instant(rs, 3), instant(rs, 4), rs.getBoolean(5)));
                     }
                 }
             }
@@ -316,8 +317,9 @@ public final class LocalCache implements AutoCloseable {
     }
 
     private void insertApp(String connectionId, App a, Instant fetchedAt) throws SQLException {
-        update("INSERT INTO cached_app(connection_id, id, name, created_at, updated_at, fetched_at) VALUES (?, ?, ?, ?, ?, ?)",
-                connectionId, a.id(), a.name(), ts(a.createdAt()), ts(a.updatedAt()), ts(fetchedAt));
+        update("INSERT INTO cached_app(connection_id, id, name, created_at, updated_at, fetched_at, capgo_compat)"
+                        + " VALUES (?, ?, ?, ?, ?, ?, ?)",
+                connectionId, a.id(), a.name(), ts(a.createdAt()), ts(a.updatedAt()), ts(fetchedAt), a.capgoCompat());
     }
 
     private void insertChannel(String connectionId, Channel c, Instant fetchedAt) throws SQLException {

@@ -11,7 +11,7 @@ import picocli.CommandLine.Parameters;
 
 @Command(name = "app", mixinStandardHelpOptions = true, description = "Manage apps.",
         subcommands = {AppCommand.Create.class, AppCommand.ListApps.class, AppCommand.Show.class,
-                AppCommand.Rename.class, AppCommand.Delete.class})
+                AppCommand.Rename.class, AppCommand.Update.class, AppCommand.Delete.class})
 final class AppCommand {
 
     @Command(name = "create", mixinStandardHelpOptions = true, description = "Register an app.")
@@ -82,7 +82,8 @@ final class AppCommand {
                 out.json(app);
             } else {
                 out.fields(List.of(new String[] {"ID", app.id()}, new String[] {"Name", app.name()},
-                        new String[] {"Created", Text.time(app.createdAt())}, new String[] {"Updated", Text.time(app.updatedAt())}));
+                        new String[] {"Created", Text.time(app.createdAt())}, new String[] {"Updated", Text.time(app.updatedAt())},
+                        new String[] {"Capgo compat", app.capgoCompat() ? "on" : "off"}));
             }
         }
     }
@@ -108,6 +109,48 @@ final class AppCommand {
                 out.json(app);
             } else {
                 out.line("Renamed app " + app.id() + " to " + app.name());
+            }
+        }
+    }
+
+    @Command(name = "update", mixinStandardHelpOptions = true,
+            description = "Change an app's settings: display name, Capgo-compatible delivery (docs/capgo-compat.md).")
+    static final class Update implements Runnable {
+        private final Cli.Context context;
+        @Mixin ServerOptions server;
+        @Parameters(paramLabel = "ID")
+        String id;
+        @Option(names = "--name", description = "New display name")
+        String name;
+        @Option(names = "--capgo-compat", negatable = true, description = "Serve the app to devices running the"
+                + " reference updater plugin under /compat/capgo/ (weaker guarantees: docs/capgo-compat.md);"
+                + " --no-capgo-compat switches it off")
+        Boolean capgoCompat;
+
+        Update(Cli.Context context) {
+            this.context = context;
+        }
+
+        @Override
+        public void run() {
+            if (name == null && capgoCompat == null) {
+                throw new CliException("Nothing to change: give --name, --capgo-compat or --no-capgo-compat");
+            }
+            String appId = Names.appId(id);
+            App app = null;
+            if (name != null) {
+                app = server.client(context).renameApp(appId, Names.appName(name));
+            }
+            if (capgoCompat != null) {
+                app = server.client(context).setCapgoCompat(appId, capgoCompat);
+            }
+            Output out = new Output(context.out(), server.json);
+            if (out.json()) {
+                out.json(app);
+            } else {
+                out.line("Updated app " + app.id() + " (" + app.name() + "); Capgo-compatible delivery "
+                        + (app.capgoCompat() ? "on: devices with the reference plugin use " + "/compat/capgo/"
+                        : "off"));
             }
         }
     }

@@ -37,12 +37,14 @@ import java.util.concurrent.atomic.AtomicReference;
 import java.util.stream.Stream;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
+import dev.patchbay.crypto.capgo.CapgoKeyFile;
+import dev.patchbay.crypto.capgo.CapgoKeyPair;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
 @Command(name = "bundle", mixinStandardHelpOptions = true, description = "Seal, publish and inspect web bundles.",
-        subcommands = {BundleCommand.Publish.class, BundleCommand.ListBundles.class, BundleCommand.Show.class,
-                BundleCommand.Diff.class})
+        subcommands = {BundleCommand.Publish.class, CapgoImport.class, BundleCommand.ListBundles.class,
+                BundleCommand.Show.class, BundleCommand.Diff.class})
 final class BundleCommand {
 
     abstract static class BundleAction implements Runnable {
@@ -68,7 +70,7 @@ final class BundleCommand {
     @Command(name = "publish",
             description = {"Seal a web bundle (folder or zip with index.html) with the app's keys and publish it.",
                     "The key passphrase comes from $" + Passphrases.ENV + " or --passphrase-file."})
-    static final class Publish extends BundleAction {
+    static class Publish extends BundleAction {
         @Parameters(paramLabel = "DIR|ZIP", description = "The built web assets: a folder or a zip")
         Path input;
         @Option(names = {"-h", "--help"}, usageHelp = true, description = "Show this help message and exit.")
@@ -86,6 +88,14 @@ final class BundleCommand {
         String nativeMax;
         @Option(names = {"-q", "--quiet"}, description = "No upload progress on stderr")
         boolean quiet;
+        @Option(names = "--capgo-compat", description = "Also build and upload the reference plugin's format (a zip;"
+                + " encrypted and signed when the key folder has a Capgo key pair) for Capgo-compatible delivery")
+        boolean capgoCompat;
+        @Option(names = "--capgo-manifest", description = "With --capgo-compat: per-file manifest entries too")
+        boolean capgoManifest;
+        CapgoKeyPair capgoKeys;
+        /** An artifact made elsewhere (bundle import-capgo): uploaded as is instead of built. */
+        dev.patchbay.crypto.capgo.CapgoArtifact.Built prebuilt;
 
         Publish(Cli.Context context) {
             super(context);
@@ -101,6 +111,9 @@ final class BundleCommand {
                 AppKeys keys;
                 try {
                     keys = AppKeys.load(appId, keysDir, passphrase);
+                    if (capgoCompat && CapgoKeyFile.exists(keysDir)) {
+                        capgoKeys = CapgoKeyFile.read(keysDir, appId, passphrase);
+                    }
                 } finally {
                     Arrays.fill(passphrase, '\0');
                 }
@@ -165,8 +178,14 @@ final class BundleCommand {
                     progress.finish();
                 }
                 long uploaded = progress.total();
+                String capgo = prebuilt != null ? CapgoPublish.upload(client, appId, version, prebuilt)
+                        : capgoCompat ? CapgoPublish.upload(client, appId, version, files, capgoKeys, capgoManifest,
+                        work) : null;
                 Channel ch = channelName == null ? null : client.setChannelBundle(appId, channelName, version);
                 report(bundle, sealed, keys, allBytes, uploaded, ch);
+                if (capgo != null && !output().json()) {
+                    output().line(capgo);
+                }
             } finally {
                 deleteTree(work);
                 try {

@@ -186,6 +186,11 @@ public final class PatchbayClient {
         return call(send("PATCH", url("apps", appId), Map.of("name", nz(name))), type(App.class));
     }
 
+    /** Switches Capgo-compatible delivery of the app on or off (docs/capgo-compat.md). */
+    public App setCapgoCompat(String appId, boolean on) {
+        return call(send("PATCH", url("apps", appId), Map.of("capgoCompat", on)), type(App.class));
+    }
+
     public void deleteApp(String appId) {
         call(send("DELETE", url("apps", appId), null), (JavaType) null);
     }
@@ -792,7 +797,7 @@ public final class PatchbayClient {
         return json.getTypeFactory().constructType(c);
     }
 
-    private HttpUrl url(String... segments) {
+    HttpUrl url(String... segments) {
         HttpUrl.Builder b = baseUrl.newBuilder();
         for (String s : API_PREFIX.split("/")) {
             b.addPathSegment(s);
@@ -807,7 +812,7 @@ public final class PatchbayClient {
         return authorized(new Request.Builder().url(url).get()).build();
     }
 
-    private Request send(String method, HttpUrl url, Object body) {
+    Request send(String method, HttpUrl url, Object body) {
         RequestBody rb = null;
         if (body != null) {
             try {
@@ -819,7 +824,7 @@ public final class PatchbayClient {
         return authorized(new Request.Builder().url(url).method(method, rb)).build();
     }
 
-    private Request.Builder authorized(Request.Builder b) {
+    Request.Builder authorized(Request.Builder b) {
         b.header("Accept", "application/json");
         if (actor != null) {
             b.header(ACTOR_HEADER, actor);
@@ -830,7 +835,7 @@ public final class PatchbayClient {
         return b;
     }
 
-    private <T> T call(Request request, Class<T> type) {
+    <T> T call(Request request, Class<T> type) {
         return call(request, type(type));
     }
 

@@ -14,9 +14,11 @@ import dev.patchbay.server.bundles.Uploads;
 import dev.patchbay.server.bundles.UploadsApi;
 import dev.patchbay.server.channels.ChannelStore;
 import dev.patchbay.server.channels.ChannelsApi;
+import dev.patchbay.server.compat.capgo.CapgoCompat;
 import dev.patchbay.server.devices.BlobsApi;
 import dev.patchbay.server.devices.ChannelSelfApi;
 import dev.patchbay.server.devices.DeviceCatalog;
+import dev.patchbay.server.devices.DeviceDecisions;
 import dev.patchbay.server.devices.DeviceRecorder;
 import dev.patchbay.server.devices.DevicesApi;
 import dev.patchbay.server.devices.EventRetention;
@@ -181,6 +183,8 @@ public final class PatchbayServer implements AutoCloseable {
         new RolloutsApi(new RolloutService(db, clock, new CryptoSignatures(clock), blobs)
                 .onChange(devices.catalog()::invalidate)).register(router);
         new ApiKeysApi(keys, adminKeyFile).register(router);
+        CapgoCompat.register(router, db, clock, blobs, new DeviceDecisions(db, clock, devices.catalog(),
+                devices.recorder()), devices.publicUrl(), devices.serverUrl(), devices.statsConcurrency());
         invalidateOnWrites(router, devices.catalog());
         // Last, so the role and app-scope check runs before everything else a route does.
         Authorization.enforce(router);

@@ -47,6 +47,9 @@ class RouteRoleMatrixTest {
             POST /api/v1/apps/{appId}/uploads/{uploadId}/commit               ap
             GET /api/v1/apps/{appId}/bundles                                  apdv
             GET /api/v1/apps/{appId}/bundles/{version}                        apdv
+            GET /api/v1/apps/{appId}/bundles/{version}/capgo                  apdv
+            PUT /api/v1/apps/{appId}/bundles/{version}/capgo                  ap
+            PUT /api/v1/apps/{appId}/bundles/{version}/capgo/blobs/{sha256}   ap
             GET /api/v1/apps/{appId}/blobs/{sha256}                           apdv
             GET /api/v1/server/freshness-key                                  apdv
             GET /api/v1/apps/{appId}/freshness-cert                           apdv

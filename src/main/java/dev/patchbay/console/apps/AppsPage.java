@@ -53,6 +53,10 @@ public final class AppsPage implements Page {
         delete.getStyleClass().add(Styles.DANGER);
         Button refresh = Forms.button("app-refresh", "Refresh", Feather.REFRESH_CW, "Ask the server again (F5 or Ctrl+R)");
         refresh.setOnAction(e -> refresh());
+        Button capgo = Forms.button("app-capgo", "Capgo compat", Feather.SHIELD_OFF,
+                "Switch Capgo-compatible delivery of the selected app on or off (weaker guarantees)");
+        capgo.disableProperty().bind(vm.cannotModifySelectedProperty());
+        capgo.setOnAction(e -> toggleCapgo());
 
         Label readOnly = Forms.message("apps-read-only", Bindings.when(vm.connection().readOnlyProperty())
                 .then(vm.connection().readOnlyReasonProperty()).otherwise(""), Styles.TEXT_MUTED, Styles.TEXT_SMALL);
@@ -63,7 +67,7 @@ public final class AppsPage implements Page {
         fetched.getStyleClass().addAll(Styles.TEXT_MUTED, Styles.TEXT_SMALL);
         fetched.textProperty().bind(Bindings.createStringBinding(() -> vm.fetchedAtProperty().get() == null ? ""
                 : "Fetched " + Times.format(vm.fetchedAtProperty().get()), vm.fetchedAtProperty()));
-        HBox bar = new HBox(8, create, rename, delete, refresh, spacer, fetched);
+        HBox bar = new HBox(8, create, rename, delete, capgo, refresh, spacer, fetched);
         bar.getStyleClass().add("page-toolbar");
         Label title = new Label("Apps");
         title.getStyleClass().add(Styles.TITLE_3);
@@ -91,8 +95,13 @@ public final class AppsPage implements Page {
         name.setPrefWidth(220);
         TableColumn<App, String> created = new TableColumn<>("Created");
         created.setCellValueFactory(c -> new ReadOnlyStringWrapper(Times.format(c.getValue().createdAt())));
+        TableColumn<App, String> delivery = new TableColumn<>("Delivery");
+        delivery.setCellValueFactory(c -> new ReadOnlyStringWrapper(c.getValue().capgoCompat()
+                ? "Patchbay + Capgo compat (weaker)" : "Patchbay"));
+        delivery.setPrefWidth(200);
         table.getColumns().add(id);
         table.getColumns().add(name);
+        table.getColumns().add(delivery);
         table.getColumns().add(created);
         table.getSelectionModel().selectedItemProperty().addListener((obs, old, now) -> vm.selectedProperty().set(now));
         vm.selectedProperty().addListener((obs, old, now) -> {
@@ -192,6 +201,22 @@ public final class AppsPage implements Page {
     @Override
     public void shown() {
         vm.refresh();
+    }
+
+    /** Switching the mode on says what the plugin does not check (docs/capgo-compat.md §1) and asks first. */
+    private void toggleCapgo() {
+        App app = vm.selectedProperty().get();
+        if (app == null || vm.cannotModifySelectedProperty().get()) {
+            return;
+        }
+        boolean on = !app.capgoCompat();
+        if (on ? Dialogs.confirm(root.getScene().getWindow(), "Serve " + app.id() + " to the reference plugin?",
+                AppsViewModel.CAPGO_WARNING, "Switch on")
+                : Dialogs.confirm(root.getScene().getWindow(), "Stop Capgo-compatible delivery of " + app.id() + "?",
+                "Devices running the reference plugin get no more updates from this server until it is switched on"
+                        + " again.", "Switch off")) {
+            vm.setCapgoCompat(on);
+        }
     }
 
     @Override

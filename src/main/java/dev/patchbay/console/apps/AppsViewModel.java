@@ -238,6 +238,35 @@ public final class AppsViewModel {
         apps.setAll(next);
     }
 
+    // ---- Capgo-compatible delivery ----------------------------------------------------------------------------
+
+    /** What the view says before the mode is switched on (docs/capgo-compat.md §1). */
+    public static final String CAPGO_WARNING = "Devices running the reference updater plugin (@capgo/capacitor-updater)"
+            + " will get this app's bundles from /compat/capgo/. The plugin checks much less than Patchbay's runtime:"
+            + " no freshness (a stale or replayed answer is accepted), no anti-rollback (any older bundle is"
+            + " installed), AES-128-CBC without a MAC, and a single key and IV per bundle. Without a Capgo key pair"
+            + " the zips are uploaded unencrypted. Patchbay's own devices are not affected.";
+
+    /** Switches Capgo-compatible delivery of the selected app; the view asks for confirmation first. */
+    public void setCapgoCompat(boolean on) {
+        Session s = connection.session();
+        App app = selected.get();
+        if (s == null || app == null || cannotModify.get() || app.capgoCompat() == on) {
+            return;
+        }
+        saving.set(true);
+        tasks.create((on ? "Switching on" : "Switching off") + " Capgo-compatible delivery of " + app.id(),
+                        () -> data.setCapgoCompat(s, app.id(), on))
+                .onSuccess(changed -> {
+                    upsert(changed);
+                    selected.set(changed);
+                    message.set("");
+                })
+                .onError(this::failed)
+                .andFinally(() -> saving.set(false))
+                .run();
+    }
+
     // ---- delete -------------------------------------------------------------------------------------------------
 
     /** Deletes the selected app (and, on the server, its channels). The view asks for confirmation first. */

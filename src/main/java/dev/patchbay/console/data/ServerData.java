@@ -46,6 +46,13 @@ public final class ServerData {
         return app;
     }
 
+    /** Switches Capgo-compatible delivery of the app on or off (docs/capgo-compat.md). */
+    public App setCapgoCompat(Session s, String id, boolean on) {
+        App app = s.requireClient().setCapgoCompat(id, on);
+        cache.putApp(s.connectionId(), app, clock.instant());
+        return app;
+    }
+
     public void deleteApp(Session s, String id) {
         s.requireClient().deleteApp(id);
         cache.removeApp(s.connectionId(), id);

@@ -88,7 +88,30 @@ public final class AppStore {
                 ps.executeUpdate();
             }
             AuditLog.record(c, now, actor, "app.rename", id, id, "name=" + before.name() + " -> " + name);
-            return new App(id, name, before.createdAt(), now);
+            return new App(id, name, before.createdAt(), now, before.capgoCompat());
+        });
+    }
+
+    /**
+     * Switches Capgo-compatible delivery on or off (docs/capgo-compat.md); audited as {@code app.capgo-compat}. A
+     * no-op write (same value) is not audited.
+     */
+    public App setCapgoCompat(Principal actor, String id, boolean on) {
+        Instant now = clock.instant();
+        return db.inTransaction(c -> {
+            App before = require(c, id);
+            if (before.capgoCompat() == on) {
+                return before;
+            }
+            try (PreparedStatement ps = c.prepareStatement(
+                    "UPDATE apps SET capgo_compat = ?, updated_at = ? WHERE id = ?")) {
+                ps.setBoolean(1, on);
+                ps.setObject(2, Database.utc(now));
+                ps.setString(3, id);
+                ps.executeUpdate();
+            }
+            AuditLog.record(c, now, actor, "app.capgo-compat", id, id, "capgoCompat=" + before.capgoCompat() + " -> " + on);
+            return new App(id, before.name(), before.createdAt(), now, on);
         });
     }
 
@@ -131,6 +154,7 @@ public final class AppStore {
 
     private static App read(ResultSet rs) throws SQLException {
         return new App(rs.getString("id"), rs.getString("name"),
-                Database.instant(rs.getObject("created_at")), Database.instant(rs.getObject("updated_at")));
+                Database.instant(rs.getObject("created_at")), Database.instant(rs.getObject("updated_at")),
+                rs.getBoolean("capgo_compat"));
     }
 }

@@ -10,7 +10,8 @@ public final class AppsApi {
     record CreateApp(String id, String name) {
     }
 
-    record RenameApp(String name) {
+    /** A PATCH: a new display name, and/or Capgo-compatible delivery on or off (at least one of them). */
+    record UpdateApp(String name, Boolean capgoCompat) {
     }
 
     private final AppStore store;
@@ -40,8 +41,17 @@ public final class AppsApi {
 
     private ApiResponse rename(ApiRequest r) {
         String id = appId(r);
-        RenameApp body = r.body(RenameApp.class);
-        return ApiResponse.ok(store.rename(r.principal(), id, Names.appName(body.name())));
+        UpdateApp body = r.body(UpdateApp.class);
+        if (body.name() == null && body.capgoCompat() == null) {
+            throw dev.patchbay.server.http.ApiError.badRequest("validation_failed",
+                    "Give 'name' and/or 'capgoCompat' to change", "name");
+        }
+        dev.patchbay.domain.App app = body.name() == null ? store.get(id)
+                : store.rename(r.principal(), id, Names.appName(body.name()));
+        if (body.capgoCompat() != null) {
+            app = store.setCapgoCompat(r.principal(), id, body.capgoCompat());
+        }
+        return ApiResponse.ok(app);
     }
 
     /** The {@code appId} path parameter, validated (a malformed id is a 400 naming it, not a 404). */

@@ -15,6 +15,11 @@ import java.util.stream.Collectors;
 
 /** One request as a handler sees it: method, path parameters, query, the (size-capped) body and who sent it. */
 public final class ApiRequest {
+    /**
+     * Pseudo-header for {@link #header}: the client's IP address as the server sees it (no HTTP header can have this
+     * name), for per-address throttling of open routes.
+     */
+    public static final String CLIENT_ADDRESS = ":client-address";
     private final String method;
     private final String path;
     private final Map<String, String> pathParams;
@@ -24,7 +29,6 @@ public final class ApiRequest {
     private final java.util.function.Function<String, String> headers;
     private final InputStream stream;
     private final long declaredLength;
-    private String clientAddress = "";
 
     public ApiRequest(String method, String path, Map<String, String> pathParams, Map<String, String> query,
                       byte[] body, Principal principal) {
@@ -43,17 +47,6 @@ public final class ApiRequest {
         this.headers = headers;
         this.stream = stream;
         this.declaredLength = declaredLength;
-    }
-
-    /** The network address the request came from ("" when unknown). */
-    public String clientAddress() {
-        return clientAddress;
-    }
-
-    /** Sets {@link #clientAddress()} (the HTTP layer, before the handler runs); returns this request. */
-    public ApiRequest withClientAddress(String address) {
-        this.clientAddress = address == null ? "" : address;
-        return this;
     }
 
     /** A request header, or {@code null}. */

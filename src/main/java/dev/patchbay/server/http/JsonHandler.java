@@ -123,8 +123,8 @@ public final class JsonHandler extends Handler.Abstract {
                     .actingFor(request.getHeaders().get(Principal.ACTOR_HEADER));
         }
         ApiRequest apiRequest = new ApiRequest(method, path, match.params(), query(request), body, principal,
-                name -> request.getHeaders().get(name), null, body.length)
-                .withClientAddress(Request.getRemoteAddr(request));
+                name -> ApiRequest.CLIENT_ADDRESS.equals(name) ? Request.getRemoteAddr(request)
+                        : request.getHeaders().get(name), null, body.length);
         return match.route().handler().handle(apiRequest);
     }
 

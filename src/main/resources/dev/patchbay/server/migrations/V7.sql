@@ -1,4 +1,4 @@
--- Patchbay server schema, version 6: scoped API keys (ADR 0095) and rollout health only from offered devices (ADR 0094).
+-- Patchbay server schema, version 7: scoped API keys (ADR 0095) and rollout health only from offered devices (ADR 0094).
 -- A key's app scope: comma-separated app ids, NULL = every app.
 ALTER TABLE api_keys ADD COLUMN apps VARCHAR(4000);
 -- The key the server itself minted into the data folder's admin-api-key file (rotated, or replaced when the file is lost).

@@ -100,6 +100,20 @@ class AppsViewModelTest {
     }
 
     @Test
+    void switchesCapgoCompatibleDeliveryOnAndOffThroughTheServerAndCache() {
+        create("com.example.shop", "Shop");
+        assertFalse(vm.selectedProperty().get().capgoCompat());
+        assertTrue(AppsViewModel.CAPGO_WARNING.contains("no anti-rollback")
+                && AppsViewModel.CAPGO_WARNING.contains("without a MAC"), "the warning names what the plugin lacks");
+        vm.setCapgoCompat(true);
+        assertTrue(vm.apps().get(0).capgoCompat());
+        assertTrue(fx.data.cachedApps(fx.connection.session()).value().get(0).capgoCompat(), "kept in the cache");
+        assertTrue(fx.connection.session().requireClient().getApp("com.example.shop").capgoCompat(), "on the server");
+        vm.setCapgoCompat(false);
+        assertFalse(fx.connection.session().requireClient().getApp("com.example.shop").capgoCompat());
+    }
+
+    @Test
     void whenTheServerIsGoneTheListStaysAndEditingStops() {
         create("com.example.shop", "Shop");
         vm.reload();
