@@ -44,7 +44,7 @@ import picocli.CommandLine.Parameters;
 
 @Command(name = "bundle", mixinStandardHelpOptions = true, description = "Seal, publish and inspect web bundles.",
         subcommands = {BundleCommand.Publish.class, CapgoImport.class, BundleCommand.ListBundles.class,
-                BundleCommand.Show.class, BundleCommand.Diff.class})
+                BundleCommand.Show.class, BundleCommand.Diff.class, PreflightCommand.class})
 final class BundleCommand {
 
     abstract static class BundleAction implements Runnable {
@@ -96,6 +96,10 @@ final class BundleCommand {
         CapgoKeyPair capgoKeys;
         /** An artifact made elsewhere (bundle import-capgo): uploaded as is instead of built. */
         dev.patchbay.crypto.capgo.CapgoArtifact.Built prebuilt;
+        @Option(names = "--format", paramLabel = "N", defaultValue = "2",
+                description = "Bundle format: 2 (compressed, unchanged files not uploaded again; default) or 1 (for "
+                        + "apps whose installed updater predates format 2)")
+        int format;
 
         Publish(Cli.Context context) {
             super(context);
@@ -105,9 +109,15 @@ final class BundleCommand {
         public void run() {
             String appId = appId();
             String channelName = channel == null ? null : Names.channelName("--channel", channel);
+            if (format != 1 && format != 2) {
+                throw new CliException("--format must be 1 or 2, not " + format);
+            }
             PatchbayClient client = server.client(context);
+            PublishProgress phases = PublishProgress.forContext(context, quiet);
+            phases.phase("Reading " + input.getFileName());
             try (BundleInput files = BundleInput.open(input)) {
-                char[] passphrase = keyOptions.passphrase(context);
+                char[] passphrase = keyOptions.passphrase(context); // may prompt: the phase line comes after
+                phases.phase("Unlocking keys");
                 AppKeys keys;
                 try {
                     keys = AppKeys.load(appId, keysDir, passphrase);
@@ -118,6 +128,7 @@ final class BundleCommand {
                     Arrays.fill(passphrase, '\0');
                 }
                 try (keys) {
+                    phases.phase("Checking app " + appId + " on the server");
                     ensureTrust(client, appId, keys);
                     List<Bundle> published = client.listBundles(appId);
                     for (Bundle b : published) {
@@ -130,15 +141,17 @@ final class BundleCommand {
                         client.getChannel(appId, channelName); // a missing channel fails now, not after the upload
                     }
                     long sequence = published.stream().mapToLong(Bundle::sequence).max().orElse(0) + 1;
-                    publish(client, appId, files, keys, sequence, channelName);
+                    publish(client, appId, files, keys, sequence, channelName, phases);
                 }
             } catch (IOException e) {
                 throw new CliException("Cannot read " + input + ": " + e.getMessage(), e);
+            } finally {
+                phases.done(); // an error message starts on a clean line
             }
         }
 
         private void publish(PatchbayClient client, String appId, BundleInput files, AppKeys keys, long sequence,
-                             String channelName) throws IOException {
+                             String channelName, PublishProgress phases) throws IOException {
             // java.io.tmpdir read now (not cached by the JDK): lets tests watch the folder
             Path work = Files.createTempDirectory(Path.of(System.getProperty("java.io.tmpdir")), "patchbay-seal-");
             // Ctrl+C / SIGTERM: cancel the upload (the server session is aborted) and wait for the cleanup below.
@@ -159,8 +172,14 @@ final class BundleCommand {
             }, "patchbay-publish-cancel");
             Runtime.getRuntime().addShutdownHook(onExit);
             try {
-                SealedBundle sealed = BundleSealer.seal(files,
-                        BundleSealer.Request.of(keys, version, sequence, nativeMin, nativeMax), work);
+                phases.sealed(0, files.entries().stream().mapToLong(BundleInput.Entry::size).sum());
+                SealedBundle sealed;
+                try {
+                    sealed = BundleSealer.seal(files, BundleSealer.Request.of(keys, version, sequence, nativeMin,
+                            nativeMax), work, format, phases);
+                } finally {
+                    phases.done();
+                }
                 List<BlobRef> all = new ArrayList<>();
                 all.add(sealed.manifestBlob());
                 all.addAll(sealed.blobs());
@@ -206,6 +225,7 @@ final class BundleCommand {
                 json.put("sequence", bundle.sequence());
                 json.put("files", sealed.fileCount());
                 json.put("plainBytes", sealed.plaintextBytes());
+                json.put("format", sealed.manifest().version());
                 json.put("totalBytes", allBytes);
                 json.put("uploadedBytes", uploaded);
                 json.put("skippedBytes", allBytes - uploaded);

@@ -39,7 +39,8 @@ final class HarnessCommand {
 
     @Command(name = "run", mixinStandardHelpOptions = true,
             description = {"Run N headless emulated devices (SIMULATED web layer: each bundle is taken as ready at "
-                    + "once) until each is updated, up to date or failed, and print where each ended.",
+                    + "once; --web-view: a real WebView runs each bundle's own JavaScript) until each is updated, up "
+                    + "to date or failed, and print where each ended.",
                     "The devices embed the app's trust material as an app would: the root public key from the key "
                     + "folder's trust.json and the content key from content.key (needs the passphrase)."},
             footer = {"", "Exit code 0 when every device reached a final state, 1 when one failed or timed out."})
@@ -67,6 +68,12 @@ final class HarnessCommand {
         long timeout;
         @Option(names = "--json", description = "JSON output")
         boolean json;
+        @Option(names = "--web-view", description = "Real WebView devices (headless without a display): a bundle "
+                + "is confirmed only if its own JavaScript calls notifyAppReady() (through Capacitor's bridge)")
+        boolean webView;
+        @Option(names = "--app-ready-timeout", paramLabel = "TIME",
+                description = "The app's notifyAppReady timeout, e.g. 5s (default: the runtime's, 10s)")
+        String appReadyTimeout;
 
         Run(Cli.Context context) {
             this.context = context;
@@ -75,11 +82,10 @@ final class HarnessCommand {
         @Override
         public Integer call() throws Exception {
             String appId = target.appId(devices);
-            if (!nativeVersion.matches("(0|[1-9]\\d*)\\.(0|[1-9]\\d*)\\.(0|[1-9]\\d*)([-+][0-9A-Za-z.+-]+)?")) {
-                throw new CliException("--native-version must be a semantic version like 1.4.0, not " + nativeVersion);
-            }
+            checkNativeVersion(nativeVersion);
             AutoUpdate autoUpdate = autoUpdate(mode);
-            UpdaterConfig config = target.config(context, appId, autoUpdate, null);
+            UpdaterConfig config = target.config(context, appId, autoUpdate, appReadyTimeout == null ? null
+                    : FleetRounds.time("--app-ready-timeout", appReadyTimeout));
             Path root = target.root();
             Path builtin = target.assets;
             try {
@@ -91,7 +97,7 @@ final class HarnessCommand {
                 System.setProperty("http.maxConnections", Integer.toString(Math.max(5, Math.min(64, devices))));
                 FleetSummary summary;
                 try (Fleet fleet = new Fleet(new Fleet.Options(root.resolve("devices"), devices, pkg, target.threads,
-                        Map.of(), channel))) {
+                        Map.of(), channel), webView)) {
                     summary = fleet.run(Duration.ofSeconds(timeout));
                 }
                 print(summary);
@@ -503,6 +509,13 @@ final class HarnessCommand {
     }
 
     /** A one-page app as the builtin web assets, in {@code <root>/builtin-assets}. */
+    /** {@code --native-version} must be a semantic version (the app's versionName). */
+    static void checkNativeVersion(String v) {
+        if (!v.matches("(0|[1-9]\\d*)\\.(0|[1-9]\\d*)\\.(0|[1-9]\\d*)([-+][0-9A-Za-z.+-]+)?")) {
+            throw new CliException("--native-version must be a semantic version like 1.4.0, not " + v);
+        }
+    }
+
     static Path builtinAssets(Path root, String appId) throws IOException {
         Path builtin = Files.createDirectories(root.resolve("builtin-assets"));
         Files.writeString(builtin.resolve("index.html"), "<!doctype html><html><head><title>" + appId

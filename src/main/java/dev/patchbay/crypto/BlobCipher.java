@@ -27,8 +27,11 @@ public final class BlobCipher {
     public static final int TAG_LENGTH = 16;
     public static final int SALT_LENGTH = 16;
     static final byte[] MAGIC = "PBB1".getBytes(StandardCharsets.US_ASCII);
+    /** Format 2 file blobs: same layout, file key derived from the app's convergent key (see {@link FileBlobs}). */
+    static final byte[] MAGIC_2 = "PBB2".getBytes(StandardCharsets.US_ASCII);
     public static final int HEADER_LENGTH = 4 + SALT_LENGTH;
     private static final byte[] INFO = "patchbay-file/1".getBytes(StandardCharsets.US_ASCII);
+    private static final byte[] INFO_2 = "patchbay-file/2".getBytes(StandardCharsets.US_ASCII);
     private static final SecureRandom RANDOM = new SecureRandom();
 
     private BlobCipher() {
@@ -55,18 +58,32 @@ public final class BlobCipher {
         final Cipher cipher = gcm();
 
         BlobRef encrypt(byte[] dataKey, InputStream in, OutputStream out) throws IOException {
-            return BlobCipher.encrypt(dataKey, in, out, plain, sealed, cipher);
+            byte[] salt = new byte[SALT_LENGTH];
+            RANDOM.nextBytes(salt);
+            return BlobCipher.encrypt(MAGIC, salt, fileKey(dataKey, salt, INFO), in, out, plain, sealed, cipher);
+        }
+
+        /**
+         * A format 2 file blob: magic "PBB2", the given (convergent) salt, file key = HKDF(convergent key, salt,
+         * "patchbay-file/2"). Same plaintext, salt and key give the same blob.
+         */
+        BlobRef encryptConvergent(byte[] convergentKey, byte[] salt, InputStream in, OutputStream out)
+                throws IOException {
+            // A fresh Cipher: the JDK refuses to encrypt twice in a row with the same key and nonce on one instance,
+            // which is exactly what sealing the same file twice (two identical files of a bundle) does.
+            return BlobCipher.encrypt(MAGIC_2, salt, fileKey(convergentKey, salt, INFO_2), in, out, plain, sealed,
+                    gcm());
         }
     }
 
-    private static BlobRef encrypt(byte[] dataKey, InputStream in, OutputStream out, byte[] plain, byte[] sealed,
-            Cipher cipher) throws IOException {
-        byte[] salt = new byte[SALT_LENGTH];
-        RANDOM.nextBytes(salt);
-        SecretKeySpec key = fileKey(dataKey, salt);
+    private static BlobRef encrypt(byte[] magic, byte[] salt, SecretKeySpec key, InputStream in, OutputStream out,
+            byte[] plain, byte[] sealed, Cipher cipher) throws IOException {
+        if (salt.length != SALT_LENGTH) {
+            throw new IllegalArgumentException("a blob salt is " + SALT_LENGTH + " bytes");
+        }
         MessageDigest sha = KeyIds.sha256();
         byte[] header = new byte[HEADER_LENGTH];
-        System.arraycopy(MAGIC, 0, header, 0, 4);
+        System.arraycopy(magic, 0, header, 0, 4);
         System.arraycopy(salt, 0, header, 4, SALT_LENGTH);
         out.write(header);
         sha.update(header);
@@ -114,13 +131,24 @@ public final class BlobCipher {
      */
     public static long decrypt(byte[] dataKey, InputStream in, OutputStream out, BlobRef expected, String what)
             throws IOException {
+        return decrypt(MAGIC, INFO, dataKey, in, out, expected, what);
+    }
+
+    /** As {@link #decrypt(byte[], InputStream, OutputStream, BlobRef, String)} for a format 2 ("PBB2") file blob. */
+    public static long decryptConvergent(byte[] convergentKey, InputStream in, OutputStream out, BlobRef expected,
+            String what) throws IOException {
+        return decrypt(MAGIC_2, INFO_2, convergentKey, in, out, expected, what);
+    }
+
+    private static long decrypt(byte[] magic, byte[] info, byte[] ikm, InputStream in, OutputStream out,
+            BlobRef expected, String what) throws IOException {
         CheckedInput checked = new CheckedInput(in, expected, what);
         PushbackInputStream src = new PushbackInputStream(checked, 1);
         byte[] header = new byte[HEADER_LENGTH];
-        if (readFully(src, header, HEADER_LENGTH) < HEADER_LENGTH || !Arrays.equals(MAGIC, Arrays.copyOf(header, 4))) {
-            throw new CryptoException(what + " is not a Patchbay blob (bad header)");
+        if (readFully(src, header, HEADER_LENGTH) < HEADER_LENGTH || !Arrays.equals(magic, Arrays.copyOf(header, 4))) {
+            throw new CryptoException(what + " is not a Patchbay blob of this format (bad header)");
         }
-        SecretKeySpec key = fileKey(dataKey, Arrays.copyOfRange(header, 4, HEADER_LENGTH));
+        SecretKeySpec key = fileKey(ikm, Arrays.copyOfRange(header, 4, HEADER_LENGTH), info);
         byte[] sealed = new byte[CHUNK_SIZE + TAG_LENGTH];
         byte[] plain = new byte[CHUNK_SIZE];
         Cipher cipher = gcm();
@@ -199,16 +227,26 @@ public final class BlobCipher {
     }
 
     static SecretKeySpec fileKey(byte[] dataKey, byte[] salt) {
-        if (dataKey == null || dataKey.length != 32) {
-            throw new CryptoException("a data key is 32 bytes");
-        }
-        HKDFBytesGenerator hkdf = new HKDFBytesGenerator(new SHA256Digest());
-        hkdf.init(new HKDFParameters(dataKey, salt, INFO));
-        byte[] key = new byte[32];
-        hkdf.generateBytes(key, 0, 32);
+        return fileKey(dataKey, salt, INFO);
+    }
+
+    private static SecretKeySpec fileKey(byte[] dataKey, byte[] salt, byte[] info) {
+        byte[] key = hkdf(dataKey, salt, info, "a data key");
         SecretKeySpec spec = new SecretKeySpec(key, "AES");
         Arrays.fill(key, (byte) 0);
         return spec;
+    }
+
+    /** 32 bytes of HKDF-SHA256 from a 32-byte key ({@code what} names it in the error); {@code salt} may be null. */
+    static byte[] hkdf(byte[] ikm, byte[] salt, byte[] info, String what) {
+        if (ikm == null || ikm.length != 32) {
+            throw new CryptoException(what + " is 32 bytes");
+        }
+        HKDFBytesGenerator hkdf = new HKDFBytesGenerator(new SHA256Digest());
+        hkdf.init(new HKDFParameters(ikm, salt, info));
+        byte[] key = new byte[32];
+        hkdf.generateBytes(key, 0, 32);
+        return key;
     }
 
     static Cipher gcm() {

@@ -44,6 +44,7 @@ public final class BundleOpener {
                     + ", not for the given key " + keyId);
         }
         byte[] dataKey = DataKeys.unwrap(contentKey, release.wrappedDataKey(), release.appId(), release.version());
+        byte[] convergentKey = FileBlobs.convergentKey(contentKey);
         Path staging = null;
         try {
             Manifest manifest = readManifest(release, blobDir, dataKey);
@@ -55,7 +56,7 @@ public final class BundleOpener {
                     throw new CryptoException("Manifest file " + f.path() + " uses blob " + f.blob()
                             + " which the release does not list");
                 }
-                if (!listed.add(f.blob())) {
+                if (!listed.add(f.blob()) && manifest.version() == 1) {
                     throw new CryptoException("Manifest lists blob " + f.blob() + " twice");
                 }
             }
@@ -73,7 +74,7 @@ public final class BundleOpener {
             staging = Files.createTempDirectory(parent, "." + outDir.getFileName() + ".opening-");
             for (Manifest.File f : manifest.files()) {
                 BlobRef ref = refs.get(f.blob());
-                if (ref.length() != BlobCipher.blobLength(f.size())) {
+                if (ref.length() != f.blobLength()) {
                     throw new CryptoException("File " + f.path() + ": its blob length " + ref.length()
                             + " does not fit its size " + f.size());
                 }
@@ -88,7 +89,8 @@ public final class BundleOpener {
                         OutputStream out = new DigestOutputStream(new java.io.BufferedOutputStream(
                                 Files.newOutputStream(target, java.nio.file.StandardOpenOption.CREATE_NEW), 1 << 16),
                                 sha)) {
-                    size = BlobCipher.decrypt(dataKey, in, out, ref, "The blob of file " + f.path());
+                    size = FileBlobs.open(manifest.version(), f, ref, dataKey, convergentKey, in, out,
+                            "The blob of file " + f.path());
                 }
                 if (size != f.size() || !Codec.hex(sha.digest()).equals(f.sha256())) {
                     throw new CryptoException("File " + f.path() + " does not match the size and SHA-256 of the "
@@ -102,6 +104,7 @@ public final class BundleOpener {
             throw new CryptoException("Opening the bundle failed: " + e.getMessage(), e);
         } finally {
             Arrays.fill(dataKey, (byte) 0);
+            Arrays.fill(convergentKey, (byte) 0);
             deleteTree(staging);
         }
     }
@@ -140,7 +143,12 @@ public final class BundleOpener {
         if (!Codec.hex(KeyIds.sha256(plain)).equals(release.manifestPlainSha256())) {
             throw new CryptoException("The manifest does not match its signed plainSha256");
         }
-        return Manifest.parse(plain);
+        Manifest m = Manifest.parse(plain);
+        if (m.version() != release.formatVersion()) {
+            throw new CryptoException("The manifest is format " + m.version() + " but the release is format "
+                    + release.formatVersion());
+        }
+        return m;
     }
 
     private static InputStream blob(Path dir, BlobRef ref, String what) throws IOException {

@@ -32,39 +32,83 @@ public final class BundleSealer {
         }
     }
 
+    /** Seals in the current format (2: compressed, convergent file blobs). */
     public static SealedBundle seal(BundleInput input, Request req, Path blobDir) {
+        return seal(input, req, blobDir, CURRENT_FORMAT, Progress.NONE);
+    }
+
+    /** The format {@link #seal(BundleInput, Request, Path)} writes. */
+    public static final int CURRENT_FORMAT = 2;
+
+    /** Plaintext bytes sealed so far, out of the bundle's total; called from sealing threads. */
+    public interface Progress {
+        Progress NONE = (done, total) -> { };
+
+        void sealed(long doneBytes, long totalBytes);
+    }
+
+    /**
+     * Seals in format {@code formatVersion}: 1 (what runtimes before format 2 read: every file encrypted as it is
+     * under the release's data key) or 2. Files are sealed in parallel, each on one thread with bounded memory.
+     */
+    public static SealedBundle seal(BundleInput input, Request req, Path blobDir, int formatVersion,
+            Progress progress) {
         Fields.semver(req.version(), "version");
         if (req.version() == null) {
             throw new CryptoException("version is missing");
+        }
+        if (formatVersion != 1 && formatVersion != 2) {
+            throw new CryptoException("unknown bundle format " + formatVersion + " (1 or 2)");
         }
         if (!req.cert().appId().equals(req.appId())) {
             throw new CryptoException("Release key " + req.cert().keyId() + " is certified for app "
                     + req.cert().appId() + ", not " + req.appId());
         }
-        List<Path> written = new ArrayList<>();
+        List<Path> written = java.util.Collections.synchronizedList(new ArrayList<>());
         byte[] dataKey = DataKeys.generate();
+        byte[] convergentKey = formatVersion == 2 ? FileBlobs.convergentKey(req.contentKey()) : null;
         boolean ok = false;
         try {
             Files.createDirectories(blobDir);
-            List<Manifest.File> files = new ArrayList<>(input.entries().size());
-            List<BlobRef> blobs = new ArrayList<>(input.entries().size());
+            List<BundleInput.Entry> entries = input.entries();
+            long total = entries.stream().mapToLong(BundleInput.Entry::size).sum();
+            java.util.concurrent.atomic.AtomicLong done = new java.util.concurrent.atomic.AtomicLong();
+            ThreadLocal<BlobCipher.Encryptor> encryptors = ThreadLocal.withInitial(BlobCipher.Encryptor::new);
+            FileBlobs.Sealed[] sealed = new FileBlobs.Sealed[entries.size()];
+            SealTasks.run(entries.size(), i -> {
+                BundleInput.Entry e = entries.get(i);
+                BlobCipher.Encryptor encryptor = encryptors.get();
+                FileBlobs.Sink sink = new FileBlobs.Sink() {
+                    @Override
+                    public BlobRef write(FileBlobs.BlobWriter w) throws IOException {
+                        return writeBlob(blobDir, written, w::write);
+                    }
+
+                    @Override
+                    public void discard(BlobRef blob) throws IOException {
+                        Path p = blobDir.resolve(blob.sha256());
+                        written.remove(p);
+                        Files.deleteIfExists(p);
+                    }
+                };
+                sealed[i] = formatVersion == 2
+                        ? FileBlobs.seal(convergentKey, e.path(), e::open, sink, encryptor)
+                        : sealV1(dataKey, e, sink, encryptor);
+                progress.sealed(done.addAndGet(e.size()), total);
+            });
+            List<Manifest.File> files = new ArrayList<>(entries.size());
+            java.util.Map<String, BlobRef> unique = new java.util.LinkedHashMap<>();
             long cipherBytes = 0;
             long plainBytes = 0;
-            BlobCipher.Encryptor encryptor = new BlobCipher.Encryptor();
-            for (BundleInput.Entry e : input.entries()) {
-                MessageDigest sha = KeyIds.sha256();
-                CountingInput counting;
-                BlobRef ref;
-                try (InputStream raw = e.open()) {
-                    counting = new CountingInput(new DigestInputStream(raw, sha));
-                    ref = writeBlob(blobDir, written, out -> encryptor.encrypt(dataKey, counting, out));
+            for (FileBlobs.Sealed s : sealed) {
+                files.add(s.file());
+                if (unique.putIfAbsent(s.blob().sha256(), s.blob()) == null) {
+                    cipherBytes += s.blob().length();
                 }
-                files.add(new Manifest.File(e.path(), counting.count, Codec.hex(sha.digest()), ref.sha256()));
-                blobs.add(ref);
-                cipherBytes += ref.length();
-                plainBytes += counting.count;
+                plainBytes += s.file().size();
             }
-            Manifest manifest = new Manifest(files);
+            List<BlobRef> blobs = new ArrayList<>(unique.values());
+            Manifest manifest = new Manifest(formatVersion, files);
             byte[] manifestBytes = manifest.toBytes();
             BlobRef manifestBlob = writeBlob(blobDir, written,
                     out -> BlobCipher.encrypt(dataKey, new java.io.ByteArrayInputStream(manifestBytes), out));
@@ -73,7 +117,7 @@ public final class BundleSealer {
             ReleaseSigner.Release release = new ReleaseSigner.Release(req.appId(), req.version(), req.sequence(),
                     req.nativeMin(), req.nativeMax(), req.createdAt() == null ? Instant.now() : req.createdAt(),
                     KeyIds.ofContentKey(req.contentKey()), wrapped, manifestBlob,
-                    Codec.hex(KeyIds.sha256(manifestBytes)), blobs);
+                    Codec.hex(KeyIds.sha256(manifestBytes)), blobs, formatVersion);
             byte[] envelope = ReleaseSigner.sign(release, req.releasePrivateKey(), req.cert());
             ok = true;
             return new SealedBundle(envelope, manifest, manifestBlob, blobs, cipherBytes, plainBytes, files.size());
@@ -81,16 +125,35 @@ public final class BundleSealer {
             throw new CryptoException("Sealing failed: " + e.getMessage(), e);
         } finally {
             Arrays.fill(dataKey, (byte) 0);
+            if (convergentKey != null) {
+                Arrays.fill(convergentKey, (byte) 0);
+            }
             if (!ok) {
-                for (Path p : written) {
-                    try {
-                        Files.deleteIfExists(p);
-                    } catch (IOException ignored) {
-                        // best effort: only ciphertext
+                synchronized (written) {
+                    for (Path p : written) {
+                        try {
+                            Files.deleteIfExists(p);
+                        } catch (IOException ignored) {
+                            // best effort: only ciphertext
+                        }
                     }
                 }
             }
         }
+    }
+
+    /** Format 1: the file as it is, under the release's data key with a random salt. */
+    private static FileBlobs.Sealed sealV1(byte[] dataKey, BundleInput.Entry e, FileBlobs.Sink sink,
+            BlobCipher.Encryptor encryptor) throws IOException {
+        MessageDigest sha = KeyIds.sha256();
+        CountingInput counting;
+        BlobRef ref;
+        try (InputStream raw = e.open()) {
+            counting = new CountingInput(new DigestInputStream(raw, sha));
+            ref = sink.write(out -> encryptor.encrypt(dataKey, counting, out));
+        }
+        return new FileBlobs.Sealed(new Manifest.File(e.path(), counting.count, Codec.hex(sha.digest()),
+                ref.sha256()), ref);
     }
 
     private interface BlobWriter {

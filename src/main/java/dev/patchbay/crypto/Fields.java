@@ -49,6 +49,21 @@ final class Fields {
         return text(parent, name, where);
     }
 
+    /**
+     * The version of a format field that may be one of {@code known} (version i + 1 is {@code known[i]}); anything
+     * else is refused, naming what this Patchbay reads.
+     */
+    static int formatVersion(JsonNode parent, String where, String... known) {
+        String value = text(parent, "format", where);
+        for (int i = 0; i < known.length; i++) {
+            if (known[i].equals(value)) {
+                return i + 1;
+            }
+        }
+        throw new CryptoException(where + ".format is \"" + value + "\"; this Patchbay reads "
+                + String.join(" and ", known) + " (a newer Patchbay made it?)");
+    }
+
     static String expect(JsonNode parent, String name, String expected, String where) {
         String value = text(parent, name, where);
         if (!value.equals(expected)) {

@@ -31,6 +31,7 @@ public record ManifestDiff(List<String> added, List<String> changed, List<String
         long download = bManifestBlob.length();
         long full = bManifestBlob.length();
         Set<String> after = new HashSet<>();
+        Set<String> counted = new HashSet<>();
         for (Manifest.File f : b.files()) {
             after.add(f.path());
             Manifest.File old = before.get(f.path());
@@ -39,7 +40,10 @@ public record ManifestDiff(List<String> added, List<String> changed, List<String
             } else if (!old.sha256().equals(f.sha256()) || old.size() != f.size()) {
                 changed.add(f.path());
             }
-            long len = BlobCipher.blobLength(f.size());
+            if (!counted.add(f.blob())) {
+                continue; // a format 2 blob shared by identical files is stored and fetched once
+            }
+            long len = f.blobLength();
             full += len;
             if (!held.contains(f.sha256())) {
                 download += len;

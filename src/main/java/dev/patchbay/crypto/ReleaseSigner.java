@@ -12,10 +12,20 @@ public final class ReleaseSigner {
     private ReleaseSigner() {
     }
 
-    /** Release metadata fields, before signing. {@code nativeMin}/{@code nativeMax} may be null. */
+    /**
+     * Release metadata fields, before signing. {@code nativeMin}/{@code nativeMax} may be null; {@code formatVersion}
+     * is 1 (format 1 manifest and blobs) or 2 (format 2: compressed, convergent file blobs).
+     */
     public record Release(String appId, String version, long sequence, String nativeMin, String nativeMax,
             Instant createdAt, String contentKeyId, String wrappedDataKey, BlobRef manifest,
-            String manifestPlainSha256, List<BlobRef> blobs) {
+            String manifestPlainSha256, List<BlobRef> blobs, int formatVersion) {
+        /** A format 1 release. */
+        public Release(String appId, String version, long sequence, String nativeMin, String nativeMax,
+                Instant createdAt, String contentKeyId, String wrappedDataKey, BlobRef manifest,
+                String manifestPlainSha256, List<BlobRef> blobs) {
+            this(appId, version, sequence, nativeMin, nativeMax, createdAt, contentKeyId, wrappedDataKey, manifest,
+                    manifestPlainSha256, blobs, 1);
+        }
     }
 
     /** The release metadata object as signed (blobs sorted, duplicates dropped). */
@@ -30,7 +40,11 @@ public final class ReleaseSigner {
             throw new CryptoException("sequence is out of range (" + r.sequence() + ")");
         }
         ObjectNode release = CanonicalJson.object();
-        release.put("format", ReleaseVerifier.RELEASE_FORMAT);
+        if (r.formatVersion() != 1 && r.formatVersion() != 2) {
+            throw new CryptoException("unknown release format version " + r.formatVersion());
+        }
+        release.put("format", r.formatVersion() == 1 ? ReleaseVerifier.RELEASE_FORMAT
+                : ReleaseVerifier.RELEASE_FORMAT_2);
         release.put("appId", r.appId());
         release.put("version", r.version());
         release.put("sequence", r.sequence());

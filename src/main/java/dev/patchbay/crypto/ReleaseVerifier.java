@@ -14,6 +14,8 @@ import java.util.List;
  */
 public final class ReleaseVerifier {
     public static final String RELEASE_FORMAT = "patchbay-release/1";
+    /** Format 2: the manifest is format 2 (codecs, convergent blobs); the metadata fields are those of format 1. */
+    public static final String RELEASE_FORMAT_2 = "patchbay-release/2";
     /** Length of a wrapped data key: 12-byte nonce, 32-byte key, 16-byte tag. */
     public static final int WRAPPED_KEY_LENGTH = 12 + 32 + 16;
     /** Clock skew tolerated when a release's createdAt is compared with "now". */
@@ -48,7 +50,7 @@ public final class ReleaseVerifier {
 
         // What is claimed, before any signature: formats and algorithms must be known.
         String r = "release";
-        Fields.expect(release, "format", RELEASE_FORMAT, r);
+        int formatVersion = Fields.formatVersion(release, r, RELEASE_FORMAT, RELEASE_FORMAT_2);
         Fields.expect(sig, "alg", Ed25519.ALG, "signature");
         String sigKeyId = Fields.hex(sig, "keyId", 16, "signature");
         byte[] signature = Codec.unb64(Fields.text(sig, "value", "signature"), Ed25519.SIGNATURE_LENGTH,
@@ -142,7 +144,7 @@ public final class ReleaseVerifier {
             blobs.add(b);
         }
         return new VerifiedRelease(appId, version, sequence, nativeMin, nativeMax, createdAt, releaseKeyId,
-                contentKeyId, wrapped, manifest, plainSha256, blobs);
+                contentKeyId, wrapped, manifest, plainSha256, blobs, formatVersion);
     }
 
     private static BlobRef blob(JsonNode node, String where) {

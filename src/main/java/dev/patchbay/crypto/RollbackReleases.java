@@ -83,7 +83,7 @@ public final class RollbackReleases {
         }
         ReleaseSigner.Release release = new ReleaseSigner.Release(stable.appId(), version, sequence,
                 stable.nativeMin(), stable.nativeMax(), now, contentKeyId, wrapped, stable.manifest(),
-                stable.manifestPlainSha256(), stable.blobs());
+                stable.manifestPlainSha256(), stable.blobs(), stable.formatVersion());
         byte[] envelope = ReleaseSigner.sign(release, releasePrivateKey, cert);
         ReleaseVerifier.verify(envelope, trust, now); // what the server will check: fail here, not after upload
         return envelope;

@@ -5,11 +5,12 @@ import java.util.List;
 
 /**
  * Release metadata whose signature chain was checked by {@link ReleaseVerifier}. {@code blobs} are the file blobs,
- * sorted by digest; the manifest blob is only {@code manifest}. {@code nativeMin}/{@code nativeMax} may be null.
+ * sorted by digest; the manifest blob is only {@code manifest}. {@code formatVersion} 1 or 2 (the manifest's format
+ * must be the same). {@code nativeMin}/{@code nativeMax} may be null.
  */
 public record VerifiedRelease(String appId, String version, long sequence, String nativeMin, String nativeMax,
         Instant createdAt, String releaseKeyId, String contentKeyId, String wrappedDataKey, BlobRef manifest,
-        String manifestPlainSha256, List<BlobRef> blobs) {
+        String manifestPlainSha256, List<BlobRef> blobs, int formatVersion) {
     public VerifiedRelease {
         blobs = List.copyOf(blobs);
     }

@@ -79,6 +79,14 @@ public final class Fleet implements AutoCloseable {
     private final AtomicInteger rollbacks = new AtomicInteger();
 
     public Fleet(Options options) {
+        this(options, false);
+    }
+
+    /**
+     * A fleet whose devices run a real WebView each ({@code webView}: the bundles' own JavaScript decides whether
+     * they confirm), or SIMULATED ones. Real WebViews cost ~100 MB and a page load each: use few.
+     */
+    public Fleet(Options options, boolean webView) {
         this.options = options;
         this.env = DeviceEnvironment.create(options.threads(), null, options.fsync());
         int digits = Integer.toString(options.size() - 1).length();
@@ -90,9 +98,14 @@ public final class Fleet implements AutoCloseable {
                             options.channel(), false, false, Set.of());
             Map<String, SimulatedBehaviour> behaviours = new HashMap<>(options.behaviours());
             profile.failing().forEach(v -> behaviours.put(v, mix.failure()));
-            EmulatedDevice d = EmulatedDevice.builder(options.root(), serial).environment(env)
-                    .simulated(behaviours, SimulatedBehaviour.readyAfter(Duration.ZERO))
-                    .platform(profile.platform(), profile.osVersion()).reportsEmulator(profile.emulator())
+            EmulatedDevice.Builder b = EmulatedDevice.builder(options.root(), webView ? "web-" + serial.substring(4)
+                    : serial).environment(env);
+            if (webView) {
+                b.webView();
+            } else {
+                b.simulated(behaviours, SimulatedBehaviour.readyAfter(Duration.ZERO));
+            }
+            EmulatedDevice d = b.platform(profile.platform(), profile.osVersion()).reportsEmulator(profile.emulator())
                     .devBuild(profile.devBuild()).deviceId(profile.deviceId()).build();
             devices.add(d);
             profiles.add(profile);

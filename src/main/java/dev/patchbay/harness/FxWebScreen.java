@@ -1,9 +1,6 @@
 package dev.patchbay.harness;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.patchbay.domain.Json;
-import java.util.concurrent.CompletionException;
 import java.util.concurrent.atomic.AtomicLong;
 import javafx.application.Platform;
 import javafx.concurrent.Worker;
@@ -13,21 +10,38 @@ import javafx.scene.web.WebView;
 
 /**
  * The real web layer: a JavaFX WebView (WebKit) loading the current bundle from the device's loopback origin, with
- * the injected Capacitor-style bridge. JS calls arrive through the prompt handler (synchronous, answered at once with
- * a call id); the runtime handles them on the app's background executor, never on the FX thread, and the promise is
- * resolved later through {@code Platform.runLater} + {@code executeScript}, only in the page that made the call.
+ * Capacitor's Android bridge injected (native-bridge.js, ADR 0060). {@code androidBridge.postMessage} arrives through
+ * the prompt handler and returns at once; {@link CapacitorBridge} runs the call on the app's background executor,
+ * never on the FX thread, and answers later through {@code Capacitor.fromNative} ({@code Platform.runLater} +
+ * {@code executeScript}), only in the page that made the call.
  * Each call is attributed to the page generation it carries, so an old page's {@code notifyAppReady} names the old
  * page's base path.
  */
 final class FxWebScreen extends Screen {
     static final String PROMPT_TAG = "patchbay-bridge:";
-    private final AtomicLong callIds = new AtomicLong();
+    private final CapacitorBridge bridge;
     private volatile WebView view;
     private volatile boolean shut;
 
     FxWebScreen(EmulatedDevice.Process proc, Events events, AtomicLong generations) {
         super(proc, events, generations);
         Fx.ensureStarted();
+        this.bridge = new CapacitorBridge(proc, proc.executor(), new CapacitorBridge.Page() {
+            @Override
+            public void run(long generation, String script) {
+                runInPage(generation, script);
+            }
+
+            @Override
+            public void log(String source, String message) {
+                events.log(source, message);
+            }
+
+            @Override
+            public String basePathOf(long generation) {
+                return FxWebScreen.this.basePathOf(generation);
+            }
+        });
     }
 
     WebView view() {
@@ -72,6 +86,7 @@ final class FxWebScreen extends Screen {
                 return;
             }
             WebEngine engine = engine();
+            bridge.pageChanged(p.generation());
             events.log("webview", "loading " + url + " (bundle " + p.version() + ", page " + p.generation() + ", "
                     + why + ")");
             engine.load(url);
@@ -99,51 +114,27 @@ final class FxWebScreen extends Screen {
         return view.getEngine();
     }
 
-    /** JS → native (FX thread): answers at once; the call itself runs in the background. */
+    /**
+     * JS → native (FX thread): {@code androidBridge.postMessage} arrives as a prompt tagged with the page's
+     * generation; it returns at once, the call itself runs in the background ({@link CapacitorBridge}).
+     */
     private String prompt(PromptData data) {
-        if (!PROMPT_TAG.equals(data.getDefaultValue())) {
+        String tag = data.getDefaultValue();
+        if (tag == null || !tag.startsWith(PROMPT_TAG)) {
             return null;
         }
+        long gen;
         try {
-            JsonNode msg = Json.mapper().readTree(data.getMessage());
-            long gen = msg.path("g").asLong(-1);
-            String method = msg.path("m").asText();
-            JsonNode args = msg.path("a");
-            if (method.equals("__log")) {
-                events.log("webview", "console." + args.path("level").asText("log") + ": " + args.path("text").asText()
-                        + " (page " + gen + ")");
-                return "{\"id\":0}";
-            }
-            if (!knows(gen)) {
-                return "{\"error\":\"unknown page\"}";
-            }
-            long id = callIds.incrementAndGet();
-            String basePath = basePathOf(gen);
-            events.log("js", "page " + gen + " calls " + method + "(" + args + ")");
-            proc.executor().execute(() -> proc.runtime().call(method, args, basePath)
-                    .whenComplete((result, error) -> answer(gen, id, method, result, error)));
-            return "{\"id\":" + id + "}";
-        } catch (java.io.IOException | RuntimeException e) {
-            return "{\"error\":" + Json.mapper().valueToTree(String.valueOf(e.getMessage())) + "}";
+            gen = Long.parseLong(tag.substring(PROMPT_TAG.length()));
+        } catch (NumberFormatException e) {
+            return "";
         }
-    }
-
-    private void answer(long gen, long id, String method, JsonNode result, Throwable error) {
-        JsonNode value;
-        boolean ok = error == null;
-        if (ok) {
-            value = result == null ? Json.mapper().createObjectNode() : result;
-        } else {
-            Throwable cause = error instanceof CompletionException && error.getCause() != null ? error.getCause()
-                    : error;
-            ObjectNode e = Json.mapper().createObjectNode();
-            e.put("message", String.valueOf(cause.getMessage()));
-            value = e;
+        if (!knows(gen)) {
+            events.log("bridge", "a message from an unknown page (" + gen + ") was ignored");
+            return "";
         }
-        events.log("js", "page " + gen + " " + method + " -> " + (ok ? "" : "rejected ") + value);
-        String script = "window.__patchbay && window.__patchbay.g === " + gen + " && window.__patchbay.resolve(" + id
-                + "," + ok + "," + jsLiteral(value) + ")";
-        runInPage(script);
+        bridge.post(gen, data.getMessage());
+        return "";
     }
 
     @Override
@@ -152,8 +143,12 @@ final class FxWebScreen extends Screen {
         if (p == null) {
             return;
         }
-        runInPage("window.__patchbay && window.__patchbay.g === " + p.generation() + " && window.__patchbay.event("
-                + jsLiteral(Json.mapper().valueToTree(event)) + "," + jsLiteral(payload) + ")");
+        bridge.dispatch(p.generation(), event, payload);
+    }
+
+    /** Runs {@code script} in page {@code gen} only, if it is still the page shown when the script runs. */
+    private void runInPage(long gen, String script) {
+        runInPage("window.__patchbay && window.__patchbay.g === " + gen + " && (" + script + ")");
     }
 
     private void runInPage(String script) {

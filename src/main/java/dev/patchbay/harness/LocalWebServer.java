@@ -24,6 +24,7 @@ import java.util.concurrent.Executors;
  */
 final class LocalWebServer implements AutoCloseable {
     private static final String BRIDGE;
+    private static final String HEADERS = FxWebScreen.jsLiteral(UpdaterPluginApi.headers());
     private static final Map<String, String> TYPES = Map.ofEntries(
             Map.entry("html", "text/html; charset=utf-8"), Map.entry("htm", "text/html; charset=utf-8"),
             Map.entry("js", "text/javascript; charset=utf-8"), Map.entry("mjs", "text/javascript; charset=utf-8"),
@@ -74,7 +75,7 @@ final class LocalWebServer implements AutoCloseable {
     }
 
     static String bridgeScript(long generation) {
-        return BRIDGE.replace("__GENERATION__", Long.toString(generation));
+        return BRIDGE.replace("__GENERATION__", Long.toString(generation)).replace("__HEADERS__", HEADERS);
     }
 
     private void handle(HttpExchange ex) throws IOException {
@@ -93,6 +94,8 @@ final class LocalWebServer implements AutoCloseable {
             path = path.substring(1);
             byte[] body = read(p, screen.basePath(), path);
             if (body == null) {
+                p.log("webview", "resource failed: " + path + " (404 not found in bundle "
+                        + (screen.basePath() == null ? "builtin" : p.versionOf(screen.basePath())) + ")");
                 send(ex, 404, "text/plain", ("not found: " + path).getBytes(StandardCharsets.UTF_8));
                 return;
             }

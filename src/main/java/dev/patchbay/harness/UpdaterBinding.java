@@ -33,10 +33,13 @@ final class UpdaterBinding implements RuntimeBinding {
     /** The latest verified check answers, by version, for {@code download({version})} from JS. */
     private final Map<String, LatestVersion> latest = new ConcurrentHashMap<>();
     private volatile LatestVersion lastUpdate;
+    private final PluginExtras extras;
 
     UpdaterBinding(Ports ports, UpdaterConfig config, Consumer<String> log) {
         this.ports = ports;
         this.updater = new Updater(config, ports);
+        this.extras = new PluginExtras(ports, config);
+        updater.addListener(e -> extras.onEvent(e.name(), payload(e)));
     }
 
     Updater updater() {
@@ -76,6 +79,7 @@ final class UpdaterBinding implements RuntimeBinding {
     @Override
     public void addListener(BiConsumer<String, JsonNode> listener) {
         updater.addListener(e -> listener.accept(e.name(), payload(e)));
+        extras.addListener(listener);
     }
 
     /** An event as its JS listeners get it: the record's components, bundles as {@link #bundle}. */
@@ -162,9 +166,14 @@ final class UpdaterBinding implements RuntimeBinding {
             case "cancelDelay":
                 updater.cancelDelay();
                 return done(obj());
-            case "setChannel":
-                return updater.setChannel(required(a, "channel"), a.path("triggerAutoUpdate").asBoolean(false))
-                        .thenApply(UpdaterBinding::channelJson);
+            case "setChannel": {
+                String channel = required(a, "channel");
+                return updater.setChannel(channel, a.path("triggerAutoUpdate").asBoolean(false))
+                        .thenApply(UpdaterBinding::channelJson).thenApply(j -> {
+                            extras.onSetChannel(channel, j);
+                            return j;
+                        });
+            }
             case "unsetChannel":
                 return updater.unsetChannel(a.path("triggerAutoUpdate").asBoolean(false))
                         .thenApply(UpdaterBinding::channelJson);
@@ -179,8 +188,14 @@ final class UpdaterBinding implements RuntimeBinding {
                 String status = updater.triggerUpdateCheck().name().toLowerCase(java.util.Locale.ROOT);
                 return done(obj().put("status", status).put("queued", status.equals("queued")));
             }
-            default:
-                throw new UpdaterException("not_implemented", "CapacitorUpdater." + method + " is not available");
+            default: {
+                CompletableFuture<JsonNode> more = extras.call(method, a);
+                if (more == null) {
+                    throw new UpdaterException("not_implemented", "CapacitorUpdater." + method
+                            + "() is not implemented on android");
+                }
+                return more;
+            }
         }
     }
 

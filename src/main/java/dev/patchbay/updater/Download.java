@@ -5,6 +5,7 @@ import dev.patchbay.crypto.BlobRef;
 import dev.patchbay.crypto.Codec;
 import dev.patchbay.crypto.CryptoException;
 import dev.patchbay.crypto.DataKeys;
+import dev.patchbay.crypto.FileBlobs;
 import dev.patchbay.crypto.Manifest;
 import dev.patchbay.crypto.VerifiedRelease;
 import dev.patchbay.updater.port.FileStore;
@@ -62,6 +63,7 @@ final class Download {
     private final Progress progress;
     private final long deadline;
     private byte[] dataKey;
+    private byte[] convergentKey;
     private byte[] manifestPlain;
     private Manifest manifest;
     private final List<Manifest.File> toFetch = new ArrayList<>();
@@ -138,6 +140,7 @@ final class Download {
         }
         dataKey = DataKeys.unwrap(engine.config.contentKey(), release.wrappedDataKey(), release.appId(),
                 release.version());
+        convergentKey = FileBlobs.convergentKey(engine.config.contentKey());
     }
 
     private Void fetchManifest() throws IOException {
@@ -169,6 +172,10 @@ final class Download {
             throw new CryptoException("The manifest does not match its signed plainSha256");
         }
         Manifest m = Manifest.parse(plain);
+        if (m.version() != release.formatVersion()) {
+            throw new CryptoException("the manifest is format " + m.version() + " but the release is format "
+                    + release.formatVersion());
+        }
         Set<String> signed = new HashSet<>();
         Map<String, BlobRef> refs = new HashMap<>();
         for (BlobRef b : release.blobs()) {
@@ -182,10 +189,10 @@ final class Download {
             if (b == null) {
                 throw new CryptoException("manifest file " + f.path() + " uses a blob the release does not list");
             }
-            if (!listed.add(f.blob())) {
+            if (!listed.add(f.blob()) && m.version() == 1) {
                 throw new CryptoException("the manifest lists blob " + f.blob() + " twice");
             }
-            if (b.length() != BlobCipher.blobLength(f.size())) {
+            if (b.length() != f.blobLength()) {
                 throw new CryptoException("file " + f.path() + ": its blob length does not fit its size");
             }
         }
@@ -205,11 +212,14 @@ final class Download {
         files.deleteRecursively(dir);
         storage(() -> files.mkdirs(dir));
         Map<String, Source> local = engine.localSources(id);
+        Set<String> counted = new HashSet<>();
         for (Manifest.File f : manifest.files()) {
             Source s = local.get(f.sha256());
             if (s == null || s.size() != f.size() || !copy(s, dir + "/" + f.path(), f)) {
                 toFetch.add(f);
-                totalBytes += f.blobRef().length();
+                if (counted.add(f.blob())) {
+                    totalBytes += f.blobRef().length();
+                }
             }
         }
         progress.percent(5);
@@ -362,7 +372,8 @@ final class Download {
             long size;
             try (InputStream in = files.open(BundleFiles.blob(ref.sha256()));
                     OutputStream out = new DigestOutputStream(storageOut(dir + "/" + f.path()), sha)) {
-                size = BlobCipher.decrypt(dataKey, in, new StorageGuard(out), ref, "The blob of file " + f.path());
+                size = FileBlobs.open(manifest.version(), f, ref, dataKey, convergentKey, in, new StorageGuard(out),
+                        "The blob of file " + f.path());
             }
             if (size != f.size() || !Codec.hex(sha.digest()).equals(f.sha256())) {
                 throw new CryptoException("file " + f.path() + " does not match the size and SHA-256 of the "
@@ -377,6 +388,7 @@ final class Download {
         storage(() -> layout.write(BundleFiles.manifest(id), manifestPlain));
         storage(() -> files.move(dir, BundleFiles.folder(id)));
         java.util.Arrays.fill(dataKey, (byte) 0);
+        java.util.Arrays.fill(convergentKey, (byte) 0);
     }
 
     /** Deletes what this download left (staging, metadata; ciphertext too unless it may be resumed). */

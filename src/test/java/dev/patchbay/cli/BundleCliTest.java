@@ -163,6 +163,76 @@ class BundleCliTest {
         }
     }
 
+    /** JavaScript-like text: words of a small vocabulary in a seeded order (deflates about 3:1, as real code). */
+    static String script(long seed, int length) {
+        String[] words = {"function", "return", "const", "let", "this.state", "props", "=>", "{", "}", "(", ")",
+            "if", "else", "await", "render", "useEffect", "document", "window", "null", "0x1f", "map", "filter"};
+        Random r = new Random(seed);
+        StringBuilder b = new StringBuilder(length + 32);
+        while (b.length() < length) {
+            b.append(words[r.nextInt(words.length)]).append(r.nextInt(8) == 0 ? ";\n" : " ");
+            if (r.nextInt(6) == 0) {
+                b.append("v").append(r.nextInt(5000)).append(' ');
+            }
+        }
+        return b.substring(0, length);
+    }
+
+    static long deflated(Path file) throws IOException {
+        java.util.zip.Deflater d = new java.util.zip.Deflater(9, true);
+        byte[] in = Files.readAllBytes(file);
+        d.setInput(in);
+        d.finish();
+        byte[] buf = new byte[in.length + 1024];
+        long n = 0;
+        while (!d.finished()) {
+            n += d.deflate(buf);
+        }
+        d.end();
+        return n;
+    }
+
+    @Test
+    void aSecondPublishUploadsOnlyTheChangedFilesCompressed() throws Exception {
+        String appId = "com.example.dedup";
+        Path keys = app(appId);
+        Path web = tmp.resolve("web-dedup");
+        Files.createDirectories(web.resolve("assets"));
+        Files.writeString(web.resolve("index.html"), "<!doctype html><script src=assets/f00.js></script>");
+        for (int i = 0; i < 31; i++) {
+            Files.writeString(web.resolve(String.format("assets/f%02d.js", i)), script(i, 100_000));
+        }
+        JsonNode first = ok("bundle", "publish", web.toString(), "--app", appId, "--version", "1.0.0", "--keys",
+                keys.toString(), "--json", "-q").json();
+        assertEquals(2, first.path("format").asInt());
+        assertEquals(32, first.path("files").asInt());
+        assertTrue(first.path("totalBytes").asLong() < first.path("plainBytes").asLong() / 2, first.toString());
+        long changedCompressed = 0;
+        for (int i = 0; i < 12; i++) { // 12 of 32 files change, 20 stay
+            Path f = web.resolve(String.format("assets/f%02d.js", i));
+            Files.writeString(f, script(1000 + i, 100_000));
+            changedCompressed += deflated(f);
+        }
+        JsonNode second = ok("bundle", "publish", web.toString(), "--app", appId, "--version", "1.0.1", "--keys",
+                keys.toString(), "--json", "-q").json();
+        long uploaded = second.path("uploadedBytes").asLong();
+        assertTrue(uploaded <= changedCompressed * 1.05, uploaded + " uploaded, changed files deflate to "
+                + changedCompressed);
+        assertTrue(uploaded >= changedCompressed, uploaded + " < " + changedCompressed);
+        JsonNode diff = ok("bundle", "diff", "1.0.0", "1.0.1", "--app", appId, "--keys", keys.toString(), "--json")
+                .json();
+        assertEquals(12, diff.path("changed").size());
+        assertEquals(uploaded, diff.path("downloadBytes").asLong(), "a device on 1.0.0 fetches what was uploaded");
+
+        // --format 1 (for updaters older than format 2): everything is sealed and uploaded as it is
+        JsonNode old = ok("bundle", "publish", web.toString(), "--app", appId, "--version", "1.0.2", "--keys",
+                keys.toString(), "--json", "-q", "--format", "1").json();
+        assertEquals(1, old.path("format").asInt());
+        assertTrue(old.path("uploadedBytes").asLong() > old.path("plainBytes").asLong(), old.toString());
+        assertTrue(fails("bundle", "publish", web.toString(), "--app", appId, "--version", "1.0.3", "--keys",
+                keys.toString(), "--format", "3").contains("--format must be 1 or 2"));
+    }
+
     @Test
     void publishFolderAndZipThenListShowDiffAndPointChannels() throws Exception {
         String appId = "com.example.bundles";
@@ -461,5 +531,37 @@ class BundleCliTest {
         q.finish();
         assertEquals("", quiet.toString(StandardCharsets.UTF_8));
         assertEquals(5, q.total());
+    }
+
+    @Test
+    void publishShowsItsPhasesAndSealingBytesOnATerminalFromTheStart() {
+        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+        AtomicLong now = new AtomicLong(0);
+        PublishProgress p = new PublishProgress(new PrintStream(bytes, true, StandardCharsets.UTF_8), true, false,
+                now::get);
+        p.phase("Reading dist");
+        p.phase("Unlocking keys");
+        p.sealed(0, 12_000_000);
+        now.set(100_000_000L);
+        p.sealed(1_000_000, 12_000_000); // within 200 ms of the last line: not shown
+        now.set(300_000_000L);
+        p.sealed(6_000_000, 12_000_000);
+        now.set(310_000_000L);
+        p.sealed(12_000_000, 12_000_000); // the end is always shown
+        p.done();
+        String out = bytes.toString(StandardCharsets.UTF_8);
+        assertEquals("\rReading dist …\rUnlocking keys …"
+                + "\rCompressing and sealing 0 B / 12.0 MB (0%)"
+                + "\rCompressing and sealing 6.0 MB / 12.0 MB (50%)"
+                + "\rCompressing and sealing 12.0 MB / 12.0 MB (100%)"
+                + "\r" + " ".repeat(48) + "\r", out);
+
+        ByteArrayOutputStream log = new ByteArrayOutputStream(); // not a terminal: CI logs get only the upload line
+        PublishProgress q = new PublishProgress(new PrintStream(log, true, StandardCharsets.UTF_8), false, false,
+                now::get);
+        q.phase("Unlocking keys");
+        q.sealed(5, 5);
+        q.done();
+        assertEquals("", log.toString(StandardCharsets.UTF_8));
     }
 }

@@ -38,19 +38,63 @@ class HarnessCliTest {
         return new Result(code, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
     }
 
+    /** An app with keys in {@code keys}, its trust registered, the server certified, a default channel. */
+    static Map<String, String> appWithChannel(PatchbayServer server, Path keys) throws Exception {
+        String key = Files.readString(server.adminApiKeyFile()).strip();
+        Map<String, String> env = new HashMap<>(Map.of("PATCHBAY_SERVER", server.url(), "PATCHBAY_API_KEY", key,
+                Passphrases.ENV, "a long passphrase"));
+        assertEquals(0, run(env, "key", "create", "--app", APP, "--dir", keys.toString(), "--kdf-cost=15").code());
+        assertEquals(0, run(env, "app", "create", APP, "--name", "Fleet").code());
+        PatchbayClient.connect(server.url(), key).registerTrust(APP, AppKeys.readTrust(APP, keys).toBytes());
+        assertEquals(0, run(env, "key", "trust-server", "--app", APP, "--keys", keys.toString()).code());
+        assertEquals(0, run(env, "channel", "create", "production", "--app", APP, "--default-for", "android,ios")
+                .code());
+        return env;
+    }
+
+    /**
+     * {@code --web-view}: real WebViews run the bundles' JavaScript, so a bundle that calls notifyAppReady is
+     * confirmed and one that does not is rolled back (exit 1).
+     */
+    @Test
+    void webViewDevicesRunTheBundlesOwnJavaScript() throws Exception {
+        try (PatchbayServer server = PatchbayServer.start(new ServerConfig("127.0.0.1", 0, tmp.resolve("data")))) {
+            Path keys = tmp.resolve("keys");
+            Map<String, String> env = appWithChannel(server, keys);
+            Path site = Files.createDirectories(tmp.resolve("site"));
+            Files.writeString(site.resolve("index.html"), "<html><body>1.2.0<script>"
+                    + "Capacitor.Plugins.CapacitorUpdater.notifyAppReady();</script></body></html>");
+            assertEquals(0, run(env, "bundle", "publish", site.toString(), "--app", APP, "--version", "1.2.0",
+                    "--keys", keys.toString(), "--channel", "production", "--quiet").code());
+            Result ok = run(env, "harness", "run", "--web-view", "--app", APP, "--server", server.url(), "--devices",
+                    "2", "--keys", keys.toString(), "--json", "--timeout", "60", "--data-dir",
+                    tmp.resolve("run1").toString());
+            assertEquals(0, ok.code(), ok.err() + ok.out());
+            JsonNode r = Json.mapper().readTree(ok.out());
+            assertEquals(2, r.path("devices").size());
+            for (JsonNode d : r.path("devices")) {
+                assertTrue(d.path("serial").asText().startsWith("web-"), d.toString());
+                assertEquals("1.2.0", d.path("version").asText(), d.toString());
+                assertEquals("updated", d.path("outcome").asText(), d.toString());
+            }
+
+            Path silent = Files.createDirectories(tmp.resolve("silent"));
+            Files.writeString(silent.resolve("index.html"), "<html><body>1.3.0, never ready</body></html>");
+            assertEquals(0, run(env, "bundle", "publish", silent.toString(), "--app", APP, "--version", "1.3.0",
+                    "--keys", keys.toString(), "--channel", "production", "--quiet").code());
+            Result bad = run(env, "harness", "run", "--web-view", "--app", APP, "--server", server.url(),
+                    "--devices", "1", "--keys", keys.toString(), "--json", "--timeout", "60", "--app-ready-timeout",
+                    "1s", "--data-dir", tmp.resolve("run2").toString());
+            JsonNode b = Json.mapper().readTree(bad.out()).path("devices").get(0);
+            assertEquals("rolled_back", b.path("outcome").asText(), bad.out() + bad.err());
+        }
+    }
+
     @Test
     void devicesEndOnThePublishedBundle() throws Exception {
         try (PatchbayServer server = PatchbayServer.start(new ServerConfig("127.0.0.1", 0, tmp.resolve("data")))) {
-            String key = Files.readString(server.adminApiKeyFile()).strip();
-            Map<String, String> env = new HashMap<>(Map.of("PATCHBAY_SERVER", server.url(), "PATCHBAY_API_KEY", key,
-                    Passphrases.ENV, "a long passphrase"));
             Path keys = tmp.resolve("keys");
-            assertEquals(0, run(env, "key", "create", "--app", APP, "--dir", keys.toString(), "--kdf-cost=15").code());
-            assertEquals(0, run(env, "app", "create", APP, "--name", "Fleet").code());
-            PatchbayClient.connect(server.url(), key).registerTrust(APP, AppKeys.readTrust(APP, keys).toBytes());
-            assertEquals(0, run(env, "key", "trust-server", "--app", APP, "--keys", keys.toString()).code());
-            assertEquals(0, run(env, "channel", "create", "production", "--app", APP, "--default-for", "android,ios")
-                    .code());
+            Map<String, String> env = appWithChannel(server, keys);
             Path site = Files.createDirectories(tmp.resolve("site"));
             Files.writeString(site.resolve("index.html"), "<html><body>2.0</body></html>");
             Result published = run(env, "bundle", "publish", site.toString(), "--app", APP, "--version", "1.2.0",

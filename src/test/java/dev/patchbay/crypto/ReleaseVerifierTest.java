@@ -159,9 +159,9 @@ class ReleaseVerifierTest {
     @Test
     void unknownFormatsAndAlgorithmsAreRejected() {
         ObjectNode json = ReleaseSigner.releaseJson(meta(T0.plusSeconds(5)), cert.keyId());
-        json.put("format", "patchbay-release/2");
+        json.put("format", "patchbay-release/9");
         CryptoException e = rejected(ReleaseSigner.sign(json, release, cert), trust);
-        assertTrue(e.getMessage().contains("release.format is \"patchbay-release/2\""), e.getMessage());
+        assertTrue(e.getMessage().contains("release.format is \"patchbay-release/9\""), e.getMessage());
         e = rejected(replace(envelope(), "\"alg\":\"Ed25519\"", "\"alg\":\"ES256\""), trust);
         assertTrue(e.getMessage().contains("ES256"), e.getMessage());
         e = rejected(replace(envelope(), ReleaseCert.FORMAT, "patchbay-release-cert/9"), trust);

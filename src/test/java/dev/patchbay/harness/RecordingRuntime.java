@@ -65,6 +65,9 @@ final class RecordingRuntime implements RuntimeBinding {
         if (method.equals("getDeviceId")) {
             return CompletableFuture.completedFuture(Json.mapper().createObjectNode().put("deviceId", "dev-1"));
         }
+        if (method.equals("cancelDelay")) {
+            throw new IllegalStateException("a runtime bug in cancelDelay");
+        }
         if (method.equals("delete")) {
             return CompletableFuture.failedFuture(new IllegalStateException("cannot delete the current bundle"));
         }

@@ -106,4 +106,58 @@ class WebViewBridgeTest {
         device.await(s -> s.page() != null && s.page().loaded() && bundle.toString().equals(s.page().basePath()),
                 Duration.ofSeconds(20));
     }
+
+    static final String BAD = """
+            <!doctype html><html><head><title>bad</title></head><body><script>
+              var C = Capacitor;
+              function rec(name, p) {
+                return p.then(function (v) { console.log(name + ' ok ' + JSON.stringify(v)); },
+                    function (e) { console.log(name + ' rejected ' + e.code + ' ' + e.message); });
+              }
+              androidBridge.postMessage('not json at all');
+              androidBridge.postMessage('[1,2,3]');
+              androidBridge.postMessage(JSON.stringify({callbackId: '-1', options: {}}));
+              Promise.resolve()
+                .then(function () { return rec('unknownPlugin', C.nativePromise('NoSuchPlugin', 'doIt', {})); })
+                .then(function () { return rec('unknownMethod', C.nativePromise('CapacitorUpdater', 'noSuchMethod')); })
+                .then(function () {
+                  return rec('huge', C.nativePromise('CapacitorUpdater', 'setCustomId',
+                      {customId: new Array(1100000).join('x')}));
+                })
+                .then(function () { return rec('throws', C.nativePromise('CapacitorUpdater', 'cancelDelay', {})); })
+                .then(function () { return rec('preview', C.Plugins.CapacitorUpdater.startPreviewSession({})); })
+                .then(function () { return rec('ready', C.Plugins.CapacitorUpdater.notifyAppReady()); });
+            </script></body></html>
+            """;
+
+    /** Malformed messages, unknown plugins and methods, huge payloads and a throwing runtime: clear errors, no crash. */
+    @Test
+    void badBridgeMessagesGetClearErrorsAndNeverReachOrCrashTheRuntime() throws Exception {
+        device = EmulatedDevice.builder(dir.resolve("devices"), "emulator-5556").webView()
+                .runtime((ports, config, log) -> runtime = new RecordingRuntime(ports, config, log)).build();
+        Path site = Files.createDirectories(dir.resolve("bad"));
+        Files.writeString(site.resolve("index.html"), BAD);
+        byte[] key = new byte[32];
+        device.install(new AppPackage("com.example.shop", "1.0.0", 100, site,
+                UpdaterConfig.builder("http://127.0.0.1:9", "com.example.shop", key, key).build()));
+        device.coldStart();
+        device.awaitLog("console.log: ready ok", Duration.ofSeconds(30));
+        String log = device.log().stream().map(LogEntry::message).reduce("", (a, b) -> a + "\n" + b);
+        assertTrue(log.contains("sent a bridge message that is not JSON; ignored: not json at all"), log);
+        assertTrue(log.contains("sent a bridge message that is not a JSON object; ignored: [1,2,3]"), log);
+        assertTrue(log.contains("sent a bridge message without pluginId or methodName"), log);
+        assertTrue(log.contains("console.log: unknownPlugin rejected UNIMPLEMENTED \"NoSuchPlugin\" plugin is not "
+                + "implemented on android"), log);
+        assertTrue(log.contains("console.log: unknownMethod rejected UNIMPLEMENTED CapacitorUpdater.noSuchMethod() "
+                + "is not a method of the updater plugin"), log);
+        assertTrue(log.contains("console.log: huge rejected INVALID_ARGUMENT the bridge message is larger than"),
+                log);
+        assertTrue(log.contains("console.log: throws rejected undefined a runtime bug in cancelDelay"), log);
+        assertTrue(log.contains("console.log: preview rejected UNIMPLEMENTED CapacitorUpdater.startPreviewSession()"
+                + " is not implemented on android: preview"), log);
+        assertEquals(List.of("cancelDelay", "notifyAppReady"),
+                runtime.calls.stream().map(RecordingRuntime.Call::method).toList(),
+                "only well-formed calls of known methods reach the runtime");
+        assertEquals(DeviceState.ProcessState.FOREGROUND, device.state().process());
+    }
 }

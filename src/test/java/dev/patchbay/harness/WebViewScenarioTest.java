@@ -116,4 +116,34 @@ class WebViewScenarioTest {
         assertEquals(downloads, d.traffic().exchanges("/blobs/").size(), "1.2.0 is not downloaded again");
         assertEquals("builtin", d.state().current().id());
     }
+
+    /**
+     * Bundles whose page reloads itself forever, throws at once, or has nothing in it never confirm: each is rolled
+     * back saying why, and the runtime goes on to install a healthy release afterwards.
+     */
+    @Test
+    void loopingThrowingAndEmptyBundlesAreRolledBackAndTheRuntimeCarriesOn() throws Exception {
+        EmulatedDevice d = lab.withWebView(lab.quickRollback(AutoUpdate.ALWAYS));
+        d.coldStart();
+        until(d, showing("1.0.0"));
+        d.updater().awaitIdle(Duration.ofSeconds(10));
+        java.nio.file.Path empty = java.nio.file.Files.createDirectories(lab.dir.resolve("sites").resolve("empty"));
+        java.nio.file.Files.writeString(empty.resolve("index.html"), "");
+        Path[] bad = {lab.site("loop", "bundle 1.1.0", "setTimeout(function () { location.reload(); }, 10);"),
+            lab.site("throws", "bundle 1.2.0", "throw new Error('cannot start');"), empty};
+        for (int i = 0; i < bad.length; i++) {
+            String v = "1.1." + i;
+            lab.release(bad[i], v, 10 + i);
+            d.updater().triggerUpdateCheck();
+            until(d, s -> s.bundle(v) == null && d.log().stream().anyMatch(e -> e.message().contains(
+                    "event updateFailed") && e.message().contains("\"version\":\"" + v + "\"")));
+            until(d, current("1.0.0", "success").and(showing("1.0.0")));
+            d.updater().awaitIdle(Duration.ofSeconds(10));
+        }
+        assertTrue(d.log().stream().anyMatch(e -> e.message().startsWith("js error: cannot start")
+                || e.message().contains("js error: Error: cannot start")), d.tail(40));
+        lab.release(lab.healthy("1.3.0"), "1.3.0", 20);
+        d.updater().triggerUpdateCheck();
+        until(d, current("1.3.0", "success").and(showing("1.3.0")));
+    }
 }

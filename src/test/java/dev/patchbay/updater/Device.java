@@ -263,6 +263,13 @@ final class Device {
         return out;
     }
 
+    /** {@code length} characters that deflate cannot shrink much (base64 of seeded random bytes). */
+    static String noise(int length, long seed) {
+        byte[] raw = new byte[length];
+        new java.util.Random(seed).nextBytes(raw);
+        return java.util.Base64.getEncoder().encodeToString(raw).substring(0, length);
+    }
+
     static Map<String, String> files(String version, String extra) {
         Map<String, String> m = new LinkedHashMap<>();
         m.put("index.html", "<html>version " + version + "</html>");

@@ -53,7 +53,7 @@ class LifecycleTest {
     @Test
     void manualGetLatestDownloadAndNextWithProgressAndStates() {
         Device d = new Device(KEYS, b -> b.autoUpdate(AutoUpdate.OFF));
-        d.server.publish(KEYS.seal("1.1.0", 1, Device.files("1.1.0", "p".repeat(600_000))));
+        d.server.publish(KEYS.seal("1.1.0", 1, Device.files("1.1.0", Device.noise(600_000, 1))));
         d.boot();
         LatestVersion l = ResilienceTest.join(d, d.updater.getLatest(null));
         assertTrue(l.isUpdate());

@@ -18,8 +18,8 @@ import org.junit.jupiter.api.Test;
 /** The failure-mode table of SECURITY.md: network faults, resume, deadline, full disk, deleted files, races. */
 class ResilienceTest {
     static final TestKeys KEYS = new TestKeys();
-    static final TestKeys.Sealed V110 = KEYS.seal("1.1.0", 1, Device.files("1.1.0", "y".repeat(200_000)));
-    static final TestKeys.Sealed V120 = KEYS.seal("1.2.0", 2, Device.files("1.2.0", "z".repeat(200_000)));
+    static final TestKeys.Sealed V110 = KEYS.seal("1.1.0", 1, Device.files("1.1.0", Device.noise(200_000, 2)));
+    static final TestKeys.Sealed V120 = KEYS.seal("1.2.0", 2, Device.files("1.2.0", Device.noise(200_000, 3)));
 
     static BlobRef bigBlob(TestKeys.Sealed s) {
         return s.sealed().blobs().stream().max((a, b) -> Long.compare(a.length(), b.length())).orElseThrow();

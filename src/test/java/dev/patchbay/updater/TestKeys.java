@@ -107,6 +107,18 @@ final class TestKeys {
     }
 
     Sealed sealBytes(String version, long sequence, Map<String, byte[]> files, String nativeMin, String nativeMax) {
+        return sealBytes(version, sequence, files, nativeMin, nativeMax, BundleSealer.CURRENT_FORMAT);
+    }
+
+    /** A release in bundle format 1 (what publishers before format 2 made). */
+    Sealed sealFormat1(String version, long sequence, Map<String, String> files) {
+        Map<String, byte[]> bytes = new LinkedHashMap<>();
+        files.forEach((k, v) -> bytes.put(k, v.getBytes(StandardCharsets.UTF_8)));
+        return sealBytes(version, sequence, bytes, null, null, 1);
+    }
+
+    Sealed sealBytes(String version, long sequence, Map<String, byte[]> files, String nativeMin, String nativeMax,
+            int format) {
         Path dir = null;
         try {
             dir = Files.createTempDirectory("pb-updater-test");
@@ -120,7 +132,7 @@ final class TestKeys {
             SealedBundle s;
             try (BundleInput input = BundleInput.open(in)) {
                 s = BundleSealer.seal(input, new BundleSealer.Request(APP, version, sequence, nativeMin, nativeMax,
-                        T0, releaseKey, cert, contentKey), out);
+                        T0, releaseKey, cert, contentKey), out, format, BundleSealer.Progress.NONE);
             }
             Map<String, byte[]> blobs = new TreeMap<>();
             blobs.put(s.manifestBlob().sha256(), Files.readAllBytes(out.resolve(s.manifestBlob().sha256())));

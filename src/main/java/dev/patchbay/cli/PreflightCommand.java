@@ -1,0 +1,173 @@
+package dev.patchbay.cli;
+
+import dev.patchbay.client.PatchbayClient;
+import dev.patchbay.domain.ChannelDraft;
+import dev.patchbay.domain.Json;
+import dev.patchbay.domain.Platform;
+import dev.patchbay.harness.AppPackage;
+import dev.patchbay.harness.Preflight;
+import dev.patchbay.updater.AutoUpdate;
+import dev.patchbay.updater.UpdaterConfig;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+
+/** {@code patchbay bundle preflight}: a published bundle boots in emulated WebView devices before a rollout. */
+@Command(name = "preflight",
+        description = {"Boot a published bundle in N emulated Android devices with the real WebView (headless without "
+                + "a display) before real devices get it: each installs the app, starts from its builtin assets or "
+                + "--from a published bundle, and is moved to the bundle through a temporary channel only these "
+                + "devices are pinned to (deleted after).",
+                "Reports per device: confirmed by the bundle's own notifyAppReady() or not (and after how long), "
+                + "JavaScript errors and failed resource loads, bytes downloaded, and a PNG of the page, written "
+                + "with report.json to --out.",
+                "The key passphrase comes from $" + Passphrases.ENV + " or --passphrase-file."},
+        footer = {"", "Exit code 0 when every device confirmed the bundle, 1 otherwise."})
+final class PreflightCommand implements Callable<Integer> {
+    private final Cli.Context context;
+
+    @Mixin
+    ServerOptions server;
+    @Option(names = {"-h", "--help"}, usageHelp = true, description = "Show this help message and exit.")
+    boolean help;
+    @Option(names = "--app", required = true, paramLabel = "ID", description = "The app's id")
+    String app;
+    @Option(names = "--version", required = true, paramLabel = "V", description = "The published bundle to try")
+    String version;
+    @Option(names = "--from", defaultValue = "builtin", paramLabel = "VERSION|builtin",
+            description = "What the devices run before: the builtin assets or a published bundle (default: "
+                    + "${DEFAULT-VALUE})")
+    String from;
+    @Option(names = "--devices", defaultValue = "3", paramLabel = "N", description = "Devices, 1..20 (default: "
+            + "${DEFAULT-VALUE})")
+    int devices;
+    @Option(names = "--timeout", defaultValue = "30s", paramLabel = "TIME",
+            description = "Give up on a device not confirmed by then (default: ${DEFAULT-VALUE})")
+    String timeout;
+    @Option(names = "--app-ready-timeout", defaultValue = "10s", paramLabel = "TIME",
+            description = "The app's notifyAppReady timeout (default: ${DEFAULT-VALUE}, the runtime's)")
+    String appReadyTimeout;
+    @Option(names = "--keys", required = true, paramLabel = "DIR", description = "The app's key folder")
+    Path keys;
+    @Mixin
+    PassphraseOption passphrase;
+    @Option(names = "--assets", paramLabel = "DIR", description = "The app's builtin web assets (default: a one-page "
+            + "app)")
+    Path assets;
+    @Option(names = "--native-version", defaultValue = "1.0.0", paramLabel = "V",
+            description = "The app's native version (default: ${DEFAULT-VALUE})")
+    String nativeVersion;
+    @Option(names = "--out", paramLabel = "DIR",
+            description = "Where report.json and the screenshots go (default: ./preflight-APP-VERSION)")
+    Path out;
+
+    PreflightCommand(Cli.Context context) {
+        this.context = context;
+    }
+
+    @Override
+    public Integer call() throws Exception {
+        HarnessCommand.DeviceTarget target = new HarnessCommand.DeviceTarget();
+        target.app = app;
+        target.keys = keys;
+        target.passphrase = passphrase;
+        target.server = server.server != null ? server.server : context.env().get("PATCHBAY_SERVER");
+        String appId = target.appId(devices);
+        HarnessCommand.checkNativeVersion(nativeVersion);
+        if (devices > 20) {
+            throw new CliException("--devices must be between 1 and 20 (each is a real WebView), not " + devices);
+        }
+        var client = server.client(context);
+        Duration total = HarnessCommand.FleetRounds.time("--timeout", timeout);
+        UpdaterConfig config = target.config(context, appId, AutoUpdate.ALWAYS,
+                HarnessCommand.FleetRounds.time("--app-ready-timeout", appReadyTimeout));
+        Path dir = out != null ? out : Path.of("preflight-" + appId + "-" + version);
+        Path root = Files.createTempDirectory("patchbay-preflight-");
+        try {
+            Path builtin = assets != null ? assets : HarnessCommand.builtinAssets(root, appId);
+            AppPackage pkg = new AppPackage(appId, nativeVersion, AppPackage.versionCodeOf(nativeVersion), builtin,
+                    config);
+            Preflight.Report report = new Preflight(server(client), new Preflight.Options(pkg, version,
+                    from.equals("builtin") ? null : from, devices, total, root.resolve("devices"), dir)).run();
+            Files.writeString(dir.resolve("report.json"), Json.mapper().writerWithDefaultPrettyPrinter()
+                    .writeValueAsString(report));
+            print(report, dir);
+            return report.passed() ? 0 : Cli.FAILED;
+        } finally {
+            HarnessCommand.deleteTree(root);
+        }
+    }
+
+    /** The preflight's management calls, through the API client. */
+    static Preflight.Server server(PatchbayClient client) {
+        return new Preflight.Server() {
+            @Override
+            public void requireBundle(String appId, String version) {
+                client.getBundle(appId, version);
+            }
+
+            @Override
+            public void createPrivateChannel(String appId, String channel, String description) {
+                client.createChannel(appId, new ChannelDraft(channel, description, Set.of(),
+                        Set.of(Platform.ANDROID), false, true, true, null));
+            }
+
+            @Override
+            public void pointChannel(String appId, String channel, String version) {
+                client.setChannelBundle(appId, channel, version);
+            }
+
+            @Override
+            public void pin(String appId, String deviceId, String channel) {
+                client.setChannelOverride(appId, deviceId, channel);
+            }
+
+            @Override
+            public void unpin(String appId, String deviceId) {
+                client.clearChannelOverride(appId, deviceId);
+            }
+
+            @Override
+            public void deleteChannel(String appId, String channel) {
+                client.deleteChannel(appId, channel);
+            }
+        };
+    }
+
+    private void print(Preflight.Report r, Path dir) throws Exception {
+        Output o = new Output(context.out(), server.json);
+        if (o.json()) {
+            o.json(r);
+            return;
+        }
+        List<List<String>> rows = new ArrayList<>();
+        for (Preflight.DeviceResult d : r.devices()) {
+            rows.add(List.of(d.serial(), d.confirmed() ? "confirmed" : "NOT confirmed",
+                    d.confirmedAfterMs() == null ? "-" : d.confirmedAfterMs() + " ms",
+                    String.valueOf(d.jsErrors().size()), String.valueOf(d.failedResources().size()),
+                    Text.bytes(d.bytesDownloaded()), d.screenshot() == null ? "-" : d.screenshot(),
+                    d.failure() == null ? "" : d.failure()));
+        }
+        o.table(List.of("DEVICE", "RESULT", "AFTER", "JS ERRORS", "FAILED LOADS", "DOWNLOADED", "SCREENSHOT",
+                "WHY"), rows);
+        for (Preflight.DeviceResult d : r.devices()) {
+            for (String e : d.jsErrors()) {
+                o.line(d.serial() + ": " + e);
+            }
+            for (String e : d.failedResources()) {
+                o.line(d.serial() + ": failed to load " + e);
+            }
+        }
+        o.line("");
+        o.line("Preflight of " + r.appId() + " " + r.version() + " from " + r.from() + ": "
+                + (r.passed() ? "passed" : "FAILED") + " in " + r.wallMs() + " ms; report: " + dir.resolve(
+                "report.json"));
+    }
+}

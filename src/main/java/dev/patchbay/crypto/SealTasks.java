@@ -1,0 +1,81 @@
+package dev.patchbay.crypto;
+
+import java.io.IOException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/** Runs the sealing of a bundle's files on a few threads (one per core, at most 8); the first failure wins. */
+final class SealTasks {
+    interface Task {
+        void run(int index) throws IOException;
+    }
+
+    private SealTasks() {
+    }
+
+    static void run(int count, Task task) throws IOException {
+        int threads = Math.max(1, Math.min(Math.min(8, Runtime.getRuntime().availableProcessors()), count));
+        if (threads == 1) {
+            for (int i = 0; i < count; i++) {
+                task.run(i);
+            }
+            return;
+        }
+        AtomicInteger next = new AtomicInteger();
+        AtomicInteger threadNo = new AtomicInteger();
+        ExecutorService pool = Executors.newFixedThreadPool(threads, r -> {
+            Thread t = new Thread(r, "patchbay-seal-" + threadNo.incrementAndGet());
+            t.setDaemon(true);
+            return t;
+        });
+        try {
+            List<Future<?>> workers = new ArrayList<>(threads);
+            java.util.concurrent.atomic.AtomicBoolean failed = new java.util.concurrent.atomic.AtomicBoolean();
+            for (int t = 0; t < threads; t++) {
+                workers.add(pool.submit(() -> {
+                    // big files first would balance better; entries come sorted by path, which is good enough
+                    for (int i = next.getAndIncrement(); i < count && !failed.get(); i = next.getAndIncrement()) {
+                        try {
+                            task.run(i);
+                        } catch (IOException | RuntimeException e) {
+                            failed.set(true);
+                            throw e;
+                        }
+                    }
+                    return null;
+                }));
+            }
+            Throwable first = null;
+            for (Future<?> w : workers) { // wait for every worker, so no blob is written after a failure returns
+                try {
+                    w.get();
+                } catch (ExecutionException e) {
+                    first = first == null ? e.getCause() : first;
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    failed.set(true);
+                    first = first == null ? new IOException("sealing was interrupted", e) : first;
+                }
+            }
+            if (first instanceof IOException io) {
+                throw io;
+            }
+            if (first instanceof RuntimeException re) {
+                throw re;
+            }
+            if (first instanceof Error err) {
+                throw err;
+            }
+            if (first != null) {
+                throw new IllegalStateException(first);
+            }
+        } finally {
+            pool.shutdownNow();
+        }
+    }
+}
