@@ -10,7 +10,7 @@ import picocli.CommandLine.IVersionProvider;
         description = {
                 "Live updates for Capacitor apps.",
                 "Run without arguments to open the Patchbay console."},
-        subcommands = {ServeCommand.class, AppCommand.class, ChannelCommand.class, KeyCommand.class,
+        subcommands = {ServeCommand.class, AppCommand.class, ChannelCommand.class, KeyCommand.class, ApiKeyCommand.class,
                 BundleCommand.class, DeviceCommand.class, RolloutCommand.class, HarnessCommand.class},
         footer = {"", "Server commands read the server from --server/--api-key or PATCHBAY_SERVER/PATCHBAY_API_KEY."})
 final class PatchbayCommand implements Runnable {

@@ -92,6 +92,9 @@ final class RolloutCommand {
                     : r.rollbackBundle()});
             f.add(new String[] {"Stage", stage(r)});
             f.add(new String[] {"Health", health(r)});
+            if (r.lastHealth() != null && r.lastHealth().discardedTotal() > 0) {
+                f.add(new String[] {"Discarded", r.lastHealth().discardedSummary()});
+            }
             f.add(new String[] {"Reason", r.reason() == null ? "-" : r.reason()});
             f.add(new String[] {"Started", Text.time(r.startedAt()) + (r.startedBy() == null ? "" : " by "
                     + r.startedBy())});

@@ -48,6 +48,12 @@ final class ServeCommand implements Callable<Integer> {
                     + " (at least 1h; default: ${DEFAULT-VALUE}); pruned hourly")
     String eventRetention;
 
+    @Option(names = "--health-devices-per-address", defaultValue = "50", paramLabel = "N",
+            description = "Most devices one client address counts for in a release's rollout health (default:"
+                    + " ${DEFAULT-VALUE}); raise it when devices reach the server through one proxy or NAT"
+                    + " (docs/rollouts.md section 4.1)")
+    int devicesPerAddress;
+
     ServeCommand(Cli.Context context) {
         this.context = context;
     }
@@ -78,6 +84,10 @@ final class ServeCommand implements Callable<Integer> {
         } catch (IllegalArgumentException e) {
             throw new CliException("--health-webhook: " + e.getMessage());
         }
+        if (devicesPerAddress < 1) {
+            throw new CliException("--health-devices-per-address must be at least 1, not " + devicesPerAddress);
+        }
+        config = config.withDevicesPerAddress(devicesPerAddress);
         PatchbayServer server = PatchbayServer.start(config);
         CountDownLatch stopped = new CountDownLatch(1);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {

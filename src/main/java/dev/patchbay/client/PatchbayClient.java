@@ -153,6 +153,21 @@ public final class PatchbayClient {
         return call(get(url("me")), type(KeyInfo.class));
     }
 
+    /** API key management (admin keys only); see {@link ApiKeyAdmin}. */
+    public ApiKeyAdmin apiKeys() {
+        return new ApiKeyAdmin(this);
+    }
+
+    /** One JSON call to {@code /api/v1/<segments>} for the helpers of this package; {@code items} unwraps a list. */
+    <T> T exchange(String method, Object body, Class<T> type, String... segments) {
+        HttpUrl u = url(segments);
+        return call(method.equals("GET") ? get(u) : send(method, u, body), type(type));
+    }
+
+    <T> List<T> exchangeItems(Class<T> type, String... segments) {
+        return items(call(get(url(segments)), Items.class), type);
+    }
+
     // ---- apps ---------------------------------------------------------------------------------------------------
 
     public List<App> listApps() {

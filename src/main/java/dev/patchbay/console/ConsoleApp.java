@@ -2,6 +2,8 @@ package dev.patchbay.console;
 
 import dev.patchbay.cache.LocalCache;
 import dev.patchbay.console.activity.ActivityPage;
+import dev.patchbay.console.apikeys.ApiKeysPage;
+import dev.patchbay.console.apikeys.ApiKeysViewModel;
 import dev.patchbay.console.activity.ActivityViewModel;
 import dev.patchbay.console.apps.AppsPage;
 import dev.patchbay.console.apps.AppsViewModel;
@@ -156,7 +158,7 @@ public final class ConsoleApp extends Application {
         List<Page> pages = List.of(new ConnectionsPage(connections), new AppsPage(apps), channelsPage,
                 new BundlesPage(bundles, apps::refresh), new KeysPage(keys, apps::refresh),
                 new EmulatorPage(emulator, apps::refresh), new DevicesPage(devices), new OverviewPage(overview),
-                new ActivityPage(activity));
+                new ActivityPage(activity), new ApiKeysPage(new ApiKeysViewModel(connection, tasks, clock)));
         ShellViewModel shell = new ShellViewModel(settings, connection, tasks, pages.stream().map(Page::id).toList());
         new MainWindow(shell, settings, pages, icons).show(stage);
         settingsStore.watch(settings);

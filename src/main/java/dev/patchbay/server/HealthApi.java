@@ -63,7 +63,14 @@ final class HealthApi {
             }
             return new ApiResponse(s.writable() ? 200 : 503, body);
         });
-        router.get("/api/v1/me", r -> ApiResponse.ok(Map.of("keyId", r.principal().keyId(), "name", r.principal().name())));
+        router.get("/api/v1/me", r -> {
+            Map<String, Object> me = new java.util.LinkedHashMap<>();
+            me.put("keyId", r.principal().keyId());
+            me.put("name", r.principal().name());
+            me.put("role", r.principal().role());
+            me.put("apps", r.principal().apps() == null ? null : new java.util.TreeSet<>(r.principal().apps()));
+            return ApiResponse.ok(me);
+        });
         router.open("GET", "/openapi.json", r -> {
             if (openApi == null) {
                 throw ApiError.notFound("This build carries no OpenAPI description");

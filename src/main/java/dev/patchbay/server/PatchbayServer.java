@@ -5,6 +5,8 @@ import dev.patchbay.server.apps.AppsApi;
 import dev.patchbay.server.audit.AuditApi;
 import dev.patchbay.server.auth.AdminKeyFile;
 import dev.patchbay.server.auth.ApiKeys;
+import dev.patchbay.server.auth.ApiKeysApi;
+import dev.patchbay.server.auth.Authorization;
 import dev.patchbay.server.blobs.BlobStore;
 import dev.patchbay.server.blobs.FileBlobStore;
 import dev.patchbay.server.bundles.BundleStore;
@@ -27,6 +29,7 @@ import dev.patchbay.server.freshness.FreshnessKey;
 import dev.patchbay.server.http.JsonErrorHandler;
 import dev.patchbay.server.http.JsonHandler;
 import dev.patchbay.server.http.Router;
+import dev.patchbay.server.offers.ReleaseOffers;
 import dev.patchbay.server.rollouts.HealthWebhook;
 import dev.patchbay.server.rollouts.RolloutSeriesApi;
 import dev.patchbay.server.rollouts.RolloutService;
@@ -106,17 +109,18 @@ public final class PatchbayServer implements AutoCloseable {
         DeviceRecorder recorder = null;
         try {
             ApiKeys keys = new ApiKeys(db, clock);
-            boolean created = ensureAdminKey(keys, config.dataDir());
+            boolean created = AdminKeyFile.ensure(keys, config.dataDir());
             FreshnessKey freshnessKey = FreshnessKey.loadOrCreate(config.dataDir());
             FileBlobStore blobs = new FileBlobStore(config.dataDir().resolve("blobs"));
             Uploads uploads = new Uploads(db, clock, blobs, new CryptoSignatures(clock));
             uploads.sweep();
             DeviceCatalog catalog = new DeviceCatalog(db);
-            recorder = new DeviceRecorder(db, catalog.changes());
+            recorder = new DeviceRecorder(db, catalog.changes())
+                    .withOffers(new ReleaseOffers(config.devicesPerAddress()));
             String[] url = {null};
             Devices devices = new Devices(freshnessKey, catalog, recorder, config.publicUrl(),
                     () -> url[0], config.statsConcurrency());
-            Router router = routes(db, clock, blobs, uploads, devices);
+            Router router = routes(db, clock, blobs, uploads, devices, keys, AdminKeyFile.in(config.dataDir()));
             Server jetty = jetty(config, new JsonHandler(router, keys, ServerConfig.MAX_JSON_BODY, db.health()));
             try {
                 jetty.start();
@@ -158,10 +162,11 @@ public final class PatchbayServer implements AutoCloseable {
     /** The route table without storage behind it (to list and document the routes). */
     static Router routes(Database db, Clock clock) {
         return routes(db, clock, null, new Uploads(db, clock, null, null),
-                new Devices(null, new DeviceCatalog(db), null, null, () -> null, 1));
+                new Devices(null, new DeviceCatalog(db), null, null, () -> null, 1), new ApiKeys(db, clock), null);
     }
 
-    static Router routes(Database db, Clock clock, BlobStore blobs, Uploads uploads, Devices devices) {
+    static Router routes(Database db, Clock clock, BlobStore blobs, Uploads uploads, Devices devices, ApiKeys keys,
+                         Path adminKeyFile) {
         Router router = new Router();
         new HealthApi(db == null ? null : db.health()).register(router);
         new AppsApi(new AppStore(db, clock).onDelete(uploads::beforeAppDelete)).register(router);
@@ -180,9 +185,12 @@ public final class PatchbayServer implements AutoCloseable {
         new OverviewApi(db, clock, devices.recorder()).register(router);
         new RolloutsApi(new RolloutService(db, clock, new CryptoSignatures(clock), blobs)
                 .onChange(devices.catalog()::invalidate)).register(router);
+        new ApiKeysApi(keys, adminKeyFile).register(router);
         CapgoCompat.register(router, db, clock, blobs, new DeviceDecisions(db, clock, devices.catalog(),
                 devices.recorder()), devices.publicUrl(), devices.serverUrl(), devices.statsConcurrency());
         invalidateOnWrites(router, devices.catalog());
+        // Last, so the role and app-scope check runs before everything else a route does.
+        Authorization.enforce(router);
         return router;
     }
 
@@ -211,17 +219,6 @@ public final class PatchbayServer implements AutoCloseable {
                         }
                     });
         });
-    }
-
-    private static boolean ensureAdminKey(ApiKeys keys, Path dataDir) throws IOException {
-        Path file = AdminKeyFile.in(dataDir);
-        if (Files.isRegularFile(file) && Files.size(file) > 0) {
-            return false;
-        }
-        // Whoever can write the data folder owns the server anyway; a lost key file is replaced, not a lock-out.
-        ApiKeys.NewKey key = keys.create("admin", ApiKeys.ROLE_ADMIN);
-        AdminKeyFile.write(file, key.plaintext());
-        return true;
     }
 
     private static Server jetty(ServerConfig config, JsonHandler handler) {

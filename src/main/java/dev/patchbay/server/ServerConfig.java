@@ -16,9 +16,11 @@ import java.time.Duration;
  * @param healthWebhook    http(s) URL told (JSON POST) whenever a rollout's health policy acts, or {@code null}
  * @param eventRetention   how long device events (timelines) and rollout chart samples are kept (at least 1 h;
  *                         {@code null}: {@link #DEFAULT_EVENT_RETENTION})
+ * @param devicesPerAddress most devices one client address counts for in a release's rollout health (ADR 0094;
+ *                         0: {@link dev.patchbay.server.offers.ReleaseOffers#DEFAULT_DEVICES_PER_ADDRESS})
  */
 public record ServerConfig(String host, int port, Path dataDir, String publicUrl, int statsConcurrency,
-                           Duration rolloutTick, String healthWebhook, Duration eventRetention) {
+                           Duration rolloutTick, String healthWebhook, Duration eventRetention, int devicesPerAddress) {
     /** Default of {@link #eventRetention}. */
     public static final Duration DEFAULT_EVENT_RETENTION = Duration.ofDays(90);
     /** Largest management request body accepted (JSON); bundle uploads get their own limit. */
@@ -49,6 +51,11 @@ public record ServerConfig(String host, int port, Path dataDir, String publicUrl
             throw new IllegalArgumentException("the rollout tick must be between 50 ms and 1 h, not " + rolloutTick);
         }
         eventRetention = eventRetention == null ? DEFAULT_EVENT_RETENTION : eventRetention;
+        if (devicesPerAddress < 0) {
+            throw new IllegalArgumentException("devicesPerAddress must not be negative");
+        }
+        devicesPerAddress = devicesPerAddress == 0
+                ? dev.patchbay.server.offers.ReleaseOffers.DEFAULT_DEVICES_PER_ADDRESS : devicesPerAddress;
         if (eventRetention.compareTo(Duration.ofHours(1)) < 0) {
             throw new IllegalArgumentException("the event retention must be at least 1 h, not " + eventRetention);
         }
@@ -65,26 +72,36 @@ public record ServerConfig(String host, int port, Path dataDir, String publicUrl
     }
 
     public ServerConfig(String host, int port, Path dataDir) {
-        this(host, port, dataDir, null, DEFAULT_STATS_CONCURRENCY, DEFAULT_ROLLOUT_TICK, null, null);
+        this(host, port, dataDir, null, DEFAULT_STATS_CONCURRENCY, DEFAULT_ROLLOUT_TICK, null, null, 0);
     }
 
     public ServerConfig withPublicUrl(String url) {
-        return new ServerConfig(host, port, dataDir, url, statsConcurrency, rolloutTick, healthWebhook, eventRetention);
+        return new ServerConfig(host, port, dataDir, url, statsConcurrency, rolloutTick, healthWebhook,
+                eventRetention, devicesPerAddress);
     }
 
     public ServerConfig withStatsConcurrency(int n) {
-        return new ServerConfig(host, port, dataDir, publicUrl, n, rolloutTick, healthWebhook, eventRetention);
+        return new ServerConfig(host, port, dataDir, publicUrl, n, rolloutTick, healthWebhook,
+                eventRetention, devicesPerAddress);
     }
 
     public ServerConfig withRolloutTick(Duration tick) {
-        return new ServerConfig(host, port, dataDir, publicUrl, statsConcurrency, tick, healthWebhook, eventRetention);
+        return new ServerConfig(host, port, dataDir, publicUrl, statsConcurrency, tick, healthWebhook,
+                eventRetention, devicesPerAddress);
     }
 
     public ServerConfig withHealthWebhook(String url) {
-        return new ServerConfig(host, port, dataDir, publicUrl, statsConcurrency, rolloutTick, url, eventRetention);
+        return new ServerConfig(host, port, dataDir, publicUrl, statsConcurrency, rolloutTick, url,
+                eventRetention, devicesPerAddress);
     }
 
     public ServerConfig withEventRetention(Duration keep) {
-        return new ServerConfig(host, port, dataDir, publicUrl, statsConcurrency, rolloutTick, healthWebhook, keep);
+        return new ServerConfig(host, port, dataDir, publicUrl, statsConcurrency, rolloutTick, healthWebhook,
+                keep, devicesPerAddress);
+    }
+
+    public ServerConfig withDevicesPerAddress(int n) {
+        return new ServerConfig(host, port, dataDir, publicUrl, statsConcurrency, rolloutTick, healthWebhook,
+                eventRetention, n);
     }
 }

@@ -26,7 +26,8 @@ import org.openjdk.jmh.annotations.Warmup;
 /**
  * The health policy's count (docs/rollouts.md §4) on an H2 file database holding 1,000,000 device events: 50,000
  * devices of one app over the last 7 days, a quarter of the events on the rollout's target bundle, the rest on 7
- * other bundles, a realistic mix of actions. {@code lastHour}: the default 60 min window (~1,500 target events);
+ * other bundles, a realistic mix of actions; every device was offered the target (release_offers, ADR 0094).
+ * {@code lastHour}: the default 60 min window (~1,500 target events);
  * {@code lastDay}: a 24 h window (~36,000); {@code sevenDays}: every target event (~250,000), the worst case.
  */
 @BenchmarkMode(Mode.AverageTime)
@@ -105,6 +106,16 @@ public class HealthEvaluatorBenchmark {
             System.out.printf("%n[setup] %,d events inserted in %,d ms%n", EVENTS,
                     TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - started));
         }
+        // Every device was offered the target (ADR 0094: only offered devices count), one address per 20 devices.
+        db.inTransaction(c -> {
+            try (var s = c.createStatement()) {
+                s.execute("DELETE FROM release_offers");
+                s.execute("INSERT INTO release_offers(app_id, device_id, bundle, address, counted, offered_at)"
+                        + " SELECT '" + APP + "', 'device-' || X, '1.5.0', '10.0.' || (X / 20), TRUE, CURRENT_TIMESTAMP"
+                        + " FROM SYSTEM_RANGE(0, " + (DEVICES - 1) + ")");
+            }
+            return null;
+        });
         db.inTransaction(c -> {
             try (PreparedStatement ps = c.prepareStatement("EXPLAIN SELECT COUNT(DISTINCT device_id) FROM device_events"
                     + " WHERE app_id = ? AND bundle = ? AND received_at >= ? AND received_at <= ?"

@@ -68,12 +68,14 @@ class ConsoleShellTest {
         List<String> nav = robot.lookup("#sidebar").queryAs(javafx.scene.layout.VBox.class).getChildren().stream()
                 .map(Node::getId).filter(id -> id != null && id.startsWith("nav-")).toList();
         assertEquals(List.of("nav-connections", "nav-apps", "nav-channels", "nav-bundles", "nav-keys",
-                "nav-emulator", "nav-devices", "nav-overview", "nav-activity"), nav);
+                "nav-emulator", "nav-devices", "nav-overview", "nav-activity", "nav-api-keys"), nav);
 
         robot.press(KeyCode.CONTROL).type(KeyCode.DIGIT5).release(KeyCode.CONTROL);
         waitUntil(() -> robot.lookup("#keys-page").tryQuery().isPresent());
         robot.press(KeyCode.CONTROL).type(KeyCode.DIGIT4).release(KeyCode.CONTROL);
         waitUntil(() -> robot.lookup("#bundles-page").tryQuery().isPresent());
+        robot.press(KeyCode.CONTROL).type(KeyCode.DIGIT0).release(KeyCode.CONTROL);
+        waitUntil(() -> robot.lookup("#api-keys-page").tryQuery().isPresent());
 
         robot.press(KeyCode.CONTROL).type(KeyCode.DIGIT1).release(KeyCode.CONTROL);
         waitUntil(() -> robot.lookup("#connections-page").tryQuery().isPresent());

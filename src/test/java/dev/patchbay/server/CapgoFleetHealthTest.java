@@ -118,4 +118,23 @@ class CapgoFleetHealthTest {
         JsonNode dev = DeviceFixture.json(s.json("GET", f.base + "/devices/" + first.deviceId, null));
         assertEquals("1.4.0", dev.path("currentBundle").asText(), dev.toString());
     }
+
+    /** ADR 0094 on the compat road: compat stats from device ids the server never offered the target move nothing. */
+    @Test
+    void compatRollbacksFromDevicesNeverOfferedTheTargetMoveNothing() throws Exception {
+        client.startRollout(APP, "production", new RolloutStart("1.5.0", 10000, null, POLICY, null, "compat fleet"));
+        clock.advance(Duration.ofMinutes(1));
+        long t = clock.instant().toEpochMilli();
+        for (int i = 0; i < 30; i++) {
+            CapgoPlugin spoof = new CapgoPlugin(s, APP, DeviceFixture.newDevice(), 7);
+            spoof.versionName = "1.5.0";
+            spoof.stats(spoof.event("update_fail", "1.5.0", "", t + i, null));
+        }
+        clock.advance(Duration.ofSeconds(30));
+        s.server.supervisor().tick(clock.instant());
+        Rollout r = client.rollout(APP, "production");
+        assertEquals(RolloutState.RUNNING, r.state(), r.reason());
+        assertEquals(0, r.lastHealth().failures(), r.lastHealth().reason());
+        assertEquals(Map.of("not_offered", 30L), r.lastHealth().discarded());
+    }
 }

@@ -76,11 +76,25 @@ class RolloutHealthEndToEndTest {
         clock.advance(d);
     }
 
-    /** {@code n} new devices each report {@code action} for {@code bundle} through the device protocol. */
+    /**
+     * {@code n} new devices each report {@code action} for {@code bundle} through the device protocol. A report about
+     * the running rollout's target comes from a device the rollout selected, after a real update check offered it
+     * the target: only such reports count (ADR 0094).
+     */
     List<String> report(int n, String action, String bundle) throws Exception {
         List<String> devices = new ArrayList<>();
+        Rollout running = current();
+        boolean offered = running != null && running.state() == dev.patchbay.domain.rollout.RolloutState.RUNNING
+                && running.targetBundle().equals(bundle);
         for (int i = 0; i < n; i++) {
             String device = DeviceFixture.newDevice();
+            if (offered) {
+                while (dev.patchbay.domain.RolloutBucket.of(running.id(), device) >= running.bps()) {
+                    device = DeviceFixture.newDevice();
+                }
+                assertEquals(bundle, f.check(device, Map.of()).path("release").path("release").path("version").asText(),
+                        "the rollout offers its target to a selected device");
+            }
             send(device, action, bundle, Map.of("reason", "white screen after start"));
             devices.add(device);
         }

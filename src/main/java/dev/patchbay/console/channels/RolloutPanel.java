@@ -252,7 +252,8 @@ final class RolloutPanel {
             }
             HealthReading h = r.lastHealth();
             return h == null ? "Health: not evaluated yet."
-                    : "Health " + h.verdict().wireName() + " (" + Times.format(h.at()) + "): " + h.reason();
+                    : "Health " + h.verdict().wireName() + " (" + Times.format(h.at()) + "): " + h.reason()
+                    + (h.discardedTotal() == 0 ? "" : "\n" + h.discardedSummary());
         }, vm.rolloutProperty()));
         return new VBox(4, reason, health);
     }

@@ -118,7 +118,8 @@ public final class MainWindow {
         for (Page p : pages.values()) {
             int index = i++;
             view.getItems().add(item("menu-page-" + p.id(), p.title(), p.icon(),
-                    KeyCombination.keyCombination("Shortcut+" + (index + 1)), () -> vm.selectPage(index)));
+                    index < 10 ? KeyCombination.keyCombination("Shortcut+" + (index + 1) % 10) : null,
+                    () -> vm.selectPage(index)));
         }
         view.getItems().add(new SeparatorMenuItem());
         view.getItems().add(item("menu-theme", "Toggle light/dark theme", Feather.MOON,
@@ -148,7 +149,9 @@ public final class MainWindow {
             b.setMaxWidth(Double.MAX_VALUE);
             b.setAlignment(Pos.CENTER_LEFT);
             b.setUserData(p.id());
-            b.setTooltip(new Tooltip(p.title() + " (Ctrl+" + i++ + ")"));
+            // Ctrl+1 … Ctrl+9, then Ctrl+0 for the tenth page.
+            b.setTooltip(new Tooltip(p.title() + (i <= 10 ? " (Ctrl+" + i % 10 + ")" : "")));
+            i++;
             b.getStyleClass().add(Styles.FLAT);
             b.setOnAction(e -> {
                 vm.selectedPageProperty().set(p.id());

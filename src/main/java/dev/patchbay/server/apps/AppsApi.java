@@ -21,7 +21,8 @@ public final class AppsApi {
     }
 
     public void register(Router router) {
-        router.get("/api/v1/apps", r -> ApiResponse.items(store.list()));
+        router.get("/api/v1/apps", r -> ApiResponse.items(
+                store.list().stream().filter(a -> r.principal().mayAccess(a.id())).toList()));
         router.post("/api/v1/apps", this::create);
         router.get("/api/v1/apps/{appId}", r -> ApiResponse.ok(store.get(appId(r))));
         router.patch("/api/v1/apps/{appId}", this::rename);

@@ -4,6 +4,7 @@ import dev.patchbay.domain.Names;
 import dev.patchbay.server.http.ApiError;
 import dev.patchbay.server.http.ApiRequest;
 import dev.patchbay.server.http.ApiResponse;
+import dev.patchbay.server.http.Principal;
 import dev.patchbay.server.http.Router;
 import dev.patchbay.server.store.Database;
 import java.sql.PreparedStatement;
@@ -93,7 +94,7 @@ public final class AuditApi {
                         Map<String, Object> e = new LinkedHashMap<>();
                         e.put("id", rs.getLong("id"));
                         e.put("at", Database.instant(rs.getObject("at")));
-                        e.put("actor", rs.getString("actor"));
+                        e.put("actor", Principal.displayActor(rs.getString("actor")));
                         e.put("action", rs.getString("action"));
                         e.put("appId", rs.getString("app_id"));
                         e.put("target", rs.getString("target"));

@@ -10,7 +10,11 @@ import java.nio.file.attribute.PosixFilePermission;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.util.Set;
 
-/** The {@code admin-api-key} file of a data folder: one line, readable by its owner only, written atomically. */
+/**
+ * The {@code admin-api-key} file of a data folder: one line, readable by its owner only, written atomically. It holds
+ * the server's bootstrap admin key (ADR 0095): rotating that key through the API rewrites the file, and a lost file
+ * is replaced at the next start with a new key while the old one is revoked.
+ */
 public final class AdminKeyFile {
     public static final String NAME = "admin-api-key";
     private static final Set<PosixFilePermission> OWNER_ONLY = PosixFilePermissions.fromString("rw-------");
@@ -20,6 +24,61 @@ public final class AdminKeyFile {
 
     public static Path in(Path dataDir) {
         return dataDir.resolve(NAME);
+    }
+
+    /**
+     * Makes sure the file holds a working bootstrap admin key; true if a new one was minted. When the file is missing,
+     * empty or holds a key that no longer works, every earlier bootstrap key is revoked in the same transaction that
+     * mints the new one, so a lost or replaced file never leaves an old admin key working.
+     */
+    public static boolean ensure(ApiKeys keys, Path dataDir) throws IOException {
+        Path file = in(dataDir);
+        String current = Files.isRegularFile(file) && Files.size(file) > 0 ? read(file) : null;
+        ApiKeys.KeyRow working = current == null ? null : keys.activeByPlaintext(current);
+        if (working != null) {
+            if (!working.bootstrap()) {
+                // Data from before key roles: the file's key becomes the bootstrap key, so a lost file revokes it.
+                keys.database().inTransaction(c -> {
+                    try (var ps = c.prepareStatement("UPDATE api_keys SET bootstrap = TRUE WHERE id = ?")) {
+                        ps.setString(1, working.id());
+                        ps.executeUpdate();
+                    }
+                    return null;
+                });
+            }
+            return false;
+        }
+        try {
+            mintBootstrap(keys, file);
+        } catch (java.io.UncheckedIOException e) {
+            throw e.getCause();
+        }
+        return true;
+    }
+
+    private static void mintBootstrap(ApiKeys keys, Path file) {
+        keys.database().inTransaction(c -> {
+            for (ApiKeys.KeyRow old : keys.activeBootstrapKeys(c)) {
+                keys.revoke(c, old.id());
+            }
+            String name = "admin";
+            try (var ps = c.prepareStatement("SELECT COUNT(*) FROM api_keys WHERE name = ? AND revoked_at IS NULL")) {
+                ps.setString(1, name);
+                try (var rs = ps.executeQuery()) {
+                    rs.next();
+                    if (rs.getLong(1) > 0) {
+                        name = "admin-" + keys.now().toString().substring(0, 19).replace(':', '-');
+                    }
+                }
+            }
+            ApiKeys.NewKey key = keys.insert(c, name, Role.ADMIN, null, null, "system:server-start", true);
+            try {
+                write(file, key.plaintext());
+            } catch (IOException e) {
+                throw new java.io.UncheckedIOException(e);
+            }
+            return null;
+        });
     }
 
     public static String read(Path file) throws IOException {

@@ -11,5 +11,5 @@ record CheckRecord(String appId, String deviceId, String customId, String platfo
                    boolean isProduction, String rootKeyId, String contentKeyId, String channelAsked, String channel,
                    String channelSource, String channelReason, String currentBundle, Long currentSequence,
                    String outcome, String error, String message, String offered, Instant at,
-                   RolloutPick rollout) {
+                   RolloutPick rollout, String address) {
 }

@@ -3,6 +3,7 @@ package dev.patchbay.server.devices;
 import dev.patchbay.crypto.FreshnessStatement.Outcome;
 import dev.patchbay.domain.Platform;
 import dev.patchbay.domain.SemVer;
+import dev.patchbay.server.offers.DiscardedReports;
 import dev.patchbay.server.store.Database;
 import dev.patchbay.server.store.StoreException;
 import java.sql.SQLException;
@@ -118,13 +119,18 @@ public final class DeviceDecisions {
         return new Verdict(res, decision);
     }
 
-    /** Records the check as device state and (when the answer changed) a timeline entry, like {@code /updates}. */
-    public void record(Device d, Verdict v) {
+    /**
+     * Records the check as device state and (when the answer changed) a timeline entry, like {@code /updates}; an
+     * offered release is recorded as offered to the device from {@code address} (ADR 0094: only offered devices count
+     * toward a rollout's health).
+     */
+    public void record(Device d, Verdict v, String address) {
         UpdatesApi.Decision dec = v.decision;
         recorder.record(new CheckRecord(d.appId(), d.deviceId(), d.customId(), d.platform(), d.osVersion(),
                 d.nativeVersion(), d.nativeBuild(), d.runtimeVersion(), d.isEmulator(), d.isProduction(), null, null,
                 d.channelAsked(), v.channel(), v.resolution.source(), v.resolution.reason(), d.currentBundle(), null,
-                dec.outcome().wire(), dec.error(), dec.message(), v.offered(), clock.instant(), dec.rollout()));
+                dec.outcome().wire(), dec.error(), dec.message(), v.offered(), clock.instant(), dec.rollout(),
+                address));
     }
 
     /**
@@ -162,6 +168,8 @@ public final class DeviceDecisions {
                 }
             }
             DeviceStore.insertEvents(c, appId, deviceId, fresh, now);
+            DiscardedReports.tally(c, appId, deviceId,
+                    fresh.stream().map(e -> new DiscardedReports.Report(e.action(), e.bundle())).toList(), now);
             for (StatsApi.Event e : fresh) {
                 DeviceStore.apply(c, appId, deviceId, e, now);
             }

@@ -1,6 +1,7 @@
 package dev.patchbay.server.devices;
 
 import dev.patchbay.domain.Json;
+import dev.patchbay.server.offers.ReleaseOffers;
 import dev.patchbay.server.store.Database;
 import dev.patchbay.server.store.StoreException;
 import java.sql.Connection;
@@ -46,6 +47,7 @@ public final class DeviceRecorder implements AutoCloseable {
     private final AtomicLong dropped = new AtomicLong();
     private final ScheduledExecutorService flusher;
     private final Object flushLock = new Object();
+    private volatile ReleaseOffers offers = new ReleaseOffers(ReleaseOffers.DEFAULT_DEVICES_PER_ADDRESS);
 
     /** A recorder with a change cursor of its own (tests; the server shares the catalog's). */
     public DeviceRecorder(Database db) {
@@ -61,6 +63,12 @@ public final class DeviceRecorder implements AutoCloseable {
             return t;
         });
         flusher.scheduleWithFixedDelay(this::flushQuietly, FLUSH_MILLIS, FLUSH_MILLIS, TimeUnit.MILLISECONDS);
+    }
+
+    /** Where offers are recorded (its per-address limit); returns this recorder. */
+    public DeviceRecorder withOffers(ReleaseOffers offers) {
+        this.offers = offers;
+        return this;
     }
 
     void record(CheckRecord check) {
@@ -133,6 +141,7 @@ public final class DeviceRecorder implements AutoCloseable {
                     try {
                         changes.write(db, c -> {
                             write(c, s, t);
+                            offers.record(c, offers(s, t));
                             return null;
                         });
                     } catch (StoreException ex) {
@@ -142,6 +151,7 @@ public final class DeviceRecorder implements AutoCloseable {
                         // A device row was created meanwhile (its first event batch): the updates find it now.
                         changes.write(db, c -> {
                             write(c, s, t);
+                            offers.record(c, offers(s, t));
                             return null;
                         });
                     }
@@ -151,6 +161,20 @@ public final class DeviceRecorder implements AutoCloseable {
                 }
             }
         }
+    }
+
+    /** The releases these checks offered (ADR 0094: only offered devices count toward a rollout's health). */
+    private static List<ReleaseOffers.Offer> offers(List<CheckRecord> states, List<CheckRecord> events) {
+        Map<String, ReleaseOffers.Offer> out = new LinkedHashMap<>();
+        for (List<CheckRecord> list : List.of(events, states)) {
+            for (CheckRecord r : list) {
+                if (r.offered() != null) {
+                    out.putIfAbsent(r.deviceId() + "\n" + r.offered(),
+                            new ReleaseOffers.Offer(r.appId(), r.deviceId(), r.offered(), r.address(), r.at()));
+                }
+            }
+        }
+        return List.copyOf(out.values());
     }
 
     private static void write(Connection c, List<CheckRecord> states, List<CheckRecord> events) throws SQLException {

@@ -5,6 +5,7 @@ import dev.patchbay.server.http.ApiError;
 import dev.patchbay.server.http.ApiRequest;
 import dev.patchbay.server.http.ApiResponse;
 import dev.patchbay.server.http.Router;
+import dev.patchbay.server.offers.DiscardedReports;
 import dev.patchbay.server.store.Database;
 import dev.patchbay.server.store.StoreException;
 import java.sql.SQLException;
@@ -172,6 +173,8 @@ public final class StatsApi {
                 }
             }
             DeviceStore.insertEvents(c, appId, deviceId, fresh, now);
+            DiscardedReports.tally(c, appId, deviceId,
+                    fresh.stream().map(e -> new DiscardedReports.Report(e.action(), e.bundle())).toList(), now);
             for (Event e : fresh) {
                 DeviceStore.apply(c, appId, deviceId, e, now);
             }

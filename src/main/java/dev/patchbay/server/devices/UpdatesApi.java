@@ -308,7 +308,7 @@ public final class UpdatesApi {
                 req.nativeVersion(), req.nativeBuild(), req.runtimeVersion(), req.isEmulator(), req.isProduction(),
                 req.rootKeyId(), req.contentKeyId(), req.channel(), channelName, res.source(), res.reason(),
                 req.currentBundle(), req.currentSequence(), d.outcome().wire(), d.error(), d.message(),
-                d.release() == null ? null : d.release().version(), now, d.rollout()));
+                d.release() == null ? null : d.release().version(), now, d.rollout(), r.header(ApiRequest.CLIENT_ADDRESS)));
         return ApiResponse.ok(answer);
     }
 

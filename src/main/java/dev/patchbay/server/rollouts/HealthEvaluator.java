@@ -5,6 +5,8 @@ import dev.patchbay.domain.rollout.HealthPolicy;
 import dev.patchbay.domain.rollout.HealthReading;
 import dev.patchbay.domain.rollout.HealthVerdict;
 import dev.patchbay.domain.rollout.Rollout;
+import dev.patchbay.server.offers.DiscardedReports;
+import dev.patchbay.server.offers.ReleaseOffers;
 import dev.patchbay.server.store.Database;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
@@ -40,7 +42,9 @@ public final class HealthEvaluator {
         return db.inTransaction(c -> {
             Instant from = windowStart(policy, since(c, r), now);
             Counts n = count(c, r.appId(), r.targetBundle(), from, now);
-            return reading(n, policy, from, now);
+            HealthReading h = reading(n, policy, from, now);
+            return new HealthReading(h.at(), h.attempts(), h.failures(), h.rate(), h.lowerBound(), h.threshold(),
+                    h.verdict(), h.reason(), DiscardedReports.of(c, r.id()));
         });
     }
 
@@ -71,13 +75,14 @@ public final class HealthEvaluator {
 
     /**
      * Distinct devices with a failure, and with a failure or app_ready, for {@code bundle} received in
-     * {@code [from, to]}: one range scan of the {@code device_events_bundle} index.
+     * {@code [from, to]}: one range scan of the {@code device_events_bundle} index. Only devices the server offered
+     * the bundle, with an offer that counts, are counted (ADR 0094).
      */
     public static Counts count(Connection c, String appId, String bundle, Instant from, Instant to) throws SQLException {
         try (PreparedStatement ps = c.prepareStatement("SELECT COUNT(DISTINCT device_id),"
                 + " COUNT(DISTINCT CASE WHEN action IN " + FAILURES_SQL + " THEN device_id END)"
                 + " FROM device_events WHERE app_id = ? AND bundle = ? AND received_at >= ? AND received_at <= ?"
-                + " AND action IN " + ATTEMPTS_SQL)) {
+                + " AND action IN " + ATTEMPTS_SQL + " AND " + ReleaseOffers.COUNTED_SQL)) {
             ps.setString(1, appId);
             ps.setString(2, bundle);
             ps.setObject(3, Database.utc(from));

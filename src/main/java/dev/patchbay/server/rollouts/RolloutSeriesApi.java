@@ -9,6 +9,8 @@ import dev.patchbay.server.http.ApiError;
 import dev.patchbay.server.http.ApiRequest;
 import dev.patchbay.server.http.ApiResponse;
 import dev.patchbay.server.http.Router;
+import dev.patchbay.server.offers.DiscardedReports;
+import dev.patchbay.server.offers.ReleaseOffers;
 import dev.patchbay.server.store.Database;
 import java.io.IOException;
 import java.sql.Connection;
@@ -73,6 +75,7 @@ public final class RolloutSeriesApi {
             out.put("adoption", adoption(c, t, range[0], range[1], step));
             out.put("failures", failures(c, t, range[0], range[1], step, (int) steps));
             out.put("threshold", t.threshold());
+            out.put("discarded", DiscardedReports.of(c, t.id()));
             return ApiResponse.ok(out);
         });
     }
@@ -132,7 +135,8 @@ public final class RolloutSeriesApi {
                     + " COUNT(DISTINCT CASE WHEN action IN " + HealthEvaluator.FAILURES_SQL + " THEN device_id END)"
                     + " FROM (SELECT FLOOR((EXTRACT(EPOCH FROM received_at) - ?) / ?) AS b, device_id, action"
                     + " FROM device_events WHERE app_id = ? AND bundle = ? AND received_at >= ? AND received_at <= ?"
-                    + " AND action IN " + HealthEvaluator.ATTEMPTS_SQL + ") e GROUP BY b")) {
+                    + " AND action IN " + HealthEvaluator.ATTEMPTS_SQL + " AND " + ReleaseOffers.COUNTED_SQL
+                    + ") e GROUP BY b")) {
                 ps.setBigDecimal(1, java.math.BigDecimal.valueOf(from.toEpochMilli(), 3));
                 ps.setInt(2, step);
                 ps.setString(3, t.appId());
@@ -172,7 +176,8 @@ public final class RolloutSeriesApi {
                 + " e.received_at FROM device_events e LEFT JOIN devices d"
                 + " ON d.app_id = e.app_id AND d.device_id = e.device_id"
                 + " WHERE e.app_id = ? AND e.bundle = ? AND e.received_at >= ? AND e.received_at <= ?"
-                + " AND e.action IN " + HealthEvaluator.FAILURES_SQL + " ORDER BY e.received_at DESC, e.id DESC")) {
+                + " AND e.action IN " + HealthEvaluator.FAILURES_SQL + " AND " + ReleaseOffers.counted("e")
+                + " ORDER BY e.received_at DESC, e.id DESC")) {
             ps.setString(1, t.appId());
             ps.setString(2, t.bundle());
             ps.setObject(3, Database.utc(from));

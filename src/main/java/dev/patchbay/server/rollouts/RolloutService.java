@@ -173,7 +173,7 @@ public final class RolloutService implements RolloutActions {
                     while (rs.next()) {
                         int fromBps = rs.getInt("from_bps");
                         Integer from = rs.wasNull() ? null : fromBps;
-                        out.add(new Change(Database.instant(rs.getObject("at")), rs.getString("actor"),
+                        out.add(new Change(Database.instant(rs.getObject("at")), Principal.displayActor(rs.getString("actor")),
                                 rs.getString("action"), rs.getString("from_state"), rs.getString("to_state"), from,
                                 rs.getInt("to_bps"), rs.getString("reason")));
                     }
@@ -870,7 +870,7 @@ public final class RolloutService implements RolloutActions {
                 parse(rs.getString("health_json"), HealthPolicy.class),
                 parse(rs.getString("last_health_json"), HealthReading.class),
                 Database.instant(rs.getObject("last_action_at")), rs.getLong("revision"),
-                Database.instant(rs.getObject("started_at")), rs.getString("started_by"),
+                Database.instant(rs.getObject("started_at")), Principal.displayActor(rs.getString("started_by")),
                 Database.instant(rs.getObject("updated_at")), Database.instant(rs.getObject("ended_at")));
     }
 

@@ -195,6 +195,7 @@ class HealthEvaluatorTest {
                 ps.setObject(6, Database.utc(at));
                 ps.executeUpdate();
             }
+            Offers.offered(c, APP, device, bundle);
             return null;
         });
     }

@@ -108,8 +108,10 @@ class RolloutSupervisorTest {
             try (PreparedStatement ps = c.prepareStatement("INSERT INTO device_events(app_id, device_id, event_id,"
                     + " action, bundle, received_at) VALUES (?, ?, ?, ?, '1.5.0', ?)")) {
                 for (int i = 0; i < n; i++) {
+                    String device = UUID.randomUUID().toString();
+                    Offers.offered(c, APP, device, "1.5.0");
                     ps.setString(1, APP);
-                    ps.setString(2, UUID.randomUUID().toString());
+                    ps.setString(2, device);
                     ps.setString(3, "e" + UUID.randomUUID().toString().substring(0, 8));
                     ps.setString(4, action);
                     ps.setObject(5, Database.utc(at));

@@ -104,7 +104,7 @@ final class CapgoUpdatesApi {
                     answer.put("breaking", true);
                 }
             }
-            decisions.record(device, v);
+            decisions.record(device, v, r.header(ApiRequest.CLIENT_ADDRESS));
             return ApiResponse.ok(answer);
         } finally {
             gate.checks().release();
