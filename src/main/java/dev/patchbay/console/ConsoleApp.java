@@ -81,8 +81,46 @@ public final class ConsoleApp extends Application {
         this.options = options;
     }
 
+    /**
+     * The installed program's console. Quit ends the process within about 2 s whatever ran: emulated devices and the
+     * harness turn implicit exit off and keep threads of their own, so after the toolkit stopped this waits for the
+     * closing of the sandbox, cache and settings (at most {@link #CLOSE_WAIT}) and then exits the JVM.
+     */
     public static void main(String[] args) {
+        standalone = true;
         Application.launch(ConsoleApp.class, args);
+        ConsoleApp app = launched;
+        if (app != null) {
+            try {
+                app.stopped.get(CLOSE_WAIT.toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS);
+            } catch (java.util.concurrent.TimeoutException e) {
+                LOG.warn("Closing took longer than {} ms; exiting anyway", CLOSE_WAIT.toMillis());
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            } catch (java.util.concurrent.ExecutionException e) {
+                LOG.warn("Closing failed: {}", e.toString());
+            }
+        }
+        System.exit(0);
+    }
+
+    /** How long {@link #main} waits for the sandbox, cache and settings to close after the window went away. */
+    static final java.time.Duration CLOSE_WAIT = java.time.Duration.ofMillis(1500);
+    private static volatile boolean standalone;
+    private static volatile ConsoleApp launched;
+
+    /** The console started by {@link #main} once its window is shown (for the quit test's child process). */
+    static ConsoleApp launched() {
+        return launched;
+    }
+
+    /** File → Quit, Ctrl+Q, the window's close button. In tests (not started by {@link #main}) only hides the window. */
+    void quit(Stage stage) {
+        if (standalone) {
+            javafx.application.Platform.exit();
+        } else {
+            stage.hide();
+        }
     }
 
     @Override
@@ -158,7 +196,8 @@ public final class ConsoleApp extends Application {
                 new EmulatorPage(emulator, apps::refresh), new DevicesPage(devices), new OverviewPage(overview),
                 new ActivityPage(activity));
         ShellViewModel shell = new ShellViewModel(settings, connection, tasks, pages.stream().map(Page::id).toList());
-        new MainWindow(shell, settings, pages, icons).show(stage);
+        new MainWindow(shell, settings, pages, icons, () -> quit(stage)).show(stage);
+        launched = this;
         settingsStore.watch(settings);
         StartupTiming.install(connection.stateProperty());
         // Not earlier: started in parallel with the window on 2 cores, the server delays the first frame by ~0.6 s
@@ -267,6 +306,11 @@ public final class ConsoleApp extends Application {
     /** For UI tests: the Emulator page's devices and what the page shows of them. */
     public EmulatorViewModel emulator() {
         return emulator;
+    }
+
+    /** For the quit test's child process: the app keys of this console. */
+    AppKeyStore keyStore() {
+        return keyStore;
     }
 
     public ConnectionManager connection() {
