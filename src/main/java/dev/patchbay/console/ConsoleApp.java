@@ -190,6 +190,10 @@ public final class ConsoleApp extends Application {
                     channels.open(appId, channel);
                     settings.lastPageProperty().set("channels");
                 });
+        overview.setOpenDevices((appId, state) -> {
+            devices.open(appId, state);
+            settings.lastPageProperty().set("devices");
+        });
         ActivityViewModel activity = new ActivityViewModel(connection, tasks, apps.apps());
         List<Page> pages = List.of(new ConnectionsPage(connections), new AppsPage(apps), channelsPage,
                 new BundlesPage(bundles, apps::refresh), new KeysPage(keys, apps::refresh),

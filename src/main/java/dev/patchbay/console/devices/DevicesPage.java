@@ -150,6 +150,17 @@ public final class DevicesPage implements Page {
     }
 
     /** A choice of one value or none ("Any …"), the choices following {@code values}. */
+    /** "rolled back from 1.1.0", else the last check outcome. */
+    static String stateText(DeviceRow r) {
+        if (r.state() == null) {
+            return "";
+        }
+        if (r.state().equals(DeviceSync.ROLLED_BACK)) {
+            return "rolled back" + (r.lastError() == null ? "" : " " + r.lastError());
+        }
+        return r.state();
+    }
+
     private static ComboBox<String> filter(String id, String any, ObservableList<String> values, StringProperty into) {
         ObservableList<String> items = FXCollections.observableArrayList();
         ComboBox<String> c = new ComboBox<>(items);
@@ -205,7 +216,7 @@ public final class DevicesPage implements Page {
                 column("Custom id", 100, DeviceColumn.CUSTOM_ID, r -> r.customId() == null ? "" : r.customId()),
                 column("Channel", 90, DeviceColumn.CHANNEL, r -> r.channel() == null ? "" : r.channel()),
                 column("Bundle", 90, DeviceColumn.BUNDLE, r -> r.currentBundle() == null ? "" : r.currentBundle()),
-                column("State", 90, DeviceColumn.STATE, r -> r.state() == null ? "" : r.state()),
+                column("State", 150, DeviceColumn.STATE, DevicesPage::stateText),
                 column("Platform", 70, DeviceColumn.PLATFORM, r -> r.platform() == null ? "" : r.platform()),
                 column("Native", 70, DeviceColumn.NATIVE_VERSION, r -> r.nativeVersion() == null ? "" : r.nativeVersion()),
                 lastSeen));
