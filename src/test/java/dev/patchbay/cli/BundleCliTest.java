@@ -192,6 +192,11 @@ class BundleCliTest {
         JsonNode trust = Json.mapper().readTree(Files.readAllBytes(keys.resolve("trust.json")));
         assertEquals(trust.path("root").path("keyId").asText(), PatchbayClient.connect(server.url(),
                 env.get("PATCHBAY_API_KEY")).getTrust(appId).path("root").path("keyId").asText());
+        // And the server was trusted on the way (it was not: a first publish), so devices accept its answers.
+        dev.patchbay.crypto.FreshnessCert cert = PatchbayClient.connect(server.url(), env.get("PATCHBAY_API_KEY"))
+                .freshnessCert(appId);
+        assertEquals(trust.path("root").path("keyId").asText(), cert.rootKeyId());
+        assertEquals(cert.notAfter().toString(), p1.path("serverTrustedUntil").asText());
 
         // A zip with a single top folder, one small file changed, the passphrase from a file, quietly, as text.
         Path v2 = web("web-v2", "console.log('v2');");
@@ -206,6 +211,7 @@ class BundleCliTest {
         assertTrue(second.out().startsWith("Published " + appId + " 1.0.1 (sequence 2)\n"), second.out());
         assertTrue(hasLine(second.out(), "Files:\\s+4 \\(600\\.1 kB\\)"), second.out());
         assertTrue(hasLine(second.out(), "Release key:\\s+" + p1.path("releaseKeyId").asText()), second.out());
+        assertTrue(!second.out().contains("Server:"), "already trusted: not certified again\n" + second.out());
 
         // list --json: newest first, sizes, key id, channels.
         JsonNode list = ok("bundle", "list", "--app", appId, "--json").json();

@@ -80,7 +80,7 @@ public final class AppsPage implements Page {
         Label placeholder = new Label();
         placeholder.textProperty().bind(Bindings.createStringBinding(() -> vm.fetchedAtProperty().get() == null
                         ? (vm.connection().readOnlyProperty().get() ? "Nothing cached for this connection yet." : "Loading…")
-                        : "No apps yet. Create one with New app (Ctrl+N).",
+                        : "No apps yet. Next step: New app (Ctrl+N); then its keys (Keys page), a channel, and a first bundle.",
                 vm.fetchedAtProperty(), vm.connection().readOnlyProperty()));
         table.setPlaceholder(placeholder);
         TableColumn<App, String> id = new TableColumn<>("App id");

@@ -144,7 +144,7 @@ public final class BundlesPage implements Page {
         Label placeholder = new Label();
         placeholder.textProperty().bind(Bindings.createStringBinding(() -> vm.appProperty().get() == null
                         ? "Choose an app (create one on the Apps page first)."
-                        : vm.fetchedAtProperty().get() != null ? "No bundles yet. Publish a folder or zip (Ctrl+N)."
+                        : vm.fetchedAtProperty().get() != null ? "No bundles yet. Next step: publish a folder or zip (Ctrl+N, or drop one here); the app needs its keys first (Keys page)."
                         : vm.connection().readOnlyProperty().get() ? "Bundles are shown only while connected." : "Loading…",
                 vm.appProperty(), vm.fetchedAtProperty(), vm.connection().readOnlyProperty()));
         table.setPlaceholder(placeholder);

@@ -129,7 +129,7 @@ public final class ChannelsPage implements Page {
         Label placeholder = new Label();
         placeholder.textProperty().bind(Bindings.createStringBinding(() -> vm.appProperty().get() == null
                         ? "Choose an app (create one on the Apps page first)."
-                        : vm.fetchedAtProperty().get() != null ? "No channels yet. Create one with New channel (Ctrl+N)."
+                        : vm.fetchedAtProperty().get() != null ? "No channels yet. Next step: New channel (Ctrl+N); the first one becomes the default for its platforms, so devices get it."
                         : vm.connection().readOnlyProperty().get() ? "Nothing cached for this app yet." : "Loading…",
                 vm.appProperty(), vm.fetchedAtProperty(), vm.connection().readOnlyProperty()));
         table.setPlaceholder(placeholder);
@@ -200,7 +200,9 @@ public final class ChannelsPage implements Page {
         HBox defaults = new HBox(12, check("channel-default-android", "Android", vm.defaultAndroidProperty()),
                 check("channel-default-ios", "iOS", vm.defaultIosProperty()));
         defaults.setId("channel-default-for");
-        Label defaultsHint = new Label("A platform's default moves here from the app's other channels.");
+        Label defaultsHint = new Label();
+        defaultsHint.setId("channel-default-hint");
+        defaultsHint.textProperty().bind(vm.defaultsHintProperty());
         defaultsHint.setWrapText(true);
         defaultsHint.getStyleClass().addAll(Styles.TEXT_MUTED, Styles.TEXT_SMALL);
         VBox flags = new VBox(6,

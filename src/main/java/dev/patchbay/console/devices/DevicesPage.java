@@ -207,7 +207,7 @@ public final class DevicesPage implements Page {
         placeholder.textProperty().bind(Bindings.createStringBinding(() -> vm.appProperty().get() == null
                         ? "Choose an app (create one on the Apps page first)."
                         : vm.syncingProperty().get() && vm.rows().isEmpty() ? "Syncing devices…"
-                        : "No devices match.", vm.appProperty(), vm.syncingProperty()));
+                        : "No devices match. Devices appear here once a phone (or one made on the Emulator page) asks for an update.", vm.appProperty(), vm.syncingProperty()));
         table.setPlaceholder(placeholder);
         TableColumn<DeviceRow, String> lastSeen = column("Last seen", 120, DeviceColumn.LAST_SEEN,
                 r -> r.lastSeen() == null ? "" : Times.format(r.lastSeen()));
