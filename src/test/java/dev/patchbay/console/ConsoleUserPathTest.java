@@ -99,7 +99,11 @@ class ConsoleUserPathTest {
         assertEquals("com.example.shop", appChoice(robot).getValue().id());
         robot.clickOn("#channel-new");
         robot.clickOn("#channel-name").write("production");
-        robot.clickOn("#channel-default-android");
+        // The app's first channel: already the default for what it serves, and the form says why.
+        assertTrue(robot.lookup("#channel-default-android").queryAs(javafx.scene.control.CheckBox.class).isSelected());
+        assertTrue(robot.lookup("#channel-default-ios").queryAs(javafx.scene.control.CheckBox.class).isSelected());
+        assertTrue(label(robot, "#channel-default-hint").getText().startsWith("The app's first channel"));
+        robot.clickOn("#channel-default-ios");
         robot.clickOn("#channel-save");
         waitUntil(() -> channels(robot).size() == 1);
         robot.clickOn("#channel-new");
