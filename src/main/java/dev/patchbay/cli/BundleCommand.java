@@ -43,7 +43,7 @@ import picocli.CommandLine.Parameters;
 
 @Command(name = "bundle", mixinStandardHelpOptions = true, description = "Seal, publish and inspect web bundles.",
         subcommands = {BundleCommand.Publish.class, BundleCommand.ListBundles.class, BundleCommand.Show.class,
-                BundleCommand.Diff.class})
+                BundleCommand.Diff.class, BundleDeleteCommand.class})
 final class BundleCommand {
 
     abstract static class BundleAction implements Runnable {

@@ -288,6 +288,14 @@ class BundleCliTest {
         assertEquals("patchbay: App '" + appId + "' has no channel named 'nightly'", fails("bundle", "publish", v1.toString(),
                 "--app", appId, "--version", "1.0.2", "--keys", keys.toString(), "--channel", "nightly"));
         assertEquals(2, ok("bundle", "list", "--app", appId, "--json").json().size());
+
+        // Delete: refused with the reason while production serves 1.0.0; 1.0.1 (unused) goes, its own blobs freed.
+        ok("channel", "update", "production", "--app", appId, "--bundle", "1.0.0");
+        String refused = fails("bundle", "delete", "1.0.0", "--app", appId);
+        assertTrue(refused.contains("channel 'production' serves it"), refused);
+        Result deleted = ok("bundle", "delete", "1.0.1", "--app", appId);
+        assertTrue(deleted.out().startsWith("Deleted " + appId + " 1.0.1 ("), deleted.out());
+        assertEquals(List.of("1.0.0"), ok("bundle", "list", "--app", appId, "--json").json().findValuesAsText("version"));
     }
 
     @Test

@@ -118,6 +118,7 @@ class ConsoleUserPathTest {
         robot.clickOn(cell(robot, "beta"));
         robot.clickOn("#channel-edit");
         robot.clickOn("#channel-default-android");
+        FxLookups.reveal(robot, "#channel-description"); // the side form scrolls on a 720 px window
         robot.clickOn("#channel-description").write("Early adopters");
         robot.clickOn("#channel-save");
         waitUntil(() -> channels(robot).size() == 2 && "Early adopters".equals(channel(robot, "beta").description()));

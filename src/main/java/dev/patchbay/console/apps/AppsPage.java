@@ -63,7 +63,7 @@ public final class AppsPage implements Page {
         fetched.getStyleClass().addAll(Styles.TEXT_MUTED, Styles.TEXT_SMALL);
         fetched.textProperty().bind(Bindings.createStringBinding(() -> vm.fetchedAtProperty().get() == null ? ""
                 : "Fetched " + Times.format(vm.fetchedAtProperty().get()), vm.fetchedAtProperty()));
-        HBox bar = new HBox(8, create, rename, delete, refresh, spacer, fetched);
+        javafx.scene.layout.FlowPane bar = new javafx.scene.layout.FlowPane(8, 6, create, rename, delete, refresh, spacer, fetched);
         bar.getStyleClass().add("page-toolbar");
         Label title = new Label("Apps");
         title.getStyleClass().add(Styles.TITLE_3);

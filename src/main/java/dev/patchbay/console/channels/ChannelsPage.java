@@ -110,7 +110,7 @@ public final class ChannelsPage implements Page {
                 : "Fetched " + Times.format(vm.fetchedAtProperty().get()), vm.fetchedAtProperty()));
         Label appLabel = new Label("App");
         appLabel.setLabelFor(app);
-        HBox bar = new HBox(8, appLabel, app, create, edit, delete, refresh, spacer, fetched);
+        javafx.scene.layout.FlowPane bar = new javafx.scene.layout.FlowPane(8, 6, appLabel, app, create, edit, delete, refresh, spacer, fetched);
         bar.setAlignment(Pos.CENTER_LEFT);
         Label title = new Label("Channels & Rollouts");
         title.getStyleClass().add(Styles.TITLE_3);
@@ -254,8 +254,19 @@ public final class ChannelsPage implements Page {
                 new VBox(4, new Label("Update gate"), gate, gateHint),
                 new VBox(4, new Label("Serves bundle"), bundle),
                 Forms.field("Description", description, vm.descriptionErrorProperty()),
-                Forms.message("channel-form-error", vm.formErrorProperty(), Styles.DANGER),
-                new HBox(8, save, cancel));
+                Forms.message("channel-form-error", vm.formErrorProperty(), Styles.DANGER));
+        // The fields scroll when the window is short; Save and Cancel stay in view below them.
+        javafx.scene.control.ScrollPane fields = new javafx.scene.control.ScrollPane(box);
+        fields.setFitToWidth(true);
+        fields.setHbarPolicy(javafx.scene.control.ScrollPane.ScrollBarPolicy.NEVER);
+        fields.getStyleClass().add("edge-to-edge");
+        HBox buttons = new HBox(8, save, cancel);
+        buttons.setPadding(new javafx.geometry.Insets(8, 0, 0, 0));
+        BorderPane form = new BorderPane(fields, null, null, buttons, null);
+        return sideForm(form, name, description);
+    }
+
+    private Node sideForm(BorderPane box, TextField name, TextArea description) {
         box.setId("channel-form");
         box.getStyleClass().add("side-form");
         box.setPrefWidth(320);

@@ -113,7 +113,7 @@ public final class DevicesPage implements Page {
         status.textProperty().bind(vm.syncStatusProperty());
         Region spacer = new Region();
         HBox.setHgrow(spacer, Priority.ALWAYS);
-        HBox bar = new HBox(8, appLabel, app, search, sync, cancel, spacer, progress, status);
+        javafx.scene.layout.FlowPane bar = new javafx.scene.layout.FlowPane(8, 6, appLabel, app, search, sync, cancel, spacer, progress, status);
         bar.setAlignment(Pos.CENTER_LEFT);
 
         FlowPane filters = new FlowPane(8, 6,

@@ -100,11 +100,18 @@ public final class MainWindow {
         offlineBar.getStyleClass().add("offline-notice");
         offlineBar.visibleProperty().bind(vm.offlineProperty());
         offlineBar.managedProperty().bind(offlineBar.visibleProperty());
-        VBox.setVgrow(content, Priority.ALWAYS);
-        root.setCenter(new VBox(offlineBar, content));
+        // A window too small for a page scrolls rather than cutting it (controls keep their text: KeepText).
+        javafx.scene.control.ScrollPane scroller = new javafx.scene.control.ScrollPane(content);
+        scroller.setId("page-scroller");
+        scroller.setFitToWidth(true);
+        scroller.setFitToHeight(true);
+        scroller.getStyleClass().add("edge-to-edge");
+        VBox.setVgrow(scroller, Priority.ALWAYS);
+        root.setCenter(new VBox(offlineBar, scroller));
         root.setBottom(statusBar());
 
         scene = new Scene(root);
+        dev.patchbay.console.common.KeepText.install(scene);
         scene.getStylesheets().add(MainWindow.class.getResource("/dev/patchbay/console/console.css").toExternalForm());
         scene.getAccelerators().put(new KeyCodeCombination(KeyCode.R, KeyCombination.SHORTCUT_DOWN), this::refresh);
         applyTheme(vm.themeProperty().get());
