@@ -172,7 +172,8 @@ public final class PatchbayServer implements AutoCloseable {
         new AppsApi(new AppStore(db, clock).onDelete(uploads::beforeAppDelete)).register(router);
         new ChannelsApi(new ChannelStore(db, clock)).register(router);
         new TrustApi(new TrustStore(db, clock), new CryptoSignatures(clock)).register(router);
-        new UploadsApi(uploads, new BundleStore(db), blobs).register(router);
+        new UploadsApi(uploads, new BundleStore(db), blobs)
+                .withDeletion(new dev.patchbay.server.bundles.BundleDeletion(db, uploads, clock)).register(router);
         new FreshnessApi(db, clock, devices.key()).register(router);
         new DevicesApi(db, clock, devices.recorder(), devices.catalog()).register(router);
         new UpdatesApi(devices.catalog(), devices.recorder(), devices.key(), clock, devices.publicUrl(),

@@ -56,6 +56,9 @@ public final class SettingsStore implements AutoCloseable {
     }
 
     public synchronized void schedule(SettingsData data) {
+        if (saver.isShutdown()) {
+            return; // closed (the console quit): a late change of window bounds is not saved
+        }
         pendingData = data;
         if (pending != null) {
             pending.cancel(false);
