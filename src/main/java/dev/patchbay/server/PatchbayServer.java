@@ -121,7 +121,8 @@ public final class PatchbayServer implements AutoCloseable {
             Devices devices = new Devices(freshnessKey, catalog, recorder, config.publicUrl(),
                     () -> url[0], config.statsConcurrency());
             Router router = routes(db, clock, blobs, uploads, devices, keys, AdminKeyFile.in(config.dataDir()));
-            Server jetty = jetty(config, new JsonHandler(router, keys, ServerConfig.MAX_JSON_BODY, db.health()));
+            Server jetty = jetty(config, new JsonHandler(router, keys, ServerConfig.MAX_JSON_BODY, db.health())
+                    .trusting(config.trustedProxies()));
             try {
                 jetty.start();
             } catch (Exception e) {
