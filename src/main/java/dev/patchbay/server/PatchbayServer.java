@@ -267,6 +267,11 @@ public final class PatchbayServer implements AutoCloseable {
         return supervisor;
     }
 
+    /** Writes the update checks' pending state now (tests read offers and timelines right after a check). */
+    void flushDevices() {
+        recorder.flush();
+    }
+
     /** The metadata store (tests read the audit log and history rows). */
     Database database() {
         return db;
