@@ -112,6 +112,7 @@ final class ServeCommand implements Callable<Integer> {
         } else {
             context.out().println("Admin API key: " + server.adminApiKeyFile());
         }
+        context.out().println("Java heap cap: " + Runtime.getRuntime().maxMemory() / (1024 * 1024) + " MiB");
         String heapWarning = heapWarning(Runtime.getRuntime().maxMemory(),
                 java.lang.management.ManagementFactory.getRuntimeMXBean().getInputArguments());
         if (heapWarning != null) {
