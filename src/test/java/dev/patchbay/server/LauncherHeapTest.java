@@ -19,7 +19,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * {@code patchbay serve} runs with a bounded heap whichever installed launcher starts it (ADR 0096): the main launcher
+ * {@code patchbay serve} runs with a bounded heap whichever installed launcher starts it (ADR 0098): the main launcher
  * (options in {@code jpackage.cfg}, shared with the console) and {@code patchbay-cli}
  * ({@code packaging/linux/patchbay-cli.properties}). Each launcher's Java options start a real {@code serve}, which
  * prints the heap cap it got; on this machine the JVM default would be a quarter of its memory.
