@@ -121,7 +121,8 @@ public final class PatchbayServer implements AutoCloseable {
             Devices devices = new Devices(freshnessKey, catalog, recorder, config.publicUrl(),
                     () -> url[0], config.statsConcurrency());
             Router router = routes(db, clock, blobs, uploads, devices, keys, AdminKeyFile.in(config.dataDir()));
-            Server jetty = jetty(config, new JsonHandler(router, keys, ServerConfig.MAX_JSON_BODY, db.health()));
+            Server jetty = jetty(config, new JsonHandler(router, keys, ServerConfig.MAX_JSON_BODY, db.health())
+                    .trusting(config.trustedProxies()));
             try {
                 jetty.start();
             } catch (Exception e) {
@@ -265,6 +266,11 @@ public final class PatchbayServer implements AutoCloseable {
     /** The rollout supervisor (tests drive its ticks with their own clock). */
     RolloutSupervisor supervisor() {
         return supervisor;
+    }
+
+    /** Writes the update checks' pending state now (tests read offers and timelines right after a check). */
+    void flushDevices() {
+        recorder.flush();
     }
 
     /** The metadata store (tests read the audit log and history rows). */
