@@ -47,6 +47,7 @@ class RouteRoleMatrixTest {
             POST /api/v1/apps/{appId}/uploads/{uploadId}/commit               ap
             GET /api/v1/apps/{appId}/bundles                                  apdv
             GET /api/v1/apps/{appId}/bundles/{version}                        apdv
+            DELETE /api/v1/apps/{appId}/bundles/{version}                     ap
             GET /api/v1/apps/{appId}/bundles/{version}/capgo                  apdv
             PUT /api/v1/apps/{appId}/bundles/{version}/capgo                  ap
             PUT /api/v1/apps/{appId}/bundles/{version}/capgo/blobs/{sha256}   ap
