@@ -1,9 +1,8 @@
 package dev.patchbay.cli;
 
 import dev.patchbay.client.PatchbayClient;
-import dev.patchbay.domain.ChannelDraft;
 import dev.patchbay.domain.Json;
-import dev.patchbay.domain.Platform;
+import dev.patchbay.harness.ApiPreflightServer;
 import dev.patchbay.harness.AppPackage;
 import dev.patchbay.harness.Preflight;
 import dev.patchbay.updater.AutoUpdate;
@@ -13,7 +12,6 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Set;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -111,7 +109,7 @@ final class PreflightCommand implements Callable<Integer> {
             Path builtin = t.assets() != null ? t.assets() : HarnessCommand.builtinAssets(root, appId);
             AppPackage pkg = new AppPackage(appId, t.nativeVersion(), AppPackage.versionCodeOf(t.nativeVersion()),
                     builtin, config);
-            Preflight.Report report = new Preflight(server(t.client()), new Preflight.Options(pkg, version,
+            Preflight.Report report = new Preflight(new ApiPreflightServer(t.client()), new Preflight.Options(pkg, version,
                     from.equals("builtin") ? null : from, devices, total, root.resolve("devices"), dir)).run();
             Files.writeString(dir.resolve("report.json"), Json.mapper().writerWithDefaultPrettyPrinter()
                     .writeValueAsString(report));
@@ -119,42 +117,6 @@ final class PreflightCommand implements Callable<Integer> {
         } finally {
             HarnessCommand.deleteTree(root);
         }
-    }
-
-    /** The preflight's management calls, through the API client. */
-    static Preflight.Server server(PatchbayClient client) {
-        return new Preflight.Server() {
-            @Override
-            public void requireBundle(String appId, String version) {
-                client.getBundle(appId, version);
-            }
-
-            @Override
-            public void createPrivateChannel(String appId, String channel, String description) {
-                client.createChannel(appId, new ChannelDraft(channel, description, Set.of(),
-                        Set.of(Platform.ANDROID), false, true, true, null));
-            }
-
-            @Override
-            public void pointChannel(String appId, String channel, String version) {
-                client.setChannelBundle(appId, channel, version);
-            }
-
-            @Override
-            public void pin(String appId, String deviceId, String channel) {
-                client.setChannelOverride(appId, deviceId, channel);
-            }
-
-            @Override
-            public void unpin(String appId, String deviceId) {
-                client.clearChannelOverride(appId, deviceId);
-            }
-
-            @Override
-            public void deleteChannel(String appId, String channel) {
-                client.deleteChannel(appId, channel);
-            }
-        };
     }
 
     /** The report as a table (or JSON with {@code --json}). */
