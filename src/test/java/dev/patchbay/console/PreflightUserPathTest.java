@@ -46,7 +46,7 @@ import org.testfx.util.WaitForAsyncUtils;
 /**
  * The rollout start form's Preflight through the real console on the Local sandbox, headless: production serves
  * 1.0.0; the preflight of 1.1.0 (whose page throws and never confirms) runs in the background on a real WebView
- * device, shows it NOT confirmed with its JS error and a screenshot thumbnail, and blocks Start until "Start anyway";
+ * device (a first run is cancelled and cleans up), shows it NOT confirmed with its JS error and a screenshot thumbnail, and blocks Start until "Start anyway";
  * the forced start's audit entry keeps the preflight failure and the reason.
  */
 @ExtendWith(ApplicationExtension.class)
@@ -113,6 +113,22 @@ class PreflightUserPathTest {
         waitUntil(() -> label(robot, "#preflight-error").getText().contains("passphrase"));
         click(robot, "#rollout-passphrase").write(PASS);
         robot.interact(() -> robot.lookup("#preflight-devices").queryTextInputControl().setText("1"));
+        // Cancel while the device runs: stopped, said so, the temporary channel removed.
+        click(robot, "#preflight-run");
+        waitUntil(() -> label(robot, "#preflight-status").getText().contains("moving to 1.1.0"));
+        // the device's WebView window lies over the console while it runs: press the button itself
+        robot.interact(() -> robot.lookup("#preflight-cancel").queryButton().fire());
+        waitUntil(() -> !app.rollouts().preflight().runningProperty().get());
+        assertEquals("Preflight cancelled", label(robot, "#preflight-error").getText(), () -> {
+            try {
+                return onFx(() -> label(robot, "#preflight-status").getText() + " / rows "
+                        + app.rollouts().preflight().rows() + " / report " + app.rollouts().preflight()
+                        .reportProperty().get());
+            } catch (Exception e) {
+                return e.toString();
+            }
+        });
+        waitUntil(() -> client.listChannels(APP).stream().noneMatch(c -> c.name().startsWith("preflight-")));
         click(robot, "#preflight-run");
         waitUntil(() -> app.rollouts().preflight().runningProperty().get());
         assertTrue(robot.lookup("#preflight-cancel").queryButton().isVisible());

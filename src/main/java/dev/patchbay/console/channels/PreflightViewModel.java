@@ -68,6 +68,7 @@ public final class PreflightViewModel {
     private final BooleanBinding failed;
     private final BooleanBinding blocksStart;
     private volatile Thread worker;
+    private volatile boolean cancelled;
 
     /** A finished run and the folder holding its report.json and screenshots. */
     private record Run(Preflight.Report report, Path out) {
@@ -85,7 +86,14 @@ public final class PreflightViewModel {
         failed = Bindings.createBooleanBinding(() -> report.get() != null && !report.get().passed(), report);
         blocksStart = running.or(failed.and(force.not()));
         target.addListener((obs, old, now) -> reset());
-        channel.addListener((obs, old, now) -> reset());
+        // the page reloads its channels (also when a preflight adds its temporary one): only another channel, or
+        // another bundle served, makes the result stale
+        channel.addListener((obs, old, now) -> {
+            if (old == null || now == null || !old.name().equals(now.name())
+                    || !java.util.Objects.equals(old.bundle(), now.bundle())) {
+                reset();
+            }
+        });
     }
 
     /** Forgets the last result and stops a run in flight (the bundle or channel changed, or the form opened). */
@@ -137,6 +145,7 @@ public final class PreflightViewModel {
                 : from.get().strip().equals("builtin") ? null : from.get().strip();
         int count = n;
         long gen = ++generation;
+        cancelled = false;
         report.set(null);
         rows.clear();
         force.set(false);
@@ -165,7 +174,7 @@ public final class PreflightViewModel {
                 .onError(e -> {
                     if (gen == generation) {
                         progress.set("");
-                        error.set(e instanceof InterruptedException ? "Preflight cancelled"
+                        error.set(cancelled || e instanceof InterruptedException ? "Preflight cancelled"
                                 : AppKeyStore.wrongPassphrase(e) ? "Wrong passphrase"
                                 : "Preflight failed to run: " + e.getMessage());
                     }
@@ -215,6 +224,7 @@ public final class PreflightViewModel {
     public void cancel() {
         Thread t = worker;
         if (t != null) {
+            cancelled = true;
             t.interrupt();
         }
     }
