@@ -1,9 +1,8 @@
 package dev.patchbay.cli;
 
 import dev.patchbay.client.PatchbayClient;
-import dev.patchbay.domain.ChannelDraft;
 import dev.patchbay.domain.Json;
-import dev.patchbay.domain.Platform;
+import dev.patchbay.harness.ApiPreflightServer;
 import dev.patchbay.harness.AppPackage;
 import dev.patchbay.harness.Preflight;
 import dev.patchbay.updater.AutoUpdate;
@@ -13,7 +12,6 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Set;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -74,75 +72,55 @@ final class PreflightCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
+        Path dir = out != null ? out : Path.of("preflight-" + app + "-" + version);
+        Preflight.Report report = run(context, new Target(server.client(context),
+                server.server != null ? server.server : context.env().get("PATCHBAY_SERVER"), app, keys, passphrase,
+                assets, nativeVersion), version, from, devices, HarnessCommand.FleetRounds.time("--timeout", timeout),
+                HarnessCommand.FleetRounds.time("--app-ready-timeout", appReadyTimeout), dir);
+        print(new Output(context.out(), server.json), report, dir);
+        return report.passed() ? 0 : Cli.FAILED;
+    }
+
+    /** The app a preflight runs: its server, id, key folder, builtin assets (null: a one-page app), native version. */
+    record Target(PatchbayClient client, String serverUrl, String app, Path keys, PassphraseOption passphrase,
+            Path assets, String nativeVersion) {
+    }
+
+    /**
+     * Runs a preflight of {@code version} from {@code from} ("builtin" or a version) on {@code devices} devices and
+     * writes report.json and the screenshots to {@code dir}; {@code bundle preflight} and {@code rollout start
+     * --preflight} share it.
+     */
+    static Preflight.Report run(Cli.Context context, Target t, String version, String from, int devices,
+            Duration total, Duration appReadyTimeout, Path dir) throws Exception {
         HarnessCommand.DeviceTarget target = new HarnessCommand.DeviceTarget();
-        target.app = app;
-        target.keys = keys;
-        target.passphrase = passphrase;
-        target.server = server.server != null ? server.server : context.env().get("PATCHBAY_SERVER");
+        target.app = t.app();
+        target.keys = t.keys();
+        target.passphrase = t.passphrase();
+        target.server = t.serverUrl();
         String appId = target.appId(devices);
-        HarnessCommand.checkNativeVersion(nativeVersion);
+        HarnessCommand.checkNativeVersion(t.nativeVersion());
         if (devices > 20) {
             throw new CliException("--devices must be between 1 and 20 (each is a real WebView), not " + devices);
         }
-        var client = server.client(context);
-        Duration total = HarnessCommand.FleetRounds.time("--timeout", timeout);
-        UpdaterConfig config = target.config(context, appId, AutoUpdate.ALWAYS,
-                HarnessCommand.FleetRounds.time("--app-ready-timeout", appReadyTimeout));
-        Path dir = out != null ? out : Path.of("preflight-" + appId + "-" + version);
+        UpdaterConfig config = target.config(context, appId, AutoUpdate.ALWAYS, appReadyTimeout);
         Path root = Files.createTempDirectory("patchbay-preflight-");
         try {
-            Path builtin = assets != null ? assets : HarnessCommand.builtinAssets(root, appId);
-            AppPackage pkg = new AppPackage(appId, nativeVersion, AppPackage.versionCodeOf(nativeVersion), builtin,
-                    config);
-            Preflight.Report report = new Preflight(server(client), new Preflight.Options(pkg, version,
+            Path builtin = t.assets() != null ? t.assets() : HarnessCommand.builtinAssets(root, appId);
+            AppPackage pkg = new AppPackage(appId, t.nativeVersion(), AppPackage.versionCodeOf(t.nativeVersion()),
+                    builtin, config);
+            Preflight.Report report = new Preflight(new ApiPreflightServer(t.client()), new Preflight.Options(pkg, version,
                     from.equals("builtin") ? null : from, devices, total, root.resolve("devices"), dir)).run();
             Files.writeString(dir.resolve("report.json"), Json.mapper().writerWithDefaultPrettyPrinter()
                     .writeValueAsString(report));
-            print(report, dir);
-            return report.passed() ? 0 : Cli.FAILED;
+            return report;
         } finally {
             HarnessCommand.deleteTree(root);
         }
     }
 
-    /** The preflight's management calls, through the API client. */
-    static Preflight.Server server(PatchbayClient client) {
-        return new Preflight.Server() {
-            @Override
-            public void requireBundle(String appId, String version) {
-                client.getBundle(appId, version);
-            }
-
-            @Override
-            public void createPrivateChannel(String appId, String channel, String description) {
-                client.createChannel(appId, new ChannelDraft(channel, description, Set.of(),
-                        Set.of(Platform.ANDROID), false, true, true, null));
-            }
-
-            @Override
-            public void pointChannel(String appId, String channel, String version) {
-                client.setChannelBundle(appId, channel, version);
-            }
-
-            @Override
-            public void pin(String appId, String deviceId, String channel) {
-                client.setChannelOverride(appId, deviceId, channel);
-            }
-
-            @Override
-            public void unpin(String appId, String deviceId) {
-                client.clearChannelOverride(appId, deviceId);
-            }
-
-            @Override
-            public void deleteChannel(String appId, String channel) {
-                client.deleteChannel(appId, channel);
-            }
-        };
-    }
-
-    private void print(Preflight.Report r, Path dir) throws Exception {
-        Output o = new Output(context.out(), server.json);
+    /** The report as a table (or JSON with {@code --json}). */
+    static void print(Output o, Preflight.Report r, Path dir) {
         if (o.json()) {
             o.json(r);
             return;

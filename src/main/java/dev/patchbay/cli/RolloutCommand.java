@@ -441,6 +441,7 @@ final class RolloutCommand {
         @Mixin PlanOptions plan;
         @Mixin HealthOptions health;
         @Mixin KeyOptions keys;
+        @Mixin RolloutPreflight preflight;
 
         Start(Cli.Context context) {
             super(context);
@@ -462,6 +463,7 @@ final class RolloutCommand {
                 throw usage("--bundle needs a version");
             }
             String reason = reason();
+            preflight.check(this, keys.keysDir);
             RolloutPlan p = plan.given() ? checked(this, plan::build) : null;
             HealthPolicy h = health.given() ? checked(this, health::build) : null;
             if (h == null && p != null && p.stages().stream().anyMatch(RolloutStage::healthGate)) {
@@ -470,6 +472,8 @@ final class RolloutCommand {
             String appId = appId();
             String ch = channelName();
             PatchbayClient client = server.client(context);
+            String note = preflight.enabled ? preflight.run(context, server, client, appId, ch, bundle.strip(),
+                    keys.keysDir, keys.passphrase) : null;
             byte[] rollback = null;
             if (keys.keysDir != null) {
                 Channel c = client.getChannel(appId, ch);
@@ -479,7 +483,8 @@ final class RolloutCommand {
                     context.err().println("Channel " + ch + " serves the builtin assets: no rollback release needed");
                 }
             }
-            Rollout r = client.startRollout(appId, ch, new RolloutStart(bundle.strip(), bps, p, h, rollback, reason));
+            Rollout r = client.startRollout(appId, ch, new RolloutStart(bundle.strip(), bps, p, h, rollback, reason,
+                    note));
             print(r, "Started rollout of " + r.targetBundle() + " on " + r.channel() + " at "
                     + Rollout.percent(r.bps()) + (r.rollbackBundle() == null ? ""
                     : " (rollback release " + r.rollbackBundle() + " armed)"));

@@ -595,6 +595,9 @@ public final class PatchbayClient {
             body.set("rollbackRelease", releaseNode(start.rollbackRelease()));
         }
         body.put("reason", start.reason());
+        if (start.preflight() != null) {
+            body.put("preflight", start.preflight());
+        }
         return call(send("POST", rolloutUrl(appId, channel), body), type(Rollout.class));
     }
 

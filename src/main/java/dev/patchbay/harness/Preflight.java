@@ -80,9 +80,20 @@ public final class Preflight {
     private final Options options;
     private final List<Stage> stages = new java.util.concurrent.CopyOnWriteArrayList<>();
 
+    private java.util.function.Consumer<String> progress = m -> { };
+
     public Preflight(Server client, Options options) {
         this.client = client;
         this.options = options;
+    }
+
+    /**
+     * Where to tell what the run is doing ("Installing 3 devices", "3 devices moving to 1.5.0", "preflight-0:
+     * confirmed"); called on the running thread. The run stops, cleaning up, when that thread is interrupted.
+     */
+    public Preflight onProgress(java.util.function.Consumer<String> listener) {
+        this.progress = java.util.Objects.requireNonNull(listener);
+        return this;
     }
 
     public Report run() throws Exception {
@@ -100,6 +111,7 @@ public final class Preflight {
         Files.createDirectories(options.out());
         try (DeviceEnvironment env = DeviceEnvironment.create(Math.max(4, options.devices()))) {
             client.pointChannel(appId, channel, options.from() != null ? options.from() : options.version());
+            progress.accept("Installing " + options.devices() + " device" + (options.devices() == 1 ? "" : "s"));
             for (int i = 0; i < options.devices(); i++) {
                 String id = UUID.randomUUID().toString();
                 client.pin(appId, id, channel);
@@ -119,21 +131,26 @@ public final class Preflight {
                 for (EmulatedDevice d : devices) {
                     from.add(new Watch(d, options.from()));
                 }
+                progress.accept("Devices starting on " + options.from());
                 startAll(devices);
                 for (Watch w : from) {
                     w.await(deadline);
                 }
                 client.pointChannel(appId, channel, options.version());
+                progress.accept("Devices moving to " + options.version());
                 for (int i = 0; i < devices.size(); i++) {
                     if (from.get(i).confirmed.get() > 0 && devices.get(i).updater() != null) {
                         devices.get(i).updater().triggerUpdateCheck();
                     }
                 }
             } else {
+                progress.accept("Devices starting, moving to " + options.version());
                 startAll(devices);
             }
+            int n = 0;
             for (Watch w : watches) {
                 w.await(deadline);
+                progress.accept(++n + " of " + watches.size() + " devices done");
             }
             List<DeviceResult> results = new ArrayList<>();
             for (int i = 0; i < devices.size(); i++) {

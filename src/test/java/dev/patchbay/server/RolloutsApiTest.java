@@ -92,6 +92,15 @@ class RolloutsApiTest {
                 "validation_failed", "plan.stages");
         assertError(s.json("POST", rollout, "{\"targetBundle\":\"1.5.0\",\"reason\":\"r\",\"health\":"
                 + "{\"threshold\":2}}"), 400, "validation_failed", "health.threshold");
+        // the preflight note: one line of text, not empty, at most 2000 characters, a string
+        assertError(s.json("POST", rollout, "{\"targetBundle\":\"1.5.0\",\"reason\":\"r\",\"preflight\":\" \"}"),
+                400, "validation_failed", "preflight");
+        assertError(s.json("POST", rollout, "{\"targetBundle\":\"1.5.0\",\"reason\":\"r\",\"preflight\":\""
+                + "x".repeat(2001) + "\"}"), 400, "validation_failed", "preflight");
+        assertError(s.json("POST", rollout, "{\"targetBundle\":\"1.5.0\",\"reason\":\"r\",\"preflight\":"
+                + "\"passed\\nforged=1\"}"), 400, "validation_failed", "preflight");
+        assertEquals(400, s.json("POST", rollout, "{\"targetBundle\":\"1.5.0\",\"reason\":\"r\",\"preflight\":"
+                + "{\"passed\":true}}").statusCode(), "a note is text");
         assertError(s.json("POST", rollout, "{\"targetBundle\":\"9.9.9\",\"reason\":\"r\"}"), 404, "not_found",
                 "targetBundle");
         assertError(s.json("POST", rollout, "{\"targetBundle\":\"1.4.0\",\"reason\":\"r\"}"), 400,

@@ -655,7 +655,8 @@ final class RolloutPanel {
         submit.getStyleClass().add(Styles.ACCENT);
         submit.textProperty().bind(Bindings.when(vm.formProperty().isEqualTo(RolloutViewModel.Form.START))
                 .then("Start").otherwise("Save plan"));
-        submit.disableProperty().bind(vm.busyProperty());
+        submit.disableProperty().bind(vm.busyProperty().or(vm.formProperty().isEqualTo(RolloutViewModel.Form.START)
+                .and(vm.preflight().blocksStartProperty())));
         submit.setOnAction(e -> {
             if (vm.formProperty().get() == RolloutViewModel.Form.START) {
                 char[] pass = passphrase.getText().toCharArray();
@@ -669,7 +670,8 @@ final class RolloutPanel {
         cancel.setOnAction(e -> vm.closeForm());
         Label formError = Forms.message("rollout-form-error", vm.formErrorProperty(), Styles.DANGER);
 
-        VBox startOnly = new VBox(10, targetField, modeBox, keysBox);
+        VBox startOnly = new VBox(10, targetField, modeBox, keysBox,
+                new PreflightPane(vm.preflight(), () -> passphrase.getText().toCharArray()).root());
         startOnly.visibleProperty().bind(vm.formProperty().isEqualTo(RolloutViewModel.Form.START));
         startOnly.managedProperty().bind(startOnly.visibleProperty());
         planToggle.visibleProperty().bind(vm.formProperty().isEqualTo(RolloutViewModel.Form.PLAN));

@@ -124,6 +124,7 @@ public final class RolloutViewModel {
     private final ObjectProperty<Form> form = new SimpleObjectProperty<>(this, "form", Form.NONE);
     private final ObservableList<String> targetChoices = FXCollections.observableArrayList();
     private final StringProperty target = new SimpleStringProperty(this, "target");
+    private final PreflightViewModel preflight;
     private final BooleanProperty usePlan = new SimpleBooleanProperty(this, "usePlan", true);
     private final StringProperty startPercent = new SimpleStringProperty(this, "startPercent", "10");
     private final PlanEditor plan = new PlanEditor();
@@ -172,6 +173,7 @@ public final class RolloutViewModel {
         this.channel = channel;
         this.actor = actor;
         this.clock = clock;
+        this.preflight = new PreflightViewModel(connection, tasks, keys, app, channel, target);
 
         hasChannel = Bindings.createBooleanBinding(() -> app.getValue() != null && channel.getValue() != null, app, channel);
         cannotAct = connection.readOnlyProperty().or(busy).or(hasChannel.not());
@@ -530,6 +532,7 @@ public final class RolloutViewModel {
         if (s == null || a == null || c == null || !canStart.get()) {
             return;
         }
+        preflight.reset();
         clearFormErrors();
         plan.load(null, null);
         usePlan.set(true);
@@ -625,6 +628,11 @@ public final class RolloutViewModel {
             }
             String why = reason(formReason.get());
             ok &= why != null;
+            if (preflight.blockReason() != null) {
+                formError.set(preflight.blockReason());
+                ok = false;
+            }
+            String note = preflight.note();
             HealthPolicy health = ok ? plan.health() : null;
             boolean withRelease = c.bundle() != null && !withoutRollback.get();
             if (c.bundle() != null && !withRelease && health != null && health.action() == HealthAction.ROLLBACK) {
@@ -663,7 +671,7 @@ public final class RolloutViewModel {
                                 }
                             }
                             return client.withActor(actor).startRollout(a.id(), c.name(),
-                                    new RolloutStart(t, startBps, p, health, release, why));
+                                    new RolloutStart(t, startBps, p, health, release, why, note));
                         } finally {
                             if (pass != null) {
                                 Arrays.fill(pass, '\0');
@@ -890,6 +898,11 @@ public final class RolloutViewModel {
 
     public ObservableList<String> targetChoices() {
         return targetChoices;
+    }
+
+    /** The start form's Preflight step. */
+    public PreflightViewModel preflight() {
+        return preflight;
     }
 
     public StringProperty targetProperty() {

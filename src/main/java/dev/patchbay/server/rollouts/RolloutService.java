@@ -40,9 +40,12 @@ public final class RolloutService implements RolloutActions {
     public static final int MAX_REASON = 500;
     static final int MAX_LIMIT = 200;
 
-    /** What {@code start} takes (validated by the API layer except for the database facts). */
+    /**
+     * What {@code start} takes (validated by the API layer except for the database facts); {@code preflight} is the
+     * client's note of the preflight it ran first (null: none), kept in the audit entry.
+     */
     public record Start(String targetBundle, Integer bps, RolloutPlan plan, HealthPolicy health, byte[] rollbackRelease,
-                        String reason, Long expectedRevision) {
+                        String reason, Long expectedRevision, String preflight) {
     }
 
     /** One row of a rollout's history. */
@@ -317,7 +320,7 @@ public final class RolloutService implements RolloutActions {
                 }
                 throw e;
             }
-            history(c, now, actor, "rollout.start", null, r, reason);
+            history(c, now, actor, "rollout.start", null, r, reason, s.preflight());
             return r;
         });
         onChange.accept(appId);
@@ -564,6 +567,11 @@ public final class RolloutService implements RolloutActions {
 
     private static void history(Connection c, Instant now, Principal actor, String action, Rollout before,
                                 Rollout after, String reason) throws SQLException {
+        history(c, now, actor, action, before, after, reason, null);
+    }
+
+    private static void history(Connection c, Instant now, Principal actor, String action, Rollout before,
+                                Rollout after, String reason, String preflight) throws SQLException {
         try (PreparedStatement ps = c.prepareStatement("INSERT INTO rollout_history(rollout_id, at, actor, action,"
                 + " from_state, to_state, from_bps, to_bps, reason) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)")) {
             ps.setString(1, after.id());
@@ -588,6 +596,9 @@ public final class RolloutService implements RolloutActions {
                 .append(" bps=").append(before == null ? "" : before.bps() + "->").append(after.bps())
                 .append(" revision=").append(after.revision())
                 .append(" reason=").append(reason);
+        if (preflight != null) {
+            detail.append(" preflight=").append(preflight);
+        }
         AuditLog.record(c, now, actor, action, after.appId(), after.appId() + "/" + after.channel(), detail.toString());
     }
 

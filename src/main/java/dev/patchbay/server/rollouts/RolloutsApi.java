@@ -30,8 +30,11 @@ public final class RolloutsApi {
     static final long MAX_BODY = 8L * 1024 * 1024;
 
     record StartBody(String targetBundle, Integer bps, RolloutPlan plan, HealthPolicy health, JsonNode rollbackRelease,
-                     String reason, Long expectedRevision) {
+                     String reason, Long expectedRevision, String preflight) {
     }
+
+    /** The longest preflight note a start may carry (docs/rollouts.md §5). */
+    static final int MAX_PREFLIGHT = 2000;
 
     record VerbBody(String reason, Long expectedRevision) {
     }
@@ -95,7 +98,8 @@ public final class RolloutsApi {
         String channel = channel(r);
         StartBody b = r.body(StartBody.class);
         Rollout out = service.start(r.principal(), appId, channel, new RolloutService.Start(b.targetBundle(), b.bps(),
-                b.plan(), b.health(), envelope(b.rollbackRelease()), b.reason(), b.expectedRevision()));
+                b.plan(), b.health(), envelope(b.rollbackRelease()), b.reason(), b.expectedRevision(),
+                preflight(b.preflight())));
         return ApiResponse.created(out);
     }
 
@@ -134,6 +138,28 @@ public final class RolloutsApi {
         out.put("items", items);
         out.put("next", items.size() == limit ? items.get(items.size() - 1).id() : null);
         return ApiResponse.ok(out);
+    }
+
+    /**
+     * The client's note of the preflight it ran before the start (passed, or failed and forced), stored in the audit
+     * entry; null when absent. One line of printable text, at most {@link #MAX_PREFLIGHT} characters.
+     */
+    static String preflight(String note) {
+        if (note == null) {
+            return null;
+        }
+        String n = note.strip();
+        if (n.isEmpty()) {
+            throw ApiError.validation("preflight", "Field 'preflight' must not be empty: leave it out instead");
+        }
+        if (n.length() > MAX_PREFLIGHT) {
+            throw ApiError.validation("preflight", "Field 'preflight' is " + n.length() + " characters; at most "
+                    + MAX_PREFLIGHT);
+        }
+        if (n.chars().anyMatch(ch -> ch < 0x20 || ch == 0x7f)) {
+            throw ApiError.validation("preflight", "Field 'preflight' must be one line without control characters");
+        }
+        return n;
     }
 
     /** The embedded release envelope as bytes, or null when absent. */
