@@ -155,7 +155,8 @@ class CapgoConsoleUserPathTest {
         robot.clickOn("#nav-bundles");
         robot.interact(() -> app.bundles().publishForm().startPublish(dir));
         waitUntil(() -> robot.lookup("#bundle-form").query().isVisible());
-        assertFalse(onFx(() -> robot.lookup("#bundle-capgo-manifest").query().isVisible()));
+        assertEquals("", label(robot, "#bundle-capgo-note").getText());
+        assertFalse(onFx(() -> robot.lookup("#bundle-capgo-manifest").query().getParent().isVisible()));
         robot.clickOn("#bundle-passphrase").write(PASS);
         robot.clickOn("#bundle-publish");
         waitUntil(() -> table(robot, "#bundles-table").getItems().size() == 2);
