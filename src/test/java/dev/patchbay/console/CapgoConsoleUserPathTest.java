@@ -68,6 +68,26 @@ class CapgoConsoleUserPathTest {
         FxToolkit.cleanupStages();
     }
 
+    /** Scrolls the page so that the node is in view, as a user would, before it is clicked. */
+    private static FxRobot reveal(FxRobot robot, String id) {
+        robot.interact(() -> {
+            Node n = robot.lookup(id).query();
+            Node p = n.getParent();
+            while (p != null && !(p instanceof javafx.scene.control.ScrollPane)) {
+                p = p.getParent();
+            }
+            javafx.scene.control.ScrollPane sp = (javafx.scene.control.ScrollPane) p;
+            sp.layout();
+            Node content = sp.getContent();
+            double top = content.sceneToLocal(n.localToScene(n.getBoundsInLocal())).getMinY();
+            double range = content.getBoundsInLocal().getHeight() - sp.getViewportBounds().getHeight();
+            if (range > 0) {
+                sp.setVvalue(Math.max(0, Math.min(1, (top - 20) / range)));
+            }
+        });
+        return robot;
+    }
+
     @Test
     void switchOnCreateTheCapgoPairPublishAndSeeTheBadge(FxRobot robot) throws Exception {
         ConsoleOptions options = new ConsoleOptions(home, 0, Duration.ofMillis(50)).withKeyOptions(KeyFileOptions.FAST);
@@ -94,22 +114,14 @@ class CapgoConsoleUserPathTest {
         robot.clickOn("#keys-create");
         waitUntil(() -> robot.lookup("#keys-details").query().isVisible());
         assertFalse(onFx(() -> robot.lookup("#keys-capgo-export").query().isVisible()), "no pair yet");
-        // The section is at the bottom of the page: scroll it into view as a user would.
-        robot.interact(() -> {
-            Node n = robot.lookup("#keys-capgo").query();
-            while (n != null && !(n instanceof javafx.scene.control.ScrollPane)) {
-                n = n.getParent();
-            }
-            ((javafx.scene.control.ScrollPane) n).setVvalue(1.0);
-        });
-        robot.clickOn("#keys-capgo-passphrase").write("not-the-passphrase");
-        robot.clickOn("#keys-capgo-create");
+        reveal(robot, "#keys-capgo-passphrase").clickOn("#keys-capgo-passphrase").write("not-the-passphrase");
+        reveal(robot, "#keys-capgo-create").clickOn("#keys-capgo-create");
         waitUntil(() -> robot.from(robot.lookup("#keys-capgo").<Node>query()).lookup(".label")
                 .match((Node n) -> n instanceof javafx.scene.control.Labeled l && l.getText() != null
                         && l.getText().startsWith("Wrong passphrase") && n.isVisible()).tryQuery().isPresent());
         assertFalse(CapgoKeyFile.exists(home.resolve("keys").resolve(APP)), "nothing written");
-        robot.clickOn("#keys-capgo-passphrase").write(PASS);
-        robot.clickOn("#keys-capgo-create");
+        reveal(robot, "#keys-capgo-passphrase").clickOn("#keys-capgo-passphrase").write(PASS);
+        reveal(robot, "#keys-capgo-create").clickOn("#keys-capgo-create");
         waitUntil(() -> robot.lookup("#keys-capgo-export").query().isVisible());
         String snippet = onFx(() -> robot.lookup("#keys-capgo-export").queryTextInputControl().getText());
         assertTrue(snippet.contains("\"CapacitorUpdater\"") && snippet.contains("BEGIN RSA PUBLIC KEY"), snippet);

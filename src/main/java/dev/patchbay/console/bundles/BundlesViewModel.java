@@ -90,8 +90,9 @@ public final class BundlesViewModel {
         this.tasks = tasks;
         this.apps = apps;
         this.keys = keys;
-        this.publishForm = new PublishFormViewModel(connection, tasks, app, bundles, keys, workFolder, (b, line) -> {
+        this.publishForm = new PublishFormViewModel(connection, tasks, app, bundles, keys, workFolder, (b, line, problem) -> {
             info.set(line);
+            message.set(problem == null ? "" : problem);
             reloadSelecting(b.version());
         });
         apps.addListener((ListChangeListener<App>) c -> keepAppSelection());

@@ -33,7 +33,6 @@ import java.util.Map;
 import java.util.concurrent.CancellationException;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicReference;
-import java.util.function.BiConsumer;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
@@ -67,8 +66,8 @@ public final class PublishFormViewModel {
     private final ObservableList<Bundle> bundles;
     private final AppKeyStore keys;
     private final Path workFolder;
-    /** Told (on the FX thread) of a published bundle and the line to show. */
-    private final BiConsumer<Bundle, String> published;
+    /** Told (on the FX thread) of a published bundle. */
+    private final Published published;
 
     private final BooleanProperty formOpen = new SimpleBooleanProperty(this, "formOpen");
     private final ObjectProperty<Path> source = new SimpleObjectProperty<>(this, "source");
@@ -91,12 +90,17 @@ public final class PublishFormViewModel {
     private final AtomicBoolean cancelRequested = new AtomicBoolean();
     private final AtomicReference<BundlePublish> running = new AtomicReference<>();
 
-    private record Outcome(Bundle bundle, String capgo) {
+    private record Outcome(Bundle bundle, String capgo, String capgoProblem) {
+    }
+
+    /** What the page shows once a bundle is published: a line, and a problem with its Capgo artifact (or null). */
+    interface Published {
+        void accept(Bundle bundle, String info, String problem);
     }
 
     PublishFormViewModel(ConnectionManager connection, TaskRunner tasks, ObjectProperty<App> app,
                          ObservableList<Bundle> bundles, AppKeyStore keys, Path workFolder,
-                         BiConsumer<Bundle, String> published) {
+                         Published published) {
         this.connection = connection;
         this.tasks = tasks;
         this.app = app;
@@ -224,7 +228,8 @@ public final class PublishFormViewModel {
                 .onSuccess(o -> {
                     formOpen.set(false);
                     published.accept(o.bundle(), "Published " + o.bundle().version()
-                            + (ch == null ? "" : " to channel " + ch) + "." + (o.capgo() == null ? "" : " " + o.capgo()));
+                            + (ch == null ? "" : " to channel " + ch) + "." + (o.capgo() == null ? "" : " " + o.capgo()),
+                            o.capgoProblem());
                 })
                 .onError(this::publishFailed)
                 .andFinally(() -> {
@@ -268,22 +273,33 @@ public final class PublishFormViewModel {
                 }
                 Bundle bundle = upload.run();
                 String capgoLine = null;
+                String capgoProblem = null;
                 if (capgo) {
                     post(() -> phase.set("Building the Capgo artifact…"));
-                    Path capgoWork = Files.createDirectory(tmp.resolve("capgo"));
-                    CapgoPublish.Result r = CapgoPublish.buildAndUpload(client, appId, v, input, capgoKeys, manifest,
-                            capgoWork);
-                    capgoLine = "Capgo artifact: zip " + Sizes.bytes(r.built().zip().length())
-                            + (r.encrypted() ? ", encrypted for key " + r.built().keyId() : ", unencrypted")
-                            + (r.built().manifest().isEmpty() ? "" : ", " + r.built().manifest().size()
-                            + " manifest files") + ".";
+                    try {
+                        Path capgoWork = Files.createDirectory(tmp.resolve("capgo"));
+                        CapgoPublish.Result r = CapgoPublish.buildAndUpload(client, appId, v, input, capgoKeys,
+                                manifest, capgoWork);
+                        capgoLine = "Capgo artifact: zip " + Sizes.bytes(r.built().zip().length())
+                                + (r.encrypted() ? ", encrypted for key " + r.built().keyId() : ", unencrypted")
+                                + (r.built().manifest().isEmpty() ? "" : ", " + r.built().manifest().size()
+                                + " manifest files") + ".";
+                    } catch (RuntimeException | IOException e) {
+                        // The bundle is published already: say so, and what is missing for the plugin.
+                        if (e instanceof ServerUnreachableException u) {
+                            throw u;
+                        }
+                        capgoProblem = v + " is published, but without its Capgo artifact (devices of the reference"
+                                + " plugin get no_capgo_artifact): " + (e instanceof CryptoException
+                                ? e.getMessage() : Problems.message(e));
+                    }
                 }
                 if (ch != null) {
                     post(() -> phase.set("Pointing " + ch + " at " + v + "…"));
                     client.setChannelBundle(appId, ch, v);
                 }
                 return new Outcome(capgo ? client.listBundles(appId).stream().filter(b -> b.version().equals(v))
-                        .findFirst().orElse(bundle) : bundle, capgoLine);
+                        .findFirst().orElse(bundle) : bundle, capgoLine, capgoProblem);
             } finally {
                 deleteTree(tmp);
             }
