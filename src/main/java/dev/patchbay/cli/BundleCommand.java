@@ -5,6 +5,7 @@ import dev.patchbay.client.BundlePublish;
 import dev.patchbay.client.NotFoundException;
 import dev.patchbay.client.PatchbayClient;
 import dev.patchbay.crypto.AppKeys;
+import dev.patchbay.crypto.FreshnessCert;
 import dev.patchbay.crypto.BlobRef;
 import dev.patchbay.crypto.BundleInput;
 import dev.patchbay.crypto.BundleOpener;
@@ -44,7 +45,8 @@ import picocli.CommandLine.Parameters;
 
 @Command(name = "bundle", mixinStandardHelpOptions = true, description = "Seal, publish and inspect web bundles.",
         subcommands = {BundleCommand.Publish.class, CapgoImport.class, BundleCommand.ListBundles.class,
-                BundleCommand.Show.class, BundleCommand.Diff.class, PreflightCommand.class})
+                BundleCommand.Show.class, BundleCommand.Diff.class, PreflightCommand.class,
+                BundleDeleteCommand.class})
 final class BundleCommand {
 
     abstract static class BundleAction implements Runnable {
@@ -121,15 +123,21 @@ final class BundleCommand {
                 AppKeys keys;
                 try {
                     keys = AppKeys.load(appId, keysDir, passphrase);
-                    if (capgoCompat && CapgoKeyFile.exists(keysDir)) {
-                        capgoKeys = CapgoKeyFile.read(keysDir, appId, passphrase);
+                    try {
+                        ensureTrust(client, appId, keys);
+                        trustedNow = ensureServerTrusted(client, appId, keys, passphrase);
+                        if (capgoCompat && CapgoKeyFile.exists(keysDir)) {
+                            capgoKeys = CapgoKeyFile.read(keysDir, appId, passphrase);
+                        }
+                    } catch (RuntimeException e) {
+                        keys.close();
+                        throw e;
                     }
                 } finally {
                     Arrays.fill(passphrase, '\0');
                 }
                 try (keys) {
                     phases.phase("Checking app " + appId + " on the server");
-                    ensureTrust(client, appId, keys);
                     List<Bundle> published = client.listBundles(appId);
                     for (Bundle b : published) {
                         if (b.version().equals(version)) {
@@ -231,6 +239,7 @@ final class BundleCommand {
                 json.put("skippedBytes", allBytes - uploaded);
                 json.put("releaseKeyId", keys.releaseKeyId());
                 json.put("channel", ch == null ? null : ch.name());
+                json.put("serverTrustedUntil", trustedNow == null ? null : trustedNow.notAfter().toString());
                 out.json(json);
                 return;
             }
@@ -244,7 +253,36 @@ final class BundleCommand {
             if (ch != null) {
                 fields.add(new String[] {"Channel", ch.name() + " now serves " + bundle.version()});
             }
+            if (trustedNow != null) {
+                fields.add(new String[] {"Server", "now trusted for " + bundle.appId() + ": freshness key "
+                        + trustedNow.keyId() + " certified until " + Text.time(trustedNow.notAfter())});
+            }
             out.fields(fields);
+        }
+
+        /** The certificate this publish gave the server (it was not trusted for the app), else null. */
+        private dev.patchbay.crypto.FreshnessCert trustedNow;
+
+        /**
+         * Certifies the server's freshness key with the app's root key when the server holds no valid certificate of
+         * it (first publish to a new server): without it devices get server_not_trusted and never update.
+         */
+        private FreshnessCert ensureServerTrusted(PatchbayClient client, String appId, AppKeys keys, char[] passphrase) {
+            dev.patchbay.client.FreshnessKeyInfo key = client.freshnessKey();
+            java.time.Instant now = java.time.Instant.now();
+            try {
+                FreshnessCert cert = client.freshnessCert(appId);
+                if (cert.keyId().equals(key.keyId()) && cert.validAt(now)
+                        && cert.rootKeyId().equals(keys.trust().rootKeyId())) {
+                    return null;
+                }
+            } catch (NotFoundException notYet) {
+                // certify below
+            }
+            byte[] publicKey = KeyCommand.TrustServer.publicKey(key);
+            FreshnessCert cert = AppKeys.certifyFreshnessKey(appId, keysDir, passphrase, publicKey,
+                    now.minus(java.time.Duration.ofMinutes(5)), now.plus(KeyCommand.TrustServer.VALIDITY));
+            return client.putFreshnessCert(appId, cert);
         }
 
         /** Registers the keys' trust.json if the server has none for the app; refuses keys with another root. */

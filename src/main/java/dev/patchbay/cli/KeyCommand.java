@@ -200,12 +200,8 @@ final class KeyCommand {
             this.context = context;
         }
 
-        @Override
-        public void run() {
-            String appId = Names.appId("--app", app);
-            dev.patchbay.crypto.TrustRoot trust = AppKeys.readTrust(appId, dir);
-            dev.patchbay.client.PatchbayClient client = server.client(context);
-            dev.patchbay.client.FreshnessKeyInfo key = client.freshnessKey();
+        /** The server's freshness public key, checked against its key id. */
+        static byte[] publicKey(dev.patchbay.client.FreshnessKeyInfo key) {
             byte[] publicKey;
             try {
                 publicKey = dev.patchbay.crypto.Codec.unb64(key.publicKey(), dev.patchbay.crypto.Ed25519.KEY_LENGTH,
@@ -216,6 +212,16 @@ final class KeyCommand {
             if (!dev.patchbay.crypto.KeyIds.ofPublicKey(publicKey).equals(key.keyId())) {
                 throw new CliException("The server's freshness key id " + key.keyId() + " does not match its key");
             }
+            return publicKey;
+        }
+
+        @Override
+        public void run() {
+            String appId = Names.appId("--app", app);
+            dev.patchbay.crypto.TrustRoot trust = AppKeys.readTrust(appId, dir);
+            dev.patchbay.client.PatchbayClient client = server.client(context);
+            dev.patchbay.client.FreshnessKeyInfo key = client.freshnessKey();
+            byte[] publicKey = publicKey(key);
             char[] pass = Passphrases.read(context, passphraseFile, false);
             dev.patchbay.crypto.KeyFile.Key root = null;
             dev.patchbay.crypto.FreshnessCert cert;

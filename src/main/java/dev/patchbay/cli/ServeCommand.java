@@ -54,6 +54,12 @@ final class ServeCommand implements Callable<Integer> {
                     + " (docs/rollouts.md section 4.1)")
     int devicesPerAddress;
 
+    @Option(names = "--trusted-proxy", paramLabel = "CIDR[,CIDR]",
+            description = "Reverse proxies (addresses or CIDR blocks, comma-separated) whose X-Forwarded-For names"
+                    + " the client address; the rightmost hop that is not a trusted proxy is the client (default: none,"
+                    + " the TCP peer is the client; docs/api.md \"Client address\")")
+    String trustedProxy;
+
     ServeCommand(Cli.Context context) {
         this.context = context;
     }
@@ -88,6 +94,11 @@ final class ServeCommand implements Callable<Integer> {
             throw new CliException("--health-devices-per-address must be at least 1, not " + devicesPerAddress);
         }
         config = config.withDevicesPerAddress(devicesPerAddress);
+        try {
+            config = config.withTrustedProxies(dev.patchbay.server.http.TrustedProxies.parse(trustedProxy));
+        } catch (IllegalArgumentException e) {
+            throw new CliException("--trusted-proxy: " + e.getMessage());
+        }
         PatchbayServer server = PatchbayServer.start(config);
         CountDownLatch stopped = new CountDownLatch(1);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
@@ -101,6 +112,7 @@ final class ServeCommand implements Callable<Integer> {
         } else {
             context.out().println("Admin API key: " + server.adminApiKeyFile());
         }
+        context.out().println("Java heap cap: " + Runtime.getRuntime().maxMemory() / (1024 * 1024) + " MiB");
         String heapWarning = heapWarning(Runtime.getRuntime().maxMemory(),
                 java.lang.management.ManagementFactory.getRuntimeMXBean().getInputArguments());
         if (heapWarning != null) {

@@ -15,15 +15,29 @@ import java.util.List;
  * @param channelReason   why a channel the device asked for (or an override) was not used, or null
  * @param rollout         how the rollout of the device's channel treats it ({@link PatchbayClient#device} only;
  *                        null without a rollout)
+ * @param rolledBack      the bundle the device last rolled back from (not confirmed since), or null
  */
 public record Device(String appId, String deviceId, String customId, String platform, String osVersion,
                      String nativeVersion, Long nativeBuild, String runtimeVersion, Boolean isEmulator,
                      Boolean isProduction, KeyIds keyIds, String channelAsked, String channelOverride, String channel,
                      String channelSource, String channelReason, String currentBundle, Long currentSequence,
                      String nextBundle, String lastOutcome, String lastError, String lastMessage, Instant firstSeen,
-                     Instant lastSeen, List<DeviceBundle> bundles, RolloutDecision rollout) {
+                     Instant lastSeen, List<DeviceBundle> bundles, RolloutDecision rollout, String rolledBack) {
     public Device {
         bundles = bundles == null ? List.of() : List.copyOf(bundles);
+    }
+
+    /** Not rolled back. */
+    public Device(String appId, String deviceId, String customId, String platform, String osVersion,
+                  String nativeVersion, Long nativeBuild, String runtimeVersion, Boolean isEmulator,
+                  Boolean isProduction, KeyIds keyIds, String channelAsked, String channelOverride, String channel,
+                  String channelSource, String channelReason, String currentBundle, Long currentSequence,
+                  String nextBundle, String lastOutcome, String lastError, String lastMessage, Instant firstSeen,
+                  Instant lastSeen, List<DeviceBundle> bundles, RolloutDecision rollout) {
+        this(appId, deviceId, customId, platform, osVersion, nativeVersion, nativeBuild, runtimeVersion, isEmulator,
+                isProduction, keyIds, channelAsked, channelOverride, channel, channelSource, channelReason,
+                currentBundle, currentSequence, nextBundle, lastOutcome, lastError, lastMessage, firstSeen, lastSeen,
+                bundles, rollout, null);
     }
 
     /** Without a rollout decision (lists; a channel without rollout). */

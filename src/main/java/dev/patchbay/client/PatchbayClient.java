@@ -253,6 +253,12 @@ public final class PatchbayClient {
         return call(get(url("apps", appId, "bundles", version)), type(Bundle.class));
     }
 
+    /** Deletes a bundle nothing uses ({@link ConflictException} with the reason otherwise); answers the blobs freed. */
+    public int deleteBundle(String appId, String version) {
+        JsonNode answer = call(send("DELETE", url("apps", appId, "bundles", version), null), type(JsonNode.class));
+        return answer.path("freedBlobs").asInt();
+    }
+
     /**
      * Uploads and publishes a sealed bundle, blocking; see {@link BundlePublish}. {@code blobsFolder} holds each blob
      * as a file named by its SHA-256; {@code blobs} lists all of them, the manifest blob included.

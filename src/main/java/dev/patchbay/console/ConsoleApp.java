@@ -83,8 +83,46 @@ public final class ConsoleApp extends Application {
         this.options = options;
     }
 
+    /**
+     * The installed program's console. Quit ends the process within about 2 s whatever ran: emulated devices and the
+     * harness turn implicit exit off and keep threads of their own, so after the toolkit stopped this waits for the
+     * closing of the sandbox, cache and settings (at most {@link #CLOSE_WAIT}) and then exits the JVM.
+     */
     public static void main(String[] args) {
+        standalone = true;
         Application.launch(ConsoleApp.class, args);
+        ConsoleApp app = launched;
+        if (app != null) {
+            try {
+                app.stopped.get(CLOSE_WAIT.toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS);
+            } catch (java.util.concurrent.TimeoutException e) {
+                LOG.warn("Closing took longer than {} ms; exiting anyway", CLOSE_WAIT.toMillis());
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            } catch (java.util.concurrent.ExecutionException e) {
+                LOG.warn("Closing failed: {}", e.toString());
+            }
+        }
+        System.exit(0);
+    }
+
+    /** How long {@link #main} waits for the sandbox, cache and settings to close after the window went away. */
+    static final java.time.Duration CLOSE_WAIT = java.time.Duration.ofMillis(1500);
+    private static volatile boolean standalone;
+    private static volatile ConsoleApp launched;
+
+    /** The console started by {@link #main} once its window is shown (for the quit test's child process). */
+    static ConsoleApp launched() {
+        return launched;
+    }
+
+    /** File → Quit, Ctrl+Q, the window's close button. In tests (not started by {@link #main}) only hides the window. */
+    void quit(Stage stage) {
+        if (standalone) {
+            javafx.application.Platform.exit();
+        } else {
+            stage.hide();
+        }
     }
 
     @Override
@@ -154,13 +192,19 @@ public final class ConsoleApp extends Application {
                     channels.open(appId, channel);
                     settings.lastPageProperty().set("channels");
                 });
+        overview.setOpenDevices((appId, state) -> {
+            devices.open(appId, state);
+            settings.lastPageProperty().set("devices");
+        });
         ActivityViewModel activity = new ActivityViewModel(connection, tasks, apps.apps());
         List<Page> pages = List.of(new ConnectionsPage(connections), new AppsPage(apps), channelsPage,
-                new BundlesPage(bundles, apps::refresh), new KeysPage(keys, apps::refresh),
+                new BundlesPage(bundles, apps::refresh,
+                        new dev.patchbay.console.bundles.BundleDeleter(bundles, connection, tasks)), new KeysPage(keys, apps::refresh),
                 new EmulatorPage(emulator, apps::refresh), new DevicesPage(devices), new OverviewPage(overview),
                 new ActivityPage(activity), new ApiKeysPage(new ApiKeysViewModel(connection, tasks, clock)));
         ShellViewModel shell = new ShellViewModel(settings, connection, tasks, pages.stream().map(Page::id).toList());
-        new MainWindow(shell, settings, pages, icons).show(stage);
+        new MainWindow(shell, settings, pages, icons, () -> quit(stage)).show(stage);
+        launched = this;
         settingsStore.watch(settings);
         StartupTiming.install(connection.stateProperty());
         // Not earlier: started in parallel with the window on 2 cores, the server delays the first frame by ~0.6 s
@@ -269,6 +313,11 @@ public final class ConsoleApp extends Application {
     /** For UI tests: the Emulator page's devices and what the page shows of them. */
     public EmulatorViewModel emulator() {
         return emulator;
+    }
+
+    /** For the quit test's child process: the app keys of this console. */
+    AppKeyStore keyStore() {
+        return keyStore;
     }
 
     public ConnectionManager connection() {

@@ -287,7 +287,8 @@ public final class KeyFile {
         }
     }
 
-    static void fsyncDir(Path dir) {
+    /** Syncs a folder so a rename or delete in it outlives a power loss (a no-op where folders cannot be synced). */
+    public static void fsyncDir(Path dir) {
         try (FileChannel ch = FileChannel.open(dir, StandardOpenOption.READ)) {
             ch.force(true);
         } catch (IOException | UnsupportedOperationException ignored) {

@@ -121,7 +121,8 @@ public final class PatchbayServer implements AutoCloseable {
             Devices devices = new Devices(freshnessKey, catalog, recorder, config.publicUrl(),
                     () -> url[0], config.statsConcurrency());
             Router router = routes(db, clock, blobs, uploads, devices, keys, AdminKeyFile.in(config.dataDir()));
-            Server jetty = jetty(config, new JsonHandler(router, keys, ServerConfig.MAX_JSON_BODY, db.health()));
+            Server jetty = jetty(config, new JsonHandler(router, keys, ServerConfig.MAX_JSON_BODY, db.health())
+                    .trusting(config.trustedProxies()));
             try {
                 jetty.start();
             } catch (Exception e) {
@@ -172,7 +173,8 @@ public final class PatchbayServer implements AutoCloseable {
         new AppsApi(new AppStore(db, clock).onDelete(uploads::beforeAppDelete)).register(router);
         new ChannelsApi(new ChannelStore(db, clock)).register(router);
         new TrustApi(new TrustStore(db, clock), new CryptoSignatures(clock)).register(router);
-        new UploadsApi(uploads, new BundleStore(db), blobs).register(router);
+        new UploadsApi(uploads, new BundleStore(db), blobs)
+                .withDeletion(new dev.patchbay.server.bundles.BundleDeletion(db, uploads, clock)).register(router);
         new FreshnessApi(db, clock, devices.key()).register(router);
         new DevicesApi(db, clock, devices.recorder(), devices.catalog()).register(router);
         new UpdatesApi(devices.catalog(), devices.recorder(), devices.key(), clock, devices.publicUrl(),
@@ -264,6 +266,11 @@ public final class PatchbayServer implements AutoCloseable {
     /** The rollout supervisor (tests drive its ticks with their own clock). */
     RolloutSupervisor supervisor() {
         return supervisor;
+    }
+
+    /** Writes the update checks' pending state now (tests read offers and timelines right after a check). */
+    void flushDevices() {
+        recorder.flush();
     }
 
     /** The metadata store (tests read the audit log and history rows). */

@@ -18,9 +18,12 @@ import java.time.Duration;
  *                         {@code null}: {@link #DEFAULT_EVENT_RETENTION})
  * @param devicesPerAddress most devices one client address counts for in a release's rollout health (ADR 0094;
  *                         0: {@link dev.patchbay.server.offers.ReleaseOffers#DEFAULT_DEVICES_PER_ADDRESS})
+ * @param trustedProxies   reverse proxies whose {@code X-Forwarded-For} names the client address (ADR 0096;
+ *                         {@code null}: none, the TCP peer is the client)
  */
 public record ServerConfig(String host, int port, Path dataDir, String publicUrl, int statsConcurrency,
-                           Duration rolloutTick, String healthWebhook, Duration eventRetention, int devicesPerAddress) {
+                           Duration rolloutTick, String healthWebhook, Duration eventRetention, int devicesPerAddress,
+                           dev.patchbay.server.http.TrustedProxies trustedProxies) {
     /** Default of {@link #eventRetention}. */
     public static final Duration DEFAULT_EVENT_RETENTION = Duration.ofDays(90);
     /** Largest management request body accepted (JSON); bundle uploads get their own limit. */
@@ -51,6 +54,7 @@ public record ServerConfig(String host, int port, Path dataDir, String publicUrl
             throw new IllegalArgumentException("the rollout tick must be between 50 ms and 1 h, not " + rolloutTick);
         }
         eventRetention = eventRetention == null ? DEFAULT_EVENT_RETENTION : eventRetention;
+        trustedProxies = trustedProxies == null ? dev.patchbay.server.http.TrustedProxies.NONE : trustedProxies;
         if (devicesPerAddress < 0) {
             throw new IllegalArgumentException("devicesPerAddress must not be negative");
         }
@@ -72,36 +76,41 @@ public record ServerConfig(String host, int port, Path dataDir, String publicUrl
     }
 
     public ServerConfig(String host, int port, Path dataDir) {
-        this(host, port, dataDir, null, DEFAULT_STATS_CONCURRENCY, DEFAULT_ROLLOUT_TICK, null, null, 0);
+        this(host, port, dataDir, null, DEFAULT_STATS_CONCURRENCY, DEFAULT_ROLLOUT_TICK, null, null, 0, null);
     }
 
     public ServerConfig withPublicUrl(String url) {
         return new ServerConfig(host, port, dataDir, url, statsConcurrency, rolloutTick, healthWebhook,
-                eventRetention, devicesPerAddress);
+                eventRetention, devicesPerAddress, trustedProxies);
     }
 
     public ServerConfig withStatsConcurrency(int n) {
         return new ServerConfig(host, port, dataDir, publicUrl, n, rolloutTick, healthWebhook,
-                eventRetention, devicesPerAddress);
+                eventRetention, devicesPerAddress, trustedProxies);
     }
 
     public ServerConfig withRolloutTick(Duration tick) {
         return new ServerConfig(host, port, dataDir, publicUrl, statsConcurrency, tick, healthWebhook,
-                eventRetention, devicesPerAddress);
+                eventRetention, devicesPerAddress, trustedProxies);
     }
 
     public ServerConfig withHealthWebhook(String url) {
         return new ServerConfig(host, port, dataDir, publicUrl, statsConcurrency, rolloutTick, url,
-                eventRetention, devicesPerAddress);
+                eventRetention, devicesPerAddress, trustedProxies);
     }
 
     public ServerConfig withEventRetention(Duration keep) {
         return new ServerConfig(host, port, dataDir, publicUrl, statsConcurrency, rolloutTick, healthWebhook,
-                keep, devicesPerAddress);
+                keep, devicesPerAddress, trustedProxies);
     }
 
     public ServerConfig withDevicesPerAddress(int n) {
         return new ServerConfig(host, port, dataDir, publicUrl, statsConcurrency, rolloutTick, healthWebhook,
-                eventRetention, n);
+                eventRetention, n, trustedProxies);
+    }
+
+    public ServerConfig withTrustedProxies(dev.patchbay.server.http.TrustedProxies proxies) {
+        return new ServerConfig(host, port, dataDir, publicUrl, statsConcurrency, rolloutTick, healthWebhook,
+                eventRetention, devicesPerAddress, proxies);
     }
 }

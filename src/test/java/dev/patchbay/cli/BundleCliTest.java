@@ -262,6 +262,11 @@ class BundleCliTest {
         JsonNode trust = Json.mapper().readTree(Files.readAllBytes(keys.resolve("trust.json")));
         assertEquals(trust.path("root").path("keyId").asText(), PatchbayClient.connect(server.url(),
                 env.get("PATCHBAY_API_KEY")).getTrust(appId).path("root").path("keyId").asText());
+        // And the server was trusted on the way (it was not: a first publish), so devices accept its answers.
+        dev.patchbay.crypto.FreshnessCert cert = PatchbayClient.connect(server.url(), env.get("PATCHBAY_API_KEY"))
+                .freshnessCert(appId);
+        assertEquals(trust.path("root").path("keyId").asText(), cert.rootKeyId());
+        assertEquals(cert.notAfter().toString(), p1.path("serverTrustedUntil").asText());
 
         // A zip with a single top folder, one small file changed, the passphrase from a file, quietly, as text.
         Path v2 = web("web-v2", "console.log('v2');");
@@ -276,6 +281,7 @@ class BundleCliTest {
         assertTrue(second.out().startsWith("Published " + appId + " 1.0.1 (sequence 2)\n"), second.out());
         assertTrue(hasLine(second.out(), "Files:\\s+4 \\(600\\.1 kB\\)"), second.out());
         assertTrue(hasLine(second.out(), "Release key:\\s+" + p1.path("releaseKeyId").asText()), second.out());
+        assertTrue(!second.out().contains("Server:"), "already trusted: not certified again\n" + second.out());
 
         // list --json: newest first, sizes, key id, channels.
         JsonNode list = ok("bundle", "list", "--app", appId, "--json").json();
@@ -352,6 +358,14 @@ class BundleCliTest {
         assertEquals("patchbay: App '" + appId + "' has no channel named 'nightly'", fails("bundle", "publish", v1.toString(),
                 "--app", appId, "--version", "1.0.2", "--keys", keys.toString(), "--channel", "nightly"));
         assertEquals(2, ok("bundle", "list", "--app", appId, "--json").json().size());
+
+        // Delete: refused with the reason while production serves 1.0.0; 1.0.1 (unused) goes, its own blobs freed.
+        ok("channel", "update", "production", "--app", appId, "--bundle", "1.0.0");
+        String refused = fails("bundle", "delete", "1.0.0", "--app", appId);
+        assertTrue(refused.contains("channel 'production' serves it"), refused);
+        Result deleted = ok("bundle", "delete", "1.0.1", "--app", appId);
+        assertTrue(deleted.out().startsWith("Deleted " + appId + " 1.0.1 ("), deleted.out());
+        assertEquals(List.of("1.0.0"), ok("bundle", "list", "--app", appId, "--json").json().findValuesAsText("version"));
     }
 
     @Test

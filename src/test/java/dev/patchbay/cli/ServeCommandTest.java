@@ -44,7 +44,9 @@ class ServeCommandTest {
     void refusesABadRetentionOrWebhookWithoutStarting() {
         String[][] cases = {{"--event-retention", "30m", "--event-retention: the event retention must be at least 1 h"},
             {"--event-retention", "forever", "--event-retention: "},
-            {"--health-webhook", "ftp://hooks.example.com", "--health-webhook: The health webhook must be an http(s) URL"}};
+            {"--health-webhook", "ftp://hooks.example.com", "--health-webhook: The health webhook must be an http(s) URL"},
+            {"--trusted-proxy", "10.0.0.0/8,proxy.internal", "--trusted-proxy: \"proxy.internal\" is not an IP address"},
+            {"--trusted-proxy", "10.0.0.0/40", "--trusted-proxy: \"10.0.0.0/40\": the prefix length must be 0"}};
         for (String[] c : cases) {
             ByteArrayOutputStream err = new ByteArrayOutputStream();
             int code = Cli.run(new String[] {"serve", "--port", "0", "--data-dir", dir.resolve("data").toString(),

@@ -108,6 +108,7 @@ class BundlesUserPathTest {
                 && robot.lookup("#channel-new").query() != null && !robot.lookup("#channel-new").queryButton().isDisabled());
         robot.clickOn("#channel-new");
         robot.clickOn("#channel-name").write("production");
+        FxLookups.reveal(robot, "#channel-bundle"); // the side form scrolls on a 720 px window
         robot.clickOn("#channel-bundle");
         waitUntil(() -> robot.lookup(".list-cell").match((Node n) -> n instanceof javafx.scene.control.Labeled l
                 && "1.2.3".equals(l.getText())).tryQuery().isPresent());
@@ -121,5 +122,22 @@ class BundlesUserPathTest {
                 .tryQuery().isPresent());
         assertEquals(List.of("production"), app.connection().session().client().getBundle("com.example.shop", "1.2.3")
                 .channels());
+
+        // Delete on the Bundles page: refused with the reason while production serves 1.2.3; once the channel
+        // serves the builtin assets again, the bundle goes.
+        robot.clickOn("#nav-bundles");
+        waitUntil(() -> table(robot, "#bundles-table").getItems().size() == 1);
+        robot.interact(() -> table(robot, "#bundles-table").getSelectionModel().select(0));
+        robot.clickOn("#bundle-delete");
+        waitUntil(() -> robot.lookup("#confirm-button").tryQuery().isPresent());
+        robot.clickOn("#confirm-button");
+        waitUntil(() -> label(robot, "#bundles-message").getText().contains("channel 'production' serves it"));
+        app.connection().session().client().setChannelBundle("com.example.shop", "production", null);
+        robot.interact(() -> table(robot, "#bundles-table").getSelectionModel().select(0));
+        robot.clickOn("#bundle-delete");
+        waitUntil(() -> robot.lookup("#confirm-button").tryQuery().isPresent());
+        robot.clickOn("#confirm-button");
+        waitUntil(() -> table(robot, "#bundles-table").getItems().isEmpty()
+                && label(robot, "#bundles-info").getText().startsWith("Deleted bundle 1.2.3"));
     }
 }

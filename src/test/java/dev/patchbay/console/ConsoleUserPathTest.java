@@ -99,7 +99,11 @@ class ConsoleUserPathTest {
         assertEquals("com.example.shop", appChoice(robot).getValue().id());
         robot.clickOn("#channel-new");
         robot.clickOn("#channel-name").write("production");
-        robot.clickOn("#channel-default-android");
+        // The app's first channel: already the default for what it serves, and the form says why.
+        assertTrue(robot.lookup("#channel-default-android").queryAs(javafx.scene.control.CheckBox.class).isSelected());
+        assertTrue(robot.lookup("#channel-default-ios").queryAs(javafx.scene.control.CheckBox.class).isSelected());
+        assertTrue(label(robot, "#channel-default-hint").getText().startsWith("The app's first channel"));
+        robot.clickOn("#channel-default-ios");
         robot.clickOn("#channel-save");
         waitUntil(() -> channels(robot).size() == 1);
         robot.clickOn("#channel-new");
@@ -114,6 +118,7 @@ class ConsoleUserPathTest {
         robot.clickOn(cell(robot, "beta"));
         robot.clickOn("#channel-edit");
         robot.clickOn("#channel-default-android");
+        FxLookups.reveal(robot, "#channel-description"); // the side form scrolls on a 720 px window
         robot.clickOn("#channel-description").write("Early adopters");
         robot.clickOn("#channel-save");
         waitUntil(() -> channels(robot).size() == 2 && "Early adopters".equals(channel(robot, "beta").description()));

@@ -33,8 +33,8 @@ import org.testfx.framework.junit5.ApplicationExtension;
 import org.testfx.framework.junit5.Start;
 
 /**
- * From an empty console to an emulated phone running a published bundle, headless: create an app and its keys,
- * register trust (which also trusts the sandbox server), publish a bundle whose page calls notifyAppReady to the
+ * From an empty console to an emulated phone running a published bundle, headless: create an app and its keys
+ * (which trusts the sandbox server at once), publish a bundle whose page calls notifyAppReady to the
  * Android default channel, create a device on the Emulator page (autoUpdate always, the real WebView), cold start
  * it, and see the device on the new bundle in state success, on the page and in the server's device API.
  */
@@ -84,15 +84,15 @@ class EmulatorUserPathTest {
         app.connection().session().client().createChannel(APP,
                 ChannelDraft.named("production").withDefaultFor(Set.of(Platform.ANDROID)));
 
-        // Keys, then Register trust: the root key is still unlocked, so the server is trusted too.
+        // Keys: creating them on the Local sandbox registers trust and certifies the sandbox at once (no extra step).
         robot.clickOn("#nav-keys");
         waitUntil(() -> robot.lookup("#keys-create-form").query().isVisible());
         robot.clickOn("#keys-passphrase").write(PASS);
         robot.clickOn("#keys-confirm").write(PASS);
         robot.clickOn("#keys-create");
         waitUntil(() -> label(robot, "#keys-root-id").getText().length() == 16);
-        robot.clickOn("#keys-register");
         waitUntil(() -> label(robot, "#keys-server-trust").getText().contains("is trusted"));
+        assertTrue(label(robot, "#keys-server-trust").getGraphic().isVisible(), "the ✓ comes with its sentence");
 
         // Bundles: a page that tells the updater it started well.
         Path www = Files.createDirectories(work.resolve("www"));

@@ -36,6 +36,26 @@ final class FxLookups {
         });
     }
 
+    /** Scrolls the scroll pane that holds {@code query} (nearest enclosing one) so the node is in view. */
+    static void reveal(FxRobot robot, String query) {
+        robot.interact(() -> {
+            Node n = robot.lookup(query).query();
+            Node p = n.getParent();
+            while (p != null && !(p instanceof javafx.scene.control.ScrollPane)) {
+                p = p.getParent();
+            }
+            if (p instanceof javafx.scene.control.ScrollPane sp && sp.getContent() != null) {
+                Node content = sp.getContent();
+                javafx.geometry.Bounds b = content.sceneToLocal(n.localToScene(n.getBoundsInLocal()));
+                double room = content.getBoundsInLocal().getHeight() - sp.getViewportBounds().getHeight();
+                if (room > 0) {
+                    sp.setVvalue(Math.max(0, Math.min(1, (b.getMinY() - 20) / room)));
+                }
+            }
+        });
+        WaitForAsyncUtils.waitForFxEvents();
+    }
+
     static TableView<?> table(FxRobot robot, String id) {
         return robot.lookup(id).queryAs(TableView.class);
     }

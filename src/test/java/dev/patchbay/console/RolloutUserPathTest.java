@@ -9,6 +9,7 @@ import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.patchbay.client.FailedDevice;
 import dev.patchbay.client.FailureBucket;
@@ -20,7 +21,10 @@ import dev.patchbay.crypto.BundleInput;
 import dev.patchbay.crypto.BundleSealer;
 import dev.patchbay.crypto.KeyFileOptions;
 import dev.patchbay.crypto.SealedBundle;
+import dev.patchbay.crypto.TrustRoot;
 import dev.patchbay.domain.ChannelDraft;
+import dev.patchbay.domain.Platform;
+import dev.patchbay.domain.RolloutBucket;
 import dev.patchbay.domain.Json;
 import dev.patchbay.domain.rollout.Rollout;
 import dev.patchbay.domain.rollout.RolloutState;
@@ -80,6 +84,7 @@ class RolloutUserPathTest {
     Path work;
 
     private ConsoleApp app;
+    private TrustRoot trust;
 
     @Start
     void start(Stage stage) {
@@ -107,7 +112,13 @@ class RolloutUserPathTest {
         client.registerTrust(APP, keys.exportTrust());
         publish(client, keys, "1.0.0", 1);
         publish(client, keys, "1.1.0", 2);
-        client.createChannel(APP, ChannelDraft.named("production"));
+        // Android devices land on production by default: the failing devices below check in before they report.
+        client.createChannel(APP, new ChannelDraft("production", null, Set.of(Platform.ANDROID), null, null, null, null));
+        trust = keys.trust();
+        // ... and get answers they can trust: the app certifies the sandbox's freshness key (Keys page, "Register trust").
+        client.putFreshnessCert(APP, keys.certifyFreshnessKey(
+                dev.patchbay.crypto.Codec.unb64(client.freshnessKey().publicKey(), 32, "publicKey"),
+                java.time.Instant.now().minusSeconds(60), java.time.Instant.now().plus(Duration.ofDays(30))));
         client.setChannelBundle(APP, "production", "1.0.0");
         keys.close();
 
@@ -162,13 +173,15 @@ class RolloutUserPathTest {
                 && "no crash reports at 10 %".equals(h.reason())), history.toString());
 
         // Three devices fail on 1.1.0, one is fine: the failure chart shows a bar; clicking it lists the three.
+        // Only devices the server offered 1.1.0 count for its health (ADR 0094): each is a device the 25 % selects, and
+        // checks for updates first.
         Set<String> failed = new TreeSet<>();
         for (int i = 0; i < 3; i++) {
-            String device = UUID.randomUUID().toString();
+            String device = offeredDevice(r.id(), r.bps());
             failed.add(device);
             stats(device, i == 0 ? "rollback" : "download_fail");
         }
-        stats(UUID.randomUUID().toString(), "app_ready");
+        stats(offeredDevice(r.id(), r.bps()), "app_ready");
         AtomicReference<Node> bar = new AtomicReference<>();
         WaitForAsyncUtils.waitFor(30, TimeUnit.SECONDS, () -> {
             robot.interact(() -> app.rollouts().poll());
@@ -297,6 +310,39 @@ class RolloutUserPathTest {
         }
     }
 
+    /** A new device the rollout selects, after an update check in which the server offered it the target 1.1.0. */
+    private String offeredDevice(String rolloutId, int bps) throws Exception {
+        String device = UUID.randomUUID().toString();
+        while (RolloutBucket.of(rolloutId, device) >= bps) {
+            device = UUID.randomUUID().toString();
+        }
+        ObjectNode check = Json.mapper().createObjectNode();
+        check.put("appId", APP);
+        check.put("deviceId", device);
+        check.put("platform", "android");
+        check.put("osVersion", "14");
+        check.put("nativeVersion", "1.0.0");
+        check.put("nativeBuild", 100);
+        check.put("runtimeVersion", "0.1.0");
+        check.put("currentBundle", "builtin");
+        check.put("isEmulator", false);
+        check.put("isProduction", true);
+        ObjectNode ids = check.putObject("keyIds");
+        ids.put("root", trust.rootKeyId());
+        ids.put("content", trust.contentKeyId());
+        check.put("nonce", "AAAAAAAAAAAAAAAAAAAAAA");
+        JsonNode answer = Json.mapper().readTree(post("/updates", check).body());
+        assertEquals("1.1.0", answer.path("release").path("release").path("version").asText(), answer.toString());
+        return device;
+    }
+
+    private HttpResponse<String> post(String path, ObjectNode body) throws Exception {
+        String url = app.connection().serverUrlProperty().get().replaceAll("/+$", "") + path;
+        return HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create(url))
+                .header("Content-Type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofString(body.toString())).build(), HttpResponse.BodyHandlers.ofString());
+    }
+
     /** One event of {@code device} about bundle 1.1.0, through the device protocol (device-protocol §5). */
     private void stats(String device, String action) throws Exception {
         ObjectNode batch = Json.mapper().createObjectNode();
@@ -313,10 +359,7 @@ class RolloutUserPathTest {
         if (!action.equals("app_ready")) {
             details.put("reason", action.equals("rollback") ? "app_ready_timeout" : "timeout");
         }
-        String url = app.connection().serverUrlProperty().get().replaceAll("/+$", "") + "/stats";
-        HttpResponse<String> r = HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create(url))
-                .header("Content-Type", "application/json")
-                .POST(HttpRequest.BodyPublishers.ofString(batch.toString())).build(), HttpResponse.BodyHandlers.ofString());
+        HttpResponse<String> r = post("/stats", batch);
         assertEquals(200, r.statusCode(), r.body());
     }
 }

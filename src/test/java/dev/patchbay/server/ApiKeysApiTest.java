@@ -135,6 +135,47 @@ class ApiKeysApiTest {
     }
 
     @Test
+    void revokingTheAdminKeyRemovesTheKeyFileSoItNeverHoldsADeadKey() throws Exception {
+        Path file;
+        String first;
+        try (RunningServer s = RunningServer.start(dataDir, clock)) {
+            file = s.server.adminApiKeyFile();
+            first = s.adminKey;
+            // A second admin key to work with after the bootstrap key is gone.
+            String other = ok(s.json("POST", "/api/v1/api-keys", "{\"name\":\"ops\",\"role\":\"admin\"}"), 201)
+                    .path("secret").asText();
+            JsonNode r = ok(s.send("POST", "/api/v1/api-keys/admin/revoke", null, other, null), 200);
+            assertEquals("revoked", r.path("status").asText(), r.toString());
+            assertTrue(r.path("adminKeyFileRemoved").asBoolean(), r.toString());
+            assertFalse(Files.exists(file), "no dead key left in " + file);
+            assertError(s.send("GET", "/api/v1/me", null, first, null), 401, "invalid_api_key", null);
+            // Revoking a key that is not the file's leaves the file alone.
+            JsonNode again = ok(s.send("POST", "/api/v1/api-keys/ops/revoke", null, other, null), 200);
+            assertFalse(again.has("adminKeyFileRemoved"), again.toString());
+        }
+        // The next start mints a working key into the file, as for a lost file.
+        try (RunningServer s = RunningServer.start(dataDir, clock)) {
+            assertTrue(s.server.createdAdminKey());
+            assertEquals(s.adminKey, Files.readString(file).strip());
+            assertNotEquals(first, s.adminKey);
+            ok(s.send("GET", "/api/v1/me", null, s.adminKey, null), 200);
+        }
+    }
+
+    @Test
+    void anAdminKeyFileAnOperatorReplacedIsNotRemovedByRevokingTheOldKey() throws Exception {
+        try (RunningServer s = RunningServer.start(dataDir, clock)) {
+            Path file = s.server.adminApiKeyFile();
+            String other = ok(s.json("POST", "/api/v1/api-keys", "{\"name\":\"ops\",\"role\":\"admin\"}"), 201)
+                    .path("secret").asText();
+            Files.writeString(file, other + "\n");
+            JsonNode r = ok(s.send("POST", "/api/v1/api-keys/admin/revoke", null, other, null), 200);
+            assertFalse(r.path("adminKeyFileRemoved").asBoolean(), r.toString());
+            assertEquals(other, Files.readString(file).strip());
+        }
+    }
+
+    @Test
     void entriesWrittenBeforeKeyNamesReadAsTheName() throws Exception {
         try (RunningServer s = RunningServer.start(dataDir, clock)) {
             s.server.database().inTransaction(c -> {

@@ -108,6 +108,32 @@ class EventRetentionTest {
     }
 
     @Test
+    void offersOlderThanTheRetentionGoUnlessAnActiveRolloutTargetsThem() throws Exception {
+        String stable = DeviceFixture.newDevice();
+        String canary = DeviceFixture.newDevice();
+        String late = DeviceFixture.newDevice();
+        f.check(stable, java.util.Map.of());                    // offered 1.4.0, the channel's release
+        client.startRollout(APP, "production", new RolloutStart("1.5.0", 10000, null, null, null, "canary"));
+        f.check(canary, java.util.Map.of());                    // offered 1.5.0, the rollout's target
+        s.server.flushDevices();
+        assertEquals(2, count("SELECT COUNT(*) FROM release_offers"));
+
+        clock.advance(Duration.ofDays(31));
+        f.check(late, java.util.Map.of());                      // offered 1.5.0 a month later
+        s.server.flushDevices();
+        EventRetention.Pruned p = s.server.retention().prune(clock.instant());
+        assertEquals(1, p.offers(), "the old offer of 1.4.0 goes; the running rollout's target keeps its offers");
+        assertEquals(0, count("SELECT COUNT(*) FROM release_offers WHERE bundle = '1.4.0'"));
+        assertEquals(2, count("SELECT COUNT(*) FROM release_offers WHERE bundle = '1.5.0'"));
+
+        client.promoteRollout(APP, "production", "done");       // no active rollout targets 1.5.0 any more
+        p = s.server.retention().prune(clock.instant());
+        assertEquals(1, p.offers(), "then only the offer within the retention stays");
+        assertEquals(1, count("SELECT COUNT(*) FROM release_offers WHERE device_id = '" + late + "'"));
+        assertEquals(1, count("SELECT COUNT(*) FROM release_offers"));
+    }
+
+    @Test
     void theRetentionIsAtLeastAnHour() {
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
                 () -> new ServerConfig("127.0.0.1", 0, dataDir).withEventRetention(Duration.ofMinutes(59)));

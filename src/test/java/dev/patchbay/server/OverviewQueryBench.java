@@ -45,7 +45,7 @@ public final class OverviewQueryBench {
             long t0 = System.nanoTime();
             db.inTransaction(c -> {
                 try (Statement s = c.createStatement()) {
-                    s.execute("INSERT INTO apps VALUES ('" + app + "', 'Shop', NOW(), NOW())");
+                    s.execute("INSERT INTO apps(id, name, created_at, updated_at) VALUES ('" + app + "', 'Shop', NOW(), NOW())");
                 }
                 return null;
             });

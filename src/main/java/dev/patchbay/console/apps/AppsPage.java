@@ -67,7 +67,7 @@ public final class AppsPage implements Page {
         fetched.getStyleClass().addAll(Styles.TEXT_MUTED, Styles.TEXT_SMALL);
         fetched.textProperty().bind(Bindings.createStringBinding(() -> vm.fetchedAtProperty().get() == null ? ""
                 : "Fetched " + Times.format(vm.fetchedAtProperty().get()), vm.fetchedAtProperty()));
-        HBox bar = new HBox(8, create, rename, delete, capgo, refresh, spacer, fetched);
+        javafx.scene.layout.FlowPane bar = new javafx.scene.layout.FlowPane(8, 6, create, rename, delete, capgo, refresh, spacer, fetched);
         bar.getStyleClass().add("page-toolbar");
         Label title = new Label("Apps");
         title.getStyleClass().add(Styles.TITLE_3);
@@ -84,7 +84,7 @@ public final class AppsPage implements Page {
         Label placeholder = new Label();
         placeholder.textProperty().bind(Bindings.createStringBinding(() -> vm.fetchedAtProperty().get() == null
                         ? (vm.connection().readOnlyProperty().get() ? "Nothing cached for this connection yet." : "Loading…")
-                        : "No apps yet. Create one with New app (Ctrl+N).",
+                        : "No apps yet. Next step: New app (Ctrl+N); then its keys (Keys page), a channel, and a first bundle.",
                 vm.fetchedAtProperty(), vm.connection().readOnlyProperty()));
         table.setPlaceholder(placeholder);
         TableColumn<App, String> id = new TableColumn<>("App id");

@@ -7,6 +7,7 @@ import dev.patchbay.console.shell.Page;
 import dev.patchbay.console.common.AppSelector;
 import dev.patchbay.domain.App;
 import dev.patchbay.domain.Bundle;
+import dev.patchbay.console.common.Dialogs;
 import java.io.File;
 import java.nio.file.Path;
 import java.time.Instant;
@@ -51,13 +52,29 @@ public final class BundlesPage implements Page {
     private final BundlesViewModel vm;
     private final PublishFormViewModel form;
     private final Runnable refreshApps;
+    private final BundleDeleter deleter;
     private final BorderPane root = new BorderPane();
     private final TableView<Bundle> table = new TableView<>();
 
     /** @param refreshApps asks the server for the app list again (the app selector), e.g. the Apps view model's refresh */
-    public BundlesPage(BundlesViewModel vm, Runnable refreshApps) {
+    @Override
+    public void deleteSelected() {
+        Bundle b = vm.selectedProperty().get();
+        if (b == null || !deleter.canDelete()) {
+            return;
+        }
+        if (Dialogs.confirm(root.getScene().getWindow(), "Delete bundle " + b.version() + "?",
+                "This deletes bundle " + b.version() + " from the server and frees the blobs no other bundle uses."
+                        + " The server refuses while a channel serves it or an active rollout uses it.",
+                "Delete bundle")) {
+            deleter.deleteSelected();
+        }
+    }
+
+    public BundlesPage(BundlesViewModel vm, Runnable refreshApps, BundleDeleter deleter) {
         this.vm = vm;
         this.form = vm.publishForm();
+        this.deleter = deleter;
         this.refreshApps = refreshApps;
         root.setId("bundles-page");
         root.getStyleClass().add("page");
@@ -109,6 +126,11 @@ public final class BundlesPage implements Page {
         });
         Button refresh = Forms.button("bundle-refresh", "Refresh", Feather.REFRESH_CW, "Ask the server again (F5 or Ctrl+R)");
         refresh.setOnAction(e -> vm.reload());
+        Button delete = Forms.button("bundle-delete", "Delete…", Feather.TRASH_2,
+                "Delete the selected bundle if no channel or active rollout uses it (Delete)");
+        delete.disableProperty().bind(vm.selectedProperty().isNull().or(vm.connection().readOnlyProperty())
+                .or(form.publishingProperty()));
+        delete.setOnAction(e -> deleteSelected());
         Region spacer = new Region();
         HBox.setHgrow(spacer, Priority.ALWAYS);
         Label fetched = new Label();
@@ -118,7 +140,7 @@ public final class BundlesPage implements Page {
                 : "Fetched " + Times.format(vm.fetchedAtProperty().get()), vm.fetchedAtProperty()));
         Label appLabel = new Label("App");
         appLabel.setLabelFor(app);
-        HBox bar = new HBox(8, appLabel, app, folder, zip, refresh, spacer, fetched);
+        javafx.scene.layout.FlowPane bar = new javafx.scene.layout.FlowPane(8, 6, appLabel, app, folder, zip, delete, refresh, spacer, fetched);
         bar.setAlignment(Pos.CENTER_LEFT);
         Label title = new Label("Bundles");
         title.getStyleClass().add(Styles.TITLE_3);
@@ -149,7 +171,7 @@ public final class BundlesPage implements Page {
         Label placeholder = new Label();
         placeholder.textProperty().bind(Bindings.createStringBinding(() -> vm.appProperty().get() == null
                         ? "Choose an app (create one on the Apps page first)."
-                        : vm.fetchedAtProperty().get() != null ? "No bundles yet. Publish a folder or zip (Ctrl+N)."
+                        : vm.fetchedAtProperty().get() != null ? "No bundles yet. Next step: publish a folder or zip (Ctrl+N, or drop one here); the app needs its keys first (Keys page)."
                         : vm.connection().readOnlyProperty().get() ? "Bundles are shown only while connected." : "Loading…",
                 vm.appProperty(), vm.fetchedAtProperty(), vm.connection().readOnlyProperty()));
         table.setPlaceholder(placeholder);

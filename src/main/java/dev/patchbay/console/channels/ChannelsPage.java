@@ -110,7 +110,7 @@ public final class ChannelsPage implements Page {
                 : "Fetched " + Times.format(vm.fetchedAtProperty().get()), vm.fetchedAtProperty()));
         Label appLabel = new Label("App");
         appLabel.setLabelFor(app);
-        HBox bar = new HBox(8, appLabel, app, create, edit, delete, refresh, spacer, fetched);
+        javafx.scene.layout.FlowPane bar = new javafx.scene.layout.FlowPane(8, 6, appLabel, app, create, edit, delete, refresh, spacer, fetched);
         bar.setAlignment(Pos.CENTER_LEFT);
         Label title = new Label("Channels & Rollouts");
         title.getStyleClass().add(Styles.TITLE_3);
@@ -129,7 +129,7 @@ public final class ChannelsPage implements Page {
         Label placeholder = new Label();
         placeholder.textProperty().bind(Bindings.createStringBinding(() -> vm.appProperty().get() == null
                         ? "Choose an app (create one on the Apps page first)."
-                        : vm.fetchedAtProperty().get() != null ? "No channels yet. Create one with New channel (Ctrl+N)."
+                        : vm.fetchedAtProperty().get() != null ? "No channels yet. Next step: New channel (Ctrl+N); the first one becomes the default for its platforms, so devices get it."
                         : vm.connection().readOnlyProperty().get() ? "Nothing cached for this app yet." : "Loading…",
                 vm.appProperty(), vm.fetchedAtProperty(), vm.connection().readOnlyProperty()));
         table.setPlaceholder(placeholder);
@@ -200,7 +200,9 @@ public final class ChannelsPage implements Page {
         HBox defaults = new HBox(12, check("channel-default-android", "Android", vm.defaultAndroidProperty()),
                 check("channel-default-ios", "iOS", vm.defaultIosProperty()));
         defaults.setId("channel-default-for");
-        Label defaultsHint = new Label("A platform's default moves here from the app's other channels.");
+        Label defaultsHint = new Label();
+        defaultsHint.setId("channel-default-hint");
+        defaultsHint.textProperty().bind(vm.defaultsHintProperty());
         defaultsHint.setWrapText(true);
         defaultsHint.getStyleClass().addAll(Styles.TEXT_MUTED, Styles.TEXT_SMALL);
         VBox flags = new VBox(6,
@@ -252,8 +254,19 @@ public final class ChannelsPage implements Page {
                 new VBox(4, new Label("Update gate"), gate, gateHint),
                 new VBox(4, new Label("Serves bundle"), bundle),
                 Forms.field("Description", description, vm.descriptionErrorProperty()),
-                Forms.message("channel-form-error", vm.formErrorProperty(), Styles.DANGER),
-                new HBox(8, save, cancel));
+                Forms.message("channel-form-error", vm.formErrorProperty(), Styles.DANGER));
+        // The fields scroll when the window is short; Save and Cancel stay in view below them.
+        javafx.scene.control.ScrollPane fields = new javafx.scene.control.ScrollPane(box);
+        fields.setFitToWidth(true);
+        fields.setHbarPolicy(javafx.scene.control.ScrollPane.ScrollBarPolicy.NEVER);
+        fields.getStyleClass().add("edge-to-edge");
+        HBox buttons = new HBox(8, save, cancel);
+        buttons.setPadding(new javafx.geometry.Insets(8, 0, 0, 0));
+        BorderPane form = new BorderPane(fields, null, null, buttons, null);
+        return sideForm(form, name, description);
+    }
+
+    private Node sideForm(BorderPane box, TextField name, TextArea description) {
         box.setId("channel-form");
         box.getStyleClass().add("side-form");
         box.setPrefWidth(320);

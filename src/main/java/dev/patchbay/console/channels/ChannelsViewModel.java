@@ -53,6 +53,8 @@ public final class ChannelsViewModel {
     private final ReadOnlyObjectWrapper<FormMode> formMode = new ReadOnlyObjectWrapper<>(this, "formMode", FormMode.CLOSED);
     private final StringProperty formName = new SimpleStringProperty(this, "formName", "");
     private final StringProperty formDescription = new SimpleStringProperty(this, "formDescription", "");
+    static final String DEFAULTS_HINT = "A platform's default moves here from the app's other channels.";
+    private final StringProperty defaultsHint = new SimpleStringProperty(this, "defaultsHint", DEFAULTS_HINT);
     private final BooleanProperty defaultAndroid = new SimpleBooleanProperty(this, "defaultAndroid");
     private final BooleanProperty defaultIos = new SimpleBooleanProperty(this, "defaultIos");
     private final BooleanProperty servesAndroid = new SimpleBooleanProperty(this, "servesAndroid", true);
@@ -217,7 +219,16 @@ public final class ChannelsViewModel {
         }
         editing = null;
         clearErrors();
-        fill(ChannelDraft.named("").withDefaults());
+        ChannelDraft draft = ChannelDraft.named("").withDefaults();
+        if (channels.isEmpty()) {
+            // Without a default channel devices get no_channel: the first channel is the default for what it serves.
+            draft = draft.withDefaultFor(draft.platforms());
+            defaultsHint.set("The app's first channel: default for every platform it serves, so devices get it"
+                    + " without asking for a channel. Uncheck to choose later.");
+        } else {
+            defaultsHint.set(DEFAULTS_HINT);
+        }
+        fill(draft);
         formBundle.set("");
         loadBundleChoices("");
         formMode.set(FormMode.CREATE);
@@ -493,6 +504,11 @@ public final class ChannelsViewModel {
 
     public StringProperty formDescriptionProperty() {
         return formDescription;
+    }
+
+    /** Under the form's "Default for": what checking it does (and why it is checked for an app's first channel). */
+    public StringProperty defaultsHintProperty() {
+        return defaultsHint;
     }
 
     public BooleanProperty defaultAndroidProperty() {

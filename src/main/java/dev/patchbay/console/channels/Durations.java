@@ -29,6 +29,25 @@ final class Durations {
         };
     }
 
+    /** For reading, not typing: 86307 → "23 h 58 min", 90 → "1 min 30 s", 45 → "45 s", 183600 → "2 d 3 h". */
+    static String human(long seconds) {
+        long s = Math.max(0, seconds);
+        long d = s / 86_400;
+        long h = s % 86_400 / 3600;
+        long m = s % 3600 / 60;
+        long sec = s % 60;
+        if (d > 0) {
+            return d + " d" + (h > 0 ? " " + h + " h" : "");
+        }
+        if (h > 0) {
+            return h + " h" + (m > 0 ? " " + m + " min" : "");
+        }
+        if (m > 0) {
+            return m + " min" + (sec > 0 ? " " + sec + " s" : "");
+        }
+        return sec + " s";
+    }
+
     /** 86400 → "1d", 3600 → "1h", 900 → "15m", 0 → "0s", 61 → "61s". */
     static String text(long seconds) {
         if (seconds > 0 && seconds % 86_400 == 0) {

@@ -140,7 +140,7 @@ final class RolloutPanel {
         start.visibleProperty().bind(vm.activeProperty().not().and(vm.hasChannelProperty()));
         start.managedProperty().bind(start.visibleProperty());
         start.setOnAction(e -> vm.openStart());
-        HBox box = new HBox(10, title, badge, versions, start);
+        javafx.scene.layout.FlowPane box = new javafx.scene.layout.FlowPane(10, 6, title, badge, versions, start);
         box.setAlignment(Pos.CENTER_LEFT);
         Label problem = Forms.message("rollout-message", vm.messageProperty(), Styles.DANGER);
         Label info = Forms.message("rollout-info", vm.infoProperty(), Styles.SUCCESS);
@@ -191,7 +191,7 @@ final class RolloutPanel {
         Button apply = button("rollout-apply", "Appl_y…", "Apply the percentage, after a reason (Alt+Y; Enter in the field)");
         bindAction(apply, RolloutViewModel.Action.SET);
         field.setOnAction(e -> apply.fire());
-        HBox percent = new HBox(8, percentLabel, slider, field, new Label("%"), apply);
+        javafx.scene.layout.FlowPane percent = new javafx.scene.layout.FlowPane(8, 6, percentLabel, slider, field, new Label("%"), apply);
         percent.setAlignment(Pos.CENTER_LEFT);
         Label error = Forms.message("rollout-percent-error", vm.percentErrorProperty(), Styles.DANGER, Styles.TEXT_SMALL);
 
@@ -210,7 +210,7 @@ final class RolloutPanel {
         Button editPlan = button("rollout-edit-plan", "Edit p_lan…", "Change the plan and health policy (Alt+L)");
         editPlan.disableProperty().bind(vm.canEditPlanProperty().not());
         editPlan.setOnAction(e -> vm.openPlan());
-        HBox verbs = new HBox(8, pause, resume, advance, rollback, promote, editPlan);
+        javafx.scene.layout.FlowPane verbs = new javafx.scene.layout.FlowPane(8, 6, pause, resume, advance, rollback, promote, editPlan);
         verbs.setAlignment(Pos.CENTER_LEFT);
         return new VBox(6, percent, error, verbs);
     }
@@ -380,7 +380,7 @@ final class RolloutPanel {
         listDevices.setOnAction(e -> vm.openFailures(steps.getValue()));
         Label stepsLabel = new Label("Failures in step");
         stepsLabel.setLabelFor(steps);
-        HBox keyboard = new HBox(8, stepsLabel, steps, listDevices);
+        javafx.scene.layout.FlowPane keyboard = new javafx.scene.layout.FlowPane(8, 6, stepsLabel, steps, listDevices);
         keyboard.setAlignment(Pos.CENTER_LEFT);
 
         Label message = Forms.message("rollout-chart-message", vm.chartMessageProperty(), Styles.TEXT_MUTED, Styles.TEXT_SMALL);

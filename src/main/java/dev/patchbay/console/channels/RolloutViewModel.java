@@ -511,7 +511,7 @@ public final class RolloutViewModel {
             if (i == current && r.active()) {
                 if (r.stageStartedAt() != null) {
                     long left = s.minSoakSeconds() - Duration.between(r.stageStartedAt(), now).toSeconds();
-                    t.append(left > 0 ? " · " + Durations.text(left) + " soak left" : " · soak done");
+                    t.append(left > 0 ? " · " + Durations.human(left) + " soak left" : " · soak done");
                 }
                 t.append(i == stages.size() - 1 ? " (last stage)" : "");
             }

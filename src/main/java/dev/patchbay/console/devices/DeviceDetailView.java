@@ -86,7 +86,7 @@ public final class DeviceDetailView extends BorderPane {
         loading.managedProperty().bind(loading.visibleProperty());
         Region spacer = new Region();
         HBox.setHgrow(spacer, Priority.ALWAYS);
-        HBox bar = new HBox(8, id, loading, spacer, copy, refresh);
+        javafx.scene.layout.FlowPane bar = new javafx.scene.layout.FlowPane(8, 6, id, loading, spacer, copy, refresh);
         bar.setAlignment(Pos.CENTER_LEFT);
         Label message = Forms.message("device-message", vm.messageProperty(), Styles.DANGER);
         VBox top = new VBox(6, bar, message);

@@ -56,11 +56,24 @@ public final class DeviceSync {
         this.pageSize = pageSize;
     }
 
-    /** What the cache keeps of a device. */
+    /** The state of a device that rolled back a bundle (and did not confirm it since), whatever its last check said. */
+    public static final String ROLLED_BACK = "rolled_back";
+
+    /**
+     * What the cache keeps of a device. A device that rolled back has state {@link #ROLLED_BACK} and, as its error,
+     * the bundle it rolled back from: that, not its last check ("update" to the stable bundle), is what a release
+     * manager looks for.
+     */
     static DeviceRow row(Device d) {
+        boolean back = d.rolledBack() != null;
         return new DeviceRow(d.deviceId(), d.customId(), d.platform(), d.osVersion(), d.nativeVersion(),
-                d.nativeBuild(), d.channel(), d.channelSource(), d.currentBundle(), d.nextBundle(), d.lastOutcome(),
-                d.lastError(), d.firstSeen(), d.lastSeen());
+                d.nativeBuild(), d.channel(), d.channelSource(), d.currentBundle(), d.nextBundle(),
+                back ? ROLLED_BACK : d.lastOutcome(), back ? "from " + cut(d.rolledBack()) : d.lastError(),
+                d.firstSeen(), d.lastSeen());
+    }
+
+    private static String cut(String bundle) {
+        return bundle.length() > 35 ? bundle.substring(0, 34) + "…" : bundle;
     }
 
     /**

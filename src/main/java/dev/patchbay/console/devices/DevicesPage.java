@@ -113,7 +113,7 @@ public final class DevicesPage implements Page {
         status.textProperty().bind(vm.syncStatusProperty());
         Region spacer = new Region();
         HBox.setHgrow(spacer, Priority.ALWAYS);
-        HBox bar = new HBox(8, appLabel, app, search, sync, cancel, spacer, progress, status);
+        javafx.scene.layout.FlowPane bar = new javafx.scene.layout.FlowPane(8, 6, appLabel, app, search, sync, cancel, spacer, progress, status);
         bar.setAlignment(Pos.CENTER_LEFT);
 
         FlowPane filters = new FlowPane(8, 6,
@@ -150,6 +150,17 @@ public final class DevicesPage implements Page {
     }
 
     /** A choice of one value or none ("Any …"), the choices following {@code values}. */
+    /** "rolled back from 1.1.0", else the last check outcome. */
+    static String stateText(DeviceRow r) {
+        if (r.state() == null) {
+            return "";
+        }
+        if (r.state().equals(DeviceSync.ROLLED_BACK)) {
+            return "rolled back" + (r.lastError() == null ? "" : " " + r.lastError());
+        }
+        return r.state();
+    }
+
     private static ComboBox<String> filter(String id, String any, ObservableList<String> values, StringProperty into) {
         ObservableList<String> items = FXCollections.observableArrayList();
         ComboBox<String> c = new ComboBox<>(items);
@@ -196,7 +207,7 @@ public final class DevicesPage implements Page {
         placeholder.textProperty().bind(Bindings.createStringBinding(() -> vm.appProperty().get() == null
                         ? "Choose an app (create one on the Apps page first)."
                         : vm.syncingProperty().get() && vm.rows().isEmpty() ? "Syncing devices…"
-                        : "No devices match.", vm.appProperty(), vm.syncingProperty()));
+                        : "No devices match. Devices appear here once a phone (or one made on the Emulator page) asks for an update.", vm.appProperty(), vm.syncingProperty()));
         table.setPlaceholder(placeholder);
         TableColumn<DeviceRow, String> lastSeen = column("Last seen", 120, DeviceColumn.LAST_SEEN,
                 r -> r.lastSeen() == null ? "" : Times.format(r.lastSeen()));
@@ -205,7 +216,7 @@ public final class DevicesPage implements Page {
                 column("Custom id", 100, DeviceColumn.CUSTOM_ID, r -> r.customId() == null ? "" : r.customId()),
                 column("Channel", 90, DeviceColumn.CHANNEL, r -> r.channel() == null ? "" : r.channel()),
                 column("Bundle", 90, DeviceColumn.BUNDLE, r -> r.currentBundle() == null ? "" : r.currentBundle()),
-                column("State", 90, DeviceColumn.STATE, r -> r.state() == null ? "" : r.state()),
+                column("State", 150, DeviceColumn.STATE, DevicesPage::stateText),
                 column("Platform", 70, DeviceColumn.PLATFORM, r -> r.platform() == null ? "" : r.platform()),
                 column("Native", 70, DeviceColumn.NATIVE_VERSION, r -> r.nativeVersion() == null ? "" : r.nativeVersion()),
                 lastSeen));

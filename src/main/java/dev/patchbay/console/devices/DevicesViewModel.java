@@ -48,7 +48,8 @@ public final class DevicesViewModel {
     /** How often the page syncs by itself while it is shown. */
     public static final Duration SYNC_INTERVAL = Duration.ofSeconds(30);
     /** Last check outcomes (device-protocol §4): the State filter. */
-    public static final List<String> STATES = List.of("up_to_date", "update", "builtin", "blocked", "failed");
+    public static final List<String> STATES = List.of("up_to_date", "update", "builtin", "blocked", "failed",
+            DeviceSync.ROLLED_BACK);
     public static final List<String> PLATFORMS = List.of("android", "ios");
 
     /** The "last seen" filter. */
@@ -307,6 +308,21 @@ public final class DevicesViewModel {
         sort.set(column);
         descending.set(desc);
         firstPage();
+    }
+
+    /** Shows the devices of {@code appId} in {@code state} (the Overview's failure count), other filters cleared. */
+    public void open(String appId, String stateName) {
+        App a = apps.stream().filter(x -> x.id().equals(appId)).findFirst().orElse(null);
+        if (a == null) {
+            return;
+        }
+        clearFilters();
+        state.set(stateName);
+        if (app.get() == null || !app.get().id().equals(appId)) {
+            app.set(a);
+        } else {
+            syncNow();
+        }
     }
 
     public void clearFilters() {

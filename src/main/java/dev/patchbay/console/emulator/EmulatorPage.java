@@ -231,7 +231,7 @@ public final class EmulatorPage implements Page {
         TableView<DeviceItem> table = new TableView<>(vm.devices());
         table.setId("emulator-devices");
         table.setPrefHeight(180);
-        table.setPlaceholder(new Label("No emulated device for this connection yet"));
+        table.setPlaceholder(new Label("No emulated device for this connection yet. Next step: New device (Ctrl+N), then Cold start it."));
         table.setColumnResizePolicy(TableView.CONSTRAINED_RESIZE_POLICY_FLEX_LAST_COLUMN);
         table.getColumns().add(deviceColumn("Device", 110, (d, s) -> d.serial()));
         table.getColumns().add(deviceColumn("App", 90, (d, s) -> d.appId()));

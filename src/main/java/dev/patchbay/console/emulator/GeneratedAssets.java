@@ -34,14 +34,17 @@ final class GeneratedAssets {
                 <p class="muted">Builtin web assets of native version %s (build %d)</p>
                 <p id="status">Starting…</p>
                 <script>
-                  var status = document.getElementById('status');
-                  var U = window.Capacitor && Capacitor.Plugins && Capacitor.Plugins.CapacitorUpdater;
-                  if (U) {
-                    U.notifyAppReady().then(function () { status.textContent = 'notifyAppReady: ok'; },
-                        function (e) { status.textContent = 'notifyAppReady failed: ' + e.message; });
-                  } else {
-                    status.textContent = 'No Capacitor bridge';
-                  }
+                  (function () {
+                    // Not a global "status": that is window.status, a string, and the page kept saying Starting….
+                    var line = document.getElementById('status');
+                    var U = window.Capacitor && Capacitor.Plugins && Capacitor.Plugins.CapacitorUpdater;
+                    if (U) {
+                      U.notifyAppReady().then(function () { line.textContent = 'notifyAppReady: ok'; },
+                          function (e) { line.textContent = 'notifyAppReady failed: ' + e.message; });
+                    } else {
+                      line.textContent = 'No Capacitor bridge';
+                    }
+                  })();
                 </script>
                 </body></html>
                 """.formatted(title, escape(appId), escape(nativeVersion), nativeBuild);

@@ -114,6 +114,9 @@ public final class KeysPage implements Page {
         trustIcon.iconCodeProperty().bind(javafx.beans.binding.Bindings.when(vm.serverTrustedProperty())
                 .then(Feather.CHECK_CIRCLE).otherwise(Feather.ALERT_TRIANGLE));
         serverTrust.setGraphic(trustIcon);
+        // No bare ⚠: the icon only with the sentence that says what is wrong (or right).
+        trustIcon.visibleProperty().bind(vm.serverTrustProperty().isNotEmpty());
+        trustIcon.managedProperty().bind(trustIcon.visibleProperty());
         vm.serverTrustedProperty().addListener((obs, old, now) -> {
             serverTrust.getStyleClass().removeAll(Styles.SUCCESS, Styles.WARNING);
             serverTrust.getStyleClass().add(now ? Styles.SUCCESS : Styles.WARNING);

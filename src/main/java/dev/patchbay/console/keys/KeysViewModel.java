@@ -4,6 +4,7 @@ import dev.patchbay.client.ServerUnreachableException;
 import dev.patchbay.console.common.TaskRunner;
 import dev.patchbay.console.connection.ConnectionManager;
 import dev.patchbay.console.connection.Session;
+import dev.patchbay.console.settings.Settings;
 import dev.patchbay.console.data.Problems;
 import dev.patchbay.crypto.AppKeys;
 import dev.patchbay.crypto.ReleaseCert;
@@ -244,14 +245,47 @@ public final class KeysViewModel {
         char[] pass = passphrase.clone();
         Arrays.fill(passphrase, '\0');
         busy.set("Creating keys…");
-        tasks.create("Creating keys of " + a.id(), () -> keys.create(a.id(), pass))
-                .onSuccess(k -> {
-                    info.set("Keys created in " + k.dir() + ". Keep the passphrase safe: it cannot be recovered.");
+        Session s = connection.session();
+        // The console's own Local sandbox is trusted at once: nobody wants devices on it to get server_not_trusted.
+        boolean sandbox = s != null && s.client() != null && Settings.SANDBOX_ID.equals(s.connectionId())
+                && !connection.readOnlyProperty().get();
+        long gen = generation;
+        tasks.create("Creating keys of " + a.id(), () -> {
+                    AppKeys k = keys.create(a.id(), pass);
+                    if (!sandbox) {
+                        return new Created(k, null, null);
+                    }
+                    try {
+                        s.client().registerTrust(a.id(), k.trust().toBytes());
+                        ServerTrust.certify(s.client(), keys, a.id(), null);
+                        return new Created(k, ServerTrust.check(s.client(), a.id(), k.trust().rootKeyId(), s.label()),
+                                null);
+                    } catch (RuntimeException e) {
+                        return new Created(k, null, Problems.message(e));
+                    }
+                })
+                .onSuccess(c -> {
+                    AppKeys k = c.keys();
                     show(k.trust(), k);
+                    if (c.trust() != null) {
+                        serverTrusted.set(c.trust().trusted());
+                        serverTrust.set(c.trust().text());
+                        info.set("Keys created in " + k.dir() + ". Keep the passphrase safe: it cannot be recovered. "
+                                + s.label() + " is trusted with them, so its devices accept its update answers.");
+                    } else {
+                        info.set("Keys created in " + k.dir() + ". Keep the passphrase safe: it cannot be recovered."
+                                + (c.trustProblem() == null ? "" : " Trusting " + s.label() + " failed: "
+                                + c.trustProblem()));
+                        loadServerTrust(a, gen);
+                    }
                 })
                 .onError(e -> message.set(Problems.message(e)))
                 .andFinally(() -> busy.set(""))
                 .run();
+    }
+
+    /** New keys, and the sandbox's trust when the console trusted it at once (else null, with the problem if any). */
+    private record Created(AppKeys keys, ServerTrust trust, String trustProblem) {
     }
 
     /** Decrypts the app's keys (scrypt: ~0.5 s) so they can be exported; a wrong passphrase is shown inline. */

@@ -119,11 +119,14 @@ public final class OverviewPage implements Page {
             var o = card.overview();
             Label devices = number(nodeId("overview-devices", appId), o.devices(), "devices");
             Label seen = number(nodeId("overview-seen", appId), o.devicesSeen24h(), "seen in the last 24 h");
-            Label failures = number(nodeId("overview-failures", appId), o.failures24h(), "failed an update in 24 h");
+            Hyperlink failures = new Hyperlink(String.format("%,d", o.failures24h()) + " failed an update in 24 h");
+            failures.setId(nodeId("overview-failures", appId));
             if (o.failures24h() > 0) {
                 failures.getStyleClass().add(Styles.DANGER);
             }
-            failures.setTooltip(new Tooltip("Distinct devices that reported rollback, verify_fail or download_fail"));
+            failures.setOnAction(e -> vm.openFailures(appId));
+            failures.setTooltip(new Tooltip("Distinct devices that reported rollback, verify_fail or download_fail."
+                    + " Click: the app's rolled-back devices on the Devices page"));
             HBox numbers = new HBox(24, devices, seen, failures);
             box.getChildren().add(numbers);
             GridPane rollouts = new GridPane();

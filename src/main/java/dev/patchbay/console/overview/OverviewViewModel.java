@@ -175,6 +175,18 @@ public final class OverviewViewModel {
         return out;
     }
 
+    private BiConsumer<String, String> openDevices = (appId, state) -> { };
+
+    /** What the failure count of an app opens: the Devices page with the app and a state filter (app id, state). */
+    public void setOpenDevices(BiConsumer<String, String> open) {
+        this.openDevices = open;
+    }
+
+    /** Shows the app's rolled-back devices on the Devices page. */
+    public void openFailures(String appId) {
+        openDevices.accept(appId, "rolled_back");
+    }
+
     /** Shows the rollout's channel on the Channels page. */
     public void open(Rollout r) {
         openChannel.accept(r.appId(), r.channel());

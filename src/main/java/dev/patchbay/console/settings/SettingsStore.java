@@ -13,8 +13,10 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Loads {@code settings.json} and saves it a short while after the last change (debounced), on its own daemon
- * thread, by writing a temporary file and moving it over the old one.
+ * Loads {@code settings.json} and saves it on its own daemon thread, by writing a temporary file, syncing it and
+ * moving it over the old one. Window, theme and page changes are saved a short while after the last change
+ * (debounced); a change to the saved connections — something the user created, which the server cannot give back —
+ * is saved at once.
  */
 public final class SettingsStore implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(SettingsStore.class);
@@ -29,6 +31,7 @@ public final class SettingsStore implements AutoCloseable {
     });
     private ScheduledFuture<?> pending;
     private SettingsData pendingData;
+    private boolean pendingAtOnce;
 
     public SettingsStore(Path dataFolder, Duration delay) {
         this.file = dataFolder.resolve(FILE);
@@ -48,19 +51,35 @@ public final class SettingsStore implements AutoCloseable {
         return settings;
     }
 
-    /** Saves {@code settings} after every change, debounced. Call on the FX thread. */
+    /** Saves {@code settings} after every change: connections at once, the rest debounced. Call on the FX thread. */
     public void watch(Settings settings) {
         for (var o : settings.observables()) {
-            o.addListener(x -> schedule(settings.snapshot()));
+            boolean userCreated = o == settings.connections();
+            o.addListener(x -> schedule(settings.snapshot(), userCreated ? Duration.ZERO : delay));
         }
     }
 
-    public synchronized void schedule(SettingsData data) {
+    public void schedule(SettingsData data) {
+        schedule(data, delay);
+    }
+
+    /**
+     * Writes {@code data} after {@code after}: a later change restarts the wait (debounce), except that a write due at
+     * once is never postponed; it writes the newest data.
+     */
+    public synchronized void schedule(SettingsData data, Duration after) {
+        if (saver.isShutdown()) {
+            return; // closed (the console quit): a late change of window bounds is not saved
+        }
         pendingData = data;
+        if (pending != null && pendingAtOnce) {
+            return;
+        }
         if (pending != null) {
             pending.cancel(false);
         }
-        pending = saver.schedule(this::writePending, delay.toMillis(), TimeUnit.MILLISECONDS);
+        pendingAtOnce = after.isZero();
+        pending = saver.schedule(this::writePending, after.toMillis(), TimeUnit.MILLISECONDS);
     }
 
     /** Writes a pending change now and waits for it (at exit). */
@@ -78,6 +97,7 @@ public final class SettingsStore implements AutoCloseable {
             data = pendingData;
             pendingData = null;
             pending = null;
+            pendingAtOnce = false;
         }
         if (data == null) {
             return;

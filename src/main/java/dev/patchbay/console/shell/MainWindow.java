@@ -46,6 +46,7 @@ public final class MainWindow {
     private static final int[] ICON_SIZES = {16, 32, 48, 64, 128, 256};
 
     private final ShellViewModel vm;
+    private final Runnable quit;
     private final Settings settings;
     private final Map<String, Page> pages = new LinkedHashMap<>();
     private final StackPane content = new StackPane();
@@ -56,10 +57,24 @@ public final class MainWindow {
 
     /** @param icons the window icons, read off the FX thread ({@link #loadIcons()}) */
     public MainWindow(ShellViewModel vm, Settings settings, List<Page> pages, List<Image> icons) {
+        this(vm, settings, pages, icons, null);
+    }
+
+    /** {@code quit} ends the console (File → Quit, Ctrl+Q, closing the window); null: only hide the window. */
+    public MainWindow(ShellViewModel vm, Settings settings, List<Page> pages, List<Image> icons, Runnable quit) {
+        this.quit = quit;
         this.vm = vm;
         this.settings = settings;
         this.icons = List.copyOf(icons);
         pages.forEach(p -> this.pages.put(p.id(), p));
+    }
+
+    private void quit() {
+        if (quit != null) {
+            quit.run();
+        } else {
+            scene.getWindow().hide();
+        }
     }
 
     public void show(Stage stage) {
@@ -85,11 +100,18 @@ public final class MainWindow {
         offlineBar.getStyleClass().add("offline-notice");
         offlineBar.visibleProperty().bind(vm.offlineProperty());
         offlineBar.managedProperty().bind(offlineBar.visibleProperty());
-        VBox.setVgrow(content, Priority.ALWAYS);
-        root.setCenter(new VBox(offlineBar, content));
+        // A window too small for a page scrolls rather than cutting it (controls keep their text: KeepText).
+        javafx.scene.control.ScrollPane scroller = new javafx.scene.control.ScrollPane(content);
+        scroller.setId("page-scroller");
+        scroller.setFitToWidth(true);
+        scroller.setFitToHeight(true);
+        scroller.getStyleClass().add("edge-to-edge");
+        VBox.setVgrow(scroller, Priority.ALWAYS);
+        root.setCenter(new VBox(offlineBar, scroller));
         root.setBottom(statusBar());
 
         scene = new Scene(root);
+        dev.patchbay.console.common.KeepText.install(scene);
         scene.getStylesheets().add(MainWindow.class.getResource("/dev/patchbay/console/console.css").toExternalForm());
         scene.getAccelerators().put(new KeyCodeCombination(KeyCode.R, KeyCombination.SHORTCUT_DOWN), this::refresh);
         applyTheme(vm.themeProperty().get());
@@ -103,6 +125,11 @@ public final class MainWindow {
         stage.setMinHeight(WindowBounds.MIN_HEIGHT);
         stage.getIcons().setAll(icons);
         placeWindow(stage);
+        // Closing the window quits too: implicit exit is off once an emulated device started the FX toolkit's use.
+        stage.setOnCloseRequest(e -> {
+            e.consume();
+            quit();
+        });
         stage.show();
     }
 
@@ -111,7 +138,7 @@ public final class MainWindow {
         MenuItem refresh = item("menu-refresh", "Refresh", Feather.REFRESH_CW, new KeyCodeCombination(KeyCode.F5), this::refresh);
         MenuItem delete = item("menu-delete", "Delete…", Feather.TRASH_2, new KeyCodeCombination(KeyCode.DELETE), this::delete);
         MenuItem quit = item("menu-quit", "Quit", Feather.LOG_OUT, KeyCombination.keyCombination("Shortcut+Q"),
-                () -> scene.getWindow().hide());
+                this::quit);
         Menu file = new Menu("File", null, newItem, refresh, delete, new SeparatorMenuItem(), quit);
         Menu view = new Menu("View");
         int i = 0;

@@ -192,10 +192,15 @@ public final class CapgoKeyFile {
             }
         }
         Files.write(tmp, bytes);
+        try (java.nio.channels.FileChannel ch = java.nio.channels.FileChannel.open(tmp,
+                java.nio.file.StandardOpenOption.WRITE)) {
+            ch.force(true); // a new signing key is on disk before it takes the file's name
+        }
         try {
             Files.move(tmp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
         } catch (AtomicMoveNotSupportedException e) {
             Files.move(tmp, target, StandardCopyOption.REPLACE_EXISTING);
         }
+        dev.patchbay.crypto.KeyFile.fsyncDir(target.toAbsolutePath().getParent());
     }
 }

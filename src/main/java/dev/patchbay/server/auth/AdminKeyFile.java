@@ -81,6 +81,29 @@ public final class AdminKeyFile {
         });
     }
 
+    /**
+     * Deletes the file if it holds the key whose hash is {@code keyHash} (a file an operator replaced with another
+     * key is left alone), and syncs the folder so the removal outlives a crash; true if it was deleted.
+     */
+    static boolean removeIfHolds(Path file, String keyHash) throws IOException {
+        if (keyHash == null || !Files.isRegularFile(file) || Files.size(file) == 0
+                || !ApiKeys.hash(read(file)).equals(keyHash)) {
+            return false;
+        }
+        Files.delete(file);
+        syncDirectory(file.toAbsolutePath().getParent());
+        return true;
+    }
+
+    private static void syncDirectory(Path dir) {
+        try (java.nio.channels.FileChannel ch = java.nio.channels.FileChannel.open(dir,
+                java.nio.file.StandardOpenOption.READ)) {
+            ch.force(true);
+        } catch (IOException e) {
+            // Not every file system lets a directory be opened or synced (Windows): the delete itself stands.
+        }
+    }
+
     public static String read(Path file) throws IOException {
         String key = Files.readString(file, StandardCharsets.UTF_8).strip();
         if (key.isEmpty()) {
@@ -99,7 +122,12 @@ public final class AdminKeyFile {
                 : Files.createTempFile(dir, NAME, ".tmp");
         try {
             Files.writeString(tmp, key + System.lineSeparator(), StandardCharsets.UTF_8);
+            try (java.nio.channels.FileChannel ch = java.nio.channels.FileChannel.open(tmp,
+                    java.nio.file.StandardOpenOption.WRITE)) {
+                ch.force(true); // the key is on disk before the rename makes it the file
+            }
             Files.move(tmp, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+            syncDirectory(dir);
         } finally {
             Files.deleteIfExists(tmp);
         }

@@ -154,6 +154,16 @@ public final class ApiKeys implements Authenticator {
         return out;
     }
 
+    /** The stored SHA-256 of key {@code id}, or null if there is no such key. */
+    String hashOf(Connection c, String id) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement("SELECT key_hash FROM api_keys WHERE id = ?")) {
+            ps.setString(1, id);
+            try (ResultSet rs = ps.executeQuery()) {
+                return rs.next() ? rs.getString(1) : null;
+            }
+        }
+    }
+
     /** The key whose plaintext is {@code plaintext}, if it is stored and still works now. */
     public KeyRow activeByPlaintext(String plaintext) {
         return db.inTransaction(c -> {

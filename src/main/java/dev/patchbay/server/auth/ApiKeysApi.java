@@ -85,16 +85,39 @@ public final class ApiKeysApi {
         return ApiResponse.ok(view(row));
     }
 
+    /**
+     * Revokes a key. Revoking the bootstrap admin key also removes the {@code admin-api-key} file when it holds that
+     * key (in the revoking transaction: if the file cannot be removed, nothing is revoked), so the file never holds a
+     * dead key; the next start mints a new one (ADR 0097).
+     */
     private ApiResponse revoke(ApiRequest r) {
-        ApiKeys.KeyRow row = keys.database().inTransaction(c -> {
-            ApiKeys.KeyRow k = keys.find(c, r.pathParam("keyId"));
-            if (k.revokedAt() == null) {
-                keys.revoke(c, k.id());
-                AuditLog.record(c, keys.now(), r.principal(), "apikey.revoke", null, k.name(), describe(k));
-            }
-            return keys.find(c, k.id());
-        });
-        return ApiResponse.ok(view(row));
+        boolean[] removed = {false};
+        ApiKeys.KeyRow row;
+        try {
+            row = keys.database().inTransaction(c -> {
+                ApiKeys.KeyRow k = keys.find(c, r.pathParam("keyId"));
+                if (k.revokedAt() == null) {
+                    keys.revoke(c, k.id());
+                    AuditLog.record(c, keys.now(), r.principal(), "apikey.revoke", null, k.name(), describe(k));
+                    if (k.bootstrap() && adminKeyFile != null) {
+                        try {
+                            removed[0] = AdminKeyFile.removeIfHolds(adminKeyFile, keys.hashOf(c, k.id()));
+                        } catch (IOException e) {
+                            throw new UncheckedIOException(e);
+                        }
+                    }
+                }
+                return keys.find(c, k.id());
+            });
+        } catch (UncheckedIOException e) {
+            throw new ApiError(500, "key_file_not_written", "The admin key file could not be removed ("
+                    + e.getCause().getMessage() + "); the key was not revoked", null);
+        }
+        Map<String, Object> out = new LinkedHashMap<>(view(row));
+        if (row.bootstrap()) {
+            out.put("adminKeyFileRemoved", removed[0]);
+        }
+        return ApiResponse.ok(out);
     }
 
     /** A new secret for the same name, role, scope and expiry; the old one is refused from this commit on. */

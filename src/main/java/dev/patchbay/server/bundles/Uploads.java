@@ -390,9 +390,9 @@ public final class Uploads {
      * Deletes those of {@code candidates} that no published bundle and no open upload references. Call with the
      * lock held, after the transaction that dropped the references.
      */
-    private void collect(Set<String> candidates) throws IOException {
+    private int collect(Set<String> candidates) throws IOException {
         if (candidates.isEmpty()) {
-            return;
+            return 0;
         }
         List<String> present = new ArrayList<>();
         for (String sha : candidates) {
@@ -420,11 +420,33 @@ public final class Uploads {
             }
             return out;
         });
+        int freed = 0;
         for (String sha : present) {
             if (!referenced.contains(sha)) {
                 blobs.delete(sha);
+                freed++;
             }
         }
+        return freed;
+    }
+
+    /** Work on published bundles under the lock of sessions and collection (a bundle deletion, say). */
+    <T> T locked(IoWork<T> work) throws IOException {
+        lock.lock();
+        try {
+            return work.run();
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** {@link #collect} for work run by {@link #locked}; answers how many blobs were deleted. */
+    int collectLocked(Set<String> candidates) throws IOException {
+        return collect(candidates);
+    }
+
+    interface IoWork<T> {
+        T run() throws IOException;
     }
 
     /**

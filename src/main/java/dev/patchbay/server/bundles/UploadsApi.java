@@ -42,6 +42,14 @@ public final class UploadsApi {
         this.blobs = blobs;
     }
 
+    private BundleDeletion deletion;
+
+    /** Also serve {@code DELETE …/bundles/{version}}. */
+    public UploadsApi withDeletion(BundleDeletion deletion) {
+        this.deletion = deletion;
+        return this;
+    }
+
     public void register(Router router) {
         router.post(UPLOADS, MAX_LIST_BODY, this::create);
         router.delete(UPLOADS + "/{uploadId}", r -> {
@@ -57,6 +65,13 @@ public final class UploadsApi {
         router.get("/api/v1/apps/{appId}/bundles/{version}", r -> ApiResponse.ok(bundles.get(AppsApi.appId(r),
                 Uploads.version("version", r.pathParam("version")))));
         router.get("/api/v1/apps/{appId}/blobs/{sha256}", this::getBlob);
+        if (deletion != null) {
+            router.delete("/api/v1/apps/{appId}/bundles/{version}", r -> {
+                BundleDeletion.Result d = deletion.delete(r.principal(), AppsApi.appId(r),
+                        Uploads.version("version", r.pathParam("version")));
+                return ApiResponse.ok(Map.of("version", d.version(), "blobs", d.blobs(), "freedBlobs", d.freed()));
+            });
+        }
     }
 
     /** A blob of a published bundle of the app, streamed from the store; content-addressed, so cacheable forever. */

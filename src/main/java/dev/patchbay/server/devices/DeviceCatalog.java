@@ -54,11 +54,24 @@ public final class DeviceCatalog {
      * One app's view; {@code freshnessCertJson} and {@code rootKeyId} may be null (nothing registered).
      * {@code releases} holds what the channels serve and what their active rollouts need (stable, target, rollback);
      * {@code rollouts} the active rollout of each channel that has one; {@code manifests} the manifest SHA-256 of
-     * every bundle of the app by version.
+     * every bundle of the app by version; {@code rolledBack} by the target bundle of each active rollout, the devices
+     * that rolled it back (they get the stable bundle, docs/rollouts.md §2).
      */
     public record AppView(String appId, String rootKeyId, String freshnessCertJson, List<Channel> channels,
                           Map<String, Release> releases, Map<String, String> overrides, Map<String, Rollout> rollouts,
-                          Map<String, String> manifests) {
+                          Map<String, String> manifests, Map<String, java.util.Set<String>> rolledBack) {
+        public AppView(String appId, String rootKeyId, String freshnessCertJson, List<Channel> channels,
+                       Map<String, Release> releases, Map<String, String> overrides, Map<String, Rollout> rollouts,
+                       Map<String, String> manifests) {
+            this(appId, rootKeyId, freshnessCertJson, channels, releases, overrides, rollouts, manifests, Map.of());
+        }
+
+        /** Whether {@code deviceId} rolled back {@code bundle}, the target of an active rollout. */
+        public boolean rolledBack(String bundle, String deviceId) {
+            java.util.Set<String> devices = rolledBack.get(bundle);
+            return devices != null && devices.contains(deviceId);
+        }
+
         public Channel channel(String name) {
             if (name == null) {
                 return null;
@@ -223,8 +236,14 @@ public final class DeviceCatalog {
                 }
             }
         }
+        Map<String, java.util.Set<String>> rolledBack = new HashMap<>();
+        for (Rollout r : rollouts.values()) {
+            if (!rolledBack.containsKey(r.targetBundle())) {
+                rolledBack.put(r.targetBundle(), java.util.Set.copyOf(DeviceStore.rolledBack(c, appId, r.targetBundle())));
+            }
+        }
         return new AppView(appId, rootKeyId, cert, List.copyOf(channels), Map.copyOf(releases), Map.copyOf(overrides),
-                Map.copyOf(rollouts), Map.copyOf(manifests));
+                Map.copyOf(rollouts), Map.copyOf(manifests), Map.copyOf(rolledBack));
     }
 
     private static String text(JsonNode node, String field) {

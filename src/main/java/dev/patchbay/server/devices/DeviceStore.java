@@ -128,9 +128,13 @@ final class DeviceStore {
             case "app_ready" -> {
                 bundle(c, appId, deviceId, b, "success", null, null, now);
                 setCurrent(c, appId, deviceId, b);
+                clearRolledBack(c, appId, deviceId, b);
             }
             case "rollback" -> {
                 bundle(c, appId, deviceId, b, "error", null, reason == null ? "rollback" : "rollback: " + reason, now);
+                if (b != null && !b.equals("builtin")) {
+                    column(c, appId, deviceId, "rolled_back", b);
+                }
                 String to = e.details().getOrDefault("to", e.oldBundle());
                 if (to != null) {
                     setCurrent(c, appId, deviceId, to);
@@ -179,6 +183,37 @@ final class DeviceStore {
             ps.setString(4, deviceId);
             ps.executeUpdate();
         }
+    }
+
+    /** A device that confirms the bundle it once rolled back from is no longer "rolled back". */
+    private static void clearRolledBack(Connection c, String appId, String deviceId, String bundle)
+            throws SQLException {
+        if (bundle == null) {
+            return;
+        }
+        try (PreparedStatement ps = c.prepareStatement("UPDATE devices SET rolled_back = NULL, change_seq = "
+                + DeviceChangeLog.NEXT + " WHERE app_id = ? AND device_id = ? AND rolled_back = ?")) {
+            ps.setString(1, appId);
+            ps.setString(2, deviceId);
+            ps.setString(3, bundle);
+            ps.executeUpdate();
+        }
+    }
+
+    /** The devices of {@code appId} that rolled back {@code bundle} (their copy of it is in state error, "rollback…"). */
+    static java.util.Set<String> rolledBack(Connection c, String appId, String bundle) throws SQLException {
+        java.util.Set<String> out = new java.util.HashSet<>();
+        try (PreparedStatement ps = c.prepareStatement("SELECT device_id FROM device_bundles WHERE app_id = ?"
+                + " AND bundle = ? AND state = 'error' AND reason LIKE 'rollback%'")) {
+            ps.setString(1, appId);
+            ps.setString(2, bundle);
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    out.add(rs.getString(1));
+                }
+            }
+        }
+        return out;
     }
 
     private static void column(Connection c, String appId, String deviceId, String column, String value)
@@ -391,6 +426,7 @@ final class DeviceStore {
         d.put("lastOutcome", rs.getString("last_outcome"));
         d.put("lastError", rs.getString("last_error"));
         d.put("lastMessage", rs.getString("last_message"));
+        d.put("rolledBack", rs.getString("rolled_back"));
         d.put("firstSeen", Database.instant(rs.getObject("first_seen")));
         d.put("lastSeen", Database.instant(rs.getObject("last_seen")));
         return d;

@@ -36,7 +36,10 @@ public final class EventRetention implements AutoCloseable {
     private ScheduledExecutorService timer;
 
     /** What one prune removed. */
-    public record Pruned(long events, long samples) {
+    public record Pruned(long events, long samples, long offers) {
+        public Pruned(long events, long samples) {
+            this(events, samples, 0);
+        }
     }
 
     public EventRetention(Database db, Clock clock, Duration keep) {
@@ -61,9 +64,9 @@ public final class EventRetention implements AutoCloseable {
         timer.scheduleWithFixedDelay(() -> {
             try {
                 Pruned p = prune(clock.instant());
-                if (p.events() > 0 || p.samples() > 0) {
-                    LOG.info("Retention ({}): deleted {} device events and {} rollout samples", keep, p.events(),
-                            p.samples());
+                if (p.events() > 0 || p.samples() > 0 || p.offers() > 0) {
+                    LOG.info("Retention ({}): deleted {} device events, {} rollout samples and {} release offers",
+                            keep, p.events(), p.samples(), p.offers());
                 }
             } catch (RuntimeException e) {
                 LOG.error("Retention prune failed; trying again later", e);
@@ -116,7 +119,31 @@ public final class EventRetention implements AutoCloseable {
             }
             return n;
         });
-        return new Pruned(events, samples);
+        return new Pruned(events, samples, pruneOffers(cutoff));
+    }
+
+    /**
+     * Release offers (ADR 0094) made before the cutoff go too, except those of a release an active (running or
+     * paused) rollout targets: its health still reads them, however long the rollout runs. Batches of
+     * {@value #BATCH} rows, each its own transaction.
+     */
+    private long pruneOffers(Instant cutoff) {
+        long total = 0;
+        while (true) {
+            long n = db.inTransaction(c -> {
+                try (PreparedStatement ps = c.prepareStatement("DELETE FROM release_offers o WHERE o.offered_at < ?"
+                        + " AND NOT EXISTS (SELECT 1 FROM rollouts r WHERE r.active_key IS NOT NULL"
+                        + " AND r.app_id = o.app_id AND r.target_bundle = o.bundle) FETCH FIRST " + BATCH
+                        + " ROWS ONLY")) {
+                    ps.setTimestamp(1, Timestamp.from(cutoff));
+                    return (long) ps.executeUpdate();
+                }
+            });
+            total += n;
+            if (n < BATCH) {
+                return total;
+            }
+        }
     }
 
     /** The smallest id in [lo, hi) whose event was received at or after {@code cutoff}; {@code hi} if none. */

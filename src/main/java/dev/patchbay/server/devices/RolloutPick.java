@@ -16,6 +16,8 @@ record RolloutPick(Rollout rollout, int bucket, boolean selected, String bundle,
     enum Why {
         /** Running and selected: the target. */
         SELECTED,
+        /** Running and selected, but the device rolled the target back: the stable, never the target again. */
+        ROLLED_BACK,
         /** Not selected (or paused and not on the target): the stable. */
         STABLE,
         /** Paused: the device already runs the target and keeps it. */
@@ -30,6 +32,10 @@ record RolloutPick(Rollout rollout, int bucket, boolean selected, String bundle,
                           Long currentSequence) {
         int bucket = RolloutBucket.of(r.id(), deviceId);
         boolean selected = bucket < r.bps();
+        if (r.state() == RolloutState.RUNNING && selected && app.rolledBack(r.targetBundle(), deviceId)
+                && !r.targetBundle().equals(currentBundle)) {
+            return new RolloutPick(r, bucket, true, r.stableBundle(), Why.ROLLED_BACK);
+        }
         if (r.state() == RolloutState.RUNNING && selected) {
             return new RolloutPick(r, bucket, true, r.targetBundle(), Why.SELECTED);
         }
@@ -62,6 +68,8 @@ record RolloutPick(Rollout rollout, int bucket, boolean selected, String bundle,
         String stable = rollout.stableBundle() == null ? "the builtin assets" : "stable " + rollout.stableBundle();
         String text = switch (why) {
             case SELECTED -> cmp + ", gets " + rollout.targetBundle();
+            case ROLLED_BACK -> cmp + ", but it rolled " + rollout.targetBundle() + " back: gets " + stable
+                    + " and is not offered " + rollout.targetBundle() + " again";
             case STABLE -> rollout.state() == RolloutState.PAUSED
                     ? "rollout paused: no new device moves (" + cmp + "), gets " + stable
                     : cmp + ", gets " + stable;

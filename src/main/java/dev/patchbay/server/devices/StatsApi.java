@@ -151,6 +151,10 @@ public final class StatsApi {
                     }
                 }
             }
+            if (events.stream().anyMatch(e -> e.action().equals("rollback"))) {
+                // A device that rolled back a rollout's target gets the stable bundle from its next check on.
+                catalog.invalidate(appId);
+            }
             Map<String, Object> ok = new LinkedHashMap<>();
             ok.put("accepted", result[0]);
             ok.put("duplicates", result[1]);

@@ -40,6 +40,7 @@ public final class JsonHandler extends Handler.Abstract {
     private final Authenticator authenticator;
     private final long maxBodyBytes;
     private final StorageHealth storage;
+    private volatile TrustedProxies proxies = TrustedProxies.NONE;
 
     /**
      * @param storage fail-stop state of the database and blob store: while it cannot write, writes are answered 503
@@ -170,9 +171,22 @@ public final class JsonHandler extends Handler.Abstract {
             storage.checkWritable();
         }
         ApiRequest apiRequest = new ApiRequest(method, path, match.params(), query, body, principal,
-                name -> ApiRequest.CLIENT_ADDRESS.equals(name) ? Request.getRemoteAddr(request)
+                name -> ApiRequest.CLIENT_ADDRESS.equals(name) ? clientAddress(request)
                         : request.getHeaders().get(name), null, body.length);
         return match.route().handler().handle(apiRequest);
+    }
+
+    /** Believes {@code X-Forwarded-For} from these proxies only (ADR 0096). */
+    public JsonHandler trusting(TrustedProxies trusted) {
+        this.proxies = trusted == null ? TrustedProxies.NONE : trusted;
+        return this;
+    }
+
+    private String clientAddress(Request request) {
+        String peer = Request.getRemoteAddr(request);
+        TrustedProxies trusted = proxies;
+        return trusted.isEmpty() ? peer
+                : trusted.clientAddress(peer, request.getHeaders().getValuesList("X-Forwarded-For"));
     }
 
     private static String apiKey(Request request) {

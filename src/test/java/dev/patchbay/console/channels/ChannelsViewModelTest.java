@@ -1,6 +1,7 @@
 package dev.patchbay.console.channels;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -62,8 +63,13 @@ class ChannelsViewModelTest {
         create("beta", false);
         assertEquals(FormMode.CLOSED, vm.formModeProperty().get());
         assertEquals(List.of("beta", "production"), vm.channels().stream().map(Channel::name).toList());
-        assertEquals(Set.of(Platform.ANDROID), channel("production").defaultFor());
+        // The app's first channel is the default for every platform it serves (the form says so); the next is not.
+        assertEquals(Set.of(Platform.ANDROID, Platform.IOS), channel("production").defaultFor());
+        assertEquals(Set.of(), channel("beta").defaultFor());
         assertEquals("beta", vm.selectedProperty().get().name());
+        vm.startCreate();
+        assertEquals(ChannelsViewModel.DEFAULTS_HINT, vm.defaultsHintProperty().get());
+        assertFalse(vm.defaultAndroidProperty().get());
     }
 
     @Test
@@ -116,7 +122,7 @@ class ChannelsViewModelTest {
         assertEquals(FormMode.CLOSED, vm.formModeProperty().get());
         assertEquals(Set.of(Platform.ANDROID), channel("beta").defaultFor());
         assertEquals("Early adopters", channel("beta").description());
-        assertEquals(Set.of(), channel("production").defaultFor(), "list was read again after the save");
+        assertEquals(Set.of(Platform.IOS), channel("production").defaultFor(), "list was read again after the save");
     }
 
     @Test

@@ -179,7 +179,7 @@ class RolloutViewModelTest {
         assertEquals(3, lines.size());
         assertTrue(lines.get(0).done());
         assertTrue(lines.get(1).current());
-        assertEquals("2. 10.00 % · soak 1h · gate healthy · 40m soak left", lines.get(1).text());
+        assertEquals("2. 10.00 % · soak 1h · gate healthy · 40 min soak left", lines.get(1).text());
         assertFalse(lines.get(2).current() || lines.get(2).done());
         assertTrue(RolloutViewModel.stageLines(r, T0.plusSeconds(4000)).get(1).text().endsWith("soak done"));
         assertEquals(List.of(), RolloutViewModel.stageLines(rollout(RolloutState.RUNNING, 10, null, null, null), T0));

@@ -149,12 +149,14 @@ class KeysViewModelTest {
     }
 
     @Test
-    void registerTrustAlsoTrustsTheServerWhileTheRootIsUnlockedAndTrustServerTakesThePassphraseLater() {
+    void creatingKeysTrustsTheLocalSandboxAtOnceAndTrustServerTakesThePassphraseLater() {
         vm.create(PASS.toCharArray(), PASS.toCharArray());
         assertTrue(vm.rootUnlockedProperty().get(), "keys created this session hold the root key");
+        // The fixture's connection is the Local sandbox: trusted with the new keys, no extra step.
+        assertTrue(vm.serverTrustedProperty().get(), vm.serverTrustProperty().get());
+        assertTrue(vm.infoProperty().get().contains("Local sandbox is trusted with them"), vm.infoProperty().get());
         vm.reload();
-        assertFalse(vm.serverTrustedProperty().get());
-        assertTrue(vm.serverTrustProperty().get().contains("not trusted"), vm.serverTrustProperty().get());
+        assertTrue(vm.serverTrustedProperty().get(), vm.serverTrustProperty().get());
 
         vm.registerTrust();
         assertEquals("", vm.messageProperty().get());

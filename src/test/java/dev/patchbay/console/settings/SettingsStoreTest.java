@@ -25,9 +25,9 @@ class SettingsStoreTest {
         s.themeProperty().set(Settings.DARK);
         s.lastPageProperty().set("channels");
         s.windowProperty().set(new WindowBounds(10, 20, 900, 600, true));
-        s.connections().add(new SavedConnection("remote-1", "Prod", "https://updates.example.com"));
         s.activeConnectionProperty().set("remote-1");
         assertFalse(Files.exists(home.resolve(SettingsStore.FILE)), "not written at once (debounced)");
+        s.connections().add(new SavedConnection("remote-1", "Prod", "https://updates.example.com"));
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
         while (!Files.exists(home.resolve(SettingsStore.FILE)) && System.nanoTime() < deadline) {
             Thread.sleep(20);
@@ -42,6 +42,35 @@ class SettingsStoreTest {
         assertEquals(new WindowBounds(10, 20, 900, 600, true), again.windowProperty().get());
         assertEquals(List.of(new SavedConnection("remote-1", "Prod", "https://updates.example.com")), again.connections());
         assertEquals("remote-1", again.activeConnectionProperty().get());
+    }
+
+    @Test
+    void aNewConnectionIsSavedAtOnceNotAfterTheDebounce() throws Exception {
+        // A debounce far longer than the test: only the immediate save can put the connection on disk.
+        SettingsStore store = new SettingsStore(home, Duration.ofHours(1));
+        Settings s = store.load();
+        store.watch(s);
+        s.themeProperty().set(Settings.DARK);
+        SavedConnection prod = new SavedConnection("remote-1", "Prod", "https://updates.example.com");
+        s.connections().add(prod);
+        s.windowProperty().set(new WindowBounds(1, 2, 800, 600, false)); // must not postpone the connection's save
+        Path file = home.resolve(SettingsStore.FILE);
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
+        while (!Files.exists(file) && System.nanoTime() < deadline) {
+            Thread.sleep(10);
+        }
+        // Read the file as the next start would (no close, no flush: as after a kill).
+        Settings onDisk = new SettingsStore(home, Duration.ofHours(1)).load();
+        assertEquals(List.of(prod), onDisk.connections());
+        assertEquals(Settings.DARK, onDisk.themeProperty().get(), "the newest state is written with it");
+        s.connections().remove(prod);
+        deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
+        while (!new SettingsStore(home, Duration.ofHours(1)).load().connections().isEmpty()
+                && System.nanoTime() < deadline) {
+            Thread.sleep(10);
+        }
+        assertEquals(List.of(), new SettingsStore(home, Duration.ofHours(1)).load().connections(), "removal too");
+        store.close();
     }
 
     @Test

@@ -32,7 +32,7 @@ class DeviceChangeLogTest {
     void open() throws Exception {
         db = Database.openH2(dir);
         db.inTransaction(c -> {
-            try (PreparedStatement ps = c.prepareStatement("INSERT INTO apps VALUES (?, 'Shop', ?, ?)")) {
+            try (PreparedStatement ps = c.prepareStatement("INSERT INTO apps(id, name, created_at, updated_at) VALUES (?, 'Shop', ?, ?)")) {
                 ps.setString(1, APP);
                 ps.setObject(2, Database.utc(Instant.now()));
                 ps.setObject(3, Database.utc(Instant.now()));

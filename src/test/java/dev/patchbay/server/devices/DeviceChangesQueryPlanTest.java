@@ -17,7 +17,7 @@ class DeviceChangesQueryPlanTest {
         try (Connection c = DriverManager.getConnection("jdbc:h2:mem:changes-plan;MODE=Regular", "sa", "")) {
             Migrations.apply(c, "dev/patchbay/server/migrations");
             try (Statement st = c.createStatement()) {
-                st.execute("INSERT INTO apps VALUES ('a', 'a', CURRENT_TIMESTAMP, CURRENT_TIMESTAMP)");
+                st.execute("INSERT INTO apps(id, name, created_at, updated_at) VALUES ('a', 'a', CURRENT_TIMESTAMP, CURRENT_TIMESTAMP)");
                 st.execute("INSERT INTO devices(app_id, device_id, first_seen, last_seen, change_seq) SELECT 'a',"
                         + " 'd' || X, CURRENT_TIMESTAMP, CURRENT_TIMESTAMP, X FROM SYSTEM_RANGE(1, 2000)");
                 st.execute("ANALYZE");
