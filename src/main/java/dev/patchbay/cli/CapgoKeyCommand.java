@@ -1,10 +1,8 @@
 package dev.patchbay.cli;
 
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.patchbay.crypto.CryptoException;
 import dev.patchbay.crypto.capgo.CapgoKeyFile;
 import dev.patchbay.crypto.capgo.CapgoKeyPair;
-import dev.patchbay.domain.Json;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -25,14 +23,7 @@ import picocli.CommandLine.Option;
 final class CapgoKeyCommand {
 
     static void printSnippet(Output out, CapgoKeyPair keys, String publicPem) {
-        ObjectNode snippet = CapgoKeyFile.capacitorConfig(publicPem);
-        out.line("Key id (the plugin's key_id): " + CapgoKeyPair.keyId(CapgoKeyPair.publicFromPem(publicPem, "key")));
-        out.line("Add to capacitor.config (plugins.CapacitorUpdater.publicKey):");
-        try {
-            out.line(Json.mapper().writerWithDefaultPrettyPrinter().writeValueAsString(snippet));
-        } catch (IOException e) {
-            throw new IllegalStateException(e);
-        }
+        CapgoKeyFile.exportText(publicPem).lines().forEach(out::line);
     }
 
     @Command(name = "create", mixinStandardHelpOptions = true,

@@ -91,7 +91,7 @@ class BundlesUserPathTest {
         Files.writeString(dir.resolve("app.js"), "console.log('shop')");
         robot.clickOn("#nav-bundles");
         waitUntil(() -> label(robot, "#bundles-fetched-at").getText().startsWith("Fetched"));
-        robot.interact(() -> app.bundles().startPublish(dir));
+        robot.interact(() -> app.bundles().publishForm().startPublish(dir));
         waitUntil(() -> robot.lookup("#bundle-form").query().isVisible());
         robot.doubleClickOn("#bundle-version").eraseText(10).write("1.2.3");
         robot.clickOn("#bundle-passphrase").write(PASS);

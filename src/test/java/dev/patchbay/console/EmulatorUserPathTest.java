@@ -102,7 +102,7 @@ class EmulatorUserPathTest {
                 """);
         robot.clickOn("#nav-bundles");
         waitUntil(() -> label(robot, "#bundles-fetched-at").getText().startsWith("Fetched"));
-        robot.interact(() -> app.bundles().startPublish(www));
+        robot.interact(() -> app.bundles().publishForm().startPublish(www));
         waitUntil(() -> robot.lookup("#bundle-form").query().isVisible());
         robot.doubleClickOn("#bundle-version").eraseText(10).write("1.0.1");
         robot.clickOn("#bundle-channel");

@@ -131,6 +131,22 @@ class CapgoCompatTest {
         assertEquals("builtin", revert.path("version").asText());
         onBundle.versionName = "builtin";
         assertEquals("already_on_builtin", onBundle.check().path("error").asText());
+        // Plugins before "reset from server" (7.0.0/7.0.1, 6.0-6.1, 5.x < 5.50.1) have no builtin branch: told
+        // "builtin" they report a download_fail of the bundle they run. They get a "no update" answer instead.
+        for (String old : new String[] {"7.0.1", "6.1.0", "5.49.0"}) {
+            CapgoPlugin early = device(Integer.parseInt(old.substring(0, 1)));
+            early.pluginVersionOverride = old;
+            early.versionName = "1.4.1";
+            JsonNode held = early.check();
+            assertEquals("builtin_unsupported", held.path("error").asText(), held.toString());
+            assertEquals("blocked", held.path("kind").asText());
+            assertTrue(held.path("message").asText().contains("7.0.2"));
+            assertFalse(held.has("url") || "builtin".equals(held.path("version").asText()), held.toString());
+        }
+        CapgoPlugin fixed = device(7);
+        fixed.pluginVersionOverride = "7.0.2";
+        fixed.versionName = "1.4.1";
+        assertEquals("builtin", fixed.check().path("version").asText());
 
         // A bundle published without its Capgo artifact is a failed check that says what is missing.
         f.publish("1.6.0", 3);

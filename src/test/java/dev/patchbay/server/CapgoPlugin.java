@@ -47,7 +47,13 @@ final class CapgoPlugin {
         this.major = major;
     }
 
+    /** When set, sent instead of the line's usual version (for version-gated answers). */
+    String pluginVersionOverride;
+
     String pluginVersion() {
+        if (pluginVersionOverride != null) {
+            return pluginVersionOverride;
+        }
         return switch (major) {
             case 6 -> "6.25.0";
             case 7 -> "7.0.35";

@@ -26,7 +26,7 @@ public final class BundleDeleter {
     /** Whether the selected bundle may be offered for deletion now. */
     public boolean canDelete() {
         return vm.selectedProperty().get() != null && vm.appProperty().get() != null
-                && !connection.readOnlyProperty().get() && !vm.publishingProperty().get();
+                && !connection.readOnlyProperty().get() && !vm.publishForm().publishingProperty().get();
     }
 
     public void deleteSelected() {

@@ -20,15 +20,18 @@ import javafx.geometry.Insets;
 import javafx.geometry.Pos;
 import javafx.scene.Node;
 import javafx.scene.control.Button;
+import javafx.scene.control.CheckBox;
 import javafx.scene.control.ComboBox;
 import javafx.scene.control.Label;
 import javafx.scene.control.ListCell;
 import javafx.scene.control.PasswordField;
 import javafx.scene.control.ProgressBar;
 import javafx.scene.control.SplitPane;
+import javafx.scene.control.TableCell;
 import javafx.scene.control.TableColumn;
 import javafx.scene.control.TableView;
 import javafx.scene.control.TextField;
+import javafx.scene.control.Tooltip;
 import javafx.scene.input.DragEvent;
 import javafx.scene.input.TransferMode;
 import javafx.scene.layout.BorderPane;
@@ -47,6 +50,7 @@ import org.kordamp.ikonli.feather.Feather;
  */
 public final class BundlesPage implements Page {
     private final BundlesViewModel vm;
+    private final PublishFormViewModel form;
     private final Runnable refreshApps;
     private final BundleDeleter deleter;
     private final BorderPane root = new BorderPane();
@@ -69,6 +73,7 @@ public final class BundlesPage implements Page {
 
     public BundlesPage(BundlesViewModel vm, Runnable refreshApps, BundleDeleter deleter) {
         this.vm = vm;
+        this.form = vm.publishForm();
         this.deleter = deleter;
         this.refreshApps = refreshApps;
         root.setId("bundles-page");
@@ -85,7 +90,7 @@ public final class BundlesPage implements Page {
     }
 
     private void dragOver(DragEvent e) {
-        if (e.getDragboard().hasFiles() && e.getDragboard().getFiles().size() == 1 && !vm.cannotPublishProperty().get()) {
+        if (e.getDragboard().hasFiles() && e.getDragboard().getFiles().size() == 1 && !form.cannotPublishProperty().get()) {
             e.acceptTransferModes(TransferMode.COPY);
         }
         e.consume();
@@ -93,9 +98,9 @@ public final class BundlesPage implements Page {
 
     private void dropped(DragEvent e) {
         List<File> files = e.getDragboard().hasFiles() ? e.getDragboard().getFiles() : List.of();
-        boolean ok = files.size() == 1 && !vm.cannotPublishProperty().get();
+        boolean ok = files.size() == 1 && !form.cannotPublishProperty().get();
         if (ok) {
-            vm.startPublish(files.get(0).toPath());
+            form.startPublish(files.get(0).toPath());
         }
         e.setDropCompleted(ok);
         e.consume();
@@ -106,17 +111,17 @@ public final class BundlesPage implements Page {
 
         Button folder = Forms.button("bundle-publish-folder", "Publish folder…", Feather.FOLDER_PLUS,
                 "Publish a web build folder (or drop a folder or zip onto the page) (Ctrl+N)");
-        folder.disableProperty().bind(vm.cannotPublishProperty());
+        folder.disableProperty().bind(form.cannotPublishProperty());
         folder.setOnAction(e -> chooseFolder());
         Button zip = Forms.button("bundle-publish-zip", "Publish zip…", Feather.ARCHIVE, "Publish a zip of a web build");
-        zip.disableProperty().bind(vm.cannotPublishProperty());
+        zip.disableProperty().bind(form.cannotPublishProperty());
         zip.setOnAction(e -> {
             FileChooser chooser = new FileChooser();
             chooser.setTitle("Publish a zip");
             chooser.getExtensionFilters().add(new FileChooser.ExtensionFilter("Zip files", "*.zip"));
             File f = chooser.showOpenDialog(root.getScene().getWindow());
             if (f != null) {
-                vm.startPublish(f.toPath());
+                form.startPublish(f.toPath());
             }
         });
         Button refresh = Forms.button("bundle-refresh", "Refresh", Feather.REFRESH_CW, "Ask the server again (F5 or Ctrl+R)");
@@ -124,7 +129,7 @@ public final class BundlesPage implements Page {
         Button delete = Forms.button("bundle-delete", "Delete…", Feather.TRASH_2,
                 "Delete the selected bundle if no channel or active rollout uses it (Delete)");
         delete.disableProperty().bind(vm.selectedProperty().isNull().or(vm.connection().readOnlyProperty())
-                .or(vm.publishingProperty()));
+                .or(form.publishingProperty()));
         delete.setOnAction(e -> deleteSelected());
         Region spacer = new Region();
         HBox.setHgrow(spacer, Priority.ALWAYS);
@@ -155,7 +160,7 @@ public final class BundlesPage implements Page {
         chooser.setTitle("Publish a web build folder");
         File f = chooser.showDialog(root.getScene().getWindow());
         if (f != null) {
-            vm.startPublish(f.toPath());
+            form.startPublish(f.toPath());
         }
     }
 
@@ -175,6 +180,7 @@ public final class BundlesPage implements Page {
         table.getColumns().add(column("Size", 90, b -> Sizes.bytes(b.totalBytes())));
         table.getColumns().add(column("Files", 60, b -> Integer.toString(b.fileCount())));
         table.getColumns().add(column("Key", 150, Bundle::releaseKeyId));
+        table.getColumns().add(compatColumn());
         table.getColumns().add(column("Channels", 160, b -> b.channels() == null || b.channels().isEmpty() ? "–"
                 : String.join(", ", b.channels())));
         table.getSelectionModel().selectedItemProperty().addListener((obs, old, now) -> vm.selectedProperty().set(now));
@@ -184,6 +190,39 @@ public final class BundlesPage implements Page {
             }
         });
         return table;
+    }
+
+    /**
+     * The Capgo badge: bundles that devices running the reference plugin can get (docs/capgo-compat.md §5), and
+     * whether that artifact is encrypted (the plugin's weaker model: see the Apps page).
+     */
+    private static TableColumn<Bundle, String> compatColumn() {
+        TableColumn<Bundle, String> c = column("Capgo", 110, b -> b.capgo() == null ? ""
+                : b.capgo().encrypted() ? "Capgo · encrypted" : "Capgo · plain");
+        c.setCellFactory(col -> new TableCell<>() {
+            @Override
+            protected void updateItem(String item, boolean empty) {
+                super.updateItem(item, empty);
+                Bundle b = empty || getTableRow() == null ? null : getTableRow().getItem();
+                if (b == null || b.capgo() == null) {
+                    setText(null);
+                    setGraphic(null);
+                    setTooltip(null);
+                    return;
+                }
+                Label badge = new Label(item);
+                badge.getStyleClass().addAll("capgo-badge", b.capgo().encrypted() ? Styles.ACCENT : Styles.WARNING);
+                setText(null);
+                setGraphic(badge);
+                setTooltip(new Tooltip(b.capgo().encrypted()
+                        ? "Served to the reference plugin, encrypted for key " + b.capgo().keyId()
+                        + (b.capgo().manifestFiles() > 0 ? ", " + b.capgo().manifestFiles() + " manifest files" : "")
+                        + ". The plugin checks no freshness and no anti-rollback."
+                        : "Served to the reference plugin UNENCRYPTED (the app had no Capgo key pair)."
+                        + " The plugin checks no freshness and no anti-rollback."));
+            }
+        });
+        return c;
     }
 
     private static <T> TableColumn<T, String> column(String title, double width, Function<T, String> value) {
@@ -247,6 +286,19 @@ public final class BundlesPage implements Page {
         }
     }
 
+    /** Shown when the app has Capgo-compatible delivery on: what is built for the plugin, and the manifest option. */
+    private Node capgoBox() {
+        Label note = Forms.message("bundle-capgo-note", form.capgoNoteProperty(), Styles.TEXT_SMALL);
+        CheckBox manifest = new CheckBox("Per-file manifest entries for the plugin");
+        manifest.setId("bundle-capgo-manifest");
+        manifest.selectedProperty().bindBidirectional(form.capgoManifestProperty());
+        manifest.disableProperty().bind(form.publishingProperty());
+        VBox box = new VBox(4, note, manifest);
+        box.visibleProperty().bind(form.capgoNoteProperty().isNotEmpty());
+        box.managedProperty().bind(box.visibleProperty());
+        return box;
+    }
+
     private Node form() {
         Label heading = new Label("Publish a bundle");
         heading.getStyleClass().add(Styles.TITLE_4);
@@ -254,69 +306,70 @@ public final class BundlesPage implements Page {
         source.setId("bundle-source");
         source.setWrapText(true);
         source.textProperty().bind(Bindings.createStringBinding(() -> {
-            Path p = vm.sourceProperty().get();
+            Path p = form.sourceProperty().get();
             return p == null ? "No folder or zip chosen" : p.toString();
-        }, vm.sourceProperty()));
+        }, form.sourceProperty()));
         Button change = Forms.button("bundle-source-change", "Change…", Feather.FOLDER, "Choose another folder");
         change.setOnAction(e -> chooseFolder());
-        change.disableProperty().bind(vm.publishingProperty());
+        change.disableProperty().bind(form.publishingProperty());
         TextField version = new TextField();
         version.setId("bundle-version");
         version.setPromptText("1.4.0");
-        version.textProperty().bindBidirectional(vm.versionProperty());
-        version.disableProperty().bind(vm.publishingProperty());
-        ComboBox<String> channel = new ComboBox<>(vm.channelChoices());
+        version.textProperty().bindBidirectional(form.versionProperty());
+        version.disableProperty().bind(form.publishingProperty());
+        ComboBox<String> channel = new ComboBox<>(form.channelChoices());
         channel.setId("bundle-channel");
         channel.setMaxWidth(Double.MAX_VALUE);
         channel.setPromptText("(none)");
         channel.setCellFactory(l -> new ChannelCell());
         channel.setButtonCell(new ChannelCell());
-        channel.valueProperty().bindBidirectional(vm.channelProperty());
-        channel.disableProperty().bind(vm.publishingProperty());
+        channel.valueProperty().bindBidirectional(form.channelProperty());
+        channel.disableProperty().bind(form.publishingProperty());
         PasswordField pass = new PasswordField();
         pass.setId("bundle-passphrase");
         pass.setPromptText("Passphrase of the app's keys");
-        pass.disableProperty().bind(vm.publishingProperty());
+        pass.disableProperty().bind(form.publishingProperty());
 
         ProgressBar bar = new ProgressBar();
         bar.setId("bundle-progress");
         bar.setMaxWidth(Double.MAX_VALUE);
-        bar.progressProperty().bind(vm.progressProperty());
-        Label phase = Forms.message("bundle-phase", vm.phaseProperty(), Styles.TEXT_MUTED);
-        Label progressText = Forms.message("bundle-progress-text", vm.progressTextProperty(), Styles.TEXT_SMALL);
+        bar.progressProperty().bind(form.progressProperty());
+        Label phase = Forms.message("bundle-phase", form.phaseProperty(), Styles.TEXT_MUTED);
+        Label progressText = Forms.message("bundle-progress-text", form.progressTextProperty(), Styles.TEXT_SMALL);
         VBox progress = new VBox(4, phase, bar, progressText);
-        progress.visibleProperty().bind(vm.publishingProperty());
+        progress.visibleProperty().bind(form.publishingProperty());
         progress.managedProperty().bind(progress.visibleProperty());
 
         Button publish = Forms.button("bundle-publish", "Publish", Feather.UPLOAD_CLOUD, "Seal and upload (Enter)");
         publish.setDefaultButton(true);
         publish.getStyleClass().add(Styles.ACCENT);
-        publish.disableProperty().bind(vm.cannotPublishProperty());
-        publish.setOnAction(e -> vm.publish(read(pass)));
+        publish.disableProperty().bind(form.cannotPublishProperty());
+        publish.setOnAction(e -> form.publish(read(pass)));
         Button cancel = Forms.button("bundle-cancel", "Cancel", Feather.X, "Stop the upload, or close the form (Esc)");
         cancel.setCancelButton(true);
         cancel.setOnAction(e -> {
-            if (vm.publishingProperty().get()) {
-                vm.cancelPublish();
+            if (form.publishingProperty().get()) {
+                form.cancelPublish();
             } else {
-                vm.closeForm();
+                form.closeForm();
             }
         });
 
         VBox box = new VBox(12, heading,
-                Forms.field("Folder or zip", sourceBox(source, change), vm.sourceErrorProperty()),
-                Forms.field("Version", version, vm.versionErrorProperty()),
+                Forms.field("Folder or zip", sourceBox(source, change), form.sourceErrorProperty()),
+                Forms.field("Version", version, form.versionErrorProperty()),
                 new VBox(4, new Label("Then point channel (optional)"), channel),
-                Forms.field("Passphrase", pass, vm.passphraseErrorProperty()),
+                capgoBox(),
+                Forms.field("Passphrase", pass, form.passphraseErrorProperty()),
                 progress,
-                Forms.message("bundle-form-error", vm.formErrorProperty(), Styles.DANGER),
+                Forms.message("bundle-form-error", form.formErrorProperty(), Styles.DANGER),
                 new HBox(8, publish, cancel));
         box.setId("bundle-form");
         box.getStyleClass().add("side-form");
         box.setPrefWidth(320);
-        box.visibleProperty().bind(vm.formOpenProperty());
+        box.visibleProperty().bind(form.formOpenProperty());
         box.managedProperty().bind(box.visibleProperty());
-        vm.formOpenProperty().addListener((obs, old, now) -> {
+        form.formOpenProperty().addListener((obs, old, now) -> {
             if (now) {
                 version.requestFocus();
             }
@@ -372,7 +425,7 @@ public final class BundlesPage implements Page {
 
     @Override
     public void newItem() {
-        if (!vm.cannotPublishProperty().get()) {
+        if (!form.cannotPublishProperty().get()) {
             chooseFolder();
         }
     }

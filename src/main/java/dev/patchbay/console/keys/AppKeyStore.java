@@ -5,6 +5,8 @@ import dev.patchbay.crypto.CryptoException;
 import dev.patchbay.crypto.FreshnessCert;
 import dev.patchbay.crypto.KeyFileOptions;
 import dev.patchbay.crypto.TrustRoot;
+import dev.patchbay.crypto.capgo.CapgoKeyFile;
+import dev.patchbay.crypto.capgo.CapgoKeyPair;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
@@ -25,6 +27,7 @@ public final class AppKeyStore {
     private final Path root;
     private final KeyFileOptions options;
     private final Map<String, AppKeys> unlocked = new ConcurrentHashMap<>();
+    private final Map<String, CapgoKeyPair> capgoUnlocked = new ConcurrentHashMap<>();
     private final java.util.Queue<AppKeys> replaced = new java.util.concurrent.ConcurrentLinkedQueue<>();
 
     public AppKeyStore(Path root, KeyFileOptions options) {
@@ -118,8 +121,70 @@ public final class AppKeyStore {
         }
     }
 
+    // ---- Capgo key pair (docs/capgo-compat.md §2): capgo.key in the same folder, same passphrase -----------------
+
+    public boolean capgoExists(String appId) {
+        return CapgoKeyFile.exists(dir(appId));
+    }
+
+    /** Creates the app's Capgo key pair (the Patchbay keys must exist: same passphrase, same folder). */
+    public CapgoKeyPair createCapgo(String appId, char[] passphrase) {
+        return storeCapgo(appId, CapgoKeyPair.generate(), passphrase);
+    }
+
+    /** Imports a pair made by the reference CLI (its unencrypted private PEM, e.g. {@code .capgo_key_v2}). */
+    public CapgoKeyPair importCapgo(String appId, String privatePem, String name, char[] passphrase) {
+        try {
+            return storeCapgo(appId, CapgoKeyPair.fromPrivatePem(privatePem, name), passphrase);
+        } finally {
+            Arrays.fill(passphrase, '\0');
+        }
+    }
+
+    private CapgoKeyPair storeCapgo(String appId, CapgoKeyPair keys, char[] passphrase) {
+        try {
+            if (!exists(appId)) {
+                throw new CryptoException("Create the app's Patchbay keys first: the Capgo pair is kept with them,"
+                        + " under the same passphrase");
+            }
+            // The passphrase must open the Patchbay keys, so one passphrase unlocks both when publishing.
+            char[] copy = passphrase.clone();
+            try {
+                remember(appId, AppKeys.load(appId, dir(appId), copy));
+            } finally {
+                Arrays.fill(copy, '\0');
+            }
+            CapgoKeyFile.write(dir(appId), appId, keys, passphrase, options);
+            capgoUnlocked.put(appId, keys);
+            return keys;
+        } finally {
+            Arrays.fill(passphrase, '\0');
+        }
+    }
+
+    /** Decrypts {@code capgo.key} (scrypt) and keeps the pair for this session. */
+    public CapgoKeyPair unlockCapgo(String appId, char[] passphrase) {
+        try {
+            CapgoKeyPair keys = CapgoKeyFile.read(dir(appId), appId, passphrase);
+            capgoUnlocked.put(appId, keys);
+            return keys;
+        } finally {
+            Arrays.fill(passphrase, '\0');
+        }
+    }
+
+    public Optional<CapgoKeyPair> capgoUnlocked(String appId) {
+        return Optional.ofNullable(capgoUnlocked.get(appId));
+    }
+
+    /** The key id and capacitor.config snippet of the app's Capgo public key (no passphrase needed). */
+    public String capgoExport(String appId) {
+        return CapgoKeyFile.exportText(CapgoKeyFile.publicPem(dir(appId)));
+    }
+
     /** Forgets (and wipes) every unlocked key. */
     public void lockAll() {
+        capgoUnlocked.clear();
         unlocked.values().forEach(AppKeys::close);
         unlocked.clear();
         for (AppKeys k; (k = replaced.poll()) != null; ) {

@@ -190,7 +190,8 @@ public final class KeysPage implements Page {
         exportHint.setWrapText(true);
         exportHint.getStyleClass().addAll(Styles.TEXT_MUTED, Styles.TEXT_SMALL);
         VBox keysBox = new VBox(10, section("Keys"), ids, section("Release key certificates"), certs, passBox,
-                section("Export trust material"), exportHint, snippet, new HBox(8, copy, save));
+                section("Export trust material"), exportHint, snippet, new HBox(8, copy, save),
+                CapgoKeysSection.create(vm.capgo()));
         keysBox.setId("keys-details");
         keysBox.visibleProperty().bind(vm.hasKeysProperty());
         keysBox.managedProperty().bind(keysBox.visibleProperty());

@@ -66,6 +66,7 @@ public final class KeysViewModel {
     private final BooleanProperty serverTrusted = new SimpleBooleanProperty(this, "serverTrusted");
     private final BooleanProperty rootUnlocked = new SimpleBooleanProperty(this, "rootUnlocked");
     private final BooleanBinding working = busy.isNotEmpty();
+    private final CapgoKeysViewModel capgo;
     private Map<String, List<String>> bundlesByKey = Map.of();
     private long generation;
 
@@ -81,7 +82,13 @@ public final class KeysViewModel {
             }
         });
         connection.sessionProperty().addListener((obs, old, now) -> reload());
+        this.capgo = new CapgoKeysViewModel(tasks, app, hasKeys, keys);
         keepAppSelection();
+    }
+
+    /** The app's Capgo key pair (Capgo-compatible delivery). */
+    public CapgoKeysViewModel capgo() {
+        return capgo;
     }
 
     private void keepAppSelection() {

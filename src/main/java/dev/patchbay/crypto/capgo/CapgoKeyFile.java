@@ -155,6 +155,20 @@ public final class CapgoKeyFile {
         return root;
     }
 
+    /**
+     * What {@code key capgo export} prints and the console's Keys page shows: the key id and the pretty-printed
+     * {@code capacitor.config} snippet.
+     */
+    public static String exportText(String publicPem) {
+        try {
+            return "Key id (the plugin's key_id): " + CapgoKeyPair.keyId(CapgoKeyPair.publicFromPem(publicPem, "key"))
+                    + "\nAdd to capacitor.config (plugins.CapacitorUpdater.publicKey):\n"
+                    + Json.mapper().writerWithDefaultPrettyPrinter().writeValueAsString(capacitorConfig(publicPem));
+        } catch (IOException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
     private static byte[] scrypt(char[] passphrase, byte[] salt, int logN) {
         ByteBuffer encoded = StandardCharsets.UTF_8.encode(CharBuffer.wrap(passphrase));
         byte[] pass = new byte[encoded.remaining()];

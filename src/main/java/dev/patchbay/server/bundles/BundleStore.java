@@ -24,6 +24,11 @@ public final class BundleStore {
         this.db = db;
     }
 
+    /** Bundles with the summary of their Capgo artifact (docs/capgo-compat.md §5), if any. */
+    private static final String SELECT_WITH_CAPGO = "SELECT b.*, a.zip_sha256 AS capgo_sha256,"
+            + " a.session_key AS capgo_session_key, a.key_id AS capgo_key_id, a.manifest AS capgo_manifest"
+            + " FROM bundles b LEFT JOIN capgo_artifacts a ON a.app_id = b.app_id AND a.version = b.version";
+
     /** The app's bundles, highest sequence first, without envelopes. */
     public List<Bundle> list(String appId) {
         return db.inTransaction(c -> {
@@ -31,7 +36,7 @@ public final class BundleStore {
             Map<String, List<String>> channels = channels(c, appId);
             List<Bundle> out = new ArrayList<>();
             try (PreparedStatement ps = c.prepareStatement(
-                    "SELECT * FROM bundles WHERE app_id = ? ORDER BY sequence DESC")) {
+                    SELECT_WITH_CAPGO + " WHERE b.app_id = ? ORDER BY b.sequence DESC")) {
                 ps.setString(1, appId);
                 try (ResultSet rs = ps.executeQuery()) {
                     while (rs.next()) {
@@ -72,7 +77,8 @@ public final class BundleStore {
     }
 
     static Bundle require(Connection c, String appId, String version, boolean withEnvelope) throws SQLException {
-        try (PreparedStatement ps = c.prepareStatement("SELECT * FROM bundles WHERE app_id = ? AND version = ?")) {
+        try (PreparedStatement ps = c.prepareStatement(SELECT_WITH_CAPGO
+                + " WHERE b.app_id = ? AND b.version = ?")) {
             ps.setString(1, appId);
             ps.setString(2, version);
             try (ResultSet rs = ps.executeQuery()) {
@@ -112,6 +118,20 @@ public final class BundleStore {
         return new Bundle(rs.getString("app_id"), version, rs.getLong("sequence"),
                 Database.instant(rs.getObject("created_at")), Database.instant(rs.getObject("published_at")),
                 rs.getLong("total_bytes"), rs.getInt("file_count"), rs.getString("release_key_id"),
-                List.copyOf(channels.getOrDefault(version, List.of())), envelope, rs.getString("rollback_of"));
+                List.copyOf(channels.getOrDefault(version, List.of())), envelope, rs.getString("rollback_of"),
+                rs.getString("capgo_sha256") == null ? null : new Bundle.Capgo(!rs.getString("capgo_session_key").isEmpty(),
+                        rs.getString("capgo_key_id"), manifestFiles(rs.getString("capgo_manifest"))));
+    }
+
+    /** Entries in the stored Capgo manifest (a JSON array; null or absent when the artifact has none). */
+    private static int manifestFiles(String json) throws SQLException {
+        if (json == null || json.isBlank()) {
+            return 0;
+        }
+        try {
+            return Json.mapper().readTree(json).size();
+        } catch (IOException e) {
+            throw new SQLException("Stored Capgo manifest is not JSON", e);
+        }
     }
 }

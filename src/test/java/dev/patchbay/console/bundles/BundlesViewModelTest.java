@@ -86,23 +86,23 @@ class BundlesViewModelTest {
     @Test
     void publishesAFolderWithProgressToOneHundredPercentAndShowsManifestAndDiff() throws Exception {
         Path v1 = build("v1", "console.log(1)", 2);
-        vm.startPublish(v1);
-        assertEquals("1.0.0", vm.versionProperty().get(), "suggested version with no bundles");
+        vm.publishForm().startPublish(v1);
+        assertEquals("1.0.0", vm.publishForm().versionProperty().get(), "suggested version with no bundles");
         List<Double> progress = new ArrayList<>();
-        vm.progressProperty().addListener((obs, old, now) -> progress.add(now.doubleValue()));
-        vm.channelProperty().set("production");
+        vm.publishForm().progressProperty().addListener((obs, old, now) -> progress.add(now.doubleValue()));
+        vm.publishForm().channelProperty().set("production");
         char[] pass = PASS.toCharArray();
-        vm.publish(pass);
-        assertEquals("", vm.formErrorProperty().get());
-        assertEquals("", vm.sourceErrorProperty().get());
+        vm.publishForm().publish(pass);
+        assertEquals("", vm.publishForm().formErrorProperty().get());
+        assertEquals("", vm.publishForm().sourceErrorProperty().get());
         assertEquals(new String(new char[pass.length]), new String(pass), "passphrase wiped");
-        assertFalse(vm.formOpenProperty().get());
-        assertFalse(vm.publishingProperty().get());
+        assertFalse(vm.publishForm().formOpenProperty().get());
+        assertFalse(vm.publishForm().publishingProperty().get());
         assertEquals(1.0, progress.get(progress.size() - 1));
         assertTrue(progress.stream().anyMatch(p -> p > 0 && p < 1), "intermediate progress: " + progress);
-        assertEquals(vm.bytesTotalProperty().get(), vm.bytesDoneProperty().get());
-        assertTrue(vm.bytesTotalProperty().get() > 512 * 1024);
-        assertTrue(vm.progressTextProperty().get().contains(" of "), vm.progressTextProperty().get());
+        assertEquals(vm.publishForm().bytesTotalProperty().get(), vm.publishForm().bytesDoneProperty().get());
+        assertTrue(vm.publishForm().bytesTotalProperty().get() > 512 * 1024);
+        assertTrue(vm.publishForm().progressTextProperty().get().contains(" of "), vm.publishForm().progressTextProperty().get());
 
         assertEquals(1, vm.bundles().size());
         Bundle b1 = vm.bundles().get(0);
@@ -136,9 +136,9 @@ class BundlesViewModelTest {
 
         // A second version: app.js changes, one asset goes, index.html stays.
         Path v2 = build("v2", "console.log(2)", 1);
-        vm.startPublish(v2);
-        assertEquals("1.0.1", vm.versionProperty().get(), "next patch of the newest");
-        vm.publish(PASS.toCharArray());
+        vm.publishForm().startPublish(v2);
+        assertEquals("1.0.1", vm.publishForm().versionProperty().get(), "next patch of the newest");
+        vm.publishForm().publish(PASS.toCharArray());
         assertEquals(2, vm.bundles().size());
         assertEquals("1.0.1", vm.selectedProperty().get().version());
         vm.compareToProperty().set(vm.bundles().stream().filter(b -> b.version().equals("1.0.0")).findFirst().orElseThrow());
@@ -199,14 +199,14 @@ class BundlesViewModelTest {
         Path noIndex = work.resolve("noindex");
         Files.createDirectories(noIndex);
         Files.writeString(noIndex.resolve("app.js"), "x");
-        vm.startPublish(noIndex);
-        vm.versionProperty().set("1.2");
-        vm.publish(new char[0]);
-        assertTrue(vm.versionErrorProperty().get().contains("semantic"));
-        assertTrue(vm.passphraseErrorProperty().get().contains("passphrase"));
-        vm.versionProperty().set("1.2.0");
-        vm.publish(PASS.toCharArray());
-        assertTrue(vm.sourceErrorProperty().get().contains("index.html"), vm.sourceErrorProperty().get());
+        vm.publishForm().startPublish(noIndex);
+        vm.publishForm().versionProperty().set("1.2");
+        vm.publishForm().publish(new char[0]);
+        assertTrue(vm.publishForm().versionErrorProperty().get().contains("semantic"));
+        assertTrue(vm.publishForm().passphraseErrorProperty().get().contains("passphrase"));
+        vm.publishForm().versionProperty().set("1.2.0");
+        vm.publishForm().publish(PASS.toCharArray());
+        assertTrue(vm.publishForm().sourceErrorProperty().get().contains("index.html"), vm.publishForm().sourceErrorProperty().get());
 
         // A hostile zip (zip-slip).
         Path zip = work.resolve("evil.zip");
@@ -216,39 +216,39 @@ class BundlesViewModelTest {
             z.putNextEntry(new ZipEntry("../../etc/evil.js"));
             z.write("x".getBytes(StandardCharsets.UTF_8));
         }
-        vm.startPublish(zip);
-        vm.publish(PASS.toCharArray());
-        assertTrue(vm.sourceErrorProperty().get().contains("evil.js"), vm.sourceErrorProperty().get());
+        vm.publishForm().startPublish(zip);
+        vm.publishForm().publish(PASS.toCharArray());
+        assertTrue(vm.publishForm().sourceErrorProperty().get().contains("evil.js"), vm.publishForm().sourceErrorProperty().get());
 
         // Wrong passphrase.
-        vm.startPublish(build("ok", "1", 0));
-        vm.publish("not the passphrase".toCharArray());
-        assertTrue(vm.passphraseErrorProperty().get().startsWith("Wrong passphrase"));
+        vm.publishForm().startPublish(build("ok", "1", 0));
+        vm.publishForm().publish("not the passphrase".toCharArray());
+        assertTrue(vm.publishForm().passphraseErrorProperty().get().startsWith("Wrong passphrase"));
         assertEquals(0, fx.connection.session().client().listBundles(APP).size());
 
         // The version exists.
-        vm.publish(PASS.toCharArray());
+        vm.publishForm().publish(PASS.toCharArray());
         assertEquals(1, vm.bundles().size());
-        vm.startPublish(build("ok2", "2", 0));
-        vm.versionProperty().set("1.0.0");
-        vm.publish(PASS.toCharArray());
-        assertTrue(vm.versionErrorProperty().get().contains("already"), vm.versionErrorProperty().get());
+        vm.publishForm().startPublish(build("ok2", "2", 0));
+        vm.publishForm().versionProperty().set("1.0.0");
+        vm.publishForm().publish(PASS.toCharArray());
+        assertTrue(vm.publishForm().versionErrorProperty().get().contains("already"), vm.publishForm().versionErrorProperty().get());
     }
 
     @Test
     void cancelMidUploadLeavesNoBundleAndNoTempFiles() throws Exception {
         Path dir = build("big", "x", 6);
-        vm.startPublish(dir);
-        vm.bytesDoneProperty().addListener((obs, old, now) -> {
-            if (now.longValue() > 0 && now.longValue() < vm.bytesTotalProperty().get()) {
-                vm.cancelPublish();
+        vm.publishForm().startPublish(dir);
+        vm.publishForm().bytesDoneProperty().addListener((obs, old, now) -> {
+            if (now.longValue() > 0 && now.longValue() < vm.publishForm().bytesTotalProperty().get()) {
+                vm.publishForm().cancelPublish();
             }
         });
-        vm.publish(PASS.toCharArray());
-        assertTrue(vm.formErrorProperty().get().contains("cancelled"), vm.formErrorProperty().get());
-        assertTrue(vm.bytesDoneProperty().get() < vm.bytesTotalProperty().get());
-        assertFalse(vm.publishingProperty().get());
-        assertTrue(vm.formOpenProperty().get(), "the form stays open to try again");
+        vm.publishForm().publish(PASS.toCharArray());
+        assertTrue(vm.publishForm().formErrorProperty().get().contains("cancelled"), vm.publishForm().formErrorProperty().get());
+        assertTrue(vm.publishForm().bytesDoneProperty().get() < vm.publishForm().bytesTotalProperty().get());
+        assertFalse(vm.publishForm().publishingProperty().get());
+        assertTrue(vm.publishForm().formOpenProperty().get(), "the form stays open to try again");
         assertEquals(0, fx.connection.session().client().listBundles(APP).size());
         try (var s = Files.list(home.resolve("tmp"))) {
             assertEquals(0, s.count(), "sealed blobs deleted");
@@ -257,8 +257,8 @@ class BundlesViewModelTest {
 
     @Test
     void channelsFormPointsAChannelAtABundleAndBack() throws Exception {
-        vm.startPublish(build("v1", "1", 0));
-        vm.publish(PASS.toCharArray());
+        vm.publishForm().startPublish(build("v1", "1", 0));
+        vm.publishForm().publish(PASS.toCharArray());
         ChannelsViewModel channels = new ChannelsViewModel(fx.connection, fx.data, fx.tasks, apps.apps(), apps::refresh);
         channels.appProperty().set(apps.apps().get(0));
         channels.selectedProperty().set(channels.channels().get(0));
@@ -287,9 +287,9 @@ class BundlesViewModelTest {
                 new dev.patchbay.domain.Bundle(APP, "1.4.0+rollback.3", 3, t, t, 1, 1, "k", List.of(), null, "1.4.0"),
                 new dev.patchbay.domain.Bundle(APP, "1.5.0", 2, t, t, 1, 1, "k", List.of(), null, null),
                 new dev.patchbay.domain.Bundle(APP, "1.4.0", 1, t, t, 1, 1, "k", List.of(), null, null));
-        assertEquals("1.5.1", vm.suggestVersion());
+        assertEquals("1.5.1", vm.publishForm().suggestVersion());
         vm.bundles().setAll(
                 new dev.patchbay.domain.Bundle(APP, "1.4.0+rollback.3", 3, t, t, 1, 1, "k", List.of(), null, "1.4.0"));
-        assertEquals("1.0.0", vm.suggestVersion());
+        assertEquals("1.0.0", vm.publishForm().suggestVersion());
     }
 }

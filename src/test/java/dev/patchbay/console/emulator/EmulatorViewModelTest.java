@@ -128,11 +128,11 @@ class EmulatorViewModelTest {
                 home.resolve("tmp"));
         Path www = Files.createDirectories(work.resolve("www"));
         Files.writeString(www.resolve("index.html"), "<!doctype html><title>Shop 1.0.1</title>");
-        bundles.startPublish(www);
-        bundles.versionProperty().set("1.0.1");
-        bundles.channelProperty().set("production");
-        bundles.publish(PASS.toCharArray());
-        assertEquals("", bundles.formErrorProperty().get());
+        bundles.publishForm().startPublish(www);
+        bundles.publishForm().versionProperty().set("1.0.1");
+        bundles.publishForm().channelProperty().set("production");
+        bundles.publishForm().publish(PASS.toCharArray());
+        assertEquals("", bundles.publishForm().formErrorProperty().get());
 
         vm.checkConfig();
         assertTrue(vm.serverTrustedProperty().get(), vm.serverTrustProperty().get());

@@ -88,7 +88,17 @@ final class CapgoUpdatesApi {
                     }
                 }
             }
-            if (v.outcome().equals("builtin")) {
+            if (v.outcome().equals("builtin") && !supportsServerReset(d.pluginVersion())) {
+                // Plugins before "reset from server" (7.0.0, 7.0.1, 6.0-6.1, 5.x before 5.50.1) have no builtin
+                // branch: {version: builtin} is "no url" to them, sent as a download_fail of the bundle they run,
+                // and with a url they would install that zip under the name "builtin". An answer with `message` is
+                // "no update" to every plugin line; the device stays on its bundle until the plugin is updated.
+                answer.put("error", "builtin_unsupported");
+                answer.put("message", "The channel serves the app's builtin assets, but plugin " + d.pluginVersion()
+                        + " cannot be told to go back to them (update @capgo/capacitor-updater to 5.50.1, 6.2.0,"
+                        + " 7.0.2 or later)");
+                answer.put("kind", "blocked");
+            } else if (v.outcome().equals("builtin")) {
                 answer.put("version", "builtin");
             } else if (!v.outcome().equals("update")) {
                 answer.put("error", v.error());
@@ -141,6 +151,26 @@ final class CapgoUpdatesApi {
      * Per-file delivery is understood from plugin 5.10.0, 6.25.0 and 7.0.35 (every 8.x); the capgo server gates it
      * the same way. An unknown or missing plugin version gets the zip only.
      */
+    /**
+     * Whether the plugin resets to its builtin assets on {@code {version: "builtin"}} (Android
+     * {@code CapacitorUpdaterPlugin} and iOS: "feat: add reset from server", first in 5.50.1, 6.2.0 and 7.0.2). An
+     * unreadable version is assumed current.
+     */
+    static boolean supportsServerReset(String pluginVersion) {
+        SemVer v = SemVer.parse(pluginVersion == null ? "" : pluginVersion.strip());
+        if (v == null) {
+            return true;
+        }
+        int major = v.major().intValue();
+        String min = switch (major) {
+            case 5 -> "5.50.1";
+            case 6 -> "6.2.0";
+            case 7 -> "7.0.2";
+            default -> major >= 8 ? "0.0.0" : null;
+        };
+        return min != null && v.compareTo(SemVer.parse(min)) >= 0;
+    }
+
     static boolean supportsManifest(String pluginVersion) {
         SemVer v = SemVer.parse(pluginVersion == null ? "" : pluginVersion.strip());
         if (v == null) {
