@@ -2,7 +2,7 @@ package dev.patchbay.cli;
 
 import dev.patchbay.client.PatchbayClient;
 import dev.patchbay.domain.Json;
-import dev.patchbay.harness.ApiPreflightServer;
+import dev.patchbay.preflight.ApiPreflightServer;
 import dev.patchbay.harness.AppPackage;
 import dev.patchbay.harness.Preflight;
 import dev.patchbay.updater.AutoUpdate;

@@ -8,7 +8,7 @@ import dev.patchbay.console.keys.AppKeyStore;
 import dev.patchbay.crypto.AppKeys;
 import dev.patchbay.domain.App;
 import dev.patchbay.domain.Channel;
-import dev.patchbay.harness.ApiPreflightServer;
+import dev.patchbay.preflight.ApiPreflightServer;
 import dev.patchbay.harness.AppPackage;
 import dev.patchbay.harness.Preflight;
 import dev.patchbay.harness.PreflightNote;

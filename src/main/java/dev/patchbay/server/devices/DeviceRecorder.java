@@ -40,6 +40,8 @@ public final class DeviceRecorder implements AutoCloseable {
     private final Database db;
     private final DeviceChangeLog changes;
     private final Map<String, CheckRecord> latest = new ConcurrentHashMap<>();
+    /** Keys taken out of {@link #latest} by the flush that is writing them now (until its transaction is committed). */
+    private final java.util.Set<String> writing = ConcurrentHashMap.newKeySet();
     private final ConcurrentLinkedQueue<CheckRecord> timeline = new ConcurrentLinkedQueue<>();
     /** Per device, a digest of the last answer put in the timeline (bounded; forgotten entries just repeat once). */
     private final Map<String, Integer> lastAnswer = new ConcurrentHashMap<>();
@@ -95,9 +97,14 @@ public final class DeviceRecorder implements AutoCloseable {
         timeline.add(check);
     }
 
-    /** Whether a check of this device waits to be written (events about the device must not be overtaken by it). */
+    /**
+     * Whether a check of this device waits to be written or is being written (events about the device must not
+     * overtake it, and its offer must be visible before the device's reports are counted: {@link #flush()} waits for a
+     * flush in progress).
+     */
     public boolean pending(String appId, String deviceId) {
-        return latest.containsKey(appId + "\n" + deviceId);
+        String key = appId + "\n" + deviceId;
+        return latest.containsKey(key) || writing.contains(key);
     }
 
     /** Timeline entries of checks dropped because too many waited (an overloaded store). */
@@ -119,46 +126,55 @@ public final class DeviceRecorder implements AutoCloseable {
             if (latest.isEmpty() && timeline.isEmpty()) {
                 return;
             }
-            Map<String, List<CheckRecord>> states = new HashMap<>();
-            for (String key : List.copyOf(latest.keySet())) {
-                CheckRecord r = latest.remove(key);
-                if (r != null) {
-                    states.computeIfAbsent(r.appId(), k -> new ArrayList<>()).add(r);
-                }
+            try {
+                flushLocked();
+            } finally {
+                writing.clear();
             }
-            Map<String, List<CheckRecord>> events = new LinkedHashMap<>();
-            CheckRecord e;
-            while ((e = timeline.poll()) != null) {
-                pendingEvents.decrementAndGet();
-                events.computeIfAbsent(e.appId(), k -> new ArrayList<>()).add(e);
+        }
+    }
+
+    private void flushLocked() {
+        Map<String, List<CheckRecord>> states = new HashMap<>();
+        for (String key : List.copyOf(latest.keySet())) {
+            writing.add(key); // before the removal: pending() always sees the key in one of the two
+            CheckRecord r = latest.remove(key);
+            if (r != null) {
+                states.computeIfAbsent(r.appId(), k -> new ArrayList<>()).add(r);
             }
-            java.util.Set<String> apps = new java.util.LinkedHashSet<>(states.keySet());
-            apps.addAll(events.keySet());
-            for (String app : apps) {
-                List<CheckRecord> s = states.getOrDefault(app, List.of());
-                List<CheckRecord> t = events.getOrDefault(app, List.of());
+        }
+        Map<String, List<CheckRecord>> events = new LinkedHashMap<>();
+        CheckRecord e;
+        while ((e = timeline.poll()) != null) {
+            pendingEvents.decrementAndGet();
+            events.computeIfAbsent(e.appId(), k -> new ArrayList<>()).add(e);
+        }
+        java.util.Set<String> apps = new java.util.LinkedHashSet<>(states.keySet());
+        apps.addAll(events.keySet());
+        for (String app : apps) {
+            List<CheckRecord> s = states.getOrDefault(app, List.of());
+            List<CheckRecord> t = events.getOrDefault(app, List.of());
+            try {
                 try {
-                    try {
-                        changes.write(db, c -> {
-                            write(c, s, t);
-                            offers.record(c, offers(s, t));
-                            return null;
-                        });
-                    } catch (StoreException ex) {
-                        if (!Database.isDuplicate(ex.sqlCause())) {
-                            throw ex;
-                        }
-                        // A device row was created meanwhile (its first event batch): the updates find it now.
-                        changes.write(db, c -> {
-                            write(c, s, t);
-                            offers.record(c, offers(s, t));
-                            return null;
-                        });
-                    }
+                    changes.write(db, c -> {
+                        write(c, s, t);
+                        offers.record(c, offers(s, t));
+                        return null;
+                    });
                 } catch (StoreException ex) {
-                    // Typically the app was deleted since the checks: its devices go with it.
-                    LOG.debug("Dropping {} device checks of app {}: {}", t.size(), app, ex.toString());
+                    if (!Database.isDuplicate(ex.sqlCause())) {
+                        throw ex;
+                    }
+                    // A device row was created meanwhile (its first event batch): the updates find it now.
+                    changes.write(db, c -> {
+                        write(c, s, t);
+                        offers.record(c, offers(s, t));
+                        return null;
+                    });
                 }
+            } catch (StoreException ex) {
+                // Typically the app was deleted since the checks: its devices go with it.
+                LOG.debug("Dropping {} device checks of app {}: {}", t.size(), app, ex.toString());
             }
         }
     }

@@ -1,11 +1,15 @@
-package dev.patchbay.harness;
+package dev.patchbay.preflight;
 
 import dev.patchbay.client.PatchbayClient;
+import dev.patchbay.harness.Preflight;
 import dev.patchbay.domain.ChannelDraft;
 import dev.patchbay.domain.Platform;
 import java.util.Set;
 
-/** A preflight's management calls through the API client (the CLI's and the console's). */
+/**
+ * A preflight's management calls through the API client (the CLI's and the console's). Its own package: the harness
+ * reaches servers only over the device protocol (ArchitectureTest), the console may not use the CLI.
+ */
 public final class ApiPreflightServer implements Preflight.Server {
     private final PatchbayClient client;
 
