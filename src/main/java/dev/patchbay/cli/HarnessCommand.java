@@ -61,7 +61,8 @@ final class HarnessCommand {
         String channel;
         @Option(names = "--mode", defaultValue = "always", paramLabel = "MODE",
                 description = "autoUpdate: off (the app's API does it), atBackground (install at background), "
-                        + "always, onLaunch (default: ${DEFAULT-VALUE})")
+                        + "always, onLaunch, atInstall, onlyDownload (downloads; the device then calls set) "
+                        + "(default: ${DEFAULT-VALUE})")
         String mode;
         @Option(names = "--timeout", defaultValue = "120", paramLabel = "SECONDS",
                 description = "Give up on devices not done after this (default: ${DEFAULT-VALUE})")
@@ -225,7 +226,7 @@ final class HarnessCommand {
                 description = "Device sessions running at once (default: the number of threads)")
         int concurrency;
         @Option(names = "--mode", defaultValue = "always", paramLabel = "MODE",
-                description = "autoUpdate: always, atBackground, onLaunch (default: ${DEFAULT-VALUE})")
+                description = "autoUpdate: always, atBackground, onLaunch, atInstall (default: ${DEFAULT-VALUE})")
         String mode;
         @Option(names = "--app-ready-timeout", defaultValue = "10s", paramLabel = "TIME",
                 description = "The app's notifyAppReady timeout (default: ${DEFAULT-VALUE}, the runtime's)")
@@ -248,8 +249,9 @@ final class HarnessCommand {
         public Integer call() throws Exception {
             String appId = target.appId(devices);
             AutoUpdate autoUpdate = autoUpdate(mode);
-            if (autoUpdate == AutoUpdate.OFF) {
-                throw new CliException("--mode: fleet rounds need an automatic mode (always, atBackground, onLaunch)");
+            if (autoUpdate == AutoUpdate.OFF || autoUpdate == AutoUpdate.ONLY_DOWNLOAD) {
+                throw new CliException("--mode: fleet rounds need a mode that installs by itself (always, "
+                        + "atBackground, onLaunch, atInstall)");
             }
             if (rounds != null && duration != null) {
                 throw new CliException("--rounds and --duration: give one of them");

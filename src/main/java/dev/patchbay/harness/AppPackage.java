@@ -42,7 +42,7 @@ public record AppPackage(String appId, String versionName, long versionCode, Pat
         return withUpdater(new UpdaterConfig(c.serverUrl(), c.appId(), c.rootPublicKey(), c.contentKey(),
                 c.autoUpdate(), c.appReadyTimeout(), c.responseTimeout(), c.autoDeleteFailed(),
                 c.autoDeletePrevious(), c.resetWhenUpdate(), channel, c.statsEnabled(), c.downloadDeadline(),
-                c.maxRetries(), c.retryBaseDelay()));
+                c.maxRetries(), c.retryBaseDelay(), c.periodCheckDelay()));
     }
 
     public AppPackage withVersion(String name, long code) {

@@ -172,8 +172,9 @@ public final class Fleet implements AutoCloseable {
      * percentage in the next round. Needs an automatic update mode (not {@code off}).
      */
     public FleetRound round(Duration sessionTimeout, int concurrency) throws InterruptedException {
-        if (options.app().updater().autoUpdate() == AutoUpdate.OFF) {
-            throw new IllegalStateException("Fleet rounds need an automatic update mode, not off");
+        AutoUpdate m = options.app().updater().autoUpdate();
+        if (m == AutoUpdate.OFF || m == AutoUpdate.ONLY_DOWNLOAD) {
+            throw new IllegalStateException("Fleet rounds need a mode that installs by itself, not " + m.wire());
         }
         int number = rounds.incrementAndGet();
         long start = System.nanoTime();
@@ -439,7 +440,20 @@ public final class Fleet implements AutoCloseable {
                 case "freshnessFailed" -> finishIfNothingElse("failed", "freshness: " + p.path("reason").asText());
                 case "downloadFailed" -> finish("failed", "download failed: " + p.path("reason").asText());
                 case "verifyFailed" -> finish("failed", "verification failed: " + p.path("reason").asText());
-                case "updateAvailable" -> downloaded = since();
+                case "updateAvailable" -> {
+                    downloaded = since();
+                    if (mode == AutoUpdate.ONLY_DOWNLOAD) {
+                        // onlyDownload never installs by itself: the app's JS decides, here at once with set()
+                        String id = p.path("bundle").path("id").asText();
+                        device.environmentPool().execute(() -> {
+                            try {
+                                device.updater().set(id);
+                            } catch (RuntimeException e) {
+                                finish("failed", "set after onlyDownload: " + e);
+                            }
+                        });
+                    }
+                }
                 case "setNext" -> {
                     // queued for the next background: the user leaves the app and comes back
                     device.environmentPool().execute(() -> {

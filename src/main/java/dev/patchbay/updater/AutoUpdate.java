@@ -11,7 +11,14 @@ public enum AutoUpdate {
     /** Check, download and install at once (set + reload), unless delay conditions are set. */
     ALWAYS("always"),
     /** As {@link #ALWAYS} for the first check after a cold start, then as {@link #AT_BACKGROUND}. */
-    ON_LAUNCH("onLaunch");
+    ON_LAUNCH("onLaunch"),
+    /**
+     * As {@link #ALWAYS} for the first check after a fresh install or a native update (native build changed), then
+     * as {@link #AT_BACKGROUND}.
+     */
+    AT_INSTALL("atInstall"),
+    /** Checks and downloads by itself (emits updateAvailable), but never sets next nor installs: the app does. */
+    ONLY_DOWNLOAD("onlyDownload");
 
     private final String wire;
 
@@ -37,6 +44,6 @@ public enum AutoUpdate {
             }
         }
         throw new IllegalArgumentException("autoUpdate \"" + value + "\" is not one of off, atBackground, always, "
-                + "onLaunch");
+                + "onLaunch, atInstall, onlyDownload");
     }
 }

@@ -65,6 +65,9 @@ final class Engine {
     private Clock.Cancellable rescheduledFlush;
     private final AtomicBoolean checking = new AtomicBoolean();
     private boolean firstCheckAfterLaunch = true;
+    /** This launch is the first after a fresh install or a native update (for {@link AutoUpdate#AT_INSTALL}). */
+    private boolean installLaunch;
+    private final PeriodicCheck periodic;
     private boolean flushing;
     private final Map<String, CompletableFuture<BundleInfo>> inflight = new HashMap<>();
     private final Map<String, BundleInfo> transientBundles = new LinkedHashMap<>();
@@ -80,6 +83,8 @@ final class Engine {
         this.layout = new BundleFiles(ports.files(), trust);
         this.updateCheck = new UpdateCheck(config, trust);
         this.prefs = new Prefs(ports.prefs(), ports.clock(), config.statsEnabled());
+        this.periodic = new PeriodicCheck(jobs, config.autoUpdate() == AutoUpdate.OFF ? Duration.ZERO
+                : config.periodCheckDelay(), () -> scheduleCheck());
     }
 
     // ------------------------------------------------------------------ lifecycle
@@ -109,6 +114,7 @@ final class Engine {
             String storedBuild = prefs.get(Prefs.NATIVE_BUILD);
             if (!build.equals(storedBuild)) {
                 tx.put(Prefs.NATIVE_BUILD, build);
+                installLaunch = true;
             }
             if (storedBuild != null && !build.equals(storedBuild)) {
                 tx.event("native_changed", oldVersion, null, Map.of("from", storedBuild, "to", build));
@@ -249,6 +255,7 @@ final class Engine {
         if (config.autoUpdate() != AutoUpdate.OFF) {
             scheduleCheck();
         }
+        periodic.foreground();
         flushStats();
     }
 
@@ -283,6 +290,7 @@ final class Engine {
         if (config.autoUpdate() != AutoUpdate.OFF) {
             scheduleCheck();
         }
+        periodic.foreground();
     }
 
     void onBackground() {
@@ -295,6 +303,7 @@ final class Engine {
 
     private void background() {
         synchronized (lock) {
+            periodic.background();
             backgroundSince = ports.clock().elapsedRealtime();
             Prefs.Tx tx = prefs.tx();
             List<DelayCondition> delays = delays();
@@ -674,7 +683,8 @@ final class Engine {
                     emit(new UpdaterEvent.NoNeedUpdate(cur, "already_on_builtin"));
                 } else if (immediate(launchCheck) && delays().isEmpty()) {
                     installNow(BundleInfo.BUILTIN_ID);
-                } else if (!BundleInfo.BUILTIN_ID.equals(prefs.next())) {
+                } else if (!BundleInfo.BUILTIN_ID.equals(prefs.next())
+                        && config.autoUpdate() != AutoUpdate.ONLY_DOWNLOAD) {
                     setNext(BundleInfo.BUILTIN_ID);
                 }
                 return CompletableFuture.completedFuture(null);
@@ -696,13 +706,16 @@ final class Engine {
     }
 
     private boolean immediate(boolean launchCheck) {
-        return config.autoUpdate() == AutoUpdate.ALWAYS || (config.autoUpdate() == AutoUpdate.ON_LAUNCH && launchCheck);
+        AutoUpdate m = config.autoUpdate();
+        return m == AutoUpdate.ALWAYS || (m == AutoUpdate.ON_LAUNCH && launchCheck)
+                || (m == AutoUpdate.AT_INSTALL && launchCheck && installLaunch);
     }
 
     /** Under lock: a downloaded bundle is installed now or queued, per mode and delay conditions. */
     private void apply(String id, boolean launchCheck) {
         BundleRecord rec = prefs.bundle(id);
-        if (rec == null || rec.status() == BundleStatus.ERROR || id.equals(prefs.current())) {
+        if (rec == null || rec.status() == BundleStatus.ERROR || id.equals(prefs.current())
+                || config.autoUpdate() == AutoUpdate.ONLY_DOWNLOAD) {
             return;
         }
         if (immediate(launchCheck) && delays().isEmpty()) {

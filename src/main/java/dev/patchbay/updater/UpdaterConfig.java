@@ -16,8 +16,10 @@ import java.util.Objects;
 public record UpdaterConfig(String serverUrl, String appId, byte[] rootPublicKey, byte[] contentKey,
         AutoUpdate autoUpdate, Duration appReadyTimeout, Duration responseTimeout, boolean autoDeleteFailed,
         boolean autoDeletePrevious, boolean resetWhenUpdate, String defaultChannel, boolean statsEnabled,
-        Duration downloadDeadline, int maxRetries, Duration retryBaseDelay) {
+        Duration downloadDeadline, int maxRetries, Duration retryBaseDelay, Duration periodCheckDelay) {
     public static final Duration MIN_APP_READY_TIMEOUT = Duration.ofSeconds(1);
+    /** The shortest periodic check interval, as the reference plugin: shorter non-zero values become this. */
+    public static final Duration MIN_PERIOD_CHECK_DELAY = Duration.ofSeconds(600);
 
     public UpdaterConfig {
         Objects.requireNonNull(serverUrl, "serverUrl");
@@ -42,6 +44,11 @@ public record UpdaterConfig(String serverUrl, String appId, byte[] rootPublicKey
         if (maxRetries < 0) {
             throw new IllegalArgumentException("maxRetries cannot be negative");
         }
+        if (periodCheckDelay != null && periodCheckDelay.isNegative()) {
+            throw new IllegalArgumentException("periodCheckDelay cannot be negative");
+        }
+        periodCheckDelay = periodCheckDelay == null || periodCheckDelay.isZero() ? Duration.ZERO
+                : periodCheckDelay.compareTo(MIN_PERIOD_CHECK_DELAY) < 0 ? MIN_PERIOD_CHECK_DELAY : periodCheckDelay;
     }
 
     public String rootKeyId() {
@@ -96,6 +103,9 @@ public record UpdaterConfig(String serverUrl, String appId, byte[] rootPublicKey
         if (node.has("downloadDeadline")) {
             b.downloadDeadline(Duration.ofSeconds(node.get("downloadDeadline").asLong()));
         }
+        if (node.has("periodCheckDelay")) {
+            b.periodCheckDelay(Duration.ofSeconds(node.get("periodCheckDelay").asLong()));
+        }
         b.autoDeleteFailed(node.path("autoDeleteFailed").asBoolean(true));
         b.autoDeletePrevious(node.path("autoDeletePrevious").asBoolean(true));
         b.resetWhenUpdate(node.path("resetWhenUpdate").asBoolean(true));
@@ -126,6 +136,7 @@ public record UpdaterConfig(String serverUrl, String appId, byte[] rootPublicKey
         private Duration downloadDeadline = Duration.ofMinutes(10);
         private int maxRetries = 3;
         private Duration retryBaseDelay = Duration.ofSeconds(1);
+        private Duration periodCheckDelay = Duration.ZERO;
 
         private Builder(String serverUrl, String appId, byte[] rootPublicKey, byte[] contentKey) {
             this.serverUrl = serverUrl;
@@ -191,10 +202,19 @@ public record UpdaterConfig(String serverUrl, String appId, byte[] rootPublicKey
             return this;
         }
 
+        /**
+         * While in the foreground, check every this long (0 = off, the default; non-zero values under 600 s become
+         * 600 s, as the reference plugin). Needs an automatic mode.
+         */
+        public Builder periodCheckDelay(Duration v) {
+            periodCheckDelay = v;
+            return this;
+        }
+
         public UpdaterConfig build() {
             return new UpdaterConfig(serverUrl, appId, rootPublicKey, contentKey, autoUpdate, appReadyTimeout,
                     responseTimeout, autoDeleteFailed, autoDeletePrevious, resetWhenUpdate, defaultChannel,
-                    statsEnabled, downloadDeadline, maxRetries, retryBaseDelay);
+                    statsEnabled, downloadDeadline, maxRetries, retryBaseDelay, periodCheckDelay);
         }
     }
 }

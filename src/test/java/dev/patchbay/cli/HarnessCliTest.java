@@ -119,6 +119,18 @@ class HarnessCliTest {
             assertTrue(text.out().contains("sim-0") && text.out().contains("1.2.0") && text.out().contains("updated"),
                     text.out());
 
+            Result onlyDownload = run(env, "harness", "run", "--app", APP, "--server", server.url(), "--devices",
+                    "2", "--keys", keys.toString(), "--mode", "onlyDownload", "--json", "--timeout", "60");
+            assertEquals(0, onlyDownload.code(), onlyDownload.err() + onlyDownload.out());
+            for (JsonNode d : Json.mapper().readTree(onlyDownload.out()).path("devices")) {
+                assertEquals("updated", d.path("outcome").asText(), "the device's own set() installs: " + d);
+                assertEquals("1.2.0", d.path("version").asText(), d.toString());
+            }
+            Result fleetOnlyDownload = run(env, "harness", "fleet", "--app", APP, "--server", server.url(),
+                    "--keys", keys.toString(), "--mode", "onlyDownload", "--rounds", "1");
+            assertEquals(Cli.FAILED, fleetOnlyDownload.code());
+            assertTrue(fleetOnlyDownload.err().contains("installs by itself"), fleetOnlyDownload.err());
+
             Result fleet = run(env, "harness", "fleet", "--app", APP, "--server", server.url(), "--devices", "12",
                     "--keys", keys.toString(), "--failure-rate", "1.2.0=25%", "--platforms", "android=50,ios=50",
                     "--native", "1.4.0=50,1.3.0=50", "--rounds", "2", "--app-ready-timeout", "1s", "--seed", "cli",

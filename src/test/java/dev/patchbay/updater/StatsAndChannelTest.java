@@ -151,6 +151,13 @@ class StatsAndChannelTest {
         assertEquals("beta", c.defaultChannel());
         assertEquals(AutoUpdate.AT_BACKGROUND, AutoUpdate.of("true"));
         assertEquals(AutoUpdate.OFF, AutoUpdate.of("false"));
+        assertEquals(Duration.ZERO, c.periodCheckDelay(), "no periodic check unless configured");
+
+        UpdaterConfig p = UpdaterConfig.fromJson("{\"serverUrl\":\"https://u.example\",\"appId\":\"a.b\","
+                + "\"rootPublicKey\":\"" + enc(KEYS.config().build().rootPublicKey()) + "\",\"contentKey\":\""
+                + enc(KEYS.contentKey) + "\",\"autoUpdate\":\"onlyDownload\",\"periodCheckDelay\":120}");
+        assertEquals(AutoUpdate.ONLY_DOWNLOAD, p.autoUpdate());
+        assertEquals(Duration.ofSeconds(600), p.periodCheckDelay(), "at least 600 s, as the reference plugin");
     }
 
     static String enc(byte[] b) {

@@ -136,6 +136,8 @@ public final class EmulatorPage implements Page {
                     case AT_BACKGROUND -> "atBackground (install when left)";
                     case ALWAYS -> "always (install at once)";
                     case ON_LAUNCH -> "onLaunch (at once after a cold start)";
+                    case AT_INSTALL -> "atInstall (at once after a native install/upgrade)";
+                    case ONLY_DOWNLOAD -> "onlyDownload (download only, the app's JS installs)";
                 };
             }
 
