@@ -7,8 +7,8 @@ import dev.patchbay.server.auth.AdminKeyFile;
 import dev.patchbay.server.auth.ApiKeys;
 import dev.patchbay.server.auth.ApiKeysApi;
 import dev.patchbay.server.auth.Authorization;
+import dev.patchbay.server.blobs.BlobStorage;
 import dev.patchbay.server.blobs.BlobStore;
-import dev.patchbay.server.blobs.FileBlobStore;
 import dev.patchbay.server.bundles.BundleStore;
 import dev.patchbay.server.bundles.Uploads;
 import dev.patchbay.server.bundles.UploadsApi;
@@ -73,6 +73,7 @@ public final class PatchbayServer implements AutoCloseable {
     private final int port;
     private RolloutSupervisor supervisor;
     private EventRetention retention;
+    private BlobStore blobs;
 
     private PatchbayServer(Server jetty, Database db, DeviceRecorder recorder, DataDirLock lock, ServerConfig config,
                            boolean createdAdminKey) {
@@ -94,24 +95,36 @@ public final class PatchbayServer implements AutoCloseable {
         return start(config, Clock.tick(Clock.systemUTC(), Duration.ofMillis(1)));
     }
 
+    /** With blobs in {@code storage} (the data folder or an S3-compatible bucket, ADR 0112). */
+    public static PatchbayServer start(ServerConfig config, BlobStorage storage) throws IOException {
+        return start(config, storage, Clock.tick(Clock.systemUTC(), Duration.ofMillis(1)));
+    }
+
     /** With another clock (tests: upload expiry). */
     static PatchbayServer start(ServerConfig config, Clock clock) throws IOException {
+        return start(config, BlobStorage.local(), clock);
+    }
+
+    static PatchbayServer start(ServerConfig config, BlobStorage storage, Clock clock) throws IOException {
         Files.createDirectories(config.dataDir());
         DataDirLock lock = DataDirLock.acquire(config.dataDir());
         Database db;
         try {
-            db = Database.openH2(config.dataDir().resolve("db"), new StorageHealth(
-                    List.of(config.dataDir().resolve("db"), config.dataDir().resolve("blobs")), Clock.systemUTC()));
+            List<Path> probed = storage.isLocal()
+                    ? List.of(config.dataDir().resolve("db"), BlobStorage.localFolder(config.dataDir()))
+                    : List.of(config.dataDir().resolve("db"));
+            db = Database.openH2(config.dataDir().resolve("db"), new StorageHealth(probed, Clock.systemUTC()));
         } catch (IOException | RuntimeException e) {
             lock.close();
             throw e;
         }
         DeviceRecorder recorder = null;
+        BlobStore blobs = null;
         try {
             ApiKeys keys = new ApiKeys(db, clock);
             boolean created = AdminKeyFile.ensure(keys, config.dataDir());
             FreshnessKey freshnessKey = FreshnessKey.loadOrCreate(config.dataDir());
-            FileBlobStore blobs = new FileBlobStore(config.dataDir().resolve("blobs"));
+            blobs = storage.open(config.dataDir());
             Uploads uploads = new Uploads(db, clock, blobs, new CryptoSignatures(clock));
             uploads.sweep();
             DeviceCatalog catalog = new DeviceCatalog(db);
@@ -133,6 +146,7 @@ public final class PatchbayServer implements AutoCloseable {
                 throw new IOException("Cannot start the HTTP server: " + e.getMessage(), e);
             }
             PatchbayServer server = new PatchbayServer(jetty, db, recorder, lock, config, created);
+            server.blobs = blobs;
             // The supervisor's verbs go through their own service instance, which drops the device cache like the API's.
             DeviceRecorder flushed = recorder;
             server.supervisor = new RolloutSupervisor(db, new RolloutService(db, clock, new CryptoSignatures(clock),
@@ -143,11 +157,15 @@ public final class PatchbayServer implements AutoCloseable {
             server.retention = new EventRetention(db, clock, config.eventRetention())
                     .start(Duration.ofMinutes(1), Duration.ofHours(1));
             url[0] = server.url();
-            LOG.info("Patchbay server listening on {} (data: {})", server.url(), config.dataDir());
+            LOG.info("Patchbay server listening on {} (data: {}, blobs: {})", server.url(), config.dataDir(),
+                    storage.describe(config.dataDir()));
             return server;
         } catch (IOException | RuntimeException e) {
             if (recorder != null) {
                 recorder.close();
+            }
+            if (blobs != null) {
+                blobs.close();
             }
             db.close();
             lock.close();
@@ -178,7 +196,7 @@ public final class PatchbayServer implements AutoCloseable {
         new FreshnessApi(db, clock, devices.key()).register(router);
         new DevicesApi(db, clock, devices.recorder(), devices.catalog()).register(router);
         new UpdatesApi(devices.catalog(), devices.recorder(), devices.key(), clock, devices.publicUrl(),
-                devices.serverUrl()).register(router);
+                devices.serverUrl()).withDirectLinks(blobs == null ? null : blobs.directLinks()).register(router);
         new StatsApi(db, clock, devices.catalog(), devices.recorder(), devices.statsConcurrency()).register(router);
         new ChannelSelfApi(devices.catalog()).register(router);
         new BlobsApi(db, blobs).register(router);
@@ -301,6 +319,9 @@ public final class PatchbayServer implements AutoCloseable {
         }
         stopQuietly(jetty);
         recorder.close();
+        if (blobs != null) {
+            blobs.close();
+        }
         db.close();
         lock.close();
         LOG.info("Patchbay server stopped");
