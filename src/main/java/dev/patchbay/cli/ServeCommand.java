@@ -189,6 +189,17 @@ final class ServeCommand implements Callable<Integer> {
         } catch (IllegalArgumentException e) {
             throw new CliException("--blob-url-expiry: " + e.getMessage());
         }
+        // Keys from this command's environment (the SDK's own chain reads the process's, which tests cannot set).
+        java.util.Map<String, String> env = context.env();
+        String keyId = env.get("AWS_ACCESS_KEY_ID");
+        String secret = env.get("AWS_SECRET_ACCESS_KEY");
+        if (s3Profile == null && keyId != null && !keyId.isBlank()) {
+            if (secret == null || secret.isBlank()) {
+                throw new CliException("AWS_ACCESS_KEY_ID is set but AWS_SECRET_ACCESS_KEY is not");
+            }
+            s3 = s3.withKeys(new dev.patchbay.server.blobs.S3Settings.Keys(keyId, secret,
+                    env.get("AWS_SESSION_TOKEN")));
+        }
         return dev.patchbay.server.blobs.BlobStorage.s3(s3);
     }
 

@@ -20,7 +20,10 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.ReentrantLock;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
 import software.amazon.awssdk.auth.credentials.AwsCredentialsProvider;
+import software.amazon.awssdk.auth.credentials.AwsSessionCredentials;
+import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
 import software.amazon.awssdk.auth.credentials.DefaultCredentialsProvider;
 import software.amazon.awssdk.auth.credentials.ProfileCredentialsProvider;
 import software.amazon.awssdk.core.checksums.RequestChecksumCalculation;
@@ -122,6 +125,12 @@ public final class S3BlobStore implements BlobStore {
     }
 
     private static AwsCredentialsProvider credentials(S3Settings settings) {
+        S3Settings.Keys k = settings.keys();
+        if (k != null) {
+            return StaticCredentialsProvider.create(k.sessionToken() == null
+                    ? AwsBasicCredentials.create(k.accessKeyId(), k.secretAccessKey())
+                    : AwsSessionCredentials.create(k.accessKeyId(), k.secretAccessKey(), k.sessionToken()));
+        }
         return settings.profile() != null ? ProfileCredentialsProvider.create(settings.profile())
                 : DefaultCredentialsProvider.builder().build();
     }

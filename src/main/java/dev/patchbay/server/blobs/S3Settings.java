@@ -19,9 +19,25 @@ import java.util.regex.Pattern;
  * @param publicUrl  the URL devices fetch blobs under (a CDN in front of the bucket, or the bucket's public URL):
  *                   {@code <publicUrl>/<sha256>}, or a template with {@code {sha256}}; {@code null}: presigned URLs
  * @param urlExpiry  how long a presigned URL stays valid (when {@code publicUrl} is null)
+ * @param keys       an access key given explicitly (the CLI passes {@code AWS_ACCESS_KEY_ID} and
+ *                   {@code AWS_SECRET_ACCESS_KEY} of its environment), or {@code null} for the profile or default chain
  */
 public record S3Settings(String bucket, String prefix, URI endpoint, String region, boolean pathStyle, String profile,
-                         String publicUrl, Duration urlExpiry) {
+                         String publicUrl, Duration urlExpiry, Keys keys) {
+    /** An access key; {@link #toString()} never shows the secret. */
+    public record Keys(String accessKeyId, String secretAccessKey, String sessionToken) {
+        public Keys {
+            if (accessKeyId == null || accessKeyId.isBlank() || secretAccessKey == null || secretAccessKey.isBlank()) {
+                throw new IllegalArgumentException("an access key needs both its id and its secret");
+            }
+        }
+
+        @Override
+        public String toString() {
+            return "Keys[" + accessKeyId + ", secret hidden]";
+        }
+    }
+
     public static final Duration DEFAULT_URL_EXPIRY = Duration.ofHours(1);
     public static final String DEFAULT_REGION = "us-east-1";
     private static final Pattern LOCATION = Pattern.compile("s3://([a-z0-9][a-z0-9.-]{1,61}[a-z0-9])(/[^\\s?#]*)?");
@@ -64,32 +80,36 @@ public record S3Settings(String bucket, String prefix, URI endpoint, String regi
             throw new IllegalArgumentException("\"" + location + "\" is not an S3 location such as s3://my-bucket or"
                     + " s3://my-bucket/patchbay (bucket names: 3-63 lower-case letters, digits, dots, hyphens)");
         }
-        return new S3Settings(m.group(1), m.group(2), null, null, false, null, null, null);
+        return new S3Settings(m.group(1), m.group(2), null, null, false, null, null, null, null);
     }
 
     public S3Settings withEndpoint(String url) {
         return new S3Settings(bucket, prefix, url == null ? null : URI.create(url.strip()), region, pathStyle, profile,
-                publicUrl, urlExpiry);
+                publicUrl, urlExpiry, keys);
     }
 
     public S3Settings withRegion(String r) {
-        return new S3Settings(bucket, prefix, endpoint, r, pathStyle, profile, publicUrl, urlExpiry);
+        return new S3Settings(bucket, prefix, endpoint, r, pathStyle, profile, publicUrl, urlExpiry, keys);
     }
 
     public S3Settings withPathStyle(boolean p) {
-        return new S3Settings(bucket, prefix, endpoint, region, p, profile, publicUrl, urlExpiry);
+        return new S3Settings(bucket, prefix, endpoint, region, p, profile, publicUrl, urlExpiry, keys);
     }
 
     public S3Settings withProfile(String p) {
-        return new S3Settings(bucket, prefix, endpoint, region, pathStyle, p, publicUrl, urlExpiry);
+        return new S3Settings(bucket, prefix, endpoint, region, pathStyle, p, publicUrl, urlExpiry, keys);
     }
 
     public S3Settings withPublicUrl(String url) {
-        return new S3Settings(bucket, prefix, endpoint, region, pathStyle, profile, url, urlExpiry);
+        return new S3Settings(bucket, prefix, endpoint, region, pathStyle, profile, url, urlExpiry, keys);
     }
 
     public S3Settings withUrlExpiry(Duration d) {
-        return new S3Settings(bucket, prefix, endpoint, region, pathStyle, profile, publicUrl, d);
+        return new S3Settings(bucket, prefix, endpoint, region, pathStyle, profile, publicUrl, d, keys);
+    }
+
+    public S3Settings withKeys(Keys k) {
+        return new S3Settings(bucket, prefix, endpoint, region, pathStyle, profile, publicUrl, urlExpiry, k);
     }
 
     /** The object key of {@code name} under the prefix. */
