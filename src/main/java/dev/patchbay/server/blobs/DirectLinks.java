@@ -15,7 +15,8 @@ public interface DirectLinks {
     String template();
 
     /**
-     * The URL of each blob {@code sha256s} lists (asked only when needed) as a JSON object text {@code {"<sha256>": "<url>", ...}} (presigned URLs),
+     * The URL of each blob {@code sha256s} lists (asked only when needed) as a JSON object text
+     * {@code {"<sha256>": "<url>", ...}} (presigned URLs),
      * for the release named by {@code releaseDigest}; implementations may answer the same text to many devices while
      * the URLs stay valid long enough.
      */
