@@ -8,7 +8,6 @@ import java.io.UncheckedIOException;
 import java.nio.file.NoSuchFileException;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.HexFormat;
@@ -20,21 +19,11 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.ReentrantLock;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
 import software.amazon.awssdk.auth.credentials.AwsCredentialsProvider;
-import software.amazon.awssdk.auth.credentials.AwsSessionCredentials;
-import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
-import software.amazon.awssdk.auth.credentials.DefaultCredentialsProvider;
-import software.amazon.awssdk.auth.credentials.ProfileCredentialsProvider;
-import software.amazon.awssdk.core.checksums.RequestChecksumCalculation;
-import software.amazon.awssdk.core.checksums.ResponseChecksumValidation;
 import software.amazon.awssdk.core.exception.SdkClientException;
 import software.amazon.awssdk.core.exception.SdkException;
 import software.amazon.awssdk.core.sync.RequestBody;
-import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
-import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.s3.S3Client;
-import software.amazon.awssdk.services.s3.S3ClientBuilder;
 import software.amazon.awssdk.services.s3.model.CompletedPart;
 import software.amazon.awssdk.services.s3.model.HeadObjectResponse;
 import software.amazon.awssdk.services.s3.model.MetadataDirective;
@@ -62,8 +51,6 @@ public final class S3BlobStore implements BlobStore {
     /** Most bytes of request bodies buffered at once, in KiB (8 full pieces). */
     private static final int BUFFER_KIB = 8 * PIECE / 1024;
     static final String SHA_META = "sha256";
-    private static final Duration CONNECT_TIMEOUT = Duration.ofSeconds(10);
-    private static final Duration SOCKET_TIMEOUT = Duration.ofSeconds(60);
 
     private final S3Settings settings;
     private final S3Client s3;
@@ -89,31 +76,13 @@ public final class S3BlobStore implements BlobStore {
      * an {@link IOException} whose message says what to fix.
      */
     public static S3BlobStore open(S3Settings settings) throws IOException {
-        AwsCredentialsProvider credentials = credentials(settings);
-        S3ClientBuilder b = S3Client.builder()
-                .httpClientBuilder(UrlConnectionHttpClient.builder().connectionTimeout(CONNECT_TIMEOUT)
-                        .socketTimeout(SOCKET_TIMEOUT))
-                .region(Region.of(settings.region()))
-                .credentialsProvider(credentials)
-                .forcePathStyle(settings.pathStyle())
-                // Checksums only where the API requires them: S3-compatible servers differ in the newer trailing
-                // checksums; every piece carries Content-MD5 instead, and blobs are verified by their SHA-256.
-                .requestChecksumCalculation(RequestChecksumCalculation.WHEN_REQUIRED)
-                .responseChecksumValidation(ResponseChecksumValidation.WHEN_REQUIRED);
-        if (settings.endpoint() != null) {
-            b.endpointOverride(settings.endpoint());
-        }
-        S3Client client;
-        try {
-            client = b.build();
-        } catch (SdkException e) {
-            throw new IOException("Cannot set up the S3 client for " + settings.describe() + ": " + e.getMessage(), e);
-        }
+        AwsCredentialsProvider credentials = S3Connection.credentials(settings);
+        S3Client client = S3Connection.client(settings, credentials);
         DirectLinks links = settings.publicUrl() != null ? new PublicLinks(settings.publicUrl())
                 : PresignedLinks.create(settings, credentials);
         S3BlobStore store = new S3BlobStore(settings, client, links);
         try {
-            store.check();
+            S3Connection.check(client, settings);
         } catch (IOException | RuntimeException e) {
             store.close();
             throw e;
@@ -124,48 +93,8 @@ public final class S3BlobStore implements BlobStore {
         return store;
     }
 
-    private static AwsCredentialsProvider credentials(S3Settings settings) {
-        S3Settings.Keys k = settings.keys();
-        if (k != null) {
-            return StaticCredentialsProvider.create(k.sessionToken() == null
-                    ? AwsBasicCredentials.create(k.accessKeyId(), k.secretAccessKey())
-                    : AwsSessionCredentials.create(k.accessKeyId(), k.secretAccessKey(), k.sessionToken()));
-        }
-        return settings.profile() != null ? ProfileCredentialsProvider.create(settings.profile())
-                : DefaultCredentialsProvider.builder().build();
-    }
-
-    private void check() throws IOException {
-        String where = settings.describe();
-        try {
-            s3.headBucket(r -> r.bucket(settings.bucket()));
-            String probe = settings.key(".patchbay-probe");
-            s3.putObject(r -> r.bucket(settings.bucket()).key(probe).contentLength(0L), RequestBody.empty());
-            s3.deleteObject(r -> r.bucket(settings.bucket()).key(probe));
-        } catch (S3Exception e) {
-            int status = e.statusCode();
-            if (status == 404) {
-                throw new IOException("Bucket '" + settings.bucket() + "' does not exist at " + where
-                        + "; create it first", e);
-            }
-            if (status == 403 || status == 401) {
-                throw new IOException("S3 refused access to " + where + " (HTTP " + status + " " + code(e)
-                        + "): check the credentials (AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY, or the profile)"
-                        + " and that they may read, write and delete in the bucket", e);
-            }
-            throw new IOException("S3 answered HTTP " + status + " " + code(e) + " for " + where, e);
-        } catch (SdkClientException e) {
-            throw new IOException("Cannot use " + where + ": " + e.getMessage(), e);
-        }
-    }
-
-    private static String code(S3Exception e) {
-        return e.awsErrorDetails() == null || e.awsErrorDetails().errorCode() == null ? ""
-                : e.awsErrorDetails().errorCode();
-    }
-
     private StorageUnavailableException unavailable(String what, SdkException e) {
-        String detail = e instanceof S3Exception s ? "HTTP " + s.statusCode() + " " + code(s) : e.getMessage();
+        String detail = e instanceof S3Exception s ? "HTTP " + s.statusCode() + " " + S3Connection.code(s) : e.getMessage();
         LOG.warn("S3 failed to {} in {}: {}", what, settings.describe(), detail);
         return new StorageUnavailableException("the blob store could not " + what + " (" + detail + ")", e);
     }
@@ -395,11 +324,14 @@ public final class S3BlobStore implements BlobStore {
         }
         long offset = have;
         boolean dirty = false;
+        // Whether the bucket holds pieces of this blob (if not, a blob sent whole is one PUT, no listing).
+        boolean staged = !pieces.isEmpty();
         try {
             while (true) {
                 if (filled == buf.length) {
                     if (offset < length) {
                         putPiece(staging, bufferStart, buf, filled);
+                        staged = true;
                         dirty = false;
                         bufferStart += filled;
                         filled = 0;
@@ -453,13 +385,17 @@ public final class S3BlobStore implements BlobStore {
                     + " have SHA-256 " + actual + "; the partial data was dropped");
         }
         List<Piece> before = new ArrayList<>();
-        for (Piece p : pieces(uploadId, sha256)) {
-            if (p.start() < bufferStart) {
-                before.add(p);
+        if (staged) {
+            for (Piece p : pieces(uploadId, sha256)) {
+                if (p.start() < bufferStart) {
+                    before.add(p);
+                }
             }
         }
         publish(sha256, before, buf, filled);
-        dropPieces(uploadId, sha256);
+        if (staged) {
+            dropPieces(uploadId, sha256);
+        }
         locks.remove(staging);
         return length;
     }
