@@ -60,6 +60,16 @@ final class ServeCommand implements Callable<Integer> {
                     + " the TCP peer is the client; docs/api.md \"Client address\")")
     String trustedProxy;
 
+    @Option(names = "--db", paramLabel = "JDBC-URL",
+            description = "Keep the server's metadata in PostgreSQL: jdbc:postgresql://HOST[:PORT]/DATABASE, with"
+                    + " ?user=&password= in the URL, --db-password-file, or PGUSER/PGPASSWORD (default: an embedded H2"
+                    + " database in the data folder; docs/cli.md \"serve\")")
+    String db;
+
+    @Option(names = "--db-password-file", paramLabel = "FILE",
+            description = "File whose first line is the PostgreSQL password (with --db)")
+    Path dbPasswordFile;
+
     ServeCommand(Cli.Context context) {
         this.context = context;
     }
@@ -99,6 +109,16 @@ final class ServeCommand implements Callable<Integer> {
         } catch (IllegalArgumentException e) {
             throw new CliException("--trusted-proxy: " + e.getMessage());
         }
+        if (db != null) {
+            try {
+                config = config.withDatabase(dev.patchbay.server.store.PostgresConfig.parse(db, context.env(),
+                        dbPasswordFile));
+            } catch (IllegalArgumentException e) {
+                throw new CliException("--db: " + e.getMessage());
+            }
+        } else if (dbPasswordFile != null) {
+            throw new CliException("--db-password-file needs --db (the embedded H2 database has no password)");
+        }
         PatchbayServer server = PatchbayServer.start(config);
         CountDownLatch stopped = new CountDownLatch(1);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
@@ -107,6 +127,9 @@ final class ServeCommand implements Callable<Integer> {
         }, "patchbay-shutdown"));
         context.out().println("Patchbay server " + Version.current() + " listening on " + server.url());
         context.out().println("Data folder: " + server.dataDir());
+        if (config.database() != null) {
+            context.out().println("Database: PostgreSQL " + config.database().where() + " as " + config.database().user());
+        }
         if (server.createdAdminKey()) {
             context.out().println("Created an admin API key in " + server.adminApiKeyFile() + " (readable only by you)");
         } else {

@@ -100,8 +100,11 @@ public final class PatchbayServer implements AutoCloseable {
         DataDirLock lock = DataDirLock.acquire(config.dataDir());
         Database db;
         try {
-            db = Database.openH2(config.dataDir().resolve("db"), new StorageHealth(
-                    List.of(config.dataDir().resolve("db"), config.dataDir().resolve("blobs")), Clock.systemUTC()));
+            db = config.database() == null
+                    ? Database.openH2(config.dataDir().resolve("db"), new StorageHealth(
+                            List.of(config.dataDir().resolve("db"), config.dataDir().resolve("blobs")), Clock.systemUTC()))
+                    : Database.openPostgres(config.database(), new StorageHealth(
+                            List.of(config.dataDir().resolve("blobs")), Clock.systemUTC()));
         } catch (IOException | RuntimeException e) {
             lock.close();
             throw e;
@@ -143,7 +146,8 @@ public final class PatchbayServer implements AutoCloseable {
             server.retention = new EventRetention(db, clock, config.eventRetention())
                     .start(Duration.ofMinutes(1), Duration.ofHours(1));
             url[0] = server.url();
-            LOG.info("Patchbay server listening on {} (data: {})", server.url(), config.dataDir());
+            LOG.info("Patchbay server listening on {} (data: {}{})", server.url(), config.dataDir(),
+                    config.database() == null ? "" : ", database: PostgreSQL " + config.database().where());
             return server;
         } catch (IOException | RuntimeException e) {
             if (recorder != null) {
