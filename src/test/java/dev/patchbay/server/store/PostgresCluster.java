@@ -39,18 +39,53 @@ public final class PostgresCluster {
     private final String baseUrl;
     private final List<PostgresConfig> created = new java.util.concurrent.CopyOnWriteArrayList<>();
 
+    /** Password of the {@code postgres} user of a cluster made here (TCP logins need it; the socket trusts). */
+    static final String PASSWORD = "patchbay-test";
+    /** How to stop and start a cluster made here; {@code null} for one given by PATCHBAY_TEST_PG_URL. */
+    private final List<String> startCommand;
+    private final List<String> stopCommand;
+    private final boolean asPostgres;
+
     private PostgresCluster(String adminUrl, String user, String password, String baseUrl) {
+        this(adminUrl, user, password, baseUrl, null, null, false);
+    }
+
+    private PostgresCluster(String adminUrl, String user, String password, String baseUrl, List<String> startCommand,
+                            List<String> stopCommand, boolean asPostgres) {
         this.adminUrl = adminUrl;
         this.user = user;
         this.password = password;
         this.baseUrl = baseUrl;
+        this.startCommand = startCommand;
+        this.stopCommand = stopCommand;
+        this.asPostgres = asPostgres;
+    }
+
+    /** Whether this JVM made the cluster (and may stop and start it: fail-stop tests). */
+    public boolean owned() {
+        return startCommand != null;
+    }
+
+    /** Stops a cluster made here at once (as a crash or an operator would), its clients cut off. */
+    public void stop() throws IOException, InterruptedException {
+        run(asPostgres, stopCommand.toArray(String[]::new));
+    }
+
+    /** Starts a cluster {@link #stop stopped} before, on the same port. */
+    public void start() throws IOException, InterruptedException {
+        run(asPostgres, startCommand.toArray(String[]::new));
+    }
+
+    /** The database server's address: jdbc:postgresql://HOST:PORT/ (a database name follows). */
+    public String baseUrl() {
+        return baseUrl;
     }
 
     /** The cluster of this JVM, started on first use; throws {@link IllegalStateException} when there is none. */
     public static synchronized PostgresCluster get() {
         if (instance == null && unavailable == null) {
             try {
-                instance = start();
+                instance = launch();
             } catch (Exception e) {
                 unavailable = e.getMessage();
             }
@@ -104,7 +139,7 @@ public final class PostgresCluster {
         return connect(new PostgresConfig(adminUrl, user, password));
     }
 
-    private static PostgresCluster start() throws Exception {
+    private static PostgresCluster launch() throws Exception {
         String external = System.getenv("PATCHBAY_TEST_PG_URL");
         if (external != null && !external.isBlank()) {
             PostgresConfig admin = PostgresConfig.parse(external, System.getenv(), null);
@@ -139,26 +174,36 @@ public final class PostgresCluster {
             Files.setOwner(dir, postgres);
         }
         Path data = dir.resolve("data");
-        run(root, bin.resolve("initdb").toString(), "-D", data.toString(), "-U", "postgres", "--auth=trust",
-                "-E", "UTF8", "--no-locale", "--no-sync");
+        Path pwfile = dir.resolve("pwfile");
+        Files.writeString(pwfile, PASSWORD + "\n");
+        run(root, bin.resolve("initdb").toString(), "-D", data.toString(), "-U", "postgres", "--auth-local=trust",
+                "--auth-host=scram-sha-256", "--pwfile=" + pwfile, "-E", "UTF8", "--no-locale", "--no-sync");
         int port;
         try (ServerSocket s = new ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
             port = s.getLocalPort();
         }
         // fsync off: a test cluster needs no power-loss safety (the server's own durability does not depend on it).
-        run(root, bin.resolve("pg_ctl").toString(), "-D", data.toString(), "-l", dir.resolve("log").toString(), "-w",
-                "-t", "60", "-o", "-p " + port + " -k " + dir + " -c listen_addresses=127.0.0.1 -c fsync=off"
-                        + " -c full_page_writes=off -c shared_buffers=32MB -c max_connections=200", "start");
+        List<String> start = List.of(bin.resolve("pg_ctl").toString(), "-D", data.toString(), "-l",
+                dir.resolve("log").toString(), "-w", "-t", "60", "-o", "-p " + port + " -k " + dir
+                        + " -c listen_addresses=127.0.0.1 -c fsync=off -c full_page_writes=off -c shared_buffers=32MB"
+                        + " -c max_connections=200", "start");
+        List<String> stop = List.of(bin.resolve("pg_ctl").toString(), "-D", data.toString(), "-m", "immediate", "-w",
+                "stop");
+        run(root, start.toArray(String[]::new));
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             try {
-                run(root, bin.resolve("pg_ctl").toString(), "-D", data.toString(), "-m", "immediate", "-w", "stop");
+                run(root, stop.toArray(String[]::new));
+            } catch (Exception e) {
+                // already stopped
+            }
+            try {
                 deleteTree(dir);
             } catch (Exception e) {
-                System.err.println("Could not stop the test PostgreSQL in " + dir + ": " + e.getMessage());
+                System.err.println("Could not delete the test PostgreSQL in " + dir + ": " + e.getMessage());
             }
         }, "patchbay-test-postgres-stop"));
         String base = "jdbc:postgresql://127.0.0.1:" + port + "/";
-        return new PostgresCluster(base + "postgres", "postgres", null, base);
+        return new PostgresCluster(base + "postgres", "postgres", PASSWORD, base, start, stop, root);
     }
 
     /** initdb and pg_ctl: on the PATH, or Debian's /usr/lib/postgresql/VERSION/bin (the newest). */
