@@ -32,7 +32,10 @@ import org.junit.jupiter.api.extension.ExtensionContext;
  */
 public final class TestDatabases {
     private static volatile boolean postgres;
+    /** Databases of data folders a test opened (emptied after it) and those its class opened in {@code @BeforeAll}. */
     private static final Map<Path, PostgresConfig> DATABASES = new ConcurrentHashMap<>();
+    private static final Map<Path, PostgresConfig> CLASS_DATABASES = new ConcurrentHashMap<>();
+    private static volatile boolean classPhase;
     private static final java.util.Deque<PostgresConfig> EMPTY = new java.util.concurrent.ConcurrentLinkedDeque<>();
 
     private TestDatabases() {
@@ -74,7 +77,12 @@ public final class TestDatabases {
     }
 
     private static PostgresConfig databaseFor(Path folder) {
-        return DATABASES.computeIfAbsent(folder.toAbsolutePath().normalize(), f -> {
+        Path key = folder.toAbsolutePath().normalize();
+        PostgresConfig ofClass = CLASS_DATABASES.get(key);
+        if (ofClass != null) {
+            return ofClass;
+        }
+        return (classPhase ? CLASS_DATABASES : DATABASES).computeIfAbsent(key, f -> {
             PostgresConfig reused = EMPTY.poll();
             if (reused != null) {
                 return reused;
@@ -88,8 +96,8 @@ public final class TestDatabases {
     }
 
     /** Empties the databases the test used (its servers are closed by now) for the next test; drops one that resists. */
-    private static void release() {
-        for (PostgresConfig db : DATABASES.values()) {
+    private static void release(Map<Path, PostgresConfig> databases) {
+        for (PostgresConfig db : databases.values()) {
             try (Connection c = PostgresCluster.connect(db); java.sql.Statement st = c.createStatement()) {
                 st.execute("SET lock_timeout = '5s'");
                 List<String> tables = new java.util.ArrayList<>();
@@ -117,7 +125,7 @@ public final class TestDatabases {
                 drop(db);
             }
         }
-        DATABASES.clear();
+        databases.clear();
     }
 
     private static void drop(PostgresConfig db) {
@@ -130,10 +138,16 @@ public final class TestDatabases {
 
     /** Switches the class to PostgreSQL before its tests and back to H2 after; empties the databases after each test. */
     static final class PostgresExtension implements BeforeAllCallback, AfterAllCallback,
-            org.junit.jupiter.api.extension.AfterEachCallback {
+            org.junit.jupiter.api.extension.BeforeEachCallback, org.junit.jupiter.api.extension.AfterEachCallback {
+        @Override
+        public void beforeEach(ExtensionContext context) {
+            classPhase = false;
+        }
+
         @Override
         public void afterEach(ExtensionContext context) {
-            release();
+            release(DATABASES);
+            classPhase = true; // @AfterAll methods and the next test's setup
         }
 
         @Override
@@ -146,12 +160,15 @@ public final class TestDatabases {
                 Assumptions.abort("No PostgreSQL for " + context.getDisplayName() + ": " + why);
             }
             postgres = true;
+            classPhase = true; // @BeforeAll methods: their databases live until the class ends
         }
 
         @Override
         public void afterAll(ExtensionContext context) {
             postgres = false;
-            release(); // what @BeforeAll/@AfterAll methods of the class opened
+            classPhase = false;
+            release(DATABASES);
+            release(CLASS_DATABASES);
         }
     }
 }
