@@ -23,8 +23,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -58,22 +56,10 @@ class ServePostgresTest {
         Process serve = pb.start();
         try {
             BufferedReader lines = new BufferedReader(new InputStreamReader(serve.getInputStream(), StandardCharsets.UTF_8));
-            Pattern listening = Pattern.compile("listening on (http://127\\.0\\.0\\.1:\\d+)");
-            String url = null;
-            StringBuilder seen = new StringBuilder();
-            for (String line; (line = lines.readLine()) != null; ) {
-                seen.append(line).append('\n');
-                Matcher m = listening.matcher(line);
-                if (m.find()) {
-                    url = m.group(1);
-                }
-                if (line.startsWith("Java heap cap")) {
-                    break;
-                }
-            }
-            assertTrue(url != null, "serve did not start:\n" + seen);
-            assertTrue(seen.toString().contains("Database: PostgreSQL " + db.where().replace("localhost", "127.0.0.1")),
-                    seen.toString());
+            ServeOutput started = ServeOutput.read(lines, "Java heap cap");
+            String url = started.url();
+            assertTrue(url != null, "serve did not start:\n" + started.text());
+            assertTrue(started.text().contains("Database: PostgreSQL " + db.where()), started.text());
             String key = Files.readString(dir.resolve("data").resolve("admin-api-key")).strip();
             HttpResponse<String> created = HttpClient.newHttpClient().send(HttpRequest.newBuilder(
                     URI.create(url + "/api/v1/apps")).header("Authorization", "Bearer " + key)
