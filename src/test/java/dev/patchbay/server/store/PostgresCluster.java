@@ -164,7 +164,7 @@ public final class PostgresCluster {
                 + " the PATH or under /usr/lib/postgresql/*/bin; Debian: apt-get install postgresql), and"
                 + " PATCHBAY_TEST_PG_URL is not set"));
         boolean root = "root".equals(System.getProperty("user.name"));
-        // As root the cluster's user must reach its folder: a temporary folder, since a checkout under /root is not.
+        // As root the cluster's user must reach its folder: a temporary folder, since a checkout in root's home is not.
         Path dir = root ? Files.createTempDirectory("patchbay-test-pg-")
                 : Path.of("target").toAbsolutePath().resolve("pg-test-" + ProcessHandle.current().pid());
         deleteTree(dir);
