@@ -4,7 +4,8 @@
 # published bundle served by the default channel. Every answer is signed (Ed25519 freshness statement) and every
 # check is recorded (device state + timeline, write-behind). 10,000 devices, half on builtin (answer: update with the
 # release envelope), half on the bundle (up_to_date). Usage: bench/update-checks.sh [duration, default 30s]; BENCH_SERVER_JVM_OPTS adds JVM options to the server
-# (e.g. -XX:StartFlightRecording=filename=checks.jfr to profile it).
+# (e.g. -XX:StartFlightRecording=filename=checks.jfr to profile it); BENCH_SERVE_ARGS adds options to `serve`
+# (e.g. "--db jdbc:postgresql://127.0.0.1/bench" for PostgreSQL instead of H2; docs/benchmarks.md, "PostgreSQL").
 #
 # bench/update-checks.sh --rollout [duration]: rollout evaluation on vs off, side by side on the same server process.
 # Two self-assignable channels serve 1.5.0: "fixed" (no rollout) and "staged" (a running rollout to 1.6.0 at 50 %).
@@ -27,7 +28,8 @@ command -v wrk >/dev/null || { echo "wrk is missing: apt-get install wrk" >&2; e
 
 work=$(mktemp -d)
 trap 'kill "$server_pid" 2>/dev/null || true; wait "$server_pid" 2>/dev/null || true; rm -rf "$work"' EXIT
-java ${BENCH_SERVER_JVM_OPTS:-} -jar target/patchbay.jar serve --port 0 --data-dir "$work/data" >"$work/serve.log" 2>&1 &
+java ${BENCH_SERVER_JVM_OPTS:-} -jar target/patchbay.jar serve --port 0 --data-dir "$work/data" ${BENCH_SERVE_ARGS:-} \
+    >"$work/serve.log" 2>&1 &
 server_pid=$!
 for _ in $(seq 1 600); do
   grep -q 'listening on' "$work/serve.log" 2>/dev/null && [ -s "$work/data/admin-api-key" ] && break

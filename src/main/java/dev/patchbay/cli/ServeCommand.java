@@ -90,6 +90,15 @@ final class ServeCommand implements Callable<Integer> {
     @Option(names = "--blob-url-expiry", defaultValue = "1h", paramLabel = "DURATION",
             description = "Validity of presigned blob URLs, 5m to 7d (default: ${DEFAULT-VALUE})")
     String blobUrlExpiry;
+    @Option(names = "--db", paramLabel = "JDBC-URL",
+            description = "Keep the server's metadata in PostgreSQL: jdbc:postgresql://HOST[:PORT]/DATABASE, with"
+                    + " ?user=&password= in the URL, --db-password-file, or PGUSER/PGPASSWORD (default: an embedded H2"
+                    + " database in the data folder; docs/cli.md \"serve\")")
+    String db;
+
+    @Option(names = "--db-password-file", paramLabel = "FILE",
+            description = "File whose first line is the PostgreSQL password (with --db)")
+    Path dbPasswordFile;
 
     ServeCommand(Cli.Context context) {
         this.context = context;
@@ -130,6 +139,16 @@ final class ServeCommand implements Callable<Integer> {
         } catch (IllegalArgumentException e) {
             throw new CliException("--trusted-proxy: " + e.getMessage());
         }
+        if (db != null) {
+            try {
+                config = config.withDatabase(dev.patchbay.server.store.PostgresConfig.parse(db, context.env(),
+                        dbPasswordFile));
+            } catch (IllegalArgumentException e) {
+                throw new CliException("--db: " + e.getMessage());
+            }
+        } else if (dbPasswordFile != null) {
+            throw new CliException("--db-password-file needs --db (the embedded H2 database has no password)");
+        }
         PatchbayServer server = PatchbayServer.start(config, blobStorage());
         CountDownLatch stopped = new CountDownLatch(1);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
@@ -138,6 +157,9 @@ final class ServeCommand implements Callable<Integer> {
         }, "patchbay-shutdown"));
         context.out().println("Patchbay server " + Version.current() + " listening on " + server.url());
         context.out().println("Data folder: " + server.dataDir());
+        if (config.database() != null) {
+            context.out().println("Database: PostgreSQL " + config.database().where() + " as " + config.database().user());
+        }
         if (server.createdAdminKey()) {
             context.out().println("Created an admin API key in " + server.adminApiKeyFile() + " (readable only by you)");
         } else {

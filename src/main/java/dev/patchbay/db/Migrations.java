@@ -17,6 +17,9 @@ import java.util.List;
  * <p>Scripts are classpath resources {@code <folder>/V1.sql}, {@code V2.sql}, ... read in order until the first gap;
  * each runs once, in its own transaction, and is recorded in {@code schema_history}. Statements are separated by a
  * line that ends with {@code ;}. See docs/decisions/0003-own-schema-migrations.md.
+ *
+ * <p>A database with its own dialect folder (the server store on PostgreSQL: ADR 0110) takes
+ * {@code <folder>/<dialect>/Vn.sql} instead of {@code <folder>/Vn.sql} where the former exists; the numbering is one.
  */
 public final class Migrations {
     private Migrations() {
@@ -24,6 +27,14 @@ public final class Migrations {
 
     /** Applies the scripts under {@code folder} that this database has not seen; returns the schema version reached. */
     public static int apply(Connection connection, String folder) throws SQLException {
+        return apply(connection, folder, null);
+    }
+
+    /**
+     * As {@link #apply(Connection, String)}, taking a script from {@code folder/dialect/} where one with the same name
+     * exists there ({@code dialect} may be {@code null}: none).
+     */
+    public static int apply(Connection connection, String folder, String dialect) throws SQLException {
         boolean autoCommit = connection.getAutoCommit();
         try {
             connection.setAutoCommit(true);
@@ -36,7 +47,13 @@ public final class Migrations {
             connection.setAutoCommit(false);
             while (true) {
                 String name = folder + "/V" + (version + 1) + ".sql";
-                String script = read(name);
+                String script = null;
+                if (dialect != null) {
+                    String own = folder + "/" + dialect + "/V" + (version + 1) + ".sql";
+                    script = read(own);
+                    name = script == null ? name : own;
+                }
+                script = script == null ? read(name) : script;
                 if (script == null) {
                     break;
                 }

@@ -111,9 +111,15 @@ public final class PatchbayServer implements AutoCloseable {
         Database db;
         try {
             List<Path> probed = storage.isLocal()
-                    ? List.of(config.dataDir().resolve("db"), BlobStorage.localFolder(config.dataDir()))
-                    : List.of(config.dataDir().resolve("db"));
-            db = Database.openH2(config.dataDir().resolve("db"), new StorageHealth(probed, Clock.systemUTC()));
+                    ? List.of(BlobStorage.localFolder(config.dataDir()))
+                    : List.of();
+            if (config.database() == null) {
+                List<Path> withDb = new java.util.ArrayList<>(probed);
+                withDb.add(0, config.dataDir().resolve("db"));
+                db = Database.openH2(config.dataDir().resolve("db"), new StorageHealth(withDb, Clock.systemUTC()));
+            } else {
+                db = Database.openPostgres(config.database(), new StorageHealth(probed, Clock.systemUTC()));
+            }
         } catch (IOException | RuntimeException e) {
             lock.close();
             throw e;
@@ -157,8 +163,9 @@ public final class PatchbayServer implements AutoCloseable {
             server.retention = new EventRetention(db, clock, config.eventRetention())
                     .start(Duration.ofMinutes(1), Duration.ofHours(1));
             url[0] = server.url();
-            LOG.info("Patchbay server listening on {} (data: {}, blobs: {})", server.url(), config.dataDir(),
-                    storage.describe(config.dataDir()));
+            LOG.info("Patchbay server listening on {} (data: {}, blobs: {}{})", server.url(), config.dataDir(),
+                    storage.describe(config.dataDir()),
+                    config.database() == null ? "" : ", database: PostgreSQL " + config.database().where());
             return server;
         } catch (IOException | RuntimeException e) {
             if (recorder != null) {

@@ -20,10 +20,13 @@ import java.time.Duration;
  *                         0: {@link dev.patchbay.server.offers.ReleaseOffers#DEFAULT_DEVICES_PER_ADDRESS})
  * @param trustedProxies   reverse proxies whose {@code X-Forwarded-For} names the client address (ADR 0096;
  *                         {@code null}: none, the TCP peer is the client)
+ * @param database         the PostgreSQL database to keep metadata in (ADR 0110), or {@code null} for the embedded H2
+ *                         database under {@code dataDir/db}
  */
 public record ServerConfig(String host, int port, Path dataDir, String publicUrl, int statsConcurrency,
                            Duration rolloutTick, String healthWebhook, Duration eventRetention, int devicesPerAddress,
-                           dev.patchbay.server.http.TrustedProxies trustedProxies) {
+                           dev.patchbay.server.http.TrustedProxies trustedProxies,
+                           dev.patchbay.server.store.PostgresConfig database) {
     /** Default of {@link #eventRetention}. */
     public static final Duration DEFAULT_EVENT_RETENTION = Duration.ofDays(90);
     /** Largest management request body accepted (JSON); bundle uploads get their own limit. */
@@ -76,41 +79,47 @@ public record ServerConfig(String host, int port, Path dataDir, String publicUrl
     }
 
     public ServerConfig(String host, int port, Path dataDir) {
-        this(host, port, dataDir, null, DEFAULT_STATS_CONCURRENCY, DEFAULT_ROLLOUT_TICK, null, null, 0, null);
+        this(host, port, dataDir, null, DEFAULT_STATS_CONCURRENCY, DEFAULT_ROLLOUT_TICK, null, null, 0, null, null);
     }
 
     public ServerConfig withPublicUrl(String url) {
         return new ServerConfig(host, port, dataDir, url, statsConcurrency, rolloutTick, healthWebhook,
-                eventRetention, devicesPerAddress, trustedProxies);
+                eventRetention, devicesPerAddress, trustedProxies, database);
     }
 
     public ServerConfig withStatsConcurrency(int n) {
         return new ServerConfig(host, port, dataDir, publicUrl, n, rolloutTick, healthWebhook,
-                eventRetention, devicesPerAddress, trustedProxies);
+                eventRetention, devicesPerAddress, trustedProxies, database);
     }
 
     public ServerConfig withRolloutTick(Duration tick) {
         return new ServerConfig(host, port, dataDir, publicUrl, statsConcurrency, tick, healthWebhook,
-                eventRetention, devicesPerAddress, trustedProxies);
+                eventRetention, devicesPerAddress, trustedProxies, database);
     }
 
     public ServerConfig withHealthWebhook(String url) {
         return new ServerConfig(host, port, dataDir, publicUrl, statsConcurrency, rolloutTick, url,
-                eventRetention, devicesPerAddress, trustedProxies);
+                eventRetention, devicesPerAddress, trustedProxies, database);
     }
 
     public ServerConfig withEventRetention(Duration keep) {
         return new ServerConfig(host, port, dataDir, publicUrl, statsConcurrency, rolloutTick, healthWebhook,
-                keep, devicesPerAddress, trustedProxies);
+                keep, devicesPerAddress, trustedProxies, database);
     }
 
     public ServerConfig withDevicesPerAddress(int n) {
         return new ServerConfig(host, port, dataDir, publicUrl, statsConcurrency, rolloutTick, healthWebhook,
-                eventRetention, n, trustedProxies);
+                eventRetention, n, trustedProxies, database);
     }
 
     public ServerConfig withTrustedProxies(dev.patchbay.server.http.TrustedProxies proxies) {
         return new ServerConfig(host, port, dataDir, publicUrl, statsConcurrency, rolloutTick, healthWebhook,
-                eventRetention, devicesPerAddress, proxies);
+                eventRetention, devicesPerAddress, proxies, database);
+    }
+
+    /** With metadata in PostgreSQL ({@code null}: the embedded H2 database). */
+    public ServerConfig withDatabase(dev.patchbay.server.store.PostgresConfig postgres) {
+        return new ServerConfig(host, port, dataDir, publicUrl, statsConcurrency, rolloutTick, healthWebhook,
+                eventRetention, devicesPerAddress, trustedProxies, postgres);
     }
 }

@@ -18,8 +18,6 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -45,19 +43,9 @@ class CliTest {
                 "dev.patchbay.Launcher", "serve", "--port", "0", "--data-dir", dataDir.resolve("server").toString()));
         serve = new ProcessBuilder(cmd).redirectErrorStream(true).start();
         BufferedReader lines = new BufferedReader(new InputStreamReader(serve.getInputStream(), StandardCharsets.UTF_8));
-        Pattern listening = Pattern.compile("listening on (http://127\\.0\\.0\\.1:\\d+)");
-        StringBuilder seen = new StringBuilder();
-        for (String line; (line = lines.readLine()) != null; ) {
-            seen.append(line).append('\n');
-            Matcher m = listening.matcher(line);
-            if (m.find()) {
-                url = m.group(1);
-            }
-            if (line.startsWith("Created an admin API key in")) {
-                break;
-            }
-        }
-        assertTrue(url != null, "serve did not announce its address:\n" + seen);
+        ServeOutput started = ServeOutput.read(lines, "Created an admin API key in");
+        url = started.url();
+        assertTrue(url != null, "serve did not announce its address:\n" + started.text());
         Thread drain = new Thread(() -> lines.lines().forEach(l -> { }), "serve-drain");
         drain.setDaemon(true);
         drain.start();

@@ -2,7 +2,6 @@ package dev.patchbay.server;
 
 import java.nio.file.Path;
 import java.sql.Connection;
-import java.sql.DriverManager;
 import java.sql.PreparedStatement;
 import java.sql.SQLException;
 import java.time.Instant;
@@ -73,8 +72,7 @@ public final class DeviceRows {
     }
 
     public static Connection open(Path dataDir) throws SQLException {
-        return DriverManager.getConnection("jdbc:h2:file:" + dataDir.resolve("db").resolve("patchbay").toAbsolutePath()
-                + ";MODE=Regular", "patchbay", "");
+        return dev.patchbay.server.store.TestDatabases.connect(dataDir);
     }
 
     /** Inserts devices {@code from} (inclusive) to {@code to} (exclusive) of {@code app} into a stopped server's data. */

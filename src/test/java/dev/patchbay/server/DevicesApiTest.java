@@ -71,10 +71,9 @@ class DevicesApiTest {
         String d = DeviceFixture.newDevice();
         f.check(d, Map.of());
         // The write-behind flushes on its own (no management read forces it here): look in the database itself.
-        String url = "jdbc:h2:file:" + dataDir.resolve("db").resolve("patchbay").toAbsolutePath() + ";MODE=Regular";
         long deadline = System.currentTimeMillis() + 1000;
         boolean found = false;
-        try (java.sql.Connection c = java.sql.DriverManager.getConnection(url, "patchbay", "")) {
+        try (java.sql.Connection c = dev.patchbay.server.store.TestDatabases.connect(dataDir)) {
             while (!found && System.currentTimeMillis() < deadline) {
                 try (var ps = c.prepareStatement("SELECT COUNT(*) FROM devices WHERE device_id = ?")) {
                     ps.setString(1, d);

@@ -2,7 +2,6 @@ package dev.patchbay.server;
 
 import java.nio.file.Path;
 import java.sql.Connection;
-import java.sql.DriverManager;
 import java.sql.PreparedStatement;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
@@ -20,9 +19,8 @@ public final class Rollouts {
         ThreadLocalRandom.current().nextBytes(b);
         String id = HexFormat.of().formatHex(b);
         boolean active = state.equals("running") || state.equals("paused");
-        String url = "jdbc:h2:file:" + dataDir.resolve("db").resolve("patchbay").toAbsolutePath() + ";MODE=Regular";
         OffsetDateTime now = OffsetDateTime.now(ZoneOffset.UTC);
-        try (Connection c = DriverManager.getConnection(url, "patchbay", "");
+        try (Connection c = dev.patchbay.server.store.TestDatabases.connect(dataDir);
              PreparedStatement ps = c.prepareStatement("INSERT INTO rollouts(id, app_id, channel, stable_bundle,"
                      + " target_bundle, bps, state, reason, plan_json, stage_index, stage_started_at, health_since,"
                      + " revision, started_at, started_by, updated_at, ended_at, active_key)"

@@ -1,5 +1,6 @@
 package dev.patchbay.server;
 
+import dev.patchbay.server.store.TestDatabases;
 import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -20,12 +21,13 @@ public final class RunningServer implements AutoCloseable {
         this.adminKey = Files.readString(server.adminApiKeyFile()).strip();
     }
 
+    /** On the test class's database: H2 in the data folder, or PostgreSQL for {@code TestDatabases.OnPostgres}. */
     public static RunningServer start(Path dataDir) throws IOException {
-        return new RunningServer(PatchbayServer.start(new ServerConfig("127.0.0.1", 0, dataDir)));
+        return start(new ServerConfig("127.0.0.1", 0, dataDir));
     }
 
     public static RunningServer start(ServerConfig config) throws IOException {
-        return new RunningServer(PatchbayServer.start(config));
+        return new RunningServer(PatchbayServer.start(TestDatabases.apply(config)));
     }
 
     /** With blobs in {@code storage} (an S3 bucket in the S3 tests). */
@@ -35,11 +37,11 @@ public final class RunningServer implements AutoCloseable {
     }
 
     public static RunningServer start(ServerConfig config, java.time.Clock clock) throws IOException {
-        return new RunningServer(PatchbayServer.start(config, clock));
+        return new RunningServer(PatchbayServer.start(TestDatabases.apply(config), clock));
     }
 
     public static RunningServer start(Path dataDir, java.time.Clock clock) throws IOException {
-        return new RunningServer(PatchbayServer.start(new ServerConfig("127.0.0.1", 0, dataDir), clock));
+        return start(new ServerConfig("127.0.0.1", 0, dataDir), clock);
     }
 
     /** An authorized PUT of raw bytes, with a Content-Range header if not null. */

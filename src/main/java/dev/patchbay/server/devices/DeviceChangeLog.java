@@ -9,7 +9,7 @@ import java.util.TreeMap;
 
 /**
  * The change cursor of device rows (rollouts §6). Every write to a {@code devices} row sets
- * {@code change_seq = NEXT VALUE FOR device_change_seq}, and runs through {@link #write}: sequence values are taken
+ * {@code change_seq = nextval('device_change_seq')}, and runs through {@link #write}: sequence values are taken
  * before commit, so a transaction may commit a value lower than one a reader has already handed out. To never skip
  * such a row, each writing transaction first registers a <em>floor</em> (a sequence value taken at its start; every
  * value it takes later is above it), and a reader only hands out rows below the {@link #horizon}: the lowest floor
@@ -17,8 +17,8 @@ import java.util.TreeMap;
  * a transaction that has ended, so a cursor never passes a row that could still appear.
  */
 public final class DeviceChangeLog {
-    /** SQL for the change_seq column value of a write. */
-    public static final String NEXT = "NEXT VALUE FOR device_change_seq";
+    /** SQL for the change_seq column value of a write (the spelling H2 and PostgreSQL share). */
+    public static final String NEXT = "nextval('device_change_seq')";
 
     private final TreeMap<Long, Integer> floors = new TreeMap<>();
 

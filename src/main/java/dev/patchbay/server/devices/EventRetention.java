@@ -131,10 +131,14 @@ public final class EventRetention implements AutoCloseable {
         long total = 0;
         while (true) {
             long n = db.inTransaction(c -> {
-                try (PreparedStatement ps = c.prepareStatement("DELETE FROM release_offers o WHERE o.offered_at < ?"
-                        + " AND NOT EXISTS (SELECT 1 FROM rollouts r WHERE r.active_key IS NOT NULL"
-                        + " AND r.app_id = o.app_id AND r.target_bundle = o.bundle) FETCH FIRST " + BATCH
-                        + " ROWS ONLY")) {
+                String stale = "o.offered_at < ? AND NOT EXISTS (SELECT 1 FROM rollouts r WHERE r.active_key IS NOT"
+                        + " NULL AND r.app_id = o.app_id AND r.target_bundle = o.bundle)";
+                // A DELETE with a row limit: H2 spells it directly, PostgreSQL through the rows' physical ids.
+                String sql = db.dialect() == Database.Dialect.H2
+                        ? "DELETE FROM release_offers o WHERE " + stale + " FETCH FIRST " + BATCH + " ROWS ONLY"
+                        : "DELETE FROM release_offers WHERE ctid IN (SELECT o.ctid FROM release_offers o WHERE " + stale
+                                + " FETCH FIRST " + BATCH + " ROWS ONLY)";
+                try (PreparedStatement ps = c.prepareStatement(sql)) {
                     ps.setTimestamp(1, Timestamp.from(cutoff));
                     return (long) ps.executeUpdate();
                 }

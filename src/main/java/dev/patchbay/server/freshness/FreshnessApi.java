@@ -98,8 +98,9 @@ public final class FreshnessApi {
                 throw ApiError.badRequest("invalid_freshness_cert", "The certificate expired at " + cert.notAfter(),
                         "cert.notAfter");
             }
-            try (PreparedStatement ps = c.prepareStatement("MERGE INTO freshness_certs(app_id, key_id, cert_json,"
-                    + " not_before, not_after, updated_at) KEY(app_id) VALUES (?, ?, ?, ?, ?, ?)")) {
+            try (PreparedStatement ps = c.prepareStatement(db.upsert("freshness_certs",
+                    java.util.List.of("app_id", "key_id", "cert_json", "not_before", "not_after", "updated_at"),
+                    java.util.List.of("app_id")))) {
                 ps.setString(1, appId);
                 ps.setString(2, cert.keyId());
                 ps.setString(3, text);

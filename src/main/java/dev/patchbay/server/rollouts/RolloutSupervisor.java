@@ -219,9 +219,9 @@ public final class RolloutSupervisor implements AutoCloseable {
                     }
                 }
             }
-            try (PreparedStatement ps = c.prepareStatement("MERGE INTO rollout_samples(rollout_id, at, bps,"
-                    + " stable_devices, target_devices, other_devices, attempts, failures, lower_bound)"
-                    + " KEY (rollout_id, at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)")) {
+            try (PreparedStatement ps = c.prepareStatement(db.upsert("rollout_samples",
+                    List.of("rollout_id", "at", "bps", "stable_devices", "target_devices", "other_devices", "attempts",
+                            "failures", "lower_bound"), List.of("rollout_id", "at")))) {
                 ps.setString(1, r.id());
                 ps.setObject(2, Database.utc(now));
                 ps.setInt(3, r.bps());

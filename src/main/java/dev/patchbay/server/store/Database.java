@@ -2,56 +2,73 @@ package dev.patchbay.server.store;
 
 import dev.patchbay.db.Migrations;
 import java.io.IOException;
-import java.nio.channels.FileChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardOpenOption;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
-import java.sql.ResultSet;
 import java.sql.SQLException;
-import java.sql.Statement;
 import java.sql.Timestamp;
 import java.time.Clock;
 import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
 import java.util.List;
-import java.util.concurrent.atomic.AtomicLong;
-import java.util.concurrent.locks.ReentrantLock;
 import org.h2.jdbcx.JdbcConnectionPool;
 
 /**
- * The server's metadata store: an H2 file database (the default) behind a connection pool, with the schema brought up
- * to date on open. Repositories run their SQL through {@link #inTransaction}; the SQL is kept portable (PostgreSQL).
+ * The server's metadata store: an H2 file database (the default) or a PostgreSQL database (ADR 0110) behind a
+ * connection pool, with the schema brought up to date on open. Repositories run their SQL through
+ * {@link #inTransaction}; the SQL is portable (H2 and PostgreSQL), with {@link #upsert} for the one statement that is
+ * spelled differently.
  *
  * <p>Durability (ADR 0090): H2 runs with {@code WRITE_DELAY=0}, so each commit writes its store chunk before it
  * returns (a {@code kill -9} loses nothing committed); a transaction that changed data then waits for an fsync of the
  * database file, shared by every transaction that committed meanwhile (group commit), so it also survives power loss
- * before the caller answers. Fail-stop (ADR 0091): a storage error starts an episode of {@link StorageHealth}; its
- * recovery drops H2's in-memory state ({@code SHUTDOWN IMMEDIATELY}) and reopens the files.
+ * before the caller answers. PostgreSQL's commit returns after its WAL record is flushed ({@code synchronous_commit},
+ * kept on for the server's sessions). Fail-stop (ADR 0091): a storage error starts an episode of {@link StorageHealth};
+ * its recovery drops H2's in-memory state ({@code SHUTDOWN IMMEDIATELY}) and reopens the files, or for PostgreSQL
+ * drops the pool's connections and commits a probe row.
  */
 public final class Database implements AutoCloseable {
     /** H2's "database is already in use" error code. */
     private static final int H2_DATABASE_ALREADY_OPEN = 90020;
+    static final String MIGRATIONS = "dev/patchbay/server/migrations";
+
+    /** The SQL dialects the store speaks. */
+    public enum Dialect { H2, POSTGRESQL }
 
     @FunctionalInterface
     public interface Work<T> {
         T run(Connection c) throws SQLException;
     }
 
-    private final Path folder;
-    private final String url;
-    private final StorageHealth health;
-    private final GroupSync sync;
-    private volatile JdbcConnectionPool pool;
+    /** What differs between the databases: connections, "did this transaction write", durability, recovery. */
+    interface Backend {
+        Dialect dialect();
 
-    private Database(Path folder, String url, JdbcConnectionPool pool, StorageHealth health) {
-        this.folder = folder;
-        this.url = url;
-        this.pool = pool;
+        Connection connection() throws SQLException;
+
+        /** Whether the open transaction changed anything. */
+        boolean changed(Connection c) throws SQLException;
+
+        /** Whether {@link #afterWrite} must run after each writing commit (so {@link #changed} is always asked). */
+        boolean syncsAfterWrite();
+
+        /** After the commit of a transaction that changed data: returns once it is durable. */
+        void afterWrite() throws IOException;
+
+        /** The recovery step of a storage episode; throws while the database still cannot commit. */
+        void reopen() throws SQLException, IOException;
+
+        void close();
+    }
+
+    private final StorageHealth health;
+    private final Backend backend;
+
+    private Database(Backend backend, StorageHealth health) {
+        this.backend = backend;
         this.health = health;
-        this.sync = new GroupSync(folder.resolve("patchbay.mv.db"));
         health.onRecovery(this::reopen);
     }
 
@@ -64,9 +81,9 @@ public final class Database implements AutoCloseable {
     public static Database openH2(Path folder, StorageHealth health) throws IOException {
         Files.createDirectories(folder);
         String url = "jdbc:h2:file:" + folder.resolve("patchbay").toAbsolutePath() + ";MODE=Regular;WRITE_DELAY=0";
-        JdbcConnectionPool pool = pool(url);
+        JdbcConnectionPool pool = H2Backend.pool(url);
         try (Connection c = pool.getConnection()) {
-            Migrations.apply(c, "dev/patchbay/server/migrations");
+            Migrations.apply(c, MIGRATIONS);
         } catch (SQLException e) {
             pool.dispose();
             if (e.getErrorCode() == H2_DATABASE_ALREADY_OPEN) {
@@ -74,13 +91,40 @@ public final class Database implements AutoCloseable {
             }
             throw new IOException("Cannot open the database in " + folder + ": " + e.getMessage(), e);
         }
-        return new Database(folder, url, pool, health);
+        return new Database(new H2Backend(folder, url, pool), health);
     }
 
-    private static JdbcConnectionPool pool(String url) {
-        JdbcConnectionPool pool = JdbcConnectionPool.create(url, "patchbay", "");
-        pool.setMaxConnections(32);
-        return pool;
+    /**
+     * Connects to the PostgreSQL database of {@code config} and applies pending migrations. Fails with one readable
+     * {@link IOException} (unreachable, refused login, missing database) and nothing else open.
+     */
+    public static Database openPostgres(PostgresConfig config, StorageHealth health) throws IOException {
+        return new Database(PostgresBackend.open(config), health);
+    }
+
+    /** Which SQL dialect this database speaks. */
+    public Dialect dialect() {
+        return backend.dialect();
+    }
+
+    /**
+     * An insert-or-update of one row by its key: {@code MERGE … KEY} on H2, {@code INSERT … ON CONFLICT … DO UPDATE}
+     * on PostgreSQL. Parameters are {@code columns} in order; {@code key} columns must be among them.
+     */
+    public String upsert(String table, List<String> columns, List<String> key) {
+        String cols = String.join(", ", columns);
+        String params = String.join(", ", java.util.Collections.nCopies(columns.size(), "?"));
+        if (dialect() == Dialect.H2) {
+            return "MERGE INTO " + table + "(" + cols + ") KEY(" + String.join(", ", key) + ") VALUES (" + params + ")";
+        }
+        StringBuilder set = new StringBuilder();
+        for (String col : columns) {
+            if (!key.contains(col)) {
+                set.append(set.length() == 0 ? "" : ", ").append(col).append(" = EXCLUDED.").append(col);
+            }
+        }
+        return "INSERT INTO " + table + "(" + cols + ") VALUES (" + params + ") ON CONFLICT (" + String.join(", ", key)
+                + ") DO " + (set.length() == 0 ? "NOTHING" : "UPDATE SET " + set);
     }
 
     /** Whether storage can write, and why not (health endpoints, fail-stop of writes). */
@@ -93,14 +137,17 @@ public final class Database implements AutoCloseable {
      * returns only once the commit is durable. A storage error is a {@link StorageUnavailableException}.
      */
     public <T> T inTransaction(Work<T> work) {
-        try (Connection c = pool.getConnection()) {
+        try (Connection c = backend.connection()) {
             c.setAutoCommit(false);
-            boolean wrote;
+            boolean wrote = false;
             T result;
             try {
                 result = work.run(c);
-                wrote = changed(c);
-                if (wrote && !health.writable()) {
+                boolean writable = health.writable();
+                if (backend.syncsAfterWrite() || !writable) {
+                    wrote = backend.changed(c);
+                }
+                if (wrote && !writable) {
                     // Fail-stop: nothing new is committed while an episode lasts (background jobs included).
                     throw new StorageUnavailableException(health.status().cause(), null);
                 }
@@ -113,8 +160,8 @@ public final class Database implements AutoCloseable {
                 }
                 throw e;
             }
-            if (wrote) {
-                sync.await();
+            if (wrote && backend.syncsAfterWrite()) {
+                backend.afterWrite();
             }
             return result;
         } catch (StorageUnavailableException e) {
@@ -134,89 +181,30 @@ public final class Database implements AutoCloseable {
         }
     }
 
-    /** Whether the open transaction changed anything (H2 gives it an id only then). */
-    private static boolean changed(Connection c) throws SQLException {
-        try (Statement st = c.createStatement(); ResultSet rs = st.executeQuery("SELECT TRANSACTION_ID()")) {
-            return rs.next() && rs.getObject(1) != null;
-        }
-    }
-
     /**
-     * The recovery step of a storage episode: drops what H2 holds in memory (commits that failed to reach the disk
-     * were never acknowledged), opens the files again and checks that a commit reaches the disk.
+     * The recovery step of a storage episode: H2 drops what it holds in memory (commits that failed to reach the disk
+     * were never acknowledged) and opens its files again; PostgreSQL gets fresh connections. Either way a probe row
+     * must commit.
      */
     synchronized void reopen() throws SQLException, IOException {
-        JdbcConnectionPool old = pool;
-        try (Connection c = old.getConnection(); Statement st = c.createStatement()) {
-            st.execute("SHUTDOWN IMMEDIATELY");
-        } catch (SQLException e) {
-            // Already closed by H2 itself after the failure.
-        }
-        old.dispose();
-        sync.reset();
-        JdbcConnectionPool fresh = pool(url);
-        try (Connection c = fresh.getConnection()) {
-            c.setAutoCommit(false);
-            try (PreparedStatement ps = c.prepareStatement("MERGE INTO storage_probe(id, probed_at) KEY(id) VALUES (1, ?)")) {
-                ps.setObject(1, utc(Instant.now()));
-                ps.executeUpdate();
-            }
-            c.commit();
-            sync.await();
-        } catch (SQLException | IOException e) {
-            fresh.dispose();
-            throw e;
-        }
-        pool = fresh;
+        backend.reopen();
     }
 
-    /**
-     * Group commit: a caller whose commit is written waits for an fsync that started after it; whoever takes the lock
-     * syncs for everyone who committed before, and they return without a sync of their own.
-     */
-    private static final class GroupSync {
-        private final Path file;
-        private final ReentrantLock lock = new ReentrantLock();
-        private final AtomicLong requested = new AtomicLong();
-        private long synced;
-        private FileChannel channel;
-
-        GroupSync(Path file) {
-            this.file = file;
+    /** Commits the probe row of a storage episode's recovery (ADR 0091). */
+    static void probe(Connection c, String upsert) throws SQLException {
+        c.setAutoCommit(false);
+        try (PreparedStatement ps = c.prepareStatement(upsert)) {
+            ps.setInt(1, 1);
+            ps.setObject(2, utc(Instant.now()));
+            ps.executeUpdate();
         }
+        c.commit();
+    }
 
-        void await() throws IOException {
-            long ticket = requested.incrementAndGet();
-            lock.lock();
-            try {
-                if (synced >= ticket) {
-                    return;
-                }
-                long upTo = requested.get();
-                if (channel == null) {
-                    // fsync of any descriptor of the file flushes all of its dirty pages (the ones H2 wrote).
-                    channel = FileChannel.open(file, StandardOpenOption.READ);
-                }
-                channel.force(false);
-                synced = upTo;
-            } finally {
-                lock.unlock();
-            }
-        }
-
-        void reset() {
-            lock.lock();
-            try {
-                if (channel != null) {
-                    channel.close();
-                }
-            } catch (IOException e) {
-                // a descriptor opened for reading only
-            } finally {
-                channel = null;
-                lock.unlock();
-            }
-        }
+    static String probeSql(Dialect dialect) {
+        return dialect == Dialect.H2
+                ? "MERGE INTO storage_probe(id, probed_at) KEY(id) VALUES (?, ?)"
+                : "INSERT INTO storage_probe(id, probed_at) VALUES (?, ?) ON CONFLICT (id) DO UPDATE SET probed_at = EXCLUDED.probed_at";
     }
 
     public static Timestamp timestamp(Instant instant) {
@@ -248,7 +236,6 @@ public final class Database implements AutoCloseable {
     @Override
     public void close() {
         health.close();
-        pool.dispose();
-        sync.reset();
+        backend.close();
     }
 }

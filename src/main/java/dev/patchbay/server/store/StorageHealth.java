@@ -143,8 +143,12 @@ public final class StorageHealth implements AutoCloseable {
                     || t instanceof UncheckedIOException && t.getCause() instanceof FileSystemException) {
                 return true;
             }
-            if (t instanceof SQLException sql && H2_STORAGE_CODES.contains(sql.getErrorCode())) {
+            if (t instanceof SQLException sql && (H2_STORAGE_CODES.contains(sql.getErrorCode())
+                    || isPostgresFault(sql.getSQLState()))) {
                 return true;
+            }
+            if (t instanceof java.sql.SQLTransientConnectionException) {
+                return true; // the pool found no connection in time: the database is unreachable
             }
             if (t.getClass().getName().equals("org.h2.mvstore.MVStoreException")) {
                 return true;
@@ -155,6 +159,17 @@ public final class StorageHealth implements AutoCloseable {
             }
         }
         return false;
+    }
+
+    /**
+     * PostgreSQL (and JDBC) SQLSTATEs that say the database cannot take writes: connection exceptions (08…), out of
+     * disk, memory or connections (53…), shutdown or restart (57P01–57P03), operating-system and I/O errors (58…),
+     * corruption (XX001, XX002). Constraint violations, syntax errors and the like are bugs or bad input, not storage.
+     */
+    static boolean isPostgresFault(String state) {
+        return state != null && (state.startsWith("08") || state.startsWith("53") || state.startsWith("58")
+                || state.equals("57P01") || state.equals("57P02") || state.equals("57P03")
+                || state.equals("XX001") || state.equals("XX002"));
     }
 
     /** H2: I/O exception (90028, 90031), file corrupted (90030), read only (90097), closed (90098), no disk space
@@ -185,6 +200,20 @@ public final class StorageHealth implements AutoCloseable {
             }
             if (t instanceof StorageUnavailableException) {
                 words = m;
+            }
+            if (words == null && t instanceof SQLException sql && sql.getSQLState() != null) {
+                String state = sql.getSQLState();
+                if (state.equals("53100")) {
+                    return "the database server has no space left on its disk";
+                }
+                if (state.startsWith("08") || state.startsWith("57P")) {
+                    words = "the database server cannot be reached";
+                } else if (state.startsWith("53") || state.startsWith("58") || state.startsWith("XX")) {
+                    words = "the database server cannot write (" + state + ")";
+                }
+            }
+            if (words == null && t instanceof java.sql.SQLTransientConnectionException) {
+                words = "the database server cannot be reached";
             }
         }
         return words != null ? words : "the database cannot write its files";

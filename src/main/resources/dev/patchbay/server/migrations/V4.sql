@@ -60,7 +60,8 @@ ALTER TABLE bundles ADD COLUMN rollback_of VARCHAR(256);
 
 CREATE SEQUENCE device_change_seq;
 ALTER TABLE devices ADD COLUMN change_seq BIGINT;
-UPDATE devices SET change_seq = NEXT VALUE FOR device_change_seq;
+-- nextval(): the spelling H2 and PostgreSQL share (was NEXT VALUE FOR, which PostgreSQL lacks; same effect, ADR 0110).
+UPDATE devices SET change_seq = nextval('device_change_seq');
 CREATE INDEX devices_change ON devices(app_id, change_seq);
 CREATE INDEX devices_channel_bundle ON devices(app_id, channel, current_bundle);
 -- Covering for the health policy and the failure charts: counted from the index alone (docs/rollouts.md §4).

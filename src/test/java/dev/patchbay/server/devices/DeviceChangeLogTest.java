@@ -30,7 +30,7 @@ class DeviceChangeLogTest {
 
     @BeforeEach
     void open() throws Exception {
-        db = Database.openH2(dir);
+        db = dev.patchbay.server.store.TestDatabases.open(dir);
         db.inTransaction(c -> {
             try (PreparedStatement ps = c.prepareStatement("INSERT INTO apps(id, name, created_at, updated_at) VALUES (?, 'Shop', ?, ?)")) {
                 ps.setString(1, APP);

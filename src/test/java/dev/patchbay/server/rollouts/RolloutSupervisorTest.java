@@ -49,7 +49,7 @@ class RolloutSupervisorTest {
 
     @BeforeEach
     void open() throws Exception {
-        db = Database.openH2(dir.resolve("db"));
+        db = dev.patchbay.server.store.TestDatabases.open(dir.resolve("db"));
         db.inTransaction(c -> {
             HealthEvaluatorTest.exec(c, "INSERT INTO apps(id, name, created_at, updated_at) VALUES ('" + APP
                     + "', 'Shop', CURRENT_TIMESTAMP, CURRENT_TIMESTAMP)");

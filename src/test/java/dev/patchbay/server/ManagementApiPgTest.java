@@ -1,0 +1,8 @@
+package dev.patchbay.server;
+
+import dev.patchbay.server.store.TestDatabases.OnPostgres;
+
+/** {@link ManagementApiTest} on PostgreSQL. */
+@OnPostgres
+class ManagementApiPgTest extends ManagementApiTest {
+}

@@ -1,0 +1,8 @@
+package dev.patchbay.server;
+
+import dev.patchbay.server.store.TestDatabases.OnPostgres;
+
+/** {@link OverviewApiTest} on PostgreSQL. */
+@OnPostgres
+class OverviewApiPgTest extends OverviewApiTest {
+}

@@ -1,0 +1,8 @@
+package dev.patchbay.server;
+
+import dev.patchbay.server.store.TestDatabases.OnPostgres;
+
+/** {@link RolledBackDevicesTest} on PostgreSQL. */
+@OnPostgres
+class RolledBackDevicesPgTest extends RolledBackDevicesTest {
+}

@@ -1,0 +1,8 @@
+package dev.patchbay.server;
+
+import dev.patchbay.server.store.TestDatabases.OnPostgres;
+
+/** {@link RolloutHealthEndToEndTest} on PostgreSQL. */
+@OnPostgres
+class RolloutHealthEndToEndPgTest extends RolloutHealthEndToEndTest {
+}

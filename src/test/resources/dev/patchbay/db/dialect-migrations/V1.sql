@@ -1,0 +1,2 @@
+-- test: portable first script
+CREATE TABLE t (id INT PRIMARY KEY, note VARCHAR(20));

@@ -1,0 +1,2 @@
+-- test: the portable spelling
+INSERT INTO t VALUES (2, 'portable');

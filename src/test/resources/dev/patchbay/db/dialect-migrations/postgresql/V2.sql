@@ -1,0 +1,2 @@
+-- test: the dialect's own spelling
+INSERT INTO t VALUES (2, 'dialect');
