@@ -30,20 +30,8 @@ class FreshnessBatchTest {
     final FreshnessCert cert = FreshnessCert.create(APP, Ed25519.publicKey(server), T0,
             T0.plus(Duration.ofDays(365)), root);
 
-    /** The {@code freshness} objects of one batch over {@code statements}, signed by {@code key} (what the server does). */
-    public static List<ObjectNode> batch(List<ObjectNode> statements, Ed25519.Signer key) {
-        List<byte[]> leaves = new ArrayList<>();
-        for (ObjectNode st : statements) {
-            leaves.add(FreshnessBatch.leafHash(CanonicalJson.bytes(st)));
-        }
-        FreshnessBatch.Tree tree = new FreshnessBatch.Tree(leaves);
-        byte[] signature = key.sign(FreshnessBatch.head(tree.root(), tree.size()));
-        List<ObjectNode> out = new ArrayList<>();
-        for (int i = 0; i < statements.size(); i++) {
-            out.add(FreshnessStatement.batched(statements.get(i), new FreshnessBatch.Proof(tree.root(), tree.size(),
-                    i, tree.path(i), signature), key.keyId()));
-        }
-        return out;
+    static List<ObjectNode> batch(List<ObjectNode> statements, Ed25519.Signer key) {
+        return FreshnessBatchTestSupport.batch(statements, key);
     }
 
     static String nonce(int i) {
