@@ -12,23 +12,43 @@ import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.ReentrantLock;
 
 /**
- * Signs freshness statements in batches (ADR 0114): one Ed25519 signature over the Merkle root of every statement
- * waiting at that moment, as a database group commit does. No timer and no thread of its own: the first request
- * thread that finds no signature in progress signs what is queued (its own statement included); the statements that
- * arrive meanwhile form the next batch. A lone check in a quiet period is a batch of one and waits for nothing; under
- * load the batches grow by themselves to (arrival rate × signing time).
+ * Signs freshness statements in batches (ADR 0114): one Ed25519 signature over the Merkle root of the statements of
+ * concurrent checks, as a database group commit does. No thread of its own: the first request thread that finds no
+ * signature in progress becomes the batch's leader and signs what is queued (its own statement included). When
+ * checks are arriving (a batch was sealed within the last two windows), the leader first waits up to
+ * {@link #DEFAULT_WINDOW} for more, or until {@link #DEFAULT_MAX_BATCH} are queued, as Roughtime servers do: signing
+ * takes ~35 µs, so without a window batches would stay near one statement until the signer saturates. A lone check
+ * in a quiet period is a batch of one and waits for nothing.
  */
 public final class FreshnessBatcher {
+    /** Longest a batch's leader waits for more statements while checks are arriving. */
+    public static final java.time.Duration DEFAULT_WINDOW = java.time.Duration.ofMillis(1);
+    /** A batch is signed as soon as it holds this many statements. */
+    public static final int DEFAULT_MAX_BATCH = 256;
+
     private final Ed25519.Signer key;
+    private final long windowNanos;
+    private final int maxBatch;
     private final ReentrantLock lock = new ReentrantLock();
     private final Condition sealed = lock.newCondition();
+    private final Condition full = lock.newCondition();
     private List<Pending> queue = new ArrayList<>();
     private boolean signing;
+    private long lastSeal = System.nanoTime() - (1L << 40);
     private final AtomicLong batches = new AtomicLong();
     private final AtomicLong statements = new AtomicLong();
 
     public FreshnessBatcher(Ed25519.Signer key) {
+        this(key, DEFAULT_WINDOW, DEFAULT_MAX_BATCH);
+    }
+
+    public FreshnessBatcher(Ed25519.Signer key, java.time.Duration window, int maxBatch) {
+        if (window.isNegative() || maxBatch < 1) {
+            throw new IllegalArgumentException("a batch window is >= 0 and a batch holds at least one statement");
+        }
         this.key = key;
+        this.windowNanos = window.toNanos();
+        this.maxBatch = maxBatch;
     }
 
     /** One statement waiting for its batch. */
@@ -54,12 +74,16 @@ public final class FreshnessBatcher {
         lock.lock();
         try {
             queue.add(mine);
+            if (queue.size() >= maxBatch) {
+                full.signal();
+            }
             while (!mine.done) {
                 if (signing) {
                     sealed.awaitUninterruptibly();
                     continue;
                 }
                 signing = true;
+                gather();
                 List<Pending> batch = queue;
                 queue = new ArrayList<>();
                 lock.unlock();
@@ -68,6 +92,7 @@ public final class FreshnessBatcher {
                 } finally {
                     lock.lock();
                     signing = false;
+                    lastSeal = System.nanoTime();
                     sealed.signalAll();
                 }
             }
@@ -80,6 +105,24 @@ public final class FreshnessBatcher {
         FreshnessBatch.Proof proof = new FreshnessBatch.Proof(mine.tree.root(), mine.tree.size(), mine.index,
                 mine.tree.path(mine.index), mine.signature);
         return FreshnessStatement.batched(statement, proof, key.keyId());
+    }
+
+    /** While checks are arriving, waits (holding the leadership) up to the window for more statements. */
+    private void gather() {
+        long start = System.nanoTime();
+        if (windowNanos == 0 || start - lastSeal > 2 * windowNanos) {
+            return;
+        }
+        long left = windowNanos;
+        while (queue.size() < maxBatch && left > 0) {
+            try {
+                full.awaitNanos(left);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return;
+            }
+            left = windowNanos - (System.nanoTime() - start);
+        }
     }
 
     private void seal(List<Pending> batch) {
