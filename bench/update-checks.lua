@@ -15,6 +15,9 @@ local stable = os.getenv("BENCH_STABLE") or bundle
 local stable_seq = os.getenv("BENCH_STABLE_SEQUENCE") or "1"
 local target = os.getenv("BENCH_TARGET")
 local target_seq = os.getenv("BENCH_TARGET_SEQUENCE") or "2"
+-- Devices ask for batch-signed freshness statements (ADR 0114) unless BENCH_SINGLE_SIGNATURE=1 (devices that predate it).
+local batch = ""
+if os.getenv("BENCH_SINGLE_SIGNATURE") ~= "1" then batch = ',"freshnessBatch":true' end
 local selected = {}
 local b64 = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_"
 local last = "AQgw"
@@ -81,7 +84,7 @@ function request()
   local body = '{"appId":"' .. app .. '","deviceId":"' .. devices[i] .. '","platform":"android","osVersion":"14",'
     .. '"nativeVersion":"1.4.0","nativeBuild":140,"runtimeVersion":"0.1.0","currentBundle":"' .. current .. '",'
     .. '"currentSequence":' .. seq .. ',"channel":' .. ch .. ',"customId":null,"isEmulator":false,"isProduction":true,'
-    .. '"keyIds":{"root":"' .. root .. '","content":"' .. content .. '"},"nonce":"' .. nonce() .. '"}'
+    .. '"keyIds":{"root":"' .. root .. '","content":"' .. content .. '"},"nonce":"' .. nonce() .. '"' .. batch .. '}'
   return wrk.format(nil, "/updates", nil, body)
 end
 

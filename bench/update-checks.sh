@@ -15,11 +15,19 @@
 # staged, fixed at 64 connections, then staged, fixed, fixed, staged at 1 connection, with a 5 s pause before each
 # (the write-behind of the last run drains), so a busy machine's load drift hits both sides alike; the ratio
 # staged / fixed is printed.
+#
+# bench/update-checks.sh --vs-health [duration] [rounds]: update checks vs the same server's GET /api/v1/health at
+# 64 connections, alternating health, checks, checks, health per round (default 10s each, 2 rounds) after a warm-up,
+# and prints the ratio checks/s / health/s with p50/p99 and server CPU per request (issue 13, "update checks at the
+# HTTP limit").
 set -euo pipefail
 cd "$(dirname "$0")/.."
 mode=mixed
 if [ "${1:-}" = "--rollout" ]; then
   mode=rollout
+  shift
+elif [ "${1:-}" = "--vs-health" ]; then
+  mode=health
   shift
 fi
 duration=${1:-30s}
@@ -118,6 +126,39 @@ if [ "$mode" = rollout ]; then
           for (i = 1; i <= 2; i++) { c = cs[i]; f = "fixed " c; g = "staged " c;
             if (cnt[f] && cnt[g]) printf "ratio staged / fixed at %s connection(s): checks/s %.2f, p99 %.2f (mean of %d run(s) each)\n",
               c, (rps[g] / cnt[g]) / (rps[f] / cnt[f]), (p99[g] / cnt[g]) / (p99[f] / cnt[f]), cnt[f] } }' "$work/results.txt"
+  echo "load average at the end: $(cut -d' ' -f1-3 /proc/loadavg)"
+  exit 0
+fi
+
+if [ "$mode" = health ]; then
+  rounds=${2:-2}
+  measure() { # what -> one result line "what rps p50 p99 us_per_request load1"
+    local before after target=("$url/api/v1/health")
+    [ "$1" = checks ] && target=(-s "$script" "$url")
+    sleep 2
+    before=$(cpu)
+    wrk -t2 -c64 -d"$duration" --latency "${target[@]}" >"$work/run.txt"
+    after=$(cpu)
+    local rps p50 p99 n
+    rps=$(sed -n 's/^Requests\/sec: *\([0-9.]*\).*/\1/p' "$work/run.txt")
+    n=$(sed -n 's/^ *\([0-9]*\) requests in.*/\1/p' "$work/run.txt")
+    p50=$(awk '$1 == "50%" { print $2 }' "$work/run.txt")
+    p99=$(awk '$1 == "99%" { print $2 }' "$work/run.txt")
+    grep -q 'Non-2xx\|Socket errors' "$work/run.txt" && { echo "errors in the $1 run:" >&2; cat "$work/run.txt" >&2; }
+    awk -v s="$1" -v r="$rps" -v a="$p50" -v b="$p99" -v t=$((after - before)) -v hz="$(getconf CLK_TCK)" \
+      -v n="$n" -v l="$(cut -d' ' -f1 /proc/loadavg)" \
+      'BEGIN { printf "%-7s 64 conn  %9.0f req/s  p50 %8s  p99 %8s  server CPU %5.0f us/request  load %s\n", s, r, a, b, t * 1e9 / hz / n / 1000, l }'
+  }
+  echo "== warm-up (10 s each, 32 connections)"
+  wrk -t2 -c32 -d10s -s "$script" "$url" >/dev/null
+  wrk -t2 -c32 -d10s "$url/api/v1/health" >/dev/null
+  echo "== $rounds round(s) of health, checks, checks, health; $duration each (load average at the start: $(cut -d' ' -f1-3 /proc/loadavg))"
+  : >"$work/results.txt"
+  for _ in $(seq 1 "$rounds"); do
+    for s in health checks checks health; do measure $s | tee -a "$work/results.txt"; done
+  done
+  awk '{ rps[$1] += $4; cnt[$1]++ } END { printf "ratio checks/s / health/s: %.2f (mean of %d run(s) each)\n",
+    (rps["checks"] / cnt["checks"]) / (rps["health"] / cnt["health"]), cnt["checks"] }' "$work/results.txt"
   echo "load average at the end: $(cut -d' ' -f1-3 /proc/loadavg)"
   exit 0
 fi

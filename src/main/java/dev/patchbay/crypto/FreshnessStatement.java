@@ -56,6 +56,8 @@ public final class FreshnessStatement {
     private final Instant expiresAt;
     private final String keyId;
     private final byte[] signature;
+    /** The batch proof of a batch-signed statement (ADR 0114), or null for a statement signed on its own. */
+    private final FreshnessBatch.Proof batch;
 
     private FreshnessStatement(ObjectNode json, String where) {
         this.json = json;
@@ -86,6 +88,9 @@ public final class FreshnessStatement {
         Fields.expect(sig, "alg", Ed25519.ALG, g);
         this.keyId = Fields.hex(sig, "keyId", 16, g);
         this.signature = Codec.unb64(Fields.text(sig, "value", g), Ed25519.SIGNATURE_LENGTH, g + ".value");
+        JsonNode b = json.get("batch");
+        this.batch = b == null || b.isNull() ? null
+                : FreshnessBatch.Proof.fromJson(Fields.object(json, "batch", where), where + ".batch");
         CanonicalJson.bytes(st);
     }
 
@@ -99,6 +104,13 @@ public final class FreshnessStatement {
     /** {@link #create} with a prepared signer (the server signs every answer with the same key). */
     public static FreshnessStatement create(String appId, String deviceId, String nonce, String channel,
             Outcome outcome, ReleaseRef release, Instant issuedAt, Duration validity, Ed25519.Signer freshnessKey) {
+        ObjectNode st = statement(appId, deviceId, nonce, channel, outcome, release, issuedAt, validity);
+        return new FreshnessStatement(signed(st, freshnessKey), "freshness");
+    }
+
+    /** The {@code statement} object of a freshness statement (unsigned): what the server signs, alone or in a batch. */
+    public static ObjectNode statement(String appId, String deviceId, String nonce, String channel, Outcome outcome,
+            ReleaseRef release, Instant issuedAt, Duration validity) {
         ObjectNode st = CanonicalJson.object();
         st.put("format", FORMAT);
         st.put("appId", appId);
@@ -121,14 +133,42 @@ public final class FreshnessStatement {
         Instant issued = issuedAt.truncatedTo(java.time.temporal.ChronoUnit.SECONDS);
         st.put("issuedAt", Fields.format(issued));
         st.put("expiresAt", Fields.format(issued.plus(validity)));
+        return st;
+    }
+
+    /** The {@code freshness} object of an answer: {@code statement} signed on its own (the v1 form). */
+    public static ObjectNode signed(ObjectNode statement, Ed25519.Signer freshnessKey) {
+        return answer(statement, null, freshnessKey.keyId(), freshnessKey.sign(CanonicalJson.bytes(statement)));
+    }
+
+    /**
+     * The {@code freshness} object of an answer whose statement was signed in a batch: the statement, its
+     * {@link FreshnessBatch.Proof} and the signature of the batch's root.
+     */
+    public static ObjectNode batched(ObjectNode statement, FreshnessBatch.Proof proof, String keyId) {
+        return answer(statement, proof, keyId, proof.signature());
+    }
+
+    private static ObjectNode answer(ObjectNode statement, FreshnessBatch.Proof proof, String keyId, byte[] value) {
         ObjectNode sig = CanonicalJson.object();
         sig.put("alg", Ed25519.ALG);
-        sig.put("keyId", freshnessKey.keyId());
-        sig.put("value", Codec.b64(freshnessKey.sign(CanonicalJson.bytes(st))));
+        sig.put("keyId", keyId);
+        sig.put("value", Codec.b64(value));
         ObjectNode json = CanonicalJson.object();
-        json.set("statement", st);
+        json.set("statement", statement);
+        if (proof != null) {
+            json.set("batch", proof.toJson());
+        }
         json.set("signature", sig);
-        return new FreshnessStatement(json, "freshness");
+        return json;
+    }
+
+    /** Reads a {@code freshness} object the server built (tests, tools); {@link #verify} is what devices use. */
+    public static FreshnessStatement read(JsonNode freshness) {
+        if (freshness == null || !freshness.isObject()) {
+            throw new CryptoException("The answer has no freshness statement");
+        }
+        return new FreshnessStatement(((ObjectNode) freshness).deepCopy(), "freshness");
     }
 
     /**
@@ -149,7 +189,10 @@ public final class FreshnessStatement {
             throw new CryptoException("The freshness statement is signed by key " + fs.keyId
                     + ", not by the certified freshness key " + cert.keyId());
         }
-        if (!Ed25519.verify(cert.publicKey(), CanonicalJson.bytes(fs.json.get("statement")), fs.signature)) {
+        byte[] signed = CanonicalJson.bytes(fs.json.get("statement"));
+        if (fs.batch != null) {
+            FreshnessBatch.verify(cert.publicKey(), signed, fs.batch, fs.signature);
+        } else if (!Ed25519.verify(cert.publicKey(), signed, fs.signature)) {
             throw new CryptoException("The freshness statement signature is invalid (modified or forged)");
         }
         if (!fs.appId.equals(appId)) {
@@ -230,5 +273,15 @@ public final class FreshnessStatement {
 
     public String keyId() {
         return keyId;
+    }
+
+    /** Whether the statement was signed in a batch (ADR 0114) rather than on its own. */
+    public boolean batched() {
+        return batch != null;
+    }
+
+    /** The size of the batch the statement was signed in (1 for a statement signed on its own). */
+    public long batchSize() {
+        return batch == null ? 1 : batch.treeSize();
     }
 }

@@ -69,6 +69,7 @@ final class UpdateCheck {
         keys.put("root", config.rootKeyId());
         keys.put("content", config.contentKeyId());
         r.put("nonce", nonce);
+        r.put("freshnessBatch", true); // this runtime verifies batch-signed statements (ADR 0114)
         return r.toString().getBytes(StandardCharsets.UTF_8);
     }
 

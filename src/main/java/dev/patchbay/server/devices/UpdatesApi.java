@@ -1,6 +1,7 @@
 package dev.patchbay.server.devices;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.fasterxml.jackson.databind.util.RawValue;
 import dev.patchbay.crypto.FreshnessStatement;
 import dev.patchbay.crypto.FreshnessStatement.Outcome;
@@ -71,7 +72,10 @@ public final class UpdatesApi {
     }
 
     static Check parse(byte[] raw) {
-        JsonNode b = DeviceFields.object(raw);
+        return parse(DeviceFields.object(raw));
+    }
+
+    static Check parse(JsonNode b) {
         String appId = DeviceFields.appId(b);
         String deviceId = DeviceFields.deviceId(b);
         String platform = DeviceFields.platform(b, true);
@@ -264,7 +268,10 @@ public final class UpdatesApi {
     }
 
     private ApiResponse check(ApiRequest r) {
-        Check req = parse(r.rawBody());
+        JsonNode body = DeviceFields.object(r.rawBody());
+        Check req = parse(body);
+        // Devices that verify batch proofs say so (ADR 0114); the others get a statement signed on its own.
+        boolean batch = DeviceFields.bool(body, "freshnessBatch", false);
         Instant now = clock.instant();
         DeviceCatalog.AppView app = catalog.get(req.appId());
         Map<String, Object> answer = new LinkedHashMap<>();
@@ -306,9 +313,9 @@ public final class UpdatesApi {
         if (app.freshnessCertJson() != null) {
             FreshnessStatement.ReleaseRef ref = d.release() == null ? null : new FreshnessStatement.ReleaseRef(
                     d.release().version(), d.release().sequence(), d.release().digest());
-            FreshnessStatement st = FreshnessStatement.create(req.appId(), req.deviceId(), req.nonce(), channelName,
-                    d.outcome(), ref, now, VALIDITY, key.signer());
-            answer.put("freshness", st.toJson());
+            ObjectNode st = FreshnessStatement.statement(req.appId(), req.deviceId(), req.nonce(), channelName,
+                    d.outcome(), ref, now, VALIDITY);
+            answer.put("freshness", batch ? key.batcher().sign(st) : FreshnessStatement.signed(st, key.signer()));
             answer.put("freshnessCert", new RawValue(app.freshnessCertJson()));
         } else {
             answer.put("freshness", null);

@@ -28,10 +28,12 @@ public final class FreshnessKey {
     private final byte[] publicKey;
     private final String keyId;
     private final Ed25519.Signer signer;
+    private final FreshnessBatcher batcher;
 
     private FreshnessKey(byte[] privateKey) {
         this.privateKey = privateKey;
         this.signer = Ed25519.signer(privateKey);
+        this.batcher = new FreshnessBatcher(signer);
         this.publicKey = signer.publicKey();
         this.keyId = signer.keyId();
     }
@@ -120,6 +122,11 @@ public final class FreshnessKey {
     /** The key prepared for signing (one per server: it signs every update answer). */
     public Ed25519.Signer signer() {
         return signer;
+    }
+
+    /** The key's batch signer (ADR 0114): one signature per batch of concurrent update answers. */
+    public FreshnessBatcher batcher() {
+        return batcher;
     }
 
     public byte[] publicKey() {
