@@ -242,19 +242,8 @@ final class RolloutPanel {
         Label health = new Label();
         health.setId("rollout-health");
         health.setWrapText(true);
-        health.textProperty().bind(Bindings.createStringBinding(() -> {
-            Rollout r = vm.rolloutProperty().get();
-            if (r == null) {
-                return "";
-            }
-            if (r.health() == null) {
-                return "No health policy.";
-            }
-            HealthReading h = r.lastHealth();
-            return h == null ? "Health: not evaluated yet."
-                    : "Health " + h.verdict().wireName() + " (" + Times.format(h.at()) + "): " + h.reason()
-                    + (h.discardedTotal() == 0 ? "" : "\n" + h.discardedSummary());
-        }, vm.rolloutProperty()));
+        health.textProperty().bind(Bindings.createStringBinding(() -> RolloutConfirmations.healthLine(
+                vm.rolloutProperty().get()), vm.rolloutProperty()));
         return new VBox(4, reason, health);
     }
 
