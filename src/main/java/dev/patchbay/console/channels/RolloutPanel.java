@@ -8,7 +8,6 @@ import dev.patchbay.console.common.Dialogs;
 import dev.patchbay.console.common.Forms;
 import dev.patchbay.console.common.Times;
 import dev.patchbay.domain.rollout.HealthAction;
-import dev.patchbay.domain.rollout.HealthReading;
 import dev.patchbay.domain.rollout.Rollout;
 import java.time.Instant;
 import java.time.ZoneId;
