@@ -137,9 +137,9 @@ public final class ChannelsPage implements Page {
         table.getColumns().add(column("Default for", 110, c -> platforms(c.defaultFor())));
         table.getColumns().add(column("Platforms", 110, c -> platforms(c.platforms())));
         table.getColumns().add(column("Self-assign", 100, c -> yesNo(c.allowDeviceSelfAssign())));
-        table.getColumns().add(column("Devices", 110, c -> both(c.allowPhysicalDevices(), c.allowEmulators(),
+        table.getColumns().add(column("Devices", 95, c -> both(c.allowPhysicalDevices(), c.allowEmulators(),
                 "physical only", "emulators only")));
-        table.getColumns().add(column("Builds", 110, c -> both(c.allowProductionBuilds(), c.allowDevBuilds(),
+        table.getColumns().add(column("Builds", 95, c -> both(c.allowProductionBuilds(), c.allowDevBuilds(),
                 "production only", "dev only")));
         table.getColumns().add(column("Update gate", 100, c -> c.updateGate().wireName()));
         table.getColumns().add(column("Bundle", 100, c -> c.bundle() == null ? "builtin" : c.bundle()));
