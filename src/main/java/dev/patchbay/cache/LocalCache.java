@@ -212,15 +212,16 @@ public final class LocalCache implements AutoCloseable {
             }
             List<Channel> out = new ArrayList<>();
             try (PreparedStatement ps = db.prepareStatement("SELECT app_id, name, description, default_for, platforms, "
-                    + "allow_self_assign, allow_emulators, allow_dev_builds, created_at, updated_at, bundle, update_gate "
-                    + "FROM cached_channel WHERE connection_id = ? AND app_id = ? ORDER BY name")) {
+                    + "allow_self_assign, allow_emulators, allow_dev_builds, created_at, updated_at, bundle, update_gate, "
+                    + "allow_physical_devices, allow_production_builds FROM cached_channel WHERE connection_id = ? AND app_id = ? ORDER BY name")) {
                 ps.setString(1, connectionId);
                 ps.setString(2, appId);
                 try (ResultSet rs = ps.executeQuery()) {
                     while (rs.next()) {
                         out.add(new Channel(rs.getString(1), rs.getString(2), rs.getString(3), platforms(rs.getString(4)),
                                 platforms(rs.getString(5)), rs.getBoolean(6), rs.getBoolean(7), rs.getBoolean(8),
-                                instant(rs, 9), instant(rs, 10), rs.getString(11), gate(rs.getString(12))));
+                                instant(rs, 9), instant(rs, 10), rs.getString(11), gate(rs.getString(12)),
+                                rs.getBoolean(13), rs.getBoolean(14)));
                     }
                 }
             }
@@ -325,11 +326,12 @@ public final class LocalCache implements AutoCloseable {
     private void insertChannel(String connectionId, Channel c, Instant fetchedAt) throws SQLException {
         update("INSERT INTO cached_channel(connection_id, app_id, name, description, default_for, platforms, "
                         + "allow_self_assign, allow_emulators, allow_dev_builds, created_at, updated_at, fetched_at, bundle, "
-                        + "update_gate) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                        + "update_gate, allow_physical_devices, allow_production_builds)"
+                        + " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
                 connectionId, c.appId(), c.name(), c.description() == null ? "" : c.description(),
                 text(c.defaultFor()), text(c.platforms()), c.allowDeviceSelfAssign(), c.allowEmulators(),
                 c.allowDevBuilds(), ts(c.createdAt()), ts(c.updatedAt()), ts(fetchedAt), c.bundle(),
-                c.updateGate().wireName());
+                c.updateGate().wireName(), c.allowPhysicalDevices(), c.allowProductionBuilds());
     }
 
     /** A stored update gate; one this version does not know reads as none. */

@@ -46,7 +46,7 @@ import picocli.CommandLine.Parameters;
 @Command(name = "bundle", mixinStandardHelpOptions = true, description = "Seal, publish and inspect web bundles.",
         subcommands = {BundleCommand.Publish.class, CapgoImport.class, BundleCommand.ListBundles.class,
                 BundleCommand.Show.class, BundleCommand.Diff.class, PreflightCommand.class,
-                BundleDeleteCommand.class})
+                BundleDeleteCommand.class, BundleRetentionCommand.class})
 final class BundleCommand {
 
     abstract static class BundleAction implements Runnable {

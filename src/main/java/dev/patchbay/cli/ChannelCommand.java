@@ -45,6 +45,14 @@ final class ChannelCommand {
         @Option(names = "--dev-builds", negatable = true, description = "Serve debug (non-production) builds")
         Boolean devBuilds;
 
+        @Option(names = "--physical-devices", negatable = true,
+                description = "Serve physical devices (--no-physical-devices: emulators only)")
+        Boolean physicalDevices;
+
+        @Option(names = "--production-builds", negatable = true,
+                description = "Serve production builds (--no-production-builds: development builds only)")
+        Boolean productionBuilds;
+
         @Option(names = "--update-gate", paramLabel = "GATE",
                 description = "Native version boundary a bundle may not cross: none (default on create), major, minor"
                         + " or patch")
@@ -52,7 +60,8 @@ final class ChannelCommand {
 
         ChannelDraft draft(String name) {
             return new ChannelDraft(name, description, platforms("--default-for", defaultFor),
-                    platforms("--platforms", platforms), selfAssign, emulators, devBuilds, gate(updateGate));
+                    platforms("--platforms", platforms), selfAssign, emulators, devBuilds, gate(updateGate),
+                    physicalDevices, productionBuilds);
         }
 
         static UpdateGate gate(String value) {
@@ -117,7 +126,9 @@ final class ChannelCommand {
                     new String[] {"Platforms", Text.platforms(ch.platforms())},
                     new String[] {"Self-assign", Text.yesNo(ch.allowDeviceSelfAssign())},
                     new String[] {"Emulators", Text.yesNo(ch.allowEmulators())},
+                    new String[] {"Physical devices", Text.yesNo(ch.allowPhysicalDevices())},
                     new String[] {"Dev builds", Text.yesNo(ch.allowDevBuilds())},
+                    new String[] {"Production builds", Text.yesNo(ch.allowProductionBuilds())},
                     new String[] {"Update gate", ch.updateGate().wireName()},
                     new String[] {"Bundle", bundle(ch)},
                     new String[] {"Updated", Text.time(ch.updatedAt())}));

@@ -185,7 +185,7 @@ final class HarnessCommand {
                 description = "Number of devices (default: ${DEFAULT-VALUE})")
         int devices;
         @Option(names = "--failure-rate", paramLabel = "BUNDLE=RATE",
-                description = "Bundle BUNDLE fails on this fraction of the devices: 0.2 or 20% (repeatable)")
+                description = "Bundle BUNDLE fails on this fraction of the devices: 0.2 or 20%% (repeatable)")
         List<String> failureRates = new ArrayList<>();
         @Option(names = "--failure", defaultValue = "never-ready", paramLabel = "HOW",
                 description = "How a failing bundle fails: never-ready (no notifyAppReady: rolled back after the "

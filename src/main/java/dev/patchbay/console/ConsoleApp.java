@@ -199,7 +199,9 @@ public final class ConsoleApp extends Application {
         ActivityViewModel activity = new ActivityViewModel(connection, tasks, apps.apps());
         List<Page> pages = List.of(new ConnectionsPage(connections), new AppsPage(apps), channelsPage,
                 new BundlesPage(bundles, apps::refresh,
-                        new dev.patchbay.console.bundles.BundleDeleter(bundles, connection, tasks)), new KeysPage(keys, apps::refresh),
+                        new dev.patchbay.console.bundles.BundleDeleter(bundles, connection, tasks),
+                        new dev.patchbay.console.bundles.BundleRetentionViewModel(bundles, connection, tasks)),
+                new KeysPage(keys, apps::refresh),
                 new EmulatorPage(emulator, apps::refresh), new DevicesPage(devices), new OverviewPage(overview),
                 new ActivityPage(activity), new ApiKeysPage(new ApiKeysViewModel(connection, tasks, clock)));
         ShellViewModel shell = new ShellViewModel(settings, connection, tasks, pages.stream().map(Page::id).toList());

@@ -15,6 +15,8 @@ import java.util.Set;
  * @param allowDevBuilds        whether debug (non-production) builds receive updates from it
  * @param bundle                version of the published bundle it serves, or {@code null} for the app's builtin assets
  * @param updateGate            which native version boundary its bundle may not cross ({@code none} when null)
+ * @param allowPhysicalDevices  whether physical devices (not emulators) receive updates from it
+ * @param allowProductionBuilds whether production (release) builds receive updates from it
  */
 public record Channel(
         String appId,
@@ -28,12 +30,22 @@ public record Channel(
         Instant createdAt,
         Instant updatedAt,
         String bundle,
-        UpdateGate updateGate) {
+        UpdateGate updateGate,
+        boolean allowPhysicalDevices,
+        boolean allowProductionBuilds) {
 
     public Channel {
         defaultFor = ordered(defaultFor);
         platforms = ordered(platforms);
         updateGate = updateGate == null ? UpdateGate.NONE : updateGate;
+    }
+
+    /** A channel that serves physical devices and production builds. */
+    public Channel(String appId, String name, String description, Set<Platform> defaultFor, Set<Platform> platforms,
+                   boolean allowDeviceSelfAssign, boolean allowEmulators, boolean allowDevBuilds, Instant createdAt,
+                   Instant updatedAt, String bundle, UpdateGate updateGate) {
+        this(appId, name, description, defaultFor, platforms, allowDeviceSelfAssign, allowEmulators, allowDevBuilds,
+                createdAt, updatedAt, bundle, updateGate, true, true);
     }
 
     /** A channel without an update gate. */
@@ -54,12 +66,12 @@ public record Channel(
 
     public Channel withBundle(String version) {
         return new Channel(appId, name, description, defaultFor, platforms, allowDeviceSelfAssign, allowEmulators,
-                allowDevBuilds, createdAt, updatedAt, version, updateGate);
+                allowDevBuilds, createdAt, updatedAt, version, updateGate, allowPhysicalDevices, allowProductionBuilds);
     }
 
     public Channel withUpdateGate(UpdateGate gate) {
         return new Channel(appId, name, description, defaultFor, platforms, allowDeviceSelfAssign, allowEmulators,
-                allowDevBuilds, createdAt, updatedAt, bundle, gate);
+                allowDevBuilds, createdAt, updatedAt, bundle, gate, allowPhysicalDevices, allowProductionBuilds);
     }
 
     /** Immutable, in declaration order (android before ios), so output and equality are stable. */

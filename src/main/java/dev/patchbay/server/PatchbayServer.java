@@ -11,6 +11,9 @@ import dev.patchbay.server.blobs.BlobStorage;
 import dev.patchbay.server.blobs.BlobStore;
 import dev.patchbay.server.bundles.BundleStore;
 import dev.patchbay.server.bundles.Uploads;
+import dev.patchbay.server.bundles.BundleDeletion;
+import dev.patchbay.server.bundles.BundleRetention;
+import dev.patchbay.server.bundles.BundleRetentionApi;
 import dev.patchbay.server.bundles.UploadsApi;
 import dev.patchbay.server.channels.ChannelStore;
 import dev.patchbay.server.channels.ChannelsApi;
@@ -198,8 +201,15 @@ public final class PatchbayServer implements AutoCloseable {
         new AppsApi(new AppStore(db, clock).onDelete(uploads::beforeAppDelete)).register(router);
         new ChannelsApi(new ChannelStore(db, clock)).register(router);
         new TrustApi(new TrustStore(db, clock), new CryptoSignatures(clock)).register(router);
-        new UploadsApi(uploads, new BundleStore(db), blobs)
-                .withDeletion(new dev.patchbay.server.bundles.BundleDeletion(db, uploads, clock)).register(router);
+        BundleDeletion deletion = new BundleDeletion(db, uploads, clock);
+        BundleRetention retention = new BundleRetention(db, deletion, clock, () -> {
+            if (devices.recorder() != null) {
+                devices.recorder().flush();
+            }
+        });
+        new UploadsApi(uploads, new BundleStore(db), blobs).withDeletion(deletion).withRetention(retention)
+                .register(router);
+        new BundleRetentionApi(retention).register(router);
         new FreshnessApi(db, clock, devices.key()).register(router);
         new DevicesApi(db, clock, devices.recorder(), devices.catalog()).register(router);
         new UpdatesApi(devices.catalog(), devices.recorder(), devices.key(), clock, devices.publicUrl(),

@@ -366,6 +366,24 @@ class BundleCliTest {
         Result deleted = ok("bundle", "delete", "1.0.1", "--app", appId);
         assertTrue(deleted.out().startsWith("Deleted " + appId + " 1.0.1 ("), deleted.out());
         assertEquals(List.of("1.0.0"), ok("bundle", "list", "--app", appId, "--json").json().findValuesAsText("version"));
+
+        // Retention: shown, set (applied at once: 1.0.0 is served, so nothing goes), refused out of range, cleared.
+        assertEquals(appId + " keeps every bundle", ok("bundle", "retention", "--app", appId).out().strip());
+        assertEquals(appId + " keeps the newest 1 unused bundle",
+                ok("bundle", "retention", "--app", appId, "--keep", "1").out().strip());
+        assertEquals(1, ok("bundle", "retention", "--app", appId, "--json").json().path("keepUnusedBundles").asInt());
+        assertTrue(fails("bundle", "retention", "--app", appId, "--keep", "0").contains("Keep between 1 and 10000"));
+        assertEquals(2, run("bundle", "retention", "--app", appId, "--keep", "2", "--keep-all").code());
+        ok("bundle", "retention", "--app", appId, "--keep-all");
+        assertTrue(ok("bundle", "retention", "--app", appId, "--json").json().path("keepUnusedBundles").isNull());
+        assertEquals(List.of("1.0.0"), ok("bundle", "list", "--app", appId, "--json").json().findValuesAsText("version"));
+
+        // The channel switches for physical devices and production builds.
+        ok("channel", "update", "production", "--app", appId, "--no-physical-devices", "--no-production-builds");
+        JsonNode qa = ok("channel", "show", "production", "--app", appId, "--json").json();
+        assertFalse(qa.path("allowPhysicalDevices").asBoolean(true), qa.toString());
+        assertFalse(qa.path("allowProductionBuilds").asBoolean(true), qa.toString());
+        assertTrue(hasLine(ok("channel", "show", "production", "--app", appId).out(), "Physical devices:\\s+no"));
     }
 
     @Test

@@ -3,6 +3,7 @@ package dev.patchbay.console;
 import static dev.patchbay.console.FxLookups.label;
 import static dev.patchbay.console.FxLookups.onFx;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.patchbay.client.AuditEntry;
 import dev.patchbay.client.PatchbayClient;
@@ -92,6 +93,14 @@ class ActivityUserPathTest {
         robot.clickOn("rollout.*");
         waitUntil(() -> entries(robot).size() == 1 && entries(robot).get(0).action().equals("rollout.start"));
         assertEquals("rollout.", onFx(() -> robot.lookup("#activity-action").queryAs(ChoiceBox.class).getValue()));
+        // One time rule (ADR 0106): local time, with the UTC instant beside it where text is read and copied; shares
+        // in percent, not basis points.
+        robot.interact(() -> ((TableView<?>) robot.lookup("#activity-table").query()).getSelectionModel().select(0));
+        waitUntil(() -> robot.lookup("#activity-detail").queryAs(TextArea.class).getText().contains("rollout.start"));
+        String detail = onFx(() -> robot.lookup("#activity-detail").queryAs(TextArea.class).getText());
+        java.time.Instant at = entries(robot).get(0).at();
+        assertTrue(detail.contains("Time:    " + dev.patchbay.console.common.Times.withUtc(at)), detail);
+        assertTrue(detail.contains("share=12.50 %") && !detail.contains("bps="), detail);
     }
 
     @SuppressWarnings("unchecked")

@@ -139,5 +139,34 @@ class BundlesUserPathTest {
         robot.clickOn("#confirm-button");
         waitUntil(() -> table(robot, "#bundles-table").getItems().isEmpty()
                 && label(robot, "#bundles-info").getText().startsWith("Deleted bundle 1.2.3"));
+
+        // Retention: two more bundles, then "keep the newest 1 unused" deletes the older one at once, and the next
+        // publish deletes the one before it.
+        waitUntil(() -> label(robot, "#bundle-retention-status").getText().equals("Every bundle is kept."));
+        publish(robot, dir, "1.3.0");
+        publish(robot, dir, "1.4.0");
+        robot.clickOn("#bundle-retention-on");
+        robot.doubleClickOn("#bundle-retention-keep").eraseText(3).write("1");
+        robot.clickOn("#bundle-retention-save");
+        waitUntil(() -> label(robot, "#bundle-retention-status").getText().contains("Deleted 1.3.0")
+                && table(robot, "#bundles-table").getItems().size() == 1);
+        assertTrue(label(robot, "#bundle-retention-status").getText().startsWith(
+                "Unused bundles beyond the newest 1 are deleted after each publish."));
+        publish(robot, dir, "1.5.0");
+        waitUntil(() -> table(robot, "#bundles-table").getItems().size() == 1
+                && "1.5.0".equals(((Bundle) table(robot, "#bundles-table").getItems().get(0)).version()));
+    }
+
+    private void publish(FxRobot robot, Path source, String version) throws Exception {
+        Files.writeString(source.resolve("app.js"), "console.log('shop " + version + "')");
+        robot.interact(() -> app.bundles().publishForm().startPublish(source));
+        waitUntil(() -> robot.lookup("#bundle-form").query().isVisible());
+        robot.doubleClickOn("#bundle-version").eraseText(10).write(version);
+        if (robot.lookup("#bundle-passphrase").query().isVisible()) {
+            robot.clickOn("#bundle-passphrase").write(PASS);
+        }
+        robot.clickOn("#bundle-publish");
+        waitUntil(() -> table(robot, "#bundles-table").getItems().stream()
+                .anyMatch(b -> version.equals(((Bundle) b).version())));
     }
 }

@@ -104,6 +104,14 @@ class PageLayoutTest {
                     ImageIO.write(toAwt(image), "png", shots.resolve(page + ".png").toFile());
                 }
                 if (page.equals("channels")) {
+                    // A disabled danger button (Delete, nothing selected) has no red fill: it must not look live.
+                    javafx.scene.control.Button delete = robot.lookup("#channel-delete").queryButton();
+                    boolean red = onFx(() -> delete.isDisabled() && delete.getBackground() != null
+                            && delete.getBackground().getFills().stream().anyMatch(f -> f.getFill()
+                            instanceof javafx.scene.paint.Color c && c.getRed() > c.getGreen() + 0.2));
+                    if (red) {
+                        cut.add(page + ": the disabled Delete button is filled red");
+                    }
                     // The side form: its Save button on screen, its texts whole.
                     robot.clickOn("#channel-new");
                     WaitForAsyncUtils.sleep(200, TimeUnit.MILLISECONDS);

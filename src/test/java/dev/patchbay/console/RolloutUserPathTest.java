@@ -231,6 +231,8 @@ class RolloutUserPathTest {
                 && !robot.lookup("#rollout-resume").queryButton().isDisabled());
 
         click(robot, "#rollout-resume");
+        // The confirmation gives the health reading of the rollout it sends to more devices again.
+        assertTrue(label(robot, "#confirm-text").getText().contains("\n\nHealth"), label(robot, "#confirm-text").getText());
         robot.clickOn("#reason-field").write("triage done: network flake");
         robot.clickOn("#confirm-button");
         waitUntil(() -> state(app) == RolloutState.RUNNING);

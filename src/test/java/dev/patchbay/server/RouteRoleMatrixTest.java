@@ -52,6 +52,8 @@ class RouteRoleMatrixTest {
             PUT /api/v1/apps/{appId}/bundles/{version}/capgo                  ap
             PUT /api/v1/apps/{appId}/bundles/{version}/capgo/blobs/{sha256}   ap
             GET /api/v1/apps/{appId}/blobs/{sha256}                           apdv
+            GET /api/v1/apps/{appId}/bundle-retention                         apdv
+            PUT /api/v1/apps/{appId}/bundle-retention                         ap
             GET /api/v1/server/freshness-key                                  apdv
             GET /api/v1/apps/{appId}/freshness-cert                           apdv
             PUT /api/v1/apps/{appId}/freshness-cert                           ap

@@ -146,12 +146,23 @@ public final class ActivityPage implements Page {
                 : vm.fetchedAtProperty().get() == null ? "Nothing loaded yet." : "No entries match these filters.",
                 vm.loadingProperty(), vm.fetchedAtProperty()));
         table.setPlaceholder(placeholder);
-        table.getColumns().add(column("Time", 130, e -> Times.format(e.at())));
+        TableColumn<AuditEntry, String> time = column("Time", 130, e -> Times.format(e.at()));
+        time.setCellFactory(col -> new javafx.scene.control.TableCell<>() {
+            @Override
+            protected void updateItem(String item, boolean empty) {
+                super.updateItem(item, empty);
+                AuditEntry e = empty || getTableRow() == null ? null : getTableRow().getItem();
+                setText(empty ? null : item);
+                setTooltip(e == null ? null : new javafx.scene.control.Tooltip(Times.withUtc(e.at())));
+            }
+        });
+        table.getColumns().add(time);
         table.getColumns().add(column("Actor", 180, AuditEntry::actor));
         table.getColumns().add(column("Action", 140, AuditEntry::action));
         table.getColumns().add(column("App", 150, e -> e.appId() == null ? "–" : e.appId()));
         table.getColumns().add(column("Target", 200, AuditEntry::target));
-        table.getColumns().add(column("Detail", 260, e -> e.detail() == null ? "" : e.detail().replace('\n', ' ')));
+        table.getColumns().add(column("Detail", 260, e -> e.detail() == null ? ""
+                : ActivityViewModel.readable(e.detail(), false).replace('\n', ' ')));
         table.getSelectionModel().selectedItemProperty().addListener((obs, old, now) -> vm.selectedProperty().set(now));
         vm.selectedProperty().addListener((obs, old, now) -> {
             if (table.getSelectionModel().getSelectedItem() != now) {

@@ -191,13 +191,37 @@ public final class ActivityViewModel {
     /** The entry as the detail pane shows it: its fields, then the detail (indented when it is JSON). */
     static String describe(AuditEntry e) {
         StringBuilder b = new StringBuilder();
-        b.append("Time:    ").append(e.at()).append('\n');
+        b.append("Time:    ").append(dev.patchbay.console.common.Times.withUtc(e.at())).append('\n');
         b.append("Actor:   ").append(e.actor()).append('\n');
         b.append("Action:  ").append(e.action()).append('\n');
         b.append("App:     ").append(e.appId() == null ? "–" : e.appId()).append('\n');
         b.append("Target:  ").append(e.target()).append("\n\n");
-        b.append(pretty(e.detail()));
+        b.append(pretty(readable(e.detail(), true)));
         return b.toString();
+    }
+
+    private static final java.util.regex.Pattern BPS = java.util.regex.Pattern.compile("\\bbps=(\\d{1,5})(?:->(\\d{1,5}))?");
+
+    /**
+     * An audit detail as people read it: server (UTC) instants in local time — followed by the UTC form when
+     * {@code keepUtc}, for the detail pane that is copied from — and rollout shares in percent, not basis points.
+     */
+    public static String readable(String detail, boolean keepUtc) {
+        if (detail == null) {
+            return null;
+        }
+        String local = keepUtc ? dev.patchbay.console.common.Times.localWithUtc(detail)
+                : dev.patchbay.console.common.Times.local(detail);
+        java.util.regex.Matcher m = BPS.matcher(local);
+        StringBuilder out = new StringBuilder();
+        while (m.find()) {
+            String share = "share=" + dev.patchbay.domain.rollout.Rollout.percent(Integer.parseInt(m.group(1)))
+                    + (m.group(2) == null ? "" : " -> " + dev.patchbay.domain.rollout.Rollout.percent(
+                    Integer.parseInt(m.group(2))));
+            m.appendReplacement(out, java.util.regex.Matcher.quoteReplacement(share));
+        }
+        m.appendTail(out);
+        return out.toString();
     }
 
     static String pretty(String detail) {

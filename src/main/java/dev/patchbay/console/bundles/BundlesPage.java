@@ -53,6 +53,7 @@ public final class BundlesPage implements Page {
     private final PublishFormViewModel form;
     private final Runnable refreshApps;
     private final BundleDeleter deleter;
+    private final BundleRetentionViewModel retention;
     private final BorderPane root = new BorderPane();
     private final TableView<Bundle> table = new TableView<>();
 
@@ -71,8 +72,10 @@ public final class BundlesPage implements Page {
         }
     }
 
-    public BundlesPage(BundlesViewModel vm, Runnable refreshApps, BundleDeleter deleter) {
+    public BundlesPage(BundlesViewModel vm, Runnable refreshApps, BundleDeleter deleter,
+                       BundleRetentionViewModel retention) {
         this.vm = vm;
+        this.retention = retention;
         this.form = vm.publishForm();
         this.deleter = deleter;
         this.refreshApps = refreshApps;
@@ -148,7 +151,7 @@ public final class BundlesPage implements Page {
         hint.getStyleClass().addAll(Styles.TEXT_MUTED, Styles.TEXT_SMALL);
         Label readOnly = Forms.message("bundles-read-only", Bindings.when(vm.connection().readOnlyProperty())
                 .then(vm.connection().readOnlyReasonProperty()).otherwise(""), Styles.TEXT_MUTED, Styles.TEXT_SMALL);
-        VBox top = new VBox(8, title, bar, hint, readOnly,
+        VBox top = new VBox(8, title, bar, hint, BundleRetentionBar.create(retention), readOnly,
                 Forms.message("bundles-message", vm.messageProperty(), Styles.DANGER),
                 Forms.message("bundles-info", vm.infoProperty(), Styles.SUCCESS));
         top.getStyleClass().add("page-header");

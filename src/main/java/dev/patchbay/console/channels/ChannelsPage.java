@@ -137,8 +137,10 @@ public final class ChannelsPage implements Page {
         table.getColumns().add(column("Default for", 110, c -> platforms(c.defaultFor())));
         table.getColumns().add(column("Platforms", 110, c -> platforms(c.platforms())));
         table.getColumns().add(column("Self-assign", 100, c -> yesNo(c.allowDeviceSelfAssign())));
-        table.getColumns().add(column("Emulators", 90, c -> yesNo(c.allowEmulators())));
-        table.getColumns().add(column("Dev builds", 100, c -> yesNo(c.allowDevBuilds())));
+        table.getColumns().add(column("Devices", 95, c -> both(c.allowPhysicalDevices(), c.allowEmulators(),
+                "physical only", "emulators only")));
+        table.getColumns().add(column("Builds", 95, c -> both(c.allowProductionBuilds(), c.allowDevBuilds(),
+                "production only", "dev only")));
         table.getColumns().add(column("Update gate", 100, c -> c.updateGate().wireName()));
         table.getColumns().add(column("Bundle", 100, c -> c.bundle() == null ? "builtin" : c.bundle()));
         table.getColumns().add(column("Description", 200, Channel::description));
@@ -172,6 +174,11 @@ public final class ChannelsPage implements Page {
     static String platforms(Set<Platform> set) {
         return set.isEmpty() ? "–" : set.stream().sorted().map(p -> p == Platform.IOS ? "iOS" : "Android")
                 .collect(Collectors.joining(", "));
+    }
+
+    /** A pair of switches in one cell: "all", "none", or which one is on. */
+    static String both(boolean first, boolean second, String firstOnly, String secondOnly) {
+        return first && second ? "all" : first ? firstOnly : second ? secondOnly : "none";
     }
 
     private static String yesNo(boolean b) {
@@ -208,7 +215,9 @@ public final class ChannelsPage implements Page {
         VBox flags = new VBox(6,
                 check("channel-self-assign", "Devices may switch themselves to it (self-assign)", vm.selfAssignProperty()),
                 check("channel-emulators", "Emulators receive updates", vm.emulatorsProperty()),
-                check("channel-dev-builds", "Development builds receive updates", vm.devBuildsProperty()));
+                check("channel-physical-devices", "Physical devices receive updates", vm.physicalDevicesProperty()),
+                check("channel-dev-builds", "Development builds receive updates", vm.devBuildsProperty()),
+                check("channel-production-builds", "Production builds receive updates", vm.productionBuildsProperty()));
 
         ChoiceBox<UpdateGate> gate = new ChoiceBox<>(vm.updateGateChoices());
         gate.setId("channel-update-gate");

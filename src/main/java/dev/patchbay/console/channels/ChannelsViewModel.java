@@ -62,6 +62,8 @@ public final class ChannelsViewModel {
     private final BooleanProperty selfAssign = new SimpleBooleanProperty(this, "selfAssign");
     private final BooleanProperty emulators = new SimpleBooleanProperty(this, "emulators", true);
     private final BooleanProperty devBuilds = new SimpleBooleanProperty(this, "devBuilds", true);
+    private final BooleanProperty physicalDevices = new SimpleBooleanProperty(this, "physicalDevices", true);
+    private final BooleanProperty productionBuilds = new SimpleBooleanProperty(this, "productionBuilds", true);
     private final ObjectProperty<UpdateGate> updateGate = new SimpleObjectProperty<>(this, "updateGate", UpdateGate.NONE);
     private final ObservableList<UpdateGate> updateGateChoices =
             FXCollections.unmodifiableObservableList(FXCollections.observableArrayList(UpdateGate.values()));
@@ -242,7 +244,8 @@ public final class ChannelsViewModel {
         editing = c;
         clearErrors();
         fill(new ChannelDraft(c.name(), c.description(), c.defaultFor(), c.platforms(),
-                c.allowDeviceSelfAssign(), c.allowEmulators(), c.allowDevBuilds(), c.updateGate()));
+                c.allowDeviceSelfAssign(), c.allowEmulators(), c.allowDevBuilds(), c.updateGate(),
+                c.allowPhysicalDevices(), c.allowProductionBuilds()));
         formBundle.set(c.bundle() == null ? "" : c.bundle());
         loadBundleChoices(formBundle.get());
         formMode.set(FormMode.EDIT);
@@ -250,29 +253,7 @@ public final class ChannelsViewModel {
 
     /** The bundle selector: "" (builtin assets) and the app's published versions, newest first. */
     private void loadBundleChoices(String current) {
-        Session s = connection.session();
-        App a = app.get();
-        java.util.List<String> initial = current.isEmpty() ? java.util.List.of("") : java.util.List.of("", current);
-        bundleChoices.setAll(initial);
-        formBundle.set(current);
-        if (s == null || s.client() == null || a == null) {
-            return;
-        }
-        tasks.create("Loading bundles of " + a.id(), () -> s.client().listBundles(a.id()))
-                .onSuccess(list -> {
-                    java.util.List<String> choices = new java.util.ArrayList<>();
-                    choices.add("");
-                    list.stream().sorted(java.util.Comparator.comparingLong(dev.patchbay.domain.Bundle::sequence)
-                            .reversed()).forEach(b -> choices.add(b.version()));
-                    if (!current.isEmpty() && !choices.contains(current)) {
-                        choices.add(current);
-                    }
-                    String keep = formBundle.get();
-                    bundleChoices.setAll(choices);
-                    formBundle.set(keep);
-                })
-                .onError(e -> { })
-                .run();
+        BundleChoices.load(connection.session(), tasks, app.get(), current, bundleChoices, formBundle);
     }
 
     private void fill(ChannelDraft d) {
@@ -285,6 +266,8 @@ public final class ChannelsViewModel {
         selfAssign.set(d.allowDeviceSelfAssign());
         emulators.set(d.allowEmulators());
         devBuilds.set(d.allowDevBuilds());
+        physicalDevices.set(d.allowPhysicalDevices() == null || d.allowPhysicalDevices());
+        productionBuilds.set(d.allowProductionBuilds() == null || d.allowProductionBuilds());
         updateGate.set(d.updateGate() == null ? UpdateGate.NONE : d.updateGate());
     }
 
@@ -378,7 +361,8 @@ public final class ChannelsViewModel {
         }
         if (mode == FormMode.CREATE) {
             return new ChannelDraft(Names.channelName(formName.get()), description, defaults, platforms,
-                    selfAssign.get(), emulators.get(), devBuilds.get(), gate());
+                    selfAssign.get(), emulators.get(), devBuilds.get(), gate(), physicalDevices.get(),
+                    productionBuilds.get());
         }
         Channel c = editing;
         return new ChannelDraft(null,
@@ -388,7 +372,9 @@ public final class ChannelsViewModel {
                 changed(c.allowDeviceSelfAssign(), selfAssign.get()),
                 changed(c.allowEmulators(), emulators.get()),
                 changed(c.allowDevBuilds(), devBuilds.get()),
-                changed(c.updateGate(), gate()));
+                changed(c.updateGate(), gate()),
+                changed(c.allowPhysicalDevices(), physicalDevices.get()),
+                changed(c.allowProductionBuilds(), productionBuilds.get()));
     }
 
     private UpdateGate gate() {
@@ -402,7 +388,7 @@ public final class ChannelsViewModel {
     private static boolean isEmpty(ChannelDraft d) {
         return d.name() == null && d.description() == null && d.defaultFor() == null && d.platforms() == null
                 && d.allowDeviceSelfAssign() == null && d.allowEmulators() == null && d.allowDevBuilds() == null
-                && d.updateGate() == null;
+                && d.updateGate() == null && d.allowPhysicalDevices() == null && d.allowProductionBuilds() == null;
     }
 
     private static Set<Platform> set(boolean android, boolean ios) {
@@ -529,6 +515,14 @@ public final class ChannelsViewModel {
 
     public BooleanProperty selfAssignProperty() {
         return selfAssign;
+    }
+
+    public BooleanProperty physicalDevicesProperty() {
+        return physicalDevices;
+    }
+
+    public BooleanProperty productionBuildsProperty() {
+        return productionBuilds;
     }
 
     public BooleanProperty emulatorsProperty() {

@@ -8,7 +8,6 @@ import dev.patchbay.console.common.Dialogs;
 import dev.patchbay.console.common.Forms;
 import dev.patchbay.console.common.Times;
 import dev.patchbay.domain.rollout.HealthAction;
-import dev.patchbay.domain.rollout.HealthReading;
 import dev.patchbay.domain.rollout.Rollout;
 import java.time.Instant;
 import java.time.ZoneId;
@@ -242,19 +241,8 @@ final class RolloutPanel {
         Label health = new Label();
         health.setId("rollout-health");
         health.setWrapText(true);
-        health.textProperty().bind(Bindings.createStringBinding(() -> {
-            Rollout r = vm.rolloutProperty().get();
-            if (r == null) {
-                return "";
-            }
-            if (r.health() == null) {
-                return "No health policy.";
-            }
-            HealthReading h = r.lastHealth();
-            return h == null ? "Health: not evaluated yet."
-                    : "Health " + h.verdict().wireName() + " (" + Times.format(h.at()) + "): " + h.reason()
-                    + (h.discardedTotal() == 0 ? "" : "\n" + h.discardedSummary());
-        }, vm.rolloutProperty()));
+        health.textProperty().bind(Bindings.createStringBinding(() -> RolloutConfirmations.healthLine(
+                vm.rolloutProperty().get()), vm.rolloutProperty()));
         return new VBox(4, reason, health);
     }
 

@@ -375,36 +375,9 @@ public final class RolloutViewModel {
         };
     }
 
-    /** What the confirmation dialog of {@code a} says will happen. */
+    /** What the confirmation dialog of {@code a} says will happen, with the health reading when it widens. */
     public String confirmText(Action a) {
-        Rollout r = rollout.get();
-        if (r == null) {
-            return "";
-        }
-        String stable = r.stableBundle() == null ? "the builtin assets" : r.stableBundle();
-        String target = r.targetBundle();
-        return switch (a) {
-            case SET -> requestedBps.get() < r.bps()
-                    ? "Lower the share on " + target + " from " + Rollout.percent(r.bps()) + " to "
-                    + Rollout.percent(requestedBps.get()) + ". Devices that leave the selection go back to " + stable
-                    + (r.stableBundle() == null || r.rollbackBundle() != null ? "" : " only with a rollback release;"
-                    + " without one they keep " + target) + "."
-                    : "Raise the share on " + target + " from " + Rollout.percent(r.bps()) + " to "
-                    + Rollout.percent(requestedBps.get()) + "." + (r.plan() == null ? ""
-                    : " The plan continues from the last stage at or below the new value.");
-            case PAUSE -> "No new device moves to " + target + "; devices already on it keep it.";
-            case RESUME -> "Devices selected at " + Rollout.percent(r.bps()) + " move to " + target
-                    + " again; the health window starts now.";
-            case ADVANCE -> {
-                int next = nextStage(r);
-                yield next < 0 ? "" : "Go to stage " + (next + 1) + " (" + Rollout.percent(r.plan().stages().get(next).bps())
-                        + ") now, without waiting for the soak time or the health gate.";
-            }
-            case ROLLBACK -> "The rollout ends and channel " + r.channel() + " serves " + stable
-                    + (r.stableBundle() == null ? "" : " (as its rollback release)") + " to every device, also those on "
-                    + target + ".";
-            case PROMOTE -> "The rollout ends and channel " + r.channel() + " serves " + target + " to every device.";
-        };
+        return RolloutConfirmations.text(a, rollout.get(), requestedBps.get());
     }
 
     /** Runs {@code a} with {@code reason} (1–500 characters, required by the server). */
@@ -512,8 +485,11 @@ public final class RolloutViewModel {
                     .append(" · soak ").append(Durations.text(s.minSoakSeconds())).append(" · gate ").append(s.gate());
             if (i == current && r.active()) {
                 if (r.stageStartedAt() != null) {
-                    long left = s.minSoakSeconds() - Duration.between(r.stageStartedAt(), now).toSeconds();
-                    t.append(left > 0 ? " · " + Durations.human(left) + " soak left" : " · soak done");
+                    boolean paused = r.state() == RolloutState.PAUSED; // the soak waits (docs/rollouts.md §3)
+                    long left = s.minSoakSeconds() - Duration.between(r.stageStartedAt(), paused ? r.updatedAt() : now)
+                            .toSeconds();
+                    t.append(left > 0 ? " · " + Durations.human(left) + " soak left" + (paused ? ", paused" : "")
+                            : " · soak done");
                 }
                 t.append(i == stages.size() - 1 ? " (last stage)" : "");
             }

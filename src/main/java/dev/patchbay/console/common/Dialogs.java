@@ -46,6 +46,7 @@ public final class Dialogs {
         ButtonType confirm = new ButtonType(action, ButtonBar.ButtonData.OK_DONE);
         dialog.getDialogPane().getButtonTypes().addAll(confirm, ButtonType.CANCEL);
         Label explain = new Label(text);
+        explain.setId("confirm-text");
         explain.setWrapText(true);
         explain.setMaxWidth(460);
         TextField reason = new TextField();

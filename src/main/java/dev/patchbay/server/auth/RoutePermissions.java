@@ -5,14 +5,14 @@ import java.util.Set;
 /**
  * Which {@link Permission} each management route needs. API key routes need {@link Permission#ADMIN}; other reads
  * need {@link Permission#READ}; writes under an app's channels, uploads, bundles (the Capgo-format twin), trust,
- * freshness certificate and rollouts need {@link Permission#PUBLISH}; device channel overrides need
+ * freshness certificate, bundle retention and rollouts need {@link Permission#PUBLISH}; device channel overrides need
  * {@link Permission#DEVICE_ADMIN}; every other write — including any route added later and not listed here — needs
  * {@link Permission#ADMIN} (fail closed).
  */
 public final class RoutePermissions {
     private static final String APP = "/api/v1/apps/{appId}/";
     private static final Set<String> PUBLISH_AREAS = Set.of("channels", "uploads", "bundles", "trust",
-            "freshness-cert");
+            "freshness-cert", "bundle-retention");
 
     private RoutePermissions() {
     }

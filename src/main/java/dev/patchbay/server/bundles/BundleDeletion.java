@@ -37,6 +37,11 @@ public final class BundleDeletion {
     }
 
     public Result delete(Principal actor, String appId, String version) throws IOException {
+        return delete(actor, appId, version, null);
+    }
+
+    /** As {@link #delete(Principal, String, String)}, {@code why} (e.g. the retention rule) added to the audit detail. */
+    public Result delete(Principal actor, String appId, String version, String why) throws IOException {
         return uploads.locked(() -> {
             Set<String> blobs = db.inTransaction(c -> {
                 AppStore.require(c, appId);
@@ -65,7 +70,7 @@ public final class BundleDeletion {
                     }
                 }
                 AuditLog.record(c, clock.instant(), actor, "bundle.delete", appId, appId + "/" + version,
-                        "sequence=" + sequence + " blobs=" + refs.size());
+                        "sequence=" + sequence + " blobs=" + refs.size() + (why == null ? "" : " " + why));
                 return refs;
             });
             int freed = uploads.collectLocked(blobs);

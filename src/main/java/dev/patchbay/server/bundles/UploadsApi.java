@@ -50,6 +50,14 @@ public final class UploadsApi {
         return this;
     }
 
+    private BundleRetention retention;
+
+    /** After each publish, apply the app's bundle retention rule. */
+    public UploadsApi withRetention(BundleRetention retention) {
+        this.retention = retention;
+        return this;
+    }
+
     public void register(Router router) {
         router.post(UPLOADS, MAX_LIST_BODY, this::create);
         router.delete(UPLOADS + "/{uploadId}", r -> {
@@ -59,8 +67,15 @@ public final class UploadsApi {
         router.get(BLOB, r -> ApiResponse.ok(Map.of("received",
                 uploads.received(AppsApi.appId(r), Uploads.uploadId(r.pathParam("uploadId")), sha(r)))));
         router.streaming("PUT", BLOB, this::putBlob);
-        router.post(UPLOADS + "/{uploadId}/commit", MAX_LIST_BODY, r -> ApiResponse.created(uploads.commit(r.principal(),
-                AppsApi.appId(r), Uploads.uploadId(r.pathParam("uploadId")), r.rawJsonBody("invalid_release"))));
+        router.post(UPLOADS + "/{uploadId}/commit", MAX_LIST_BODY, r -> {
+            String appId = AppsApi.appId(r);
+            dev.patchbay.domain.Bundle published = uploads.commit(r.principal(), appId, Uploads.uploadId(r.pathParam("uploadId")),
+                    r.rawJsonBody("invalid_release"));
+            if (retention != null) {
+                retention.pruneQuietly(r.principal(), appId);
+            }
+            return ApiResponse.created(published);
+        });
         router.get("/api/v1/apps/{appId}/bundles", r -> ApiResponse.items(bundles.list(AppsApi.appId(r))));
         router.get("/api/v1/apps/{appId}/bundles/{version}", r -> ApiResponse.ok(bundles.get(AppsApi.appId(r),
                 Uploads.version("version", r.pathParam("version")))));

@@ -67,15 +67,16 @@ public final class ChannelStore {
             }
             Channel channel = new Channel(appId, draft.name(), draft.description(), draft.defaultFor(),
                     draft.platforms(), draft.allowDeviceSelfAssign(), draft.allowEmulators(), draft.allowDevBuilds(),
-                    now, now, null, draft.updateGate());
+                    now, now, null, draft.updateGate(), draft.allowPhysicalDevices(), draft.allowProductionBuilds());
             clearDefaults(c, channel);
             try (PreparedStatement ps = c.prepareStatement("INSERT INTO channels(description, default_android,"
                     + " default_ios, serves_android, serves_ios, allow_self_assign, allow_emulators, allow_dev_builds,"
-                    + " updated_at, update_gate, created_at, app_id, name) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")) {
+                    + " updated_at, update_gate, allow_physical_devices, allow_production_builds, created_at, app_id, name)"
+                    + " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")) {
                 bind(ps, channel);
-                ps.setObject(11, Database.utc(now));
-                ps.setString(12, appId);
-                ps.setString(13, draft.name());
+                ps.setObject(13, Database.utc(now));
+                ps.setString(14, appId);
+                ps.setString(15, draft.name());
                 ps.executeUpdate();
             } catch (SQLException e) {
                 if (Database.isDuplicate(e)) {
@@ -107,7 +108,10 @@ public final class ChannelStore {
                     changes.allowEmulators() != null ? changes.allowEmulators() : before.allowEmulators(),
                     changes.allowDevBuilds() != null ? changes.allowDevBuilds() : before.allowDevBuilds(),
                     before.createdAt(), now, setBundle ? bundle : before.bundle(),
-                    changes.updateGate() != null ? changes.updateGate() : before.updateGate()));
+                    changes.updateGate() != null ? changes.updateGate() : before.updateGate(),
+                    changes.allowPhysicalDevices() != null ? changes.allowPhysicalDevices() : before.allowPhysicalDevices(),
+                    changes.allowProductionBuilds() != null ? changes.allowProductionBuilds()
+                            : before.allowProductionBuilds()));
             if (setBundle && !java.util.Objects.equals(bundle, before.bundle()) && activeRollout(c, appId, name)) {
                 throw ApiError.conflict("Channel '" + name + "' has an active rollout; promote it or roll it back"
                         + " before pointing the channel at another bundle", "bundle");
@@ -119,11 +123,12 @@ public final class ChannelStore {
             clearDefaults(c, merged);
             try (PreparedStatement ps = c.prepareStatement("UPDATE channels SET description = ?, default_android = ?,"
                     + " default_ios = ?, serves_android = ?, serves_ios = ?, allow_self_assign = ?, allow_emulators = ?,"
-                    + " allow_dev_builds = ?, updated_at = ?, update_gate = ?, bundle_version = ? WHERE app_id = ? AND name = ?")) {
+                    + " allow_dev_builds = ?, updated_at = ?, update_gate = ?, allow_physical_devices = ?,"
+                    + " allow_production_builds = ?, bundle_version = ? WHERE app_id = ? AND name = ?")) {
                 bind(ps, merged);
-                ps.setString(11, merged.bundle());
-                ps.setString(12, appId);
-                ps.setString(13, name);
+                ps.setString(13, merged.bundle());
+                ps.setString(14, appId);
+                ps.setString(15, name);
                 ps.executeUpdate();
             }
             AuditLog.record(c, now, actor, "channel.update", appId, appId + "/" + name,
@@ -191,6 +196,8 @@ public final class ChannelStore {
         ps.setBoolean(8, ch.allowDevBuilds());
         ps.setObject(9, Database.utc(ch.updatedAt()));
         ps.setString(10, ch.updateGate().wireName());
+        ps.setBoolean(11, ch.allowPhysicalDevices());
+        ps.setBoolean(12, ch.allowProductionBuilds());
     }
 
     private static Channel require(Connection c, String appId, String name) throws SQLException {
@@ -217,7 +224,8 @@ public final class ChannelStore {
                 platforms(rs.getBoolean("serves_android"), rs.getBoolean("serves_ios")),
                 rs.getBoolean("allow_self_assign"), rs.getBoolean("allow_emulators"), rs.getBoolean("allow_dev_builds"),
                 Database.instant(rs.getObject("created_at")), Database.instant(rs.getObject("updated_at")),
-                rs.getString("bundle_version"), UpdateGate.parse(rs.getString("update_gate")));
+                rs.getString("bundle_version"), UpdateGate.parse(rs.getString("update_gate")),
+                rs.getBoolean("allow_physical_devices"), rs.getBoolean("allow_production_builds"));
     }
 
     /** Every channel of an app, or an empty list if the app does not exist (inside a caller's transaction). */
@@ -248,6 +256,7 @@ public final class ChannelStore {
     private static String describe(Channel ch) {
         return "defaultFor=" + ch.defaultFor() + " platforms=" + ch.platforms() + " selfAssign=" + ch.allowDeviceSelfAssign()
                 + " emulators=" + ch.allowEmulators() + " devBuilds=" + ch.allowDevBuilds()
+                + " physicalDevices=" + ch.allowPhysicalDevices() + " productionBuilds=" + ch.allowProductionBuilds()
                 + " bundle=" + (ch.bundle() == null ? "builtin" : ch.bundle()) + " updateGate=" + ch.updateGate().wireName();
     }
 }

@@ -37,7 +37,7 @@ public final class ChannelsApi {
         ChannelDraft draft = r.body(ChannelDraft.class).withDefaults();
         ChannelDraft valid = new ChannelDraft(Names.channelName(draft.name()), Names.description(draft.description()),
                 draft.defaultFor(), draft.platforms(), draft.allowDeviceSelfAssign(), draft.allowEmulators(),
-                draft.allowDevBuilds(), draft.updateGate());
+                draft.allowDevBuilds(), draft.updateGate(), draft.allowPhysicalDevices(), draft.allowProductionBuilds());
         checkPlatforms(valid.defaultFor(), valid.platforms());
         return ApiResponse.created(store.create(r.principal(), appId, valid));
     }

@@ -168,7 +168,7 @@ public final class UpdatesApi {
         }
         RolloutPick pick = RolloutPick.of(app, rollout, req.deviceId(), req.currentBundle(), req.currentSequence());
         if (pick.why() == RolloutPick.Why.KEPT) {
-            // Rules before the bundle (platform, emulator, dev build) still block first.
+            // Rules before the bundle (platform, emulator / physical device, dev / production build) still block first.
             Decision early = blocked(req, ch);
             return (early != null ? early : Decision.of(Outcome.UP_TO_DATE, "rollout_kept", pick.keptMessage()))
                     .with(pick);
@@ -189,6 +189,14 @@ public final class UpdatesApi {
         if (!req.isProduction() && !ch.allowDevBuilds()) {
             return Decision.of(Outcome.BLOCKED, "dev_build_disabled",
                     "Channel '" + ch.name() + "' does not update development builds");
+        }
+        if (!req.isEmulator() && !ch.allowPhysicalDevices()) {
+            return Decision.of(Outcome.BLOCKED, "physical_device_disabled",
+                    "Channel '" + ch.name() + "' does not update physical devices (emulators only)");
+        }
+        if (req.isProduction() && !ch.allowProductionBuilds()) {
+            return Decision.of(Outcome.BLOCKED, "production_build_disabled",
+                    "Channel '" + ch.name() + "' does not update production builds (development builds only)");
         }
         return null;
     }

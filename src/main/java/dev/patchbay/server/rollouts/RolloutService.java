@@ -366,7 +366,7 @@ public final class RolloutService implements RolloutActions {
             if (r.state() != RolloutState.PAUSED) {
                 throw stateConflict(r, "resume", "paused");
             }
-            return withState(r, RolloutState.RUNNING, r.bps(), why, now, actor);
+            return SoakClock.afterPause(c, withState(r, RolloutState.RUNNING, r.bps(), why, now, actor), now);
         });
     }
 

@@ -6,6 +6,8 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.patchbay.console.ConsoleFixture;
+import dev.patchbay.domain.rollout.HealthReading;
+import dev.patchbay.domain.rollout.HealthVerdict;
 import dev.patchbay.console.apps.AppsViewModel;
 import dev.patchbay.console.keys.AppKeyStore;
 import dev.patchbay.crypto.KeyFileOptions;
@@ -162,6 +164,25 @@ class RolloutViewModelTest {
         assertTrue(vm.confirmText(RolloutViewModel.Action.ADVANCE).startsWith("Go to stage 3 (100.00 %) now"));
         assertTrue(vm.confirmText(RolloutViewModel.Action.PROMOTE).contains("serves 1.5.0 to every device"));
         assertTrue(vm.confirmText(RolloutViewModel.Action.ROLLBACK).contains("serves 1.4.0 (as its rollback release)"));
+    }
+
+    @Test
+    void confirmationsThatWidenARolloutGiveTheHealthReadingAndWarnWhenItFails() {
+        Rollout r = rollout(RolloutState.RUNNING, 1000, null, null, null);
+        HealthReading failing = new HealthReading(T0.plusSeconds(600), 19, 5, 0.26, 0.12, 0.05,
+                HealthVerdict.FAILING, "5 of 19 devices failed (26.3 %, 95 % lower bound 11.8 % > threshold 5.0 %)");
+        vm.rolloutProperty().set(new Rollout(r.id(), r.appId(), r.channel(), r.stableBundle(), r.targetBundle(),
+                r.rollbackBundle(), r.bps(), r.state(), r.reason(), r.plan(), r.stageIndex(), r.stageStartedAt(),
+                r.health(), failing, null, 1, T0, r.startedBy(), T0, null));
+        vm.showPercent(1000);
+        vm.percentTextProperty().set("50");
+        String raise = vm.confirmText(RolloutViewModel.Action.SET);
+        assertTrue(raise.startsWith("⚠ This rollout is failing. Raise the share on 1.5.0 from 10.00 % to 50.00 %"), raise);
+        assertTrue(raise.contains("Health failing (") && raise.contains("5 of 19 devices failed"), raise);
+        assertTrue(vm.confirmText(RolloutViewModel.Action.PROMOTE).contains("5 of 19 devices failed"));
+        vm.percentTextProperty().set("5");
+        assertFalse(vm.confirmText(RolloutViewModel.Action.SET).contains("Health"), "lowering needs no warning");
+        assertFalse(vm.confirmText(RolloutViewModel.Action.ROLLBACK).contains("Health"));
     }
 
     @Test

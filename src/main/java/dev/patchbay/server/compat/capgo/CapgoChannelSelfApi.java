@@ -128,7 +128,8 @@ final class CapgoChannelSelfApi {
         for (Channel ch : app.view.channels()) {
             boolean isDefault = ch.defaultFor().contains(platform);
             if (!ch.platforms().contains(platform) || !(ch.allowDeviceSelfAssign() || isDefault)
-                    || (d.isEmulator() && !ch.allowEmulators()) || (!d.isProduction() && !ch.allowDevBuilds())) {
+                    || (d.isEmulator() && !ch.allowEmulators()) || (!d.isProduction() && !ch.allowDevBuilds())
+                    || (!d.isEmulator() && !ch.allowPhysicalDevices()) || (d.isProduction() && !ch.allowProductionBuilds())) {
                 continue;
             }
             Map<String, Object> c = new LinkedHashMap<>();
