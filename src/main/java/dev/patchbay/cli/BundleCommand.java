@@ -466,7 +466,8 @@ final class BundleCommand {
             try (ReadKeys keys = ReadKeys.load(context, keyOptions, appId, keysDir)) {
                 Manifest ma = keys.manifest(client, a);
                 VerifiedRelease rb = keys.verify(b);
-                diff = ManifestDiff.between(ma, keys.manifest(client, b, rb), rb.manifest());
+                diff = ManifestDiff.between(ma, keys.manifest(client, b, rb), rb.manifest(),
+                        keys.patchIndex(client, rb), rb.patches() == null ? null : rb.patches().index());
             }
             Output out = output();
             if (out.json()) {
@@ -478,6 +479,7 @@ final class BundleCommand {
                 json.put("removed", diff.removed());
                 json.put("downloadBytes", diff.downloadBytes());
                 json.put("fullBytes", diff.fullBytes());
+                json.put("patchedFiles", diff.patchedFiles());
                 out.json(json);
                 return;
             }
@@ -486,8 +488,9 @@ final class BundleCommand {
             diff.added().forEach(p -> out.line("  + " + p));
             diff.changed().forEach(p -> out.line("  ~ " + p));
             diff.removed().forEach(p -> out.line("  - " + p));
-            out.line(String.format(java.util.Locale.ROOT, "A device on %s downloads %s of %s (%.1f%%)", from,
-                    Text.bytes(diff.downloadBytes()), Text.bytes(diff.fullBytes()), diff.downloadFraction() * 100));
+            out.line(String.format(java.util.Locale.ROOT, "A device on %s downloads %s of %s (%.1f%%)%s", from,
+                    Text.bytes(diff.downloadBytes()), Text.bytes(diff.fullBytes()), diff.downloadFraction() * 100,
+                    diff.patchedFiles() == 0 ? "" : ", " + diff.patchedFiles() + " files as binary patches"));
         }
     }
 
@@ -549,6 +552,16 @@ final class BundleCommand {
             byte[] dataKey = DataKeys.unwrap(content.secret(), release.wrappedDataKey(), appId, release.version());
             try {
                 return BundleOpener.readManifest(release, ref -> client.fetchBlob(appId, ref), dataKey);
+            } finally {
+                Arrays.fill(dataKey, (byte) 0);
+            }
+        }
+
+        /** The patch index of a release with patches, else null. */
+        dev.patchbay.crypto.PatchIndex patchIndex(PatchbayClient client, VerifiedRelease release) {
+            byte[] dataKey = DataKeys.unwrap(content.secret(), release.wrappedDataKey(), appId, release.version());
+            try {
+                return BundleOpener.readPatchIndex(release, ref -> client.fetchBlob(appId, ref), dataKey);
             } finally {
                 Arrays.fill(dataKey, (byte) 0);
             }
