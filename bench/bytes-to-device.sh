@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Bytes to the device for two consecutive releases of real web apps from npm (issue 12, docs/benchmarks.md):
 # first install vs `zip -9`, delta A->B vs `zstd -19 --patch-from` of the changed files, second-publish upload,
-# and the size of BinaryDelta patches of the changed files (ADR 0082; not yet used by publish or devices).
+# the delta with binary patches (bundle-format 5.4, ADR 0082) and the device-side apply (time, peak heap at -Xmx32m).
 # Packages are fetched once with `npm pack` into target/bench-apps/. Needs npm; installs zip and zstd with apt-get if missing.
 # Usage: bench/bytes-to-device.sh
 set -euo pipefail
@@ -45,6 +45,8 @@ measure() { # name versionA versionB
     "zstd -19 --patch-from (added files: zstd -19) $((patch + whole))"
   java -cp "$cp" dev.patchbay.bench.BytesToDevice "$a" "$b"
   java -cp "$cp" dev.patchbay.bench.DeltaSizes "$a" "$b"
+  rm -rf "$cache/patches" && java -cp "$cp" dev.patchbay.bench.PatchApply make "$a" "$b" "$cache/patches"
+  java -Xmx32m -cp "$cp" dev.patchbay.bench.PatchApply apply "$a" "$b" "$cache/patches"
 }
 
 measure swagger-ui-dist 5.35.0 5.36.0

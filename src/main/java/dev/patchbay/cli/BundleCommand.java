@@ -102,6 +102,10 @@ final class BundleCommand {
                 description = "Bundle format: 2 (compressed, unchanged files not uploaded again; default) or 1 (for "
                         + "apps whose installed updater predates format 2)")
         int format;
+        @Option(names = "--patches", paramLabel = "K", defaultValue = "" + dev.patchbay.client.ServerPatchBases
+                .DEFAULT_RELEASES, description = "Binary patches of changed files from up to K earlier releases (the"
+                + " channel's current bundle first, then the newest); 0: none (default: ${DEFAULT-VALUE})")
+        int patchReleases;
 
         Publish(Cli.Context context) {
             super(context);
@@ -113,6 +117,9 @@ final class BundleCommand {
             String channelName = channel == null ? null : Names.channelName("--channel", channel);
             if (format != 1 && format != 2) {
                 throw new CliException("--format must be 1 or 2, not " + format);
+            }
+            if (patchReleases < 0 || patchReleases > 10) {
+                throw new CliException("--patches must be 0 to 10, not " + patchReleases);
             }
             PatchbayClient client = server.client(context);
             PublishProgress phases = PublishProgress.forContext(context, quiet);
@@ -149,7 +156,25 @@ final class BundleCommand {
                         client.getChannel(appId, channelName); // a missing channel fails now, not after the upload
                     }
                     long sequence = published.stream().mapToLong(Bundle::sequence).max().orElse(0) + 1;
-                    publish(client, appId, files, keys, sequence, channelName, phases);
+                    dev.patchbay.client.ServerPatchBases bases = null;
+                    if (format == 2 && patchReleases > 0 && !published.isEmpty()) {
+                        phases.phase("Reading earlier releases for binary patches");
+                        byte[] contentKey = keys.contentKey();
+                        try {
+                            bases = dev.patchbay.client.ServerPatchBases.load(client, appId, keys.trust(), contentKey,
+                                    published, channelName, patchReleases);
+                        } finally {
+                            Arrays.fill(contentKey, (byte) 0);
+                        }
+                    }
+                    try {
+                        publish(client, appId, files, keys, sequence, channelName, phases,
+                                bases == null ? dev.patchbay.crypto.PatchBases.NONE : bases);
+                    } finally {
+                        if (bases != null) {
+                            bases.close();
+                        }
+                    }
                 }
             } catch (IOException e) {
                 throw new CliException("Cannot read " + input + ": " + e.getMessage(), e);
@@ -159,7 +184,8 @@ final class BundleCommand {
         }
 
         private void publish(PatchbayClient client, String appId, BundleInput files, AppKeys keys, long sequence,
-                             String channelName, PublishProgress phases) throws IOException {
+                             String channelName, PublishProgress phases, dev.patchbay.crypto.PatchBases bases)
+                throws IOException {
             // java.io.tmpdir read now (not cached by the JDK): lets tests watch the folder
             Path work = Files.createTempDirectory(Path.of(System.getProperty("java.io.tmpdir")), "patchbay-seal-");
             // Ctrl+C / SIGTERM: cancel the upload (the server session is aborted) and wait for the cleanup below.
@@ -184,13 +210,11 @@ final class BundleCommand {
                 SealedBundle sealed;
                 try {
                     sealed = BundleSealer.seal(files, BundleSealer.Request.of(keys, version, sequence, nativeMin,
-                            nativeMax), work, format, phases);
+                            nativeMax), work, format, phases, bases);
                 } finally {
                     phases.done();
                 }
-                List<BlobRef> all = new ArrayList<>();
-                all.add(sealed.manifestBlob());
-                all.addAll(sealed.blobs());
+                List<BlobRef> all = sealed.uploadBlobs();
                 long allBytes = all.stream().mapToLong(BlobRef::length).sum();
                 UploadProgress progress = UploadProgress.forContext(context, quiet);
                 Bundle bundle;
@@ -237,6 +261,8 @@ final class BundleCommand {
                 json.put("totalBytes", allBytes);
                 json.put("uploadedBytes", uploaded);
                 json.put("skippedBytes", allBytes - uploaded);
+                json.put("patches", sealed.patchIndex() == null ? 0 : sealed.patchIndex().patches().size());
+                json.put("patchBytes", sealed.patches() == null ? 0 : sealed.patches().totalLength());
                 json.put("releaseKeyId", keys.releaseKeyId());
                 json.put("channel", ch == null ? null : ch.name());
                 json.put("serverTrustedUntil", trustedNow == null ? null : trustedNow.notAfter().toString());
@@ -249,6 +275,10 @@ final class BundleCommand {
             fields.add(new String[] {"Sealed", Text.bytes(allBytes)});
             fields.add(new String[] {"Uploaded", Text.bytes(uploaded) + " (" + Text.bytes(allBytes - uploaded)
                     + " already on the server)"});
+            if (sealed.patches() != null) {
+                fields.add(new String[] {"Patches", sealed.patchIndex().patches().size() + " ("
+                        + Text.bytes(sealed.patches().totalLength()) + ")"});
+            }
             fields.add(new String[] {"Release key", keys.releaseKeyId()});
             if (ch != null) {
                 fields.add(new String[] {"Channel", ch.name() + " now serves " + bundle.version()});
@@ -436,7 +466,8 @@ final class BundleCommand {
             try (ReadKeys keys = ReadKeys.load(context, keyOptions, appId, keysDir)) {
                 Manifest ma = keys.manifest(client, a);
                 VerifiedRelease rb = keys.verify(b);
-                diff = ManifestDiff.between(ma, keys.manifest(client, b, rb), rb.manifest());
+                diff = ManifestDiff.between(ma, keys.manifest(client, b, rb), rb.manifest(),
+                        keys.patchIndex(client, rb), rb.patches() == null ? null : rb.patches().index());
             }
             Output out = output();
             if (out.json()) {
@@ -448,6 +479,7 @@ final class BundleCommand {
                 json.put("removed", diff.removed());
                 json.put("downloadBytes", diff.downloadBytes());
                 json.put("fullBytes", diff.fullBytes());
+                json.put("patchedFiles", diff.patchedFiles());
                 out.json(json);
                 return;
             }
@@ -456,8 +488,9 @@ final class BundleCommand {
             diff.added().forEach(p -> out.line("  + " + p));
             diff.changed().forEach(p -> out.line("  ~ " + p));
             diff.removed().forEach(p -> out.line("  - " + p));
-            out.line(String.format(java.util.Locale.ROOT, "A device on %s downloads %s of %s (%.1f%%)", from,
-                    Text.bytes(diff.downloadBytes()), Text.bytes(diff.fullBytes()), diff.downloadFraction() * 100));
+            out.line(String.format(java.util.Locale.ROOT, "A device on %s downloads %s of %s (%.1f%%)%s", from,
+                    Text.bytes(diff.downloadBytes()), Text.bytes(diff.fullBytes()), diff.downloadFraction() * 100,
+                    diff.patchedFiles() == 0 ? "" : ", " + diff.patchedFiles() + " files as binary patches"));
         }
     }
 
@@ -519,6 +552,16 @@ final class BundleCommand {
             byte[] dataKey = DataKeys.unwrap(content.secret(), release.wrappedDataKey(), appId, release.version());
             try {
                 return BundleOpener.readManifest(release, ref -> client.fetchBlob(appId, ref), dataKey);
+            } finally {
+                Arrays.fill(dataKey, (byte) 0);
+            }
+        }
+
+        /** The patch index of a release with patches, else null. */
+        dev.patchbay.crypto.PatchIndex patchIndex(PatchbayClient client, VerifiedRelease release) {
+            byte[] dataKey = DataKeys.unwrap(content.secret(), release.wrappedDataKey(), appId, release.version());
+            try {
+                return BundleOpener.readPatchIndex(release, ref -> client.fetchBlob(appId, ref), dataKey);
             } finally {
                 Arrays.fill(dataKey, (byte) 0);
             }

@@ -48,6 +48,16 @@ final class PublishProgress implements BundleSealer.Progress {
                 Text.bytes(totalBytes), percent));
     }
 
+    @Override
+    public synchronized void patched(int done, int total) {
+        long now = clock.getAsLong();
+        if (done > 0 && done < total && now - lastPrint < UploadProgress.TTY_INTERVAL_NANOS) {
+            return;
+        }
+        lastPrint = now;
+        print(String.format(Locale.ROOT, "Making binary patches %d / %d", done, total));
+    }
+
     /** Clears the line so the upload progress (or the result) starts on a clean one. */
     synchronized void done() {
         if (show && lastWidth > 0) {

@@ -12,8 +12,8 @@ import java.util.zip.InflaterInputStream;
 /**
  * A binary delta from an old file to a new one (candidate for bundle patches, ADR 0082): a stream of operations
  * "copy N bytes from the old file at a position relative to the last copy" and "insert these N bytes", raw-deflated
- * (level 9). Encoding indexes the old file by a 16-byte rolling window sampled every 4 bytes and extends matches both
- * ways; decoding needs only sequential reads of the patch and random reads of the old file. Pure Java, java.util.zip
+ * (level 9). Encoding first tries the old file right after the last copy (an edit in place), else looks the next 12
+ * bytes up in an index of the old file sampled every 2 bytes, and extends matches (of 16 bytes or more) both ways; decoding needs only sequential reads of the patch and random reads of the old file. Pure Java, java.util.zip
  * only (so it runs on Android).
  *
  * <pre>
@@ -23,9 +23,9 @@ import java.util.zip.InflaterInputStream;
  */
 public final class BinaryDelta {
     private static final byte[] MAGIC = {'P', 'B', 'D', '1'};
-    private static final int WINDOW = 16;
-    private static final int STEP = 4;
-    private static final int MIN_COPY = 24;
+    private static final int WINDOW = 12;
+    private static final int STEP = 2;
+    private static final int MIN_COPY = 16;
 
     private BinaryDelta() {
     }
@@ -48,7 +48,10 @@ public final class BinaryDelta {
         long lastCopyEnd = 0;
         int i = 0;
         while (i + WINDOW <= target.length) {
-            int p = table[hash(target, i) & mask];
+            // first the place right after the last copy (skipping what was inserted since): edits in place
+            long expected = lastCopyEnd + (i - literalStart);
+            int p = expected + WINDOW <= old.length
+                    && equal(old, (int) expected, target, i, WINDOW) ? (int) expected : table[hash(target, i) & mask];
             if (p >= 0 && equal(old, p, target, i, WINDOW)) {
                 int start = i;
                 int from = p;

@@ -137,6 +137,26 @@ public final class BundleOpener {
         return readManifest(release, fetch.apply(ref), dataKey);
     }
 
+    /**
+     * The decrypted, checked patch index of a release with binary patches (bundle-format §5.4), or null without;
+     * {@code fetch} answers the encrypted index blob.
+     */
+    public static PatchIndex readPatchIndex(VerifiedRelease release, java.util.function.Function<BlobRef, byte[]> fetch,
+            byte[] dataKey) {
+        ReleasePatches p = release.patches();
+        if (p == null) {
+            return null;
+        }
+        if (p.index().length() > MAX_MANIFEST_BYTES) {
+            throw new CryptoException("The patch index blob is " + p.index().length() + " bytes, more than allowed");
+        }
+        byte[] plain = BlobCipher.decrypt(dataKey, fetch.apply(p.index()), p.index(), "The patch index blob");
+        if (!Codec.hex(KeyIds.sha256(plain)).equals(p.plainSha256())) {
+            throw new CryptoException("The patch index does not match its signed plainSha256");
+        }
+        return PatchIndex.parse(plain, p.blobs());
+    }
+
     private static Manifest readManifest(VerifiedRelease release, byte[] blob, byte[] dataKey) {
         BlobRef ref = release.manifest();
         byte[] plain = BlobCipher.decrypt(dataKey, blob, ref, "The manifest blob");

@@ -45,6 +45,10 @@ public final class BundleSealer {
         Progress NONE = (done, total) -> { };
 
         void sealed(long doneBytes, long totalBytes);
+
+        /** Binary patches tried so far, out of all to try (after sealing; only when there are bases). */
+        default void patched(int done, int total) {
+        }
     }
 
     /**
@@ -53,6 +57,15 @@ public final class BundleSealer {
      */
     public static SealedBundle seal(BundleInput input, Request req, Path blobDir, int formatVersion,
             Progress progress) {
+        return seal(input, req, blobDir, formatVersion, progress, PatchBases.NONE);
+    }
+
+    /**
+     * As {@link #seal(BundleInput, Request, Path, int, Progress)}, and in format 2 with binary patches from the
+     * older files {@code bases} offers (bundle-format §5.4): each kept where it is smaller than the file's blob.
+     */
+    public static SealedBundle seal(BundleInput input, Request req, Path blobDir, int formatVersion,
+            Progress progress, PatchBases bases) {
         Fields.semver(req.version(), "version");
         if (req.version() == null) {
             throw new CryptoException("version is missing");
@@ -70,6 +83,12 @@ public final class BundleSealer {
         boolean ok = false;
         try {
             Files.createDirectories(blobDir);
+            FileBlobs.Sink blobSink = new FileBlobs.Sink() {
+                @Override
+                public BlobRef write(FileBlobs.BlobWriter w) throws IOException {
+                    return writeBlob(blobDir, written, w::write);
+                }
+            };
             List<BundleInput.Entry> entries = input.entries();
             long total = entries.stream().mapToLong(BundleInput.Entry::size).sum();
             java.util.concurrent.atomic.AtomicLong done = new java.util.concurrent.atomic.AtomicLong();
@@ -108,6 +127,15 @@ public final class BundleSealer {
                 plainBytes += s.file().size();
             }
             List<BlobRef> blobs = new ArrayList<>(unique.values());
+            PatchIndex patchIndex = formatVersion == 2 && bases != PatchBases.NONE
+                    ? PatchMaker.make(entries, sealed, bases, convergentKey, blobSink, progress) : null;
+            ReleasePatches patches = null;
+            if (patchIndex != null) {
+                byte[] indexBytes = patchIndex.toBytes();
+                BlobRef indexBlob = writeBlob(blobDir, written,
+                        out -> BlobCipher.encrypt(dataKey, new java.io.ByteArrayInputStream(indexBytes), out));
+                patches = new ReleasePatches(indexBlob, Codec.hex(KeyIds.sha256(indexBytes)), patchIndex.blobs());
+            }
             Manifest manifest = new Manifest(formatVersion, files);
             byte[] manifestBytes = manifest.toBytes();
             BlobRef manifestBlob = writeBlob(blobDir, written,
@@ -117,10 +145,11 @@ public final class BundleSealer {
             ReleaseSigner.Release release = new ReleaseSigner.Release(req.appId(), req.version(), req.sequence(),
                     req.nativeMin(), req.nativeMax(), req.createdAt() == null ? Instant.now() : req.createdAt(),
                     KeyIds.ofContentKey(req.contentKey()), wrapped, manifestBlob,
-                    Codec.hex(KeyIds.sha256(manifestBytes)), blobs, formatVersion);
+                    Codec.hex(KeyIds.sha256(manifestBytes)), blobs, formatVersion, patches);
             byte[] envelope = ReleaseSigner.sign(release, req.releasePrivateKey(), req.cert());
             ok = true;
-            return new SealedBundle(envelope, manifest, manifestBlob, blobs, cipherBytes, plainBytes, files.size());
+            return new SealedBundle(envelope, manifest, manifestBlob, blobs, cipherBytes, plainBytes, files.size(),
+                    patchIndex, patches);
         } catch (IOException e) {
             throw new CryptoException("Sealing failed: " + e.getMessage(), e);
         } finally {

@@ -100,6 +100,17 @@ public final class FileBlobs {
         return new Sealed(new Manifest.File(path, size, Codec.hex(digest), ref.sha256(), codec, ref.length()), ref);
     }
 
+    /**
+     * Seals bytes as a format 2 blob with codec none (a binary patch: already deflated): convergent like a file,
+     * so the same patch is the same blob in every release.
+     */
+    static BlobRef sealBytes(byte[] convergentKey, byte[] plain, Sink sink, BlobCipher.Encryptor encryptor)
+            throws IOException {
+        byte[] salt = salt(convergentKey, FileCodec.NONE, KeyIds.sha256(plain));
+        return sink.write(out -> encryptor.encryptConvergent(convergentKey, salt, new java.io.ByteArrayInputStream(
+                plain), out));
+    }
+
     private static BlobRef sealAs(byte[] convergentKey, FileCodec codec, byte[] digest, Source source, Sink sink,
             BlobCipher.Encryptor encryptor) throws IOException {
         byte[] salt = salt(convergentKey, codec, digest);

@@ -18,7 +18,15 @@ public final class ReleaseSigner {
      */
     public record Release(String appId, String version, long sequence, String nativeMin, String nativeMax,
             Instant createdAt, String contentKeyId, String wrappedDataKey, BlobRef manifest,
-            String manifestPlainSha256, List<BlobRef> blobs, int formatVersion) {
+            String manifestPlainSha256, List<BlobRef> blobs, int formatVersion, ReleasePatches patches) {
+        /** A release without binary patches. */
+        public Release(String appId, String version, long sequence, String nativeMin, String nativeMax,
+                Instant createdAt, String contentKeyId, String wrappedDataKey, BlobRef manifest,
+                String manifestPlainSha256, List<BlobRef> blobs, int formatVersion) {
+            this(appId, version, sequence, nativeMin, nativeMax, createdAt, contentKeyId, wrappedDataKey, manifest,
+                    manifestPlainSha256, blobs, formatVersion, null);
+        }
+
         /** A format 1 release. */
         public Release(String appId, String version, long sequence, String nativeMin, String nativeMax,
                 Instant createdAt, String contentKeyId, String wrappedDataKey, BlobRef manifest,
@@ -61,6 +69,19 @@ public final class ReleaseSigner {
         ArrayNode blobs = release.putArray("blobs");
         for (BlobRef b : new TreeSet<>(r.blobs())) {
             blobs.addObject().put("sha256", b.sha256()).put("length", b.length());
+        }
+        if (r.patches() != null) {
+            if (r.formatVersion() < 2) {
+                throw new CryptoException("binary patches need release format 2");
+            }
+            ObjectNode patches = release.putObject("patches");
+            patches.put("sha256", r.patches().index().sha256());
+            patches.put("length", r.patches().index().length());
+            patches.put("plainSha256", r.patches().plainSha256());
+            ArrayNode list = patches.putArray("blobs");
+            for (BlobRef b : r.patches().blobs()) {
+                list.addObject().put("sha256", b.sha256()).put("length", b.length());
+            }
         }
         return release;
     }

@@ -143,8 +143,43 @@ public final class ReleaseVerifier {
             }
             blobs.add(b);
         }
+        ReleasePatches patches = patches(release, formatVersion, manifest);
         return new VerifiedRelease(appId, version, sequence, nativeMin, nativeMax, createdAt, releaseKeyId,
-                contentKeyId, wrapped, manifest, plainSha256, blobs, formatVersion);
+                contentKeyId, wrapped, manifest, plainSha256, blobs, formatVersion, patches);
+    }
+
+    /** The optional {@code patches} object of a format 2 release (bundle-format §5.4). */
+    private static ReleasePatches patches(JsonNode release, int formatVersion, BlobRef manifest) {
+        JsonNode p = release.get("patches");
+        if (p == null || p.isNull()) {
+            return null;
+        }
+        if (formatVersion < 2) {
+            throw new CryptoException("release.patches needs release format 2");
+        }
+        BlobRef index = blob(p, "release.patches");
+        String plain = Fields.hex(p, "plainSha256", 64, "release.patches");
+        JsonNode list = Fields.array(p, "blobs", "release.patches");
+        if (list.size() > PatchIndex.MAX_PATCHES) {
+            throw new CryptoException("release.patches.blobs lists " + list.size() + " blobs, more than "
+                    + PatchIndex.MAX_PATCHES);
+        }
+        List<BlobRef> blobs = new ArrayList<>(list.size());
+        for (int i = 0; i < list.size(); i++) {
+            BlobRef b = blob(list.get(i), "release.patches.blobs[" + i + "]");
+            if (!blobs.isEmpty() && blobs.get(blobs.size() - 1).sha256().compareTo(b.sha256()) >= 0) {
+                throw new CryptoException("release.patches.blobs[" + i + "] is not sorted by sha256 or is a "
+                        + "duplicate");
+            }
+            if (b.sha256().equals(manifest.sha256()) || b.sha256().equals(index.sha256())) {
+                throw new CryptoException("release.patches.blobs[" + i + "] is the manifest or the patch index");
+            }
+            blobs.add(b);
+        }
+        if (blobs.isEmpty()) {
+            throw new CryptoException("release.patches lists no patch blob");
+        }
+        return new ReleasePatches(index, plain, blobs);
     }
 
     private static BlobRef blob(JsonNode node, String where) {

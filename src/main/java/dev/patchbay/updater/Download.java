@@ -7,6 +7,7 @@ import dev.patchbay.crypto.CryptoException;
 import dev.patchbay.crypto.DataKeys;
 import dev.patchbay.crypto.FileBlobs;
 import dev.patchbay.crypto.Manifest;
+import dev.patchbay.crypto.PatchIndex;
 import dev.patchbay.crypto.VerifiedRelease;
 import dev.patchbay.updater.port.FileStore;
 import dev.patchbay.updater.port.HttpTransport;
@@ -67,6 +68,8 @@ final class Download {
     private byte[] manifestPlain;
     private Manifest manifest;
     private final List<Manifest.File> toFetch = new ArrayList<>();
+    private Map<String, Source> local;
+    private final PatchStep patches;
     private long totalBytes;
     private long doneBytes;
     private int lastPercent;
@@ -82,6 +85,7 @@ final class Download {
         this.files = layout.files;
         this.progress = progress;
         this.deadline = engine.ports.clock().elapsedRealtime() + engine.config.downloadDeadline().toMillis();
+        this.patches = new PatchStep(engine, files);
     }
 
     /** Runs the whole download; completes with the staged folder renamed to {@code versions/<id>}. */
@@ -90,7 +94,10 @@ final class Download {
         step(done, this::prepare)
                 .thenCompose(x -> engine.http.retrying(this::fetchManifest))
                 .thenCompose(x -> step(done, this::copyLocal))
-                .thenCompose(x -> fetchAll(0))
+                .thenCompose(x -> planPatches())
+                .thenCompose(x -> fetchAll(refs(toFetch), 0))
+                .thenCompose(x -> step(done, this::applyPatches))
+                .thenCompose(x -> fetchAll(refs(fallback), 0))
                 .thenCompose(x -> step(done, this::assemble))
                 .whenComplete((x, e) -> {
                     if (e != null) {
@@ -144,16 +151,27 @@ final class Download {
     }
 
     private Void fetchManifest() throws IOException {
-        checkDeadline();
         BlobRef ref = release.manifest();
+        byte[] blob = fetchSmall(ref, "the manifest blob");
+        byte[] plain = BlobCipher.decrypt(dataKey, blob, ref, "The manifest blob");
+        if (!Codec.hex(BundleFiles.sha256(plain)).equals(release.manifestPlainSha256())) {
+            throw new CryptoException("The manifest does not match its signed plainSha256");
+        }
+        Manifest m = Manifest.parse(plain);
+        return checkManifest(m, plain);
+    }
+
+    /** A small blob (manifest, patch index) in memory, capped at its signed length. */
+    private byte[] fetchSmall(BlobRef ref, String what) throws IOException {
+        checkDeadline();
         if (ref.length() > dev.patchbay.crypto.BundleOpener.MAX_MANIFEST_BYTES) {
-            throw new CryptoException("the manifest blob is " + ref.length() + " bytes, more than allowed");
+            throw new CryptoException(what + " is " + ref.length() + " bytes, more than allowed");
         }
         HttpTransport.Request req = new HttpTransport.Request("GET", blobUrl(ref), Map.of(), null,
                 engine.config.responseTimeout());
         byte[] blob;
         try (HttpTransport.Response resp = engine.http.send(req)) {
-            Http.check(resp, "the manifest blob");
+            Http.check(resp, what);
             try (InputStream in = resp.body()) {
                 blob = BundleFiles.readAll(in, ref.length());
             } catch (IOException e) {
@@ -161,17 +179,16 @@ final class Download {
                     throw e;
                 }
                 if (e.getMessage() != null && e.getMessage().startsWith("the answer is larger")) {
-                    throw new CryptoException("the manifest blob is longer than its signed length");
+                    throw new CryptoException(what + " is longer than its signed length");
                 }
-                throw new Http.Retryable("the manifest download failed: " + e.getMessage(), 0, null);
+                throw new Http.Retryable(what + " download failed: " + e.getMessage(), 0, null);
             }
         }
         receivedBytes += blob.length;
-        byte[] plain = BlobCipher.decrypt(dataKey, blob, ref, "The manifest blob");
-        if (!Codec.hex(BundleFiles.sha256(plain)).equals(release.manifestPlainSha256())) {
-            throw new CryptoException("The manifest does not match its signed plainSha256");
-        }
-        Manifest m = Manifest.parse(plain);
+        return blob;
+    }
+
+    private Void checkManifest(Manifest m, byte[] plain) {
         if (m.version() != release.formatVersion()) {
             throw new CryptoException("the manifest is format " + m.version() + " but the release is format "
                     + release.formatVersion());
@@ -211,18 +228,93 @@ final class Download {
         String dir = BundleFiles.partial(id);
         files.deleteRecursively(dir);
         storage(() -> files.mkdirs(dir));
-        Map<String, Source> local = engine.localSources(id);
+        local = engine.localSources(id);
         Set<String> counted = new HashSet<>();
         for (Manifest.File f : manifest.files()) {
             Source s = local.get(f.sha256());
             if (s == null || s.size() != f.size() || !copy(s, dir + "/" + f.path(), f)) {
                 toFetch.add(f);
-                if (counted.add(f.blob())) {
-                    totalBytes += f.blobRef().length();
-                }
             }
         }
         progress.percent(5);
+    }
+
+    /**
+     * With signed patches (bundle-format §5.4): reads the patch index and takes the files a patch makes from a local
+     * file out of {@code toFetch}; their patch blobs are fetched first.
+     */
+    private CompletableFuture<Void> planPatches() {
+        CompletableFuture<Void> planned;
+        if (release.patches() == null || toFetch.isEmpty()) {
+            planned = CompletableFuture.completedFuture(null);
+        } else {
+            planned = engine.http.retrying(() -> {
+                BlobRef ref = release.patches().index();
+                byte[] plain = BlobCipher.decrypt(dataKey, fetchSmall(ref, "the patch index"), ref,
+                        "The patch index");
+                if (!Codec.hex(BundleFiles.sha256(plain)).equals(release.patches().plainSha256())) {
+                    throw new CryptoException("The patch index does not match its signed plainSha256");
+                }
+                patchRefs.addAll(patches.plan(PatchIndex.parse(plain, release.patches().blobs()), toFetch, local));
+                return null;
+            });
+        }
+        return planned.thenCompose(x -> {
+            java.util.Set<String> counted = new HashSet<>();
+            for (BlobRef r : patchRefs) {
+                counted.add(r.sha256());
+                totalBytes += r.length();
+            }
+            for (BlobRef r : refs(toFetch)) {
+                if (counted.add(r.sha256())) {
+                    totalBytes += r.length();
+                }
+            }
+            return fetchPatchBlobs(0);
+        });
+    }
+
+    private final List<BlobRef> patchRefs = new ArrayList<>();
+    private List<Manifest.File> fallback = List.of();
+
+    /** Patch blobs: one that cannot be fetched as signed only sends its files back to the whole blob. */
+    private CompletableFuture<Void> fetchPatchBlobs(int i) {
+        if (i >= patchRefs.size()) {
+            return CompletableFuture.completedFuture(null);
+        }
+        BlobRef ref = patchRefs.get(i);
+        return engine.http.retrying(() -> fetchBlob(ref)).handle((x, e) -> {
+            Throwable cause = e == null ? null : unwrap(e);
+            if (cause instanceof CryptoException) {
+                patches.blobFailed(ref, cause.getMessage());
+                return null;
+            }
+            if (cause != null) {
+                throw new java.util.concurrent.CompletionException(cause);
+            }
+            return null;
+        }).thenCompose(x -> fetchPatchBlobs(i + 1));
+    }
+
+    private void applyPatches() throws IOException {
+        checkDeadline();
+        if (patches.any()) {
+            fallback = new ArrayList<>(patches.apply(BundleFiles.partial(id), convergentKey));
+            for (BlobRef r : refs(fallback)) {
+                totalBytes += r.length();
+            }
+        }
+    }
+
+    /** Event details of the finished download (patches applied and fallbacks), or null. */
+    Map<String, String> patchDetails() {
+        return patches.details();
+    }
+
+    private static List<BlobRef> refs(List<Manifest.File> files) {
+        Map<String, BlobRef> refs = new java.util.LinkedHashMap<>();
+        files.forEach(f -> refs.putIfAbsent(f.blob(), f.blobRef()));
+        return new ArrayList<>(refs.values());
     }
 
     private boolean copy(Source s, String target, Manifest.File f) throws IOException {
@@ -245,12 +337,12 @@ final class Download {
         return false;
     }
 
-    private CompletableFuture<Void> fetchAll(int i) {
-        if (i >= toFetch.size()) {
+    private CompletableFuture<Void> fetchAll(List<BlobRef> refs, int i) {
+        if (i >= refs.size()) {
             return CompletableFuture.completedFuture(null);
         }
-        BlobRef ref = toFetch.get(i).blobRef();
-        return engine.http.retrying(() -> fetchBlob(ref)).thenCompose(x -> fetchAll(i + 1));
+        BlobRef ref = refs.get(i);
+        return engine.http.retrying(() -> fetchBlob(ref)).thenCompose(x -> fetchAll(refs, i + 1));
     }
 
     private Void fetchBlob(BlobRef ref) throws IOException {
@@ -366,7 +458,9 @@ final class Download {
     private void assemble() throws IOException {
         checkDeadline();
         String dir = BundleFiles.partial(id);
-        for (Manifest.File f : toFetch) {
+        List<Manifest.File> whole = new ArrayList<>(toFetch);
+        whole.addAll(fallback);
+        for (Manifest.File f : whole) {
             BlobRef ref = f.blobRef();
             MessageDigest sha = BundleFiles.sha256();
             long size;
@@ -398,7 +492,7 @@ final class Download {
             files.deleteRecursively(BundleFiles.envelope(id));
             files.deleteRecursively(BundleFiles.manifest(id));
             if (!keepCiphertext) {
-                for (BlobRef b : release.blobs()) {
+                for (BlobRef b : ciphertext()) {
                     files.deleteRecursively(BundleFiles.part(b.sha256()));
                     files.deleteRecursively(BundleFiles.blob(b.sha256()));
                 }
@@ -411,12 +505,18 @@ final class Download {
     /** Removes the verified ciphertext once the bundle is installed. */
     void dropCiphertext() {
         try {
-            for (BlobRef b : release.blobs()) {
+            for (BlobRef b : ciphertext()) {
                 files.deleteRecursively(BundleFiles.blob(b.sha256()));
             }
         } catch (IOException ignored) {
             // removed at the next cold start
         }
+    }
+
+    private List<BlobRef> ciphertext() {
+        List<BlobRef> all = new ArrayList<>(release.blobs());
+        all.addAll(release.patchBlobs());
+        return all;
     }
 
     private String blobUrl(BlobRef ref) {
@@ -446,6 +546,11 @@ final class Download {
     }
 
     private OutputStream storageOut(String path) throws StorageFailure {
+        return storageOut(files, path);
+    }
+
+    /** A new file; a failure to create it is a storage failure. */
+    static OutputStream storageOut(FileStore files, String path) throws StorageFailure {
         try {
             return files.create(path);
         } catch (IOException e) {

@@ -796,7 +796,8 @@ final class Engine {
                 BundleRecord rec = new BundleRecord(id, pr.version(), pr.release().sequence(), BundleStatus.PENDING,
                         null, ports.clock().now(), pr.envelopeSha256(), 0);
                 try {
-                    commit(prefs.tx().bundle(rec).event("download_complete", pr.version()));
+                    commit(prefs.tx().bundle(rec).event("download_complete", pr.version(), null,
+                            d.patchDetails()));
                 } catch (UpdaterException storage) {
                     e = new Download.StorageFailure(new IOException(storage.getMessage()));
                 }

@@ -64,6 +64,22 @@ public final class BytesToDevice {
                         format, sb.fileCount(), sb.plaintextBytes(), sb.ciphertextBytes(), d.downloadBytes(),
                         d.changed().size(), d.added().size(), d.removed().size(), upload, changedDeflated,
                         (double) upload / changedDeflated, sealMs);
+                if (format == 2) { // B again, with binary patches from A (what bundle publish --patches does)
+                    start = System.nanoTime();
+                    SealedBundle sp;
+                    try (BundleInput in = BundleInput.open(b)) {
+                        sp = BundleSealer.seal(in, new BundleSealer.Request("com.example.bench", "1.0.2", 3, null,
+                                null, null, releaseKey, cert, contentKey), blobs, format, BundleSealer.Progress.NONE,
+                                dev.patchbay.testsupport.FolderPatchBases.of(a));
+                    }
+                    double patchMs = (System.nanoTime() - start) / 1e6;
+                    ManifestDiff dp = ManifestDiff.between(sa.manifest(), sp.manifest(), sp.manifestBlob(),
+                            sp.patchIndex(), sp.patches() == null ? null : sp.patches().index());
+                    System.out.printf("format 2 with patches: delta %d (%d files as patches; patch blobs %d, index "
+                            + "%d), sealB with patches %.0f ms%n", dp.downloadBytes(), dp.patchedFiles(),
+                            sp.patches() == null ? 0 : sp.patches().totalLength() - sp.patches().index().length(),
+                            sp.patches() == null ? 0 : sp.patches().index().length(), patchMs);
+                }
             } finally {
                 try (var s = Files.walk(blobs)) {
                     s.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());

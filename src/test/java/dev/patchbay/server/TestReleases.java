@@ -131,20 +131,30 @@ public final class TestReleases {
      * {@code blobDir} (files named by digest, as {@code PatchbayClient.publishBundle} expects).
      */
     public Sealed sealFolder(Path site, Path blobDir, String version, long sequence) throws IOException {
+        return sealFolder(site, blobDir, version, sequence, dev.patchbay.crypto.PatchBases.NONE);
+    }
+
+    /** As {@link #sealFolder(Path, Path, String, long)}, with binary patches from the older files {@code bases} offers. */
+    public Sealed sealFolder(Path site, Path blobDir, String version, long sequence,
+            dev.patchbay.crypto.PatchBases bases) throws IOException {
         dev.patchbay.crypto.SealedBundle sealed;
         try (dev.patchbay.crypto.BundleInput in = dev.patchbay.crypto.BundleInput.open(site)) {
             sealed = dev.patchbay.crypto.BundleSealer.seal(in, new dev.patchbay.crypto.BundleSealer.Request(appId,
-                    version, sequence, "1.0.0", null, null, releaseKey, cert, contentKey), blobDir);
+                    version, sequence, "1.0.0", null, null, releaseKey, cert, contentKey), blobDir,
+                    dev.patchbay.crypto.BundleSealer.CURRENT_FORMAT, dev.patchbay.crypto.BundleSealer.Progress.NONE,
+                    bases);
         }
-        List<BlobRef> all = new ArrayList<>();
-        all.add(sealed.manifestBlob());
-        all.addAll(sealed.blobs());
+        lastSealed = sealed;
+        List<BlobRef> all = new ArrayList<>(sealed.uploadBlobs());
         Map<String, byte[]> bytes = new LinkedHashMap<>();
         for (BlobRef b : all) {
             bytes.put(b.sha256(), Files.readAllBytes(blobDir.resolve(b.sha256())));
         }
         return new Sealed(version, sequence, sealed.envelope(), all, bytes);
     }
+
+    /** What the last {@link #sealFolder} made (manifest, patch index): tests compute expected downloads with it. */
+    public volatile dev.patchbay.crypto.SealedBundle lastSealed;
 
     public byte[] randomBytes(int n) {
         byte[] b = new byte[n];

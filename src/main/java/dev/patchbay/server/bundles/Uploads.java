@@ -522,6 +522,10 @@ public final class Uploads {
             List<Signatures.SignedBlob> all = new ArrayList<>(release.blobs());
             all.add(release.manifest());
             long total = 0;
+            for (Signatures.SignedBlob b : all) {
+                total += b.length(); // the bundle's size: what a first install fetches, not the patches
+            }
+            all.addAll(release.patchBlobs());
             List<String> problems = new ArrayList<>();
             for (Signatures.SignedBlob b : all) {
                 long have = blobs.size(b.sha256());
@@ -531,7 +535,6 @@ public final class Uploads {
                 } else if (have != b.length()) {
                     problems.add("blob " + b.sha256() + " has " + have + " bytes but the release signs " + b.length());
                 }
-                total += b.length();
             }
             if (!problems.isEmpty()) {
                 throw ApiError.validation("release.blobs", "The release cannot be published: "

@@ -40,7 +40,17 @@ public final class CryptoSignatures implements Signatures {
             throw ApiError.badRequest("invalid_release", "The release envelope was rejected: " + e.getMessage(), null);
         }
         return new Release(r.appId(), r.version(), r.sequence(), r.createdAt(), r.releaseKeyId(), blob(r.manifest()),
-                r.blobs().stream().map(CryptoSignatures::blob).toList());
+                r.blobs().stream().map(CryptoSignatures::blob).toList(), patchBlobs(r));
+    }
+
+    private static java.util.List<SignedBlob> patchBlobs(VerifiedRelease r) {
+        if (r.patches() == null) {
+            return java.util.List.of();
+        }
+        java.util.List<SignedBlob> out = new java.util.ArrayList<>();
+        out.add(blob(r.patches().index()));
+        r.patches().blobs().forEach(b -> out.add(blob(b)));
+        return out;
     }
 
     private static SignedBlob blob(BlobRef b) {

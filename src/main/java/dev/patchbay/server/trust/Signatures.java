@@ -16,9 +16,17 @@ public interface Signatures {
     record SignedBlob(String sha256, long length) {
     }
 
-    /** The verified content of a release envelope (spec §4.5). */
+    /**
+     * The verified content of a release envelope (spec §4.5); {@code patchBlobs} are the patch index blob and the
+     * patch blobs of §5.4 (stored and kept like the others, not counted as files or in the bundle's size).
+     */
     record Release(String appId, String version, long sequence, Instant createdAt, String releaseKeyId,
-                   SignedBlob manifest, List<SignedBlob> blobs) {
+                   SignedBlob manifest, List<SignedBlob> blobs, List<SignedBlob> patchBlobs) {
+        /** A release without binary patches. */
+        public Release(String appId, String version, long sequence, Instant createdAt, String releaseKeyId,
+                       SignedBlob manifest, List<SignedBlob> blobs) {
+            this(appId, version, sequence, createdAt, releaseKeyId, manifest, blobs, List.of());
+        }
     }
 
     /** Parses and checks {@code trust.json} (format, root key, release certificates chaining to the root). */
