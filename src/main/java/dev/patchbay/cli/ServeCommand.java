@@ -60,6 +60,11 @@ final class ServeCommand implements Callable<Integer> {
                     + " the TCP peer is the client; docs/api.md \"Client address\")")
     String trustedProxy;
 
+    @Option(names = "--db", paramLabel = "JDBC-URL",
+            description = "A database server that several instances share, e.g. jdbc:h2:tcp://db.internal:9092/patchbay"
+                    + " (default: the embedded database in --data-dir; docs/production.md)")
+    String db;
+
     ServeCommand(Cli.Context context) {
         this.context = context;
     }
@@ -99,6 +104,7 @@ final class ServeCommand implements Callable<Integer> {
         } catch (IllegalArgumentException e) {
             throw new CliException("--trusted-proxy: " + e.getMessage());
         }
+        config = database(config, db);
         PatchbayServer server = PatchbayServer.start(config);
         CountDownLatch stopped = new CountDownLatch(1);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
@@ -107,6 +113,9 @@ final class ServeCommand implements Callable<Integer> {
         }, "patchbay-shutdown"));
         context.out().println("Patchbay server " + Version.current() + " listening on " + server.url());
         context.out().println("Data folder: " + server.dataDir());
+        if (config.database() != null) {
+            context.out().println("Database: " + config.database().replaceAll("(?i)(PASSWORD=)[^;&]*", "$1***"));
+        }
         if (server.createdAdminKey()) {
             context.out().println("Created an admin API key in " + server.adminApiKeyFile() + " (readable only by you)");
         } else {
@@ -121,6 +130,18 @@ final class ServeCommand implements Callable<Integer> {
         context.out().flush();
         stopped.await();
         return 0;
+    }
+
+    /** {@code --db}: the shared database server, or the embedded file when absent (ADR 0116). */
+    static ServerConfig database(ServerConfig config, String url) {
+        if (url == null) {
+            return config;
+        }
+        try {
+            return config.withDatabase(url.strip());
+        } catch (IllegalArgumentException e) {
+            throw new CliException("--db: " + e.getMessage());
+        }
     }
 
     /** Heap caps above this without an explicit {@code -Xmx} get a warning at start (ADR 0093). */

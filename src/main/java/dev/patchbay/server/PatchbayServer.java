@@ -73,6 +73,7 @@ public final class PatchbayServer implements AutoCloseable {
     private final int port;
     private RolloutSupervisor supervisor;
     private EventRetention retention;
+    private dev.patchbay.server.cluster.Cluster cluster;
 
     private PatchbayServer(Server jetty, Database db, DeviceRecorder recorder, DataDirLock lock, ServerConfig config,
                            boolean createdAdminKey) {
@@ -97,24 +98,40 @@ public final class PatchbayServer implements AutoCloseable {
     /** With another clock (tests: upload expiry). */
     static PatchbayServer start(ServerConfig config, Clock clock) throws IOException {
         Files.createDirectories(config.dataDir());
-        DataDirLock lock = DataDirLock.acquire(config.dataDir());
+        // On a shared database server (ADR 0116) several instances may share the data folder too: the lock guards
+        // only the embedded database file.
+        boolean shared = config.database() != null;
+        DataDirLock lock = shared ? null : DataDirLock.acquire(config.dataDir());
         Database db;
         try {
-            db = Database.openH2(config.dataDir().resolve("db"), new StorageHealth(
+            db = shared ? Database.openServer(config.database(), new StorageHealth(
+                    List.of(config.dataDir().resolve("blobs")), Clock.systemUTC()))
+                    : Database.openH2(config.dataDir().resolve("db"), new StorageHealth(
                     List.of(config.dataDir().resolve("db"), config.dataDir().resolve("blobs")), Clock.systemUTC()));
         } catch (IOException | RuntimeException e) {
-            lock.close();
+            if (lock != null) {
+                lock.close();
+            }
             throw e;
         }
         DeviceRecorder recorder = null;
+        dev.patchbay.server.cluster.Cluster cluster = null;
         try {
             ApiKeys keys = new ApiKeys(db, clock);
-            boolean created = AdminKeyFile.ensure(keys, config.dataDir());
+            boolean created = AdminKeyFile.ensure(keys, config.dataDir(), shared);
             FreshnessKey freshnessKey = FreshnessKey.loadOrCreate(config.dataDir());
             FileBlobStore blobs = new FileBlobStore(config.dataDir().resolve("blobs"));
             Uploads uploads = new Uploads(db, clock, blobs, new CryptoSignatures(clock));
-            uploads.sweep();
+            if (shared) {
+                // Another instance may be creating a session that counts on a blob this pass would find unreferenced.
+                uploads.expire();
+            } else {
+                uploads.sweep();
+            }
             DeviceCatalog catalog = new DeviceCatalog(db);
+            catalog.changes().shared(shared);
+            cluster = new dev.patchbay.server.cluster.Cluster(db, catalog::invalidate, catalog::invalidateAll,
+                    () -> catalog.changes().sample(db)).start();
             recorder = new DeviceRecorder(db, catalog.changes())
                     .withOffers(new ReleaseOffers(config.devicesPerAddress()));
             String[] url = {null};
@@ -133,14 +150,19 @@ public final class PatchbayServer implements AutoCloseable {
                 throw new IOException("Cannot start the HTTP server: " + e.getMessage(), e);
             }
             PatchbayServer server = new PatchbayServer(jetty, db, recorder, lock, config, created);
+            server.cluster = cluster;
             // The supervisor's verbs go through their own service instance, which drops the device cache like the API's.
+            // Only the leader's scheduled ticks run (ADR 0117).
             DeviceRecorder flushed = recorder;
+            dev.patchbay.server.cluster.Cluster leader = cluster;
             server.supervisor = new RolloutSupervisor(db, new RolloutService(db, clock, new CryptoSignatures(clock),
                     blobs).onChange(devices.catalog()::invalidate), clock, flushed::flush)
                     .withWebhook(config.healthWebhook() == null ? HealthWebhook.none()
                             : HealthWebhook.to(config.healthWebhook()))
+                    .withLeadership(leader::leader)
                     .start(config.rolloutTick());
             server.retention = new EventRetention(db, clock, config.eventRetention())
+                    .withLeadership(leader::leader)
                     .start(Duration.ofMinutes(1), Duration.ofHours(1));
             url[0] = server.url();
             LOG.info("Patchbay server listening on {} (data: {})", server.url(), config.dataDir());
@@ -149,8 +171,13 @@ public final class PatchbayServer implements AutoCloseable {
             if (recorder != null) {
                 recorder.close();
             }
+            if (cluster != null) {
+                cluster.close();
+            }
             db.close();
-            lock.close();
+            if (lock != null) {
+                lock.close();
+            }
             throw e;
         }
     }
@@ -190,7 +217,7 @@ public final class PatchbayServer implements AutoCloseable {
         new ApiKeysApi(keys, adminKeyFile).register(router);
         CapgoCompat.register(router, db, clock, blobs, new DeviceDecisions(db, clock, devices.catalog(),
                 devices.recorder()), devices.publicUrl(), devices.serverUrl(), devices.statsConcurrency());
-        invalidateOnWrites(router, devices.catalog());
+        invalidateOnWrites(router, db, devices.catalog());
         // Last, so the role and app-scope check runs before everything else a route does.
         Authorization.enforce(router);
         return router;
@@ -198,9 +225,10 @@ public final class PatchbayServer implements AutoCloseable {
 
     /**
      * Every management write ends by dropping what the device endpoints cache about the app it touched (all apps for
-     * writes outside {@code /api/v1/apps/{appId}}), so the next update check sees it.
+     * writes outside {@code /api/v1/apps/{appId}}), so the next update check sees it. Every transaction of the write
+     * also appends its topic to the change feed, so the other instances on the same database drop it too (ADR 0116).
      */
-    private static void invalidateOnWrites(Router router, DeviceCatalog catalog) {
+    private static void invalidateOnWrites(Router router, Database db, DeviceCatalog catalog) {
         router.decorate(route -> {
             if (route.open() || route.method().equals("GET") || route.method().equals("HEAD")
                     || !route.template().startsWith("/api/v1/")) {
@@ -210,7 +238,9 @@ public final class PatchbayServer implements AutoCloseable {
             return new Router.Route(route.method(), route.template(), route.open(), route.streaming(), route.maxBody(),
                     r -> {
                         try {
-                            return inner.handle(r);
+                            return db == null ? inner.handle(r)
+                                    : db.noting(dev.patchbay.server.cluster.ChangeFeed.topic(r.pathParam("appId")),
+                                            () -> inner.handle(r));
                         } finally {
                             String app = r.pathParam("appId");
                             if (app != null) {
@@ -268,6 +298,11 @@ public final class PatchbayServer implements AutoCloseable {
         return supervisor;
     }
 
+    /** How this instance takes part among instances sharing its database (tests). */
+    dev.patchbay.server.cluster.Cluster cluster() {
+        return cluster;
+    }
+
     /** Writes the update checks' pending state now (tests read offers and timelines right after a check). */
     void flushDevices() {
         recorder.flush();
@@ -301,8 +336,13 @@ public final class PatchbayServer implements AutoCloseable {
         }
         stopQuietly(jetty);
         recorder.close();
+        if (cluster != null) {
+            cluster.close();
+        }
         db.close();
-        lock.close();
+        if (lock != null) {
+            lock.close();
+        }
         LOG.info("Patchbay server stopped");
     }
 

@@ -20,10 +20,12 @@ import java.time.Duration;
  *                         0: {@link dev.patchbay.server.offers.ReleaseOffers#DEFAULT_DEVICES_PER_ADDRESS})
  * @param trustedProxies   reverse proxies whose {@code X-Forwarded-For} names the client address (ADR 0096;
  *                         {@code null}: none, the TCP peer is the client)
+ * @param database         JDBC URL of a database server that several instances share (ADR 0116), or {@code null}
+ *                         for the embedded H2 file in {@code dataDir}
  */
 public record ServerConfig(String host, int port, Path dataDir, String publicUrl, int statsConcurrency,
                            Duration rolloutTick, String healthWebhook, Duration eventRetention, int devicesPerAddress,
-                           dev.patchbay.server.http.TrustedProxies trustedProxies) {
+                           dev.patchbay.server.http.TrustedProxies trustedProxies, String database) {
     /** Default of {@link #eventRetention}. */
     public static final Duration DEFAULT_EVENT_RETENTION = Duration.ofDays(90);
     /** Largest management request body accepted (JSON); bundle uploads get their own limit. */
@@ -63,6 +65,10 @@ public record ServerConfig(String host, int port, Path dataDir, String publicUrl
         if (eventRetention.compareTo(Duration.ofHours(1)) < 0) {
             throw new IllegalArgumentException("the event retention must be at least 1 h, not " + eventRetention);
         }
+        if (database != null && !database.startsWith("jdbc:h2:tcp://") && !database.startsWith("jdbc:h2:ssl://")) {
+            throw new IllegalArgumentException("the database must be a database server URL such as"
+                    + " jdbc:h2:tcp://HOST:PORT/NAME, not " + database.replaceAll("(?i)(PASSWORD=)[^;&]*", "$1***"));
+        }
         if (healthWebhook != null) {
             dev.patchbay.server.rollouts.HealthWebhook.to(healthWebhook); // refuses a bad URL here, at start
         }
@@ -76,41 +82,47 @@ public record ServerConfig(String host, int port, Path dataDir, String publicUrl
     }
 
     public ServerConfig(String host, int port, Path dataDir) {
-        this(host, port, dataDir, null, DEFAULT_STATS_CONCURRENCY, DEFAULT_ROLLOUT_TICK, null, null, 0, null);
+        this(host, port, dataDir, null, DEFAULT_STATS_CONCURRENCY, DEFAULT_ROLLOUT_TICK, null, null, 0, null, null);
     }
 
     public ServerConfig withPublicUrl(String url) {
         return new ServerConfig(host, port, dataDir, url, statsConcurrency, rolloutTick, healthWebhook,
-                eventRetention, devicesPerAddress, trustedProxies);
+                eventRetention, devicesPerAddress, trustedProxies, database);
     }
 
     public ServerConfig withStatsConcurrency(int n) {
         return new ServerConfig(host, port, dataDir, publicUrl, n, rolloutTick, healthWebhook,
-                eventRetention, devicesPerAddress, trustedProxies);
+                eventRetention, devicesPerAddress, trustedProxies, database);
     }
 
     public ServerConfig withRolloutTick(Duration tick) {
         return new ServerConfig(host, port, dataDir, publicUrl, statsConcurrency, tick, healthWebhook,
-                eventRetention, devicesPerAddress, trustedProxies);
+                eventRetention, devicesPerAddress, trustedProxies, database);
     }
 
     public ServerConfig withHealthWebhook(String url) {
         return new ServerConfig(host, port, dataDir, publicUrl, statsConcurrency, rolloutTick, url,
-                eventRetention, devicesPerAddress, trustedProxies);
+                eventRetention, devicesPerAddress, trustedProxies, database);
     }
 
     public ServerConfig withEventRetention(Duration keep) {
         return new ServerConfig(host, port, dataDir, publicUrl, statsConcurrency, rolloutTick, healthWebhook,
-                keep, devicesPerAddress, trustedProxies);
+                keep, devicesPerAddress, trustedProxies, database);
     }
 
     public ServerConfig withDevicesPerAddress(int n) {
         return new ServerConfig(host, port, dataDir, publicUrl, statsConcurrency, rolloutTick, healthWebhook,
-                eventRetention, n, trustedProxies);
+                eventRetention, n, trustedProxies, database);
+    }
+
+    /** On the database server at {@code jdbcUrl} (null: the embedded file); see {@link #database}. */
+    public ServerConfig withDatabase(String jdbcUrl) {
+        return new ServerConfig(host, port, dataDir, publicUrl, statsConcurrency, rolloutTick, healthWebhook,
+                eventRetention, devicesPerAddress, trustedProxies, jdbcUrl);
     }
 
     public ServerConfig withTrustedProxies(dev.patchbay.server.http.TrustedProxies proxies) {
         return new ServerConfig(host, port, dataDir, publicUrl, statsConcurrency, rolloutTick, healthWebhook,
-                eventRetention, devicesPerAddress, proxies);
+                eventRetention, devicesPerAddress, proxies, database);
     }
 }

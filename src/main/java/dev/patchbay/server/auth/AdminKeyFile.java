@@ -32,7 +32,22 @@ public final class AdminKeyFile {
      * mints the new one, so a lost or replaced file never leaves an old admin key working.
      */
     public static boolean ensure(ApiKeys keys, Path dataDir) throws IOException {
+        return ensure(keys, dataDir, false);
+    }
+
+    /**
+     * As {@link #ensure(ApiKeys, Path)}; with {@code sharedDatabase} (instances on one database server, ADR 0116) a
+     * missing file while a bootstrap key is active is an error instead: minting would revoke the key that the other
+     * instances' files hold. An empty file still asks for a new key.
+     */
+    public static boolean ensure(ApiKeys keys, Path dataDir, boolean sharedDatabase) throws IOException {
         Path file = in(dataDir);
+        if (sharedDatabase && !Files.exists(file)
+                && !keys.database().inTransaction(keys::activeBootstrapKeys).isEmpty()) {
+            throw new IOException("The database already has an admin key, but " + file + " is missing: copy the "
+                    + NAME + " file from another instance's data folder (or share that folder). To replace a lost key,"
+                    + " create an empty " + NAME + " file: a new key is minted and the old one revoked on every instance");
+        }
         String current = Files.isRegularFile(file) && Files.size(file) > 0 ? read(file) : null;
         ApiKeys.KeyRow working = current == null ? null : keys.activeByPlaintext(current);
         if (working != null) {

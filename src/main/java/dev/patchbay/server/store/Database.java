@@ -40,18 +40,30 @@ public final class Database implements AutoCloseable {
         T run(Connection c) throws SQLException;
     }
 
-    private final Path folder;
+    /** Writes SQL into a transaction that changed data, just before it commits (the cluster's change feed). */
+    @FunctionalInterface
+    public interface CommitNote {
+        void write(Connection c, String topic) throws SQLException;
+    }
+
+    @FunctionalInterface
+    public interface Noted<T, E extends Exception> {
+        T run() throws E;
+    }
+
     private final String url;
     private final StorageHealth health;
+    /** The fsync of the embedded file; null on a database server (it makes its own commits durable). */
     private final GroupSync sync;
     private volatile JdbcConnectionPool pool;
+    private final ThreadLocal<String> topic = new ThreadLocal<>();
+    private volatile CommitNote commitNote;
 
     private Database(Path folder, String url, JdbcConnectionPool pool, StorageHealth health) {
-        this.folder = folder;
         this.url = url;
         this.pool = pool;
         this.health = health;
-        this.sync = new GroupSync(folder.resolve("patchbay.mv.db"));
+        this.sync = folder == null ? null : new GroupSync(folder.resolve("patchbay.mv.db"));
         health.onRecovery(this::reopen);
     }
 
@@ -77,10 +89,91 @@ public final class Database implements AutoCloseable {
         return new Database(folder, url, pool, health);
     }
 
+    /**
+     * Opens a database server shared by several Patchbay instances (ADR 0116) and applies pending migrations. On this
+     * branch: H2's TCP server ({@code jdbc:h2:tcp://HOST:PORT/NAME}); user and password from the URL's {@code USER}
+     * and {@code PASSWORD} settings, else {@code patchbay} and an empty password.
+     */
+    public static Database openServer(String url, StorageHealth health) throws IOException {
+        JdbcConnectionPool pool = pool(url);
+        try (Connection c = pool.getConnection()) {
+            migrate(c);
+        } catch (SQLException e) {
+            pool.dispose();
+            throw new IOException("Cannot open the database " + redacted(url) + ": " + e.getMessage(), e);
+        }
+        return new Database(null, url, pool, health);
+    }
+
+    /**
+     * Applies the migrations; when another instance applies the same script at the same moment, the loser's script
+     * fails, and it then finds the schema up to date.
+     */
+    private static void migrate(Connection c) throws SQLException {
+        for (int attempt = 1; ; attempt++) {
+            try {
+                Migrations.apply(c, "dev/patchbay/server/migrations");
+                return;
+            } catch (SQLException e) {
+                if (attempt == 3) {
+                    throw e;
+                }
+                try {
+                    Thread.sleep(200L * attempt);
+                } catch (InterruptedException i) {
+                    Thread.currentThread().interrupt();
+                    throw e;
+                }
+            }
+        }
+    }
+
+    /** The URL without its password setting, for messages. */
+    static String redacted(String url) {
+        return url.replaceAll("(?i)(PASSWORD=)[^;&]*", "$1***");
+    }
+
     private static JdbcConnectionPool pool(String url) {
-        JdbcConnectionPool pool = JdbcConnectionPool.create(url, "patchbay", "");
+        String user = setting(url, "USER");
+        String password = setting(url, "PASSWORD");
+        JdbcConnectionPool pool = JdbcConnectionPool.create(url, user == null ? "patchbay" : user,
+                password == null ? "" : password);
         pool.setMaxConnections(32);
         return pool;
+    }
+
+    private static String setting(String url, String name) {
+        java.util.regex.Matcher m = java.util.regex.Pattern.compile("(?i);" + name + "=([^;]*)").matcher(url);
+        return m.find() ? m.group(1) : null;
+    }
+
+    /** Whether this is a database server that other Patchbay instances may share (not the embedded file). */
+    public boolean shared() {
+        return sync == null;
+    }
+
+    /** Sets what writes a note into every transaction run inside {@link #noting} that changed data. */
+    public void onCommit(CommitNote note) {
+        this.commitNote = note;
+    }
+
+    /**
+     * Runs {@code work} so that every transaction it runs on this thread and that changes data also records
+     * {@code changeTopic} (through {@link #onCommit}) before it commits: what changed reaches the other instances
+     * exactly when the change itself is committed.
+     */
+    public <T, E extends Exception> T noting(String changeTopic, Noted<T, E> work) throws E {
+        String before = topic.get();
+        topic.set(changeTopic);
+        try {
+            return work.run();
+        } finally {
+            if (before == null) {
+                topic.remove();
+            } else {
+                topic.set(before);
+            }
+        }
     }
 
     /** Whether storage can write, and why not (health endpoints, fail-stop of writes). */
@@ -104,6 +197,11 @@ public final class Database implements AutoCloseable {
                     // Fail-stop: nothing new is committed while an episode lasts (background jobs included).
                     throw new StorageUnavailableException(health.status().cause(), null);
                 }
+                String noted = topic.get();
+                CommitNote note = commitNote;
+                if (wrote && noted != null && note != null) {
+                    note.write(c, noted);
+                }
                 c.commit();
             } catch (SQLException | RuntimeException e) {
                 try {
@@ -113,7 +211,7 @@ public final class Database implements AutoCloseable {
                 }
                 throw e;
             }
-            if (wrote) {
+            if (wrote && sync != null) {
                 sync.await();
             }
             return result;
@@ -147,13 +245,18 @@ public final class Database implements AutoCloseable {
      */
     synchronized void reopen() throws SQLException, IOException {
         JdbcConnectionPool old = pool;
-        try (Connection c = old.getConnection(); Statement st = c.createStatement()) {
-            st.execute("SHUTDOWN IMMEDIATELY");
-        } catch (SQLException e) {
-            // Already closed by H2 itself after the failure.
+        if (sync != null) {
+            // Only the embedded file: a shared database server is never shut down by one of its clients.
+            try (Connection c = old.getConnection(); Statement st = c.createStatement()) {
+                st.execute("SHUTDOWN IMMEDIATELY");
+            } catch (SQLException e) {
+                // Already closed by H2 itself after the failure.
+            }
         }
         old.dispose();
-        sync.reset();
+        if (sync != null) {
+            sync.reset();
+        }
         JdbcConnectionPool fresh = pool(url);
         try (Connection c = fresh.getConnection()) {
             c.setAutoCommit(false);
@@ -162,7 +265,9 @@ public final class Database implements AutoCloseable {
                 ps.executeUpdate();
             }
             c.commit();
-            sync.await();
+            if (sync != null) {
+                sync.await();
+            }
         } catch (SQLException | IOException e) {
             fresh.dispose();
             throw e;
@@ -249,6 +354,8 @@ public final class Database implements AutoCloseable {
     public void close() {
         health.close();
         pool.dispose();
-        sync.reset();
+        if (sync != null) {
+            sync.reset();
+        }
     }
 }
