@@ -87,6 +87,7 @@ class ClusterTest {
             long ms = (System.nanoTime() - switched) / 1_000_000;
             assertEquals(version, seen, "the switch never reached B");
             assertTrue(ms < 1000, "B saw the switch after " + ms + " ms");
+            System.out.println("cluster: B saw the channel switch made on A after " + ms + " ms");
         }
     }
 
@@ -149,7 +150,7 @@ class ClusterTest {
         }
         ok(b.json("POST", base + "/" + id + "/commit", new String(sealed.envelope(), StandardCharsets.UTF_8)), 201);
         DeviceFixture onB = new DeviceFixture(b, APP);
-        f.patchChannel("production", "{\"bundle\":\"2.0.0\"}");
+        onB.patchChannel("production", "{\"bundle\":\"2.0.0\"}");
         assertEquals("2.0.0", offered(f, b, DeviceFixture.newDevice()));
         assertTrue(onB.s.getBytes("/blobs/" + big.sha256(), null).statusCode() == 200);
     }
