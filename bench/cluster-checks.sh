@@ -4,7 +4,8 @@
 # freshness key, blobs), nginx balances round-robin over the instances (the same configuration as ClusterProxyTest).
 # wrk runs bench/update-checks.lua (the same checks as bench/update-checks.sh) through nginx, first with one instance
 # in the upstream, then with both. Reports checks/s, p50/p99 and each process's CPU time per check.
-# Usage: bench/cluster-checks.sh [duration, default 15s] [connections, default 64]. Needs wrk and nginx.
+# Usage: bench/cluster-checks.sh [duration, default 15s] [connections, default 64]; BENCH_WARMUP (default 30s) is the
+# warm-up through both instances before the runs. Needs wrk and nginx.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 duration=${1:-15s}
@@ -26,7 +27,7 @@ trap cleanup EXIT
 free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
 
 dbport=$(free_port)
-java -cp target/patchbay.jar org.h2.tools.Server -tcp -tcpPort "$dbport" -ifNotExists -baseDir "$work/h2" \
+java -Dh2.bindAddress=127.0.0.1 -cp target/patchbay.jar org.h2.tools.Server -tcp -tcpPort "$dbport" -ifNotExists -baseDir "$work/h2" \
   >"$work/h2.log" 2>&1 &
 pids+=($!); h2_pid=$!
 db="jdbc:h2:tcp://127.0.0.1:$dbport/bench"
@@ -100,7 +101,7 @@ cpu() { awk '{print $14 + $15}' "/proc/$1/stat"; }
 measure() { # label -> one line
   local a0 b0 n0 a1 b1 n1 rps p50 p99 n nginx_pid
   nginx_pid=$(cat "$work/nginx/nginx.pid")
-  wrk -t2 -c32 -d5s -s bench/update-checks.lua "http://127.0.0.1:$lbport" >/dev/null   # warm-up
+  wrk -t2 -c32 -d2s -s bench/update-checks.lua "http://127.0.0.1:$lbport" >/dev/null   # the new upstream set
   a0=$(cpu "$(cat "$work/a.pid")"); b0=$(cpu "$(cat "$work/b.pid")"); n0=$(for p in $(pgrep -P "$nginx_pid") "$nginx_pid"; do cpu "$p"; done | paste -sd+ | bc)
   wrk -t2 -c"$conns" -d"$duration" --latency -s bench/update-checks.lua "http://127.0.0.1:$lbport" >"$work/run.txt"
   a1=$(cpu "$(cat "$work/a.pid")"); b1=$(cpu "$(cat "$work/b.pid")"); n1=$(for p in $(pgrep -P "$nginx_pid") "$nginx_pid"; do cpu "$p"; done | paste -sd+ | bc)
@@ -114,6 +115,9 @@ measure() { # label -> one line
     'BEGIN { printf "%-13s %7.0f checks/s  p50 %6.2f ms  p99 %7.2f ms  CPU/check: A %4.0f us, B %4.0f us, nginx %4.0f us  load %s\n",
       s, r, a, b, ta * 1e6 / hz / n, tb * 1e6 / hz / n, tn * 1e6 / hz / n, l }'
 }
+echo "== warm-up: both instances, 32 connections, ${BENCH_WARMUP:-30s} (the JIT compiles the check path in each JVM)"
+proxy "$url_a" "$url_b"
+wrk -t2 -c32 -d"${BENCH_WARMUP:-30s}" -s bench/update-checks.lua "http://127.0.0.1:$lbport" >/dev/null
 echo "== $conns connections, $duration per run (load average at the start: $(cut -d' ' -f1-3 /proc/loadavg), $(nproc) cores)"
 proxy "$url_a"; measure "one instance"
 proxy "$url_a" "$url_b"; measure "two instances"
