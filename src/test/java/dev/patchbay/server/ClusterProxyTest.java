@@ -97,9 +97,20 @@ class ClusterProxyTest {
         String db = "jdbc:h2:tcp://127.0.0.1:" + h2.getPort() + "/cluster";
         Path data = dir.resolve("data");
         long t0 = System.nanoTime();
+        // The schema first (as production.md says: one instance alone on a new schema), then both JVMs at once: they
+        // race for the first admin key and the freshness key, and must end up with one of each.
+        dev.patchbay.server.store.Database.openServer(db, new dev.patchbay.server.store.StorageHealth(
+                List.of(data), java.time.Clock.systemUTC())).close();
+        java.util.concurrent.CompletableFuture<Node> startingB = java.util.concurrent.CompletableFuture.supplyAsync(() -> {
+            try {
+                return Node.start("B", data, db);
+            } catch (Exception e) {
+                throw new java.util.concurrent.CompletionException(e);
+            }
+        });
         Node a = Node.start("A", data, db);
         nodes.add(a);
-        Node b = Node.start("B", data, db);
+        Node b = startingB.get(120, TimeUnit.SECONDS);
         nodes.add(b);
         System.out.printf("cluster: two instances up in %d ms%n", (System.nanoTime() - t0) / 1_000_000);
         Proxy proxy = Proxy.start(nginx, List.of(a.port, b.port));

@@ -62,6 +62,17 @@ public final class ChangeFeed {
         }
     }
 
+    /**
+     * Takes the feed's row lock until {@code c} commits: whatever runs after it in that transaction takes turns with
+     * every management write and every other caller (instances minting the first admin key at once).
+     */
+    public static void lock(Connection c) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement(
+                "UPDATE cluster_counters SET last_id = last_id WHERE name = 'changes'")) {
+            ps.executeUpdate();
+        }
+    }
+
     private static long last(Connection c) throws SQLException {
         try (PreparedStatement ps = c.prepareStatement("SELECT last_id FROM cluster_counters WHERE name = 'changes'");
              ResultSet rs = ps.executeQuery()) {
