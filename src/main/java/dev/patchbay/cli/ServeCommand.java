@@ -65,6 +65,37 @@ final class ServeCommand implements Callable<Integer> {
                     + " (default: the embedded database in --data-dir; docs/production.md)")
     String db;
 
+    @Option(names = "--blobs", paramLabel = "LOCATION",
+            description = "Where bundle blobs are stored: s3://BUCKET[/PREFIX] for an S3-compatible bucket (default:"
+                    + " DIR/blobs in the data folder; docs/storage.md)")
+    String blobs;
+
+    @Option(names = "--s3-endpoint", paramLabel = "URL",
+            description = "The S3 API's URL, e.g. http://127.0.0.1:9000 or https://s3.eu-central-1.amazonaws.com"
+                    + " (default: AWS's endpoint of the region)")
+    String s3Endpoint;
+
+    @Option(names = "--s3-region", paramLabel = "REGION", description = "Signing region (default: us-east-1)")
+    String s3Region;
+
+    @Option(names = "--s3-path-style", description = "Address the bucket as URL/BUCKET/key instead of BUCKET.host"
+            + " (most self-hosted S3 servers)")
+    boolean s3PathStyle;
+
+    @Option(names = "--s3-profile", paramLabel = "NAME",
+            description = "Profile of the AWS config/credentials files (default: AWS_ACCESS_KEY_ID and"
+                    + " AWS_SECRET_ACCESS_KEY, then AWS_PROFILE)")
+    String s3Profile;
+
+    @Option(names = "--blob-public-url", paramLabel = "URL",
+            description = "URL devices download blobs under (a CDN in front of the bucket): URL/<sha256>, or a"
+                    + " template with {sha256} (default: presigned URLs of the bucket)")
+    String blobPublicUrl;
+
+    @Option(names = "--blob-url-expiry", defaultValue = "1h", paramLabel = "DURATION",
+            description = "Validity of presigned blob URLs, 5m to 7d (default: ${DEFAULT-VALUE})")
+    String blobUrlExpiry;
+
     ServeCommand(Cli.Context context) {
         this.context = context;
     }
@@ -105,7 +136,7 @@ final class ServeCommand implements Callable<Integer> {
             throw new CliException("--trusted-proxy: " + e.getMessage());
         }
         config = database(config, db);
-        PatchbayServer server = PatchbayServer.start(config);
+        PatchbayServer server = PatchbayServer.start(config, blobStorage());
         CountDownLatch stopped = new CountDownLatch(1);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             server.close();
@@ -142,6 +173,55 @@ final class ServeCommand implements Callable<Integer> {
         } catch (IllegalArgumentException e) {
             throw new CliException("--db: " + e.getMessage());
         }
+    }
+
+    /** The blob store the options name (ADR 0112). */
+    dev.patchbay.server.blobs.BlobStorage blobStorage() {
+        if (blobs == null) {
+            if (s3Endpoint != null || s3Region != null || s3PathStyle || s3Profile != null || blobPublicUrl != null) {
+                throw new CliException("--s3-endpoint, --s3-region, --s3-path-style, --s3-profile and"
+                        + " --blob-public-url need --blobs s3://BUCKET[/PREFIX]");
+            }
+            return dev.patchbay.server.blobs.BlobStorage.local();
+        }
+        dev.patchbay.server.blobs.S3Settings s3;
+        try {
+            s3 = dev.patchbay.server.blobs.S3Settings.parse(blobs);
+        } catch (IllegalArgumentException e) {
+            throw new CliException("--blobs: " + e.getMessage());
+        }
+        try {
+            s3 = s3.withEndpoint(s3Endpoint);
+        } catch (IllegalArgumentException e) {
+            throw new CliException("--s3-endpoint: " + e.getMessage());
+        }
+        try {
+            s3 = s3.withRegion(s3Region).withPathStyle(s3PathStyle).withProfile(s3Profile);
+        } catch (IllegalArgumentException e) {
+            throw new CliException("--s3-region: " + e.getMessage());
+        }
+        try {
+            s3 = s3.withPublicUrl(blobPublicUrl);
+        } catch (IllegalArgumentException e) {
+            throw new CliException("--blob-public-url: " + e.getMessage());
+        }
+        try {
+            s3 = s3.withUrlExpiry(tick(blobUrlExpiry));
+        } catch (IllegalArgumentException e) {
+            throw new CliException("--blob-url-expiry: " + e.getMessage());
+        }
+        // Keys from this command's environment (the SDK's own chain reads the process's, which tests cannot set).
+        java.util.Map<String, String> env = context.env();
+        String keyId = env.get("AWS_ACCESS_KEY_ID");
+        String secret = env.get("AWS_SECRET_ACCESS_KEY");
+        if (s3Profile == null && keyId != null && !keyId.isBlank()) {
+            if (secret == null || secret.isBlank()) {
+                throw new CliException("AWS_ACCESS_KEY_ID is set but AWS_SECRET_ACCESS_KEY is not");
+            }
+            s3 = s3.withKeys(new dev.patchbay.server.blobs.S3Settings.Keys(keyId, secret,
+                    env.get("AWS_SESSION_TOKEN")));
+        }
+        return dev.patchbay.server.blobs.BlobStorage.s3(s3);
     }
 
     /** Heap caps above this without an explicit {@code -Xmx} get a warning at start (ADR 0093). */

@@ -7,8 +7,8 @@ import dev.patchbay.server.auth.AdminKeyFile;
 import dev.patchbay.server.auth.ApiKeys;
 import dev.patchbay.server.auth.ApiKeysApi;
 import dev.patchbay.server.auth.Authorization;
+import dev.patchbay.server.blobs.BlobStorage;
 import dev.patchbay.server.blobs.BlobStore;
-import dev.patchbay.server.blobs.FileBlobStore;
 import dev.patchbay.server.bundles.BundleStore;
 import dev.patchbay.server.bundles.Uploads;
 import dev.patchbay.server.bundles.UploadsApi;
@@ -74,6 +74,7 @@ public final class PatchbayServer implements AutoCloseable {
     private RolloutSupervisor supervisor;
     private EventRetention retention;
     private dev.patchbay.server.cluster.Cluster cluster;
+    private BlobStore blobs;
 
     private PatchbayServer(Server jetty, Database db, DeviceRecorder recorder, DataDirLock lock, ServerConfig config,
                            boolean createdAdminKey) {
@@ -95,8 +96,17 @@ public final class PatchbayServer implements AutoCloseable {
         return start(config, Clock.tick(Clock.systemUTC(), Duration.ofMillis(1)));
     }
 
+    /** With blobs in {@code storage} (the data folder or an S3-compatible bucket, ADR 0112). */
+    public static PatchbayServer start(ServerConfig config, BlobStorage storage) throws IOException {
+        return start(config, storage, Clock.tick(Clock.systemUTC(), Duration.ofMillis(1)));
+    }
+
     /** With another clock (tests: upload expiry). */
     static PatchbayServer start(ServerConfig config, Clock clock) throws IOException {
+        return start(config, BlobStorage.local(), clock);
+    }
+
+    static PatchbayServer start(ServerConfig config, BlobStorage storage, Clock clock) throws IOException {
         Files.createDirectories(config.dataDir());
         // On a shared database server (ADR 0116) several instances may share the data folder too: the lock guards
         // only the embedded database file.
@@ -104,10 +114,13 @@ public final class PatchbayServer implements AutoCloseable {
         DataDirLock lock = shared ? null : DataDirLock.acquire(config.dataDir());
         Database db;
         try {
-            db = shared ? Database.openServer(config.database(), new StorageHealth(
-                    List.of(config.dataDir().resolve("blobs")), Clock.systemUTC()))
-                    : Database.openH2(config.dataDir().resolve("db"), new StorageHealth(
-                    List.of(config.dataDir().resolve("db"), config.dataDir().resolve("blobs")), Clock.systemUTC()));
+            List<Path> blobFolder = storage.isLocal() ? List.of(BlobStorage.localFolder(config.dataDir())) : List.of();
+            List<Path> probed = new java.util.ArrayList<>(blobFolder);
+            if (!shared) {
+                probed.add(0, config.dataDir().resolve("db"));
+            }
+            db = shared ? Database.openServer(config.database(), new StorageHealth(probed, Clock.systemUTC()))
+                    : Database.openH2(config.dataDir().resolve("db"), new StorageHealth(probed, Clock.systemUTC()));
         } catch (IOException | RuntimeException e) {
             if (lock != null) {
                 lock.close();
@@ -116,11 +129,12 @@ public final class PatchbayServer implements AutoCloseable {
         }
         DeviceRecorder recorder = null;
         dev.patchbay.server.cluster.Cluster cluster = null;
+        BlobStore blobs = null;
         try {
             ApiKeys keys = new ApiKeys(db, clock);
             boolean created = AdminKeyFile.ensure(keys, config.dataDir(), shared);
             FreshnessKey freshnessKey = FreshnessKey.loadOrCreate(config.dataDir());
-            FileBlobStore blobs = new FileBlobStore(config.dataDir().resolve("blobs"));
+            blobs = storage.open(config.dataDir());
             Uploads uploads = new Uploads(db, clock, blobs, new CryptoSignatures(clock));
             if (shared) {
                 // Another instance may be creating a session that counts on a blob this pass would find unreferenced.
@@ -151,6 +165,7 @@ public final class PatchbayServer implements AutoCloseable {
             }
             PatchbayServer server = new PatchbayServer(jetty, db, recorder, lock, config, created);
             server.cluster = cluster;
+            server.blobs = blobs;
             // The supervisor's verbs go through their own service instance, which drops the device cache like the API's.
             // Only the leader's scheduled ticks run (ADR 0117).
             DeviceRecorder flushed = recorder;
@@ -165,7 +180,8 @@ public final class PatchbayServer implements AutoCloseable {
                     .withLeadership(leader::leader)
                     .start(Duration.ofMinutes(1), Duration.ofHours(1));
             url[0] = server.url();
-            LOG.info("Patchbay server listening on {} (data: {})", server.url(), config.dataDir());
+            LOG.info("Patchbay server listening on {} (data: {}, blobs: {})", server.url(), config.dataDir(),
+                    storage.describe(config.dataDir()));
             return server;
         } catch (IOException | RuntimeException e) {
             if (recorder != null) {
@@ -173,6 +189,9 @@ public final class PatchbayServer implements AutoCloseable {
             }
             if (cluster != null) {
                 cluster.close();
+            }
+            if (blobs != null) {
+                blobs.close();
             }
             db.close();
             if (lock != null) {
@@ -205,7 +224,7 @@ public final class PatchbayServer implements AutoCloseable {
         new FreshnessApi(db, clock, devices.key()).register(router);
         new DevicesApi(db, clock, devices.recorder(), devices.catalog()).register(router);
         new UpdatesApi(devices.catalog(), devices.recorder(), devices.key(), clock, devices.publicUrl(),
-                devices.serverUrl()).register(router);
+                devices.serverUrl()).withDirectLinks(blobs == null ? null : blobs.directLinks()).register(router);
         new StatsApi(db, clock, devices.catalog(), devices.recorder(), devices.statsConcurrency()).register(router);
         new ChannelSelfApi(devices.catalog()).register(router);
         new BlobsApi(db, blobs).register(router);
@@ -338,6 +357,9 @@ public final class PatchbayServer implements AutoCloseable {
         recorder.close();
         if (cluster != null) {
             cluster.close();
+        }
+        if (blobs != null) {
+            blobs.close();
         }
         db.close();
         if (lock != null) {

@@ -420,7 +420,7 @@ final class Download {
     }
 
     private String blobUrl(BlobRef ref) {
-        return pending.blobUrl().replace("{sha256}", ref.sha256());
+        return pending.urlOf(ref.sha256());
     }
 
     private void checkDeadline() throws IOException {

@@ -17,7 +17,8 @@ import java.nio.charset.StandardCharsets;
  * The {@code POST /updates} request (device-protocol §3) and every check of its answer that needs no download
  * (SECURITY.md "what the device checks"): freshness statement for this request's nonce, outcome equal to the answer's
  * kind, statement naming exactly the release sent, signature chain to the compiled-in root, app and content key,
- * native version range, sequence floor, blob URL template. Pure: no state, no I/O.
+ * native version range, sequence floor, blob URL template and per-blob URLs (any origin: bytes are verified, not the
+ * URLs). Pure: no state, no I/O.
  */
 final class UpdateCheck {
     /** The answer was refused; {@code freshness} says whether the answer itself or its release failed. */
@@ -147,8 +148,24 @@ final class UpdateCheck {
         if (!blobUrl.contains("{sha256}")) {
             throw new Refused(false, release.version(), "the answer's blobUrl has no {sha256}");
         }
+        java.util.Map<String, String> blobUrls = new java.util.HashMap<>();
+        JsonNode own = a.get("blobUrls");
+        if (own != null && !own.isNull()) {
+            if (!own.isObject()) {
+                throw new Refused(false, release.version(), "the answer's blobUrls is not an object");
+            }
+            for (java.util.Iterator<java.util.Map.Entry<String, JsonNode>> it = own.fields(); it.hasNext(); ) {
+                java.util.Map.Entry<String, JsonNode> e = it.next();
+                String url = e.getValue().asText("");
+                if (!e.getKey().matches("[0-9a-f]{64}") || !url.matches("(?i)https?://\\S+")) {
+                    throw new Refused(false, release.version(), "the answer's blobUrls has a bad entry for "
+                            + e.getKey());
+                }
+                blobUrls.put(e.getKey(), url);
+            }
+        }
         PendingRelease pending = new PendingRelease(release, envelope, FreshnessStatement.releaseDigest(envelope),
-                blobUrl);
+                blobUrl, java.util.Map.copyOf(blobUrls));
         return new Verified(new LatestVersion(kind, release.version(), release.sequence(), fs.channel(), error,
                 message, pending), fs);
     }

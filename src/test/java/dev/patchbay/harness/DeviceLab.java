@@ -45,6 +45,12 @@ final class DeviceLab implements AutoCloseable {
                 dir.resolve("server")))), DeviceEnvironment.create(8), APP, true);
     }
 
+    /** A lab whose server keeps blobs in {@code storage} (an S3 bucket) instead of its data folder. */
+    DeviceLab(Path dir, dev.patchbay.server.blobs.BlobStorage storage) throws Exception {
+        this(dir, RunningServer.start(new dev.patchbay.server.ServerConfig("127.0.0.1", 0, dir.resolve("server")),
+                storage), DeviceEnvironment.create(8), APP, true);
+    }
+
     private DeviceLab(Path dir, RunningServer server, DeviceEnvironment env, String appId, boolean owner)
             throws Exception {
         this.dir = dir.resolve(appId);

@@ -28,6 +28,12 @@ public final class RunningServer implements AutoCloseable {
         return new RunningServer(PatchbayServer.start(config));
     }
 
+    /** With blobs in {@code storage} (an S3 bucket in the S3 tests). */
+    public static RunningServer start(ServerConfig config, dev.patchbay.server.blobs.BlobStorage storage)
+            throws IOException {
+        return new RunningServer(PatchbayServer.start(config, storage));
+    }
+
     public static RunningServer start(ServerConfig config, java.time.Clock clock) throws IOException {
         return new RunningServer(PatchbayServer.start(config, clock));
     }

@@ -82,6 +82,41 @@ class DeviceChecksTest {
     }
 
     @Test
+    void perBlobUrlsOnAnyOriginAreUsedAndAMalformedMapRefusesTheAnswer() {
+        Device d = new Device(KEYS, b -> b.autoUpdate(AutoUpdate.ALWAYS));
+        d.server.publish(V110);
+        d.server.tweak = a -> {
+            if (a.has("release")) {
+                // The template leads nowhere: only the per-blob URLs (as presigned bucket URLs) can serve the bytes.
+                a.put("blobUrl", FakeServer.BASE + "/nowhere/{sha256}");
+                ObjectNode urls = a.putObject("blobUrls");
+                V110.blobs().keySet().forEach(sha -> urls.put(sha, FakeServer.BASE + "/blobs/" + sha + "?X-Sig=1"));
+            }
+            return a;
+        };
+        d.boot();
+        d.settle();
+        assertEquals("1.1.0", d.currentVersion());
+        assertTrue(!d.server.blobRequests.isEmpty()
+                && d.server.blobRequests.stream().allMatch(r -> r.contains("?X-Sig=1")),
+                d.server.blobRequests.toString());
+
+        Device e = new Device(KEYS, b -> b.autoUpdate(AutoUpdate.ALWAYS));
+        e.server.publish(V110);
+        e.server.tweak = a -> {
+            if (a.has("release")) {
+                a.putObject("blobUrls").put(V110.blobs().keySet().iterator().next(), "file:///etc/passwd");
+            }
+            return a;
+        };
+        e.boot();
+        e.settle();
+        assertTrue(verifyFailure(e).contains("blobUrls has a bad entry"), verifyFailure(e));
+        assertNothingInstalled(e);
+        assertTrue(e.server.blobRequests.isEmpty(), "nothing is downloaded");
+    }
+
+    @Test
     void theNativeVersionRangeIsEnforced() {
         Device d = checkAgainst(KEYS.seal("1.1.0", 5, Device.files("1.1.0", ""), "2.0.0", null));
         assertTrue(verifyFailure(d).contains("2.0.0 or later"), verifyFailure(d));

@@ -132,7 +132,13 @@ final class FakeServer implements HttpTransport {
         }
         if (path.startsWith("/blobs/")) {
             String sha = path.substring("/blobs/".length());
-            blobRequests.add(sha + " " + req.headers().getOrDefault("Range", ""));
+            // A presigned-style URL: the query is the signature, the path names the blob.
+            if (sha.contains("?")) {
+                blobRequests.add(sha + " " + req.headers().getOrDefault("Range", ""));
+                sha = sha.substring(0, sha.indexOf('?'));
+            } else {
+                blobRequests.add(sha + " " + req.headers().getOrDefault("Range", ""));
+            }
             Integer st = blobStatus.poll();
             if (st != null) {
                 return status(st);

@@ -7,9 +7,11 @@ import java.util.regex.Pattern;
 /**
  * Content-addressed storage of encrypted bundle blobs, named by the SHA-256 of their bytes, plus the staging area of
  * uploads in progress. Only blobs whose digest was checked while receiving them are ever visible under their name.
- * One implementation today ({@link FileBlobStore}); an S3 one can follow behind the same interface.
+ * Two implementations: {@link FileBlobStore} (the data folder) and {@link S3BlobStore} (an S3-compatible bucket,
+ * ADR 0112). An implementation must never report a write as done that it did not store: a failure of the storage
+ * itself is thrown (for S3 as {@link dev.patchbay.server.store.StorageUnavailableException}, answered 503).
  */
-public interface BlobStore {
+public interface BlobStore extends AutoCloseable {
     Pattern SHA256 = Pattern.compile("[0-9a-f]{64}");
 
     /** The size of the stored blob, or -1 if the store does not hold it. */
@@ -17,6 +19,32 @@ public interface BlobStore {
 
     /** Opens a stored blob for reading; {@link java.nio.file.NoSuchFileException} if the store does not hold it. */
     InputStream open(String sha256) throws IOException;
+
+    /** Opens a stored blob from byte {@code from} on (a resumed download). */
+    default InputStream open(String sha256, long from) throws IOException {
+        InputStream in = open(sha256);
+        if (from > 0) {
+            try {
+                in.skipNBytes(from);
+            } catch (IOException e) {
+                in.close();
+                throw e;
+            }
+        }
+        return in;
+    }
+
+    /**
+     * How devices reach blobs without the server, or {@code null} when they download them from the server's
+     * {@code /blobs/{sha256}} (the default).
+     */
+    default DirectLinks directLinks() {
+        return null;
+    }
+
+    @Override
+    default void close() {
+    }
 
     /** Bytes received so far for a blob of an upload (its length if it is complete and stored). */
     long received(String uploadId, String sha256, long length) throws IOException;

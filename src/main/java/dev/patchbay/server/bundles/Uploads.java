@@ -369,7 +369,7 @@ public final class Uploads {
                     blobs.dropUpload(id);
                 }
             }
-            collect(new LinkedHashSet<>(blobs.stored()));
+            collect(new LinkedHashSet<>(blobs.stored()), true);
         } finally {
             lock.unlock();
         }
@@ -391,12 +391,17 @@ public final class Uploads {
      * lock held, after the transaction that dropped the references.
      */
     private int collect(Set<String> candidates) throws IOException {
+        return collect(candidates, false);
+    }
+
+    /** {@code known}: the candidates were just listed from the store (no look-up each; S3 would pay a request). */
+    private int collect(Set<String> candidates, boolean known) throws IOException {
         if (candidates.isEmpty()) {
             return 0;
         }
         List<String> present = new ArrayList<>();
         for (String sha : candidates) {
-            if (blobs.size(sha) >= 0) {
+            if (known || blobs.size(sha) >= 0) {
                 present.add(sha);
             }
         }

@@ -85,17 +85,9 @@ public final class BlobsApi {
         }
         InputStream in;
         try {
-            in = blobs.open(sha);
+            in = blobs.open(sha, head ? 0 : start);
         } catch (NoSuchFileException e) {
             throw ApiError.notFound("No published bundle has blob " + sha);
-        }
-        if (start > 0 && !head) {
-            try {
-                in.skipNBytes(start);
-            } catch (IOException e) {
-                in.close();
-                throw e;
-            }
         }
         ApiResponse.Bytes bytes = new ApiResponse.Bytes(in, end - start + 1, "application/octet-stream", CACHE, head);
         return new ApiResponse(status, bytes, headers);

@@ -34,6 +34,7 @@ public final class UpdatesApi {
     private final Clock clock;
     private final String publicUrl;
     private final Supplier<String> serverUrl;
+    private dev.patchbay.server.blobs.DirectLinks directLinks;
 
     /**
      * @param publicUrl the server's public URL for {@code blobUrl}, or {@code null} to use the request's {@code Host}
@@ -47,6 +48,15 @@ public final class UpdatesApi {
         this.clock = clock;
         this.publicUrl = publicUrl;
         this.serverUrl = serverUrl;
+    }
+
+    /**
+     * Sends devices to the bucket or a CDN for blob bytes (ADR 0113): {@code blobUrl} becomes the links' template, or
+     * each blob gets its own (presigned) URL in {@code blobUrls}; {@code null}: the server's {@code /blobs/{sha256}}.
+     */
+    public UpdatesApi withDirectLinks(dev.patchbay.server.blobs.DirectLinks links) {
+        this.directLinks = links;
+        return this;
     }
 
     public void register(Router router) {
@@ -291,7 +301,7 @@ public final class UpdatesApi {
         answer.put("channelSource", res.source());
         if (d.release() != null) {
             answer.put("release", new RawValue(d.release().envelopeJson()));
-            answer.put("blobUrl", base(r) + "/blobs/{sha256}");
+            putBlobUrls(answer, r, d.release());
         }
         if (app.freshnessCertJson() != null) {
             FreshnessStatement.ReleaseRef ref = d.release() == null ? null : new FreshnessStatement.ReleaseRef(
@@ -310,6 +320,42 @@ public final class UpdatesApi {
                 req.currentBundle(), req.currentSequence(), d.outcome().wire(), d.error(), d.message(),
                 d.release() == null ? null : d.release().version(), now, d.rollout(), r.header(ApiRequest.CLIENT_ADDRESS)));
         return ApiResponse.ok(answer);
+    }
+
+    private void putBlobUrls(Map<String, Object> answer, ApiRequest r, DeviceCatalog.Release release) {
+        String template = directLinks == null ? null : directLinks.template();
+        answer.put("blobUrl", template != null ? template : base(r) + "/blobs/{sha256}");
+        if (directLinks != null && template == null) {
+            // Runtimes that predate blobUrls still download through the server's route.
+            answer.put("blobUrls", new RawValue(directLinks.urls(release.digest(),
+                    () -> blobDigests(release.envelopeJson()))));
+        }
+    }
+
+    /** Every blob digest a release envelope names ({@code sha256} fields of its release: manifest, blobs, ...). */
+    static java.util.Set<String> blobDigests(String envelopeJson) {
+        java.util.Set<String> out = new java.util.TreeSet<>();
+        try {
+            collect(dev.patchbay.domain.Json.mapper().readTree(envelopeJson).path("release"), out);
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+        return out;
+    }
+
+    private static void collect(JsonNode n, java.util.Set<String> out) {
+        if (n.isObject()) {
+            n.fields().forEachRemaining(f -> {
+                if (f.getKey().equals("sha256") && f.getValue().isTextual()
+                        && dev.patchbay.server.blobs.BlobStore.SHA256.matcher(f.getValue().asText()).matches()) {
+                    out.add(f.getValue().asText());
+                } else {
+                    collect(f.getValue(), out);
+                }
+            });
+        } else if (n.isArray()) {
+            n.forEach(c -> collect(c, out));
+        }
     }
 
     private String base(ApiRequest r) {
