@@ -91,9 +91,10 @@ final class ServeCommand implements Callable<Integer> {
             description = "Validity of presigned blob URLs, 5m to 7d (default: ${DEFAULT-VALUE})")
     String blobUrlExpiry;
     @Option(names = "--db", paramLabel = "JDBC-URL",
-            description = "Keep the server's metadata in PostgreSQL: jdbc:postgresql://HOST[:PORT]/DATABASE, with"
-                    + " ?user=&password= in the URL, --db-password-file, or PGUSER/PGPASSWORD (default: an embedded H2"
-                    + " database in the data folder; docs/cli.md \"serve\")")
+            description = "Keep the server's metadata in a database server that several instances may share:"
+                    + " jdbc:postgresql://HOST[:PORT]/DATABASE, with ?user=&password= in the URL, --db-password-file,"
+                    + " or PGUSER/PGPASSWORD; or H2's jdbc:h2:tcp://HOST:PORT/NAME (default: an embedded H2 database"
+                    + " in the data folder; docs/cli.md \"serve\", docs/production.md)")
     String db;
 
     @Option(names = "--db-password-file", paramLabel = "FILE",
@@ -141,7 +142,7 @@ final class ServeCommand implements Callable<Integer> {
         }
         if (db != null) {
             try {
-                config = config.withDatabase(dev.patchbay.server.store.PostgresConfig.parse(db, context.env(),
+                config = config.withDatabase(dev.patchbay.server.store.DatabaseTarget.parse(db, context.env(),
                         dbPasswordFile));
             } catch (IllegalArgumentException e) {
                 throw new CliException("--db: " + e.getMessage());
@@ -158,7 +159,7 @@ final class ServeCommand implements Callable<Integer> {
         context.out().println("Patchbay server " + Version.current() + " listening on " + server.url());
         context.out().println("Data folder: " + server.dataDir());
         if (config.database() != null) {
-            context.out().println("Database: PostgreSQL " + config.database().where() + " as " + config.database().user());
+            context.out().println("Database: " + config.database().describe());
         }
         if (server.createdAdminKey()) {
             context.out().println("Created an admin API key in " + server.adminApiKeyFile() + " (readable only by you)");

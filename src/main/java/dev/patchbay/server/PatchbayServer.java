@@ -76,6 +76,7 @@ public final class PatchbayServer implements AutoCloseable {
     private final int port;
     private RolloutSupervisor supervisor;
     private EventRetention retention;
+    private dev.patchbay.server.cluster.Cluster cluster;
     private BlobStore blobs;
 
     private PatchbayServer(Server jetty, Database db, DeviceRecorder recorder, DataDirLock lock, ServerConfig config,
@@ -110,33 +111,44 @@ public final class PatchbayServer implements AutoCloseable {
 
     static PatchbayServer start(ServerConfig config, BlobStorage storage, Clock clock) throws IOException {
         Files.createDirectories(config.dataDir());
-        DataDirLock lock = DataDirLock.acquire(config.dataDir());
+        // On a shared database server (ADR 0116) several instances may share the data folder too: the lock guards
+        // only the embedded database file.
+        boolean shared = config.database() != null;
+        DataDirLock lock = shared ? null : DataDirLock.acquire(config.dataDir());
         Database db;
         try {
-            List<Path> probed = storage.isLocal()
-                    ? List.of(BlobStorage.localFolder(config.dataDir()))
-                    : List.of();
-            if (config.database() == null) {
-                List<Path> withDb = new java.util.ArrayList<>(probed);
-                withDb.add(0, config.dataDir().resolve("db"));
-                db = Database.openH2(config.dataDir().resolve("db"), new StorageHealth(withDb, Clock.systemUTC()));
-            } else {
-                db = Database.openPostgres(config.database(), new StorageHealth(probed, Clock.systemUTC()));
+            List<Path> blobFolder = storage.isLocal() ? List.of(BlobStorage.localFolder(config.dataDir())) : List.of();
+            List<Path> probed = new java.util.ArrayList<>(blobFolder);
+            if (!shared) {
+                probed.add(0, config.dataDir().resolve("db"));
             }
+            db = shared ? Database.open(config.database(), new StorageHealth(probed, Clock.systemUTC()))
+                    : Database.openH2(config.dataDir().resolve("db"), new StorageHealth(probed, Clock.systemUTC()));
         } catch (IOException | RuntimeException e) {
-            lock.close();
+            if (lock != null) {
+                lock.close();
+            }
             throw e;
         }
         DeviceRecorder recorder = null;
+        dev.patchbay.server.cluster.Cluster cluster = null;
         BlobStore blobs = null;
         try {
             ApiKeys keys = new ApiKeys(db, clock);
-            boolean created = AdminKeyFile.ensure(keys, config.dataDir());
+            boolean created = AdminKeyFile.ensure(keys, config.dataDir(), shared);
             FreshnessKey freshnessKey = FreshnessKey.loadOrCreate(config.dataDir());
             blobs = storage.open(config.dataDir());
             Uploads uploads = new Uploads(db, clock, blobs, new CryptoSignatures(clock));
-            uploads.sweep();
+            if (shared) {
+                // Another instance may be creating a session that counts on a blob this pass would find unreferenced.
+                uploads.expire();
+            } else {
+                uploads.sweep();
+            }
             DeviceCatalog catalog = new DeviceCatalog(db);
+            catalog.changes().shared(shared);
+            cluster = new dev.patchbay.server.cluster.Cluster(db, catalog::invalidate, catalog::invalidateAll,
+                    () -> catalog.changes().sample(db)).start();
             recorder = new DeviceRecorder(db, catalog.changes())
                     .withOffers(new ReleaseOffers(config.devicesPerAddress()));
             String[] url = {null};
@@ -155,30 +167,40 @@ public final class PatchbayServer implements AutoCloseable {
                 throw new IOException("Cannot start the HTTP server: " + e.getMessage(), e);
             }
             PatchbayServer server = new PatchbayServer(jetty, db, recorder, lock, config, created);
+            server.cluster = cluster;
             server.blobs = blobs;
             // The supervisor's verbs go through their own service instance, which drops the device cache like the API's.
+            // Only the leader's scheduled ticks run (ADR 0117).
             DeviceRecorder flushed = recorder;
+            dev.patchbay.server.cluster.Cluster leader = cluster;
             server.supervisor = new RolloutSupervisor(db, new RolloutService(db, clock, new CryptoSignatures(clock),
                     blobs).onChange(devices.catalog()::invalidate), clock, flushed::flush)
                     .withWebhook(config.healthWebhook() == null ? HealthWebhook.none()
                             : HealthWebhook.to(config.healthWebhook()))
+                    .withLeadership(leader::leader)
                     .start(config.rolloutTick());
             server.retention = new EventRetention(db, clock, config.eventRetention())
+                    .withLeadership(leader::leader)
                     .start(Duration.ofMinutes(1), Duration.ofHours(1));
             url[0] = server.url();
             LOG.info("Patchbay server listening on {} (data: {}, blobs: {}{})", server.url(), config.dataDir(),
                     storage.describe(config.dataDir()),
-                    config.database() == null ? "" : ", database: PostgreSQL " + config.database().where());
+                    config.database() == null ? "" : ", database: " + config.database().describe());
             return server;
         } catch (IOException | RuntimeException e) {
             if (recorder != null) {
                 recorder.close();
             }
+            if (cluster != null) {
+                cluster.close();
+            }
             if (blobs != null) {
                 blobs.close();
             }
             db.close();
-            lock.close();
+            if (lock != null) {
+                lock.close();
+            }
             throw e;
         }
     }
@@ -225,7 +247,7 @@ public final class PatchbayServer implements AutoCloseable {
         new ApiKeysApi(keys, adminKeyFile).register(router);
         CapgoCompat.register(router, db, clock, blobs, new DeviceDecisions(db, clock, devices.catalog(),
                 devices.recorder()), devices.publicUrl(), devices.serverUrl(), devices.statsConcurrency());
-        invalidateOnWrites(router, devices.catalog());
+        invalidateOnWrites(router, db, devices.catalog());
         // Last, so the role and app-scope check runs before everything else a route does.
         Authorization.enforce(router);
         return router;
@@ -233,9 +255,10 @@ public final class PatchbayServer implements AutoCloseable {
 
     /**
      * Every management write ends by dropping what the device endpoints cache about the app it touched (all apps for
-     * writes outside {@code /api/v1/apps/{appId}}), so the next update check sees it.
+     * writes outside {@code /api/v1/apps/{appId}}), so the next update check sees it. Every transaction of the write
+     * also appends its topic to the change feed, so the other instances on the same database drop it too (ADR 0116).
      */
-    private static void invalidateOnWrites(Router router, DeviceCatalog catalog) {
+    private static void invalidateOnWrites(Router router, Database db, DeviceCatalog catalog) {
         router.decorate(route -> {
             if (route.open() || route.method().equals("GET") || route.method().equals("HEAD")
                     || !route.template().startsWith("/api/v1/")) {
@@ -245,7 +268,9 @@ public final class PatchbayServer implements AutoCloseable {
             return new Router.Route(route.method(), route.template(), route.open(), route.streaming(), route.maxBody(),
                     r -> {
                         try {
-                            return inner.handle(r);
+                            return db == null ? inner.handle(r)
+                                    : db.noting(dev.patchbay.server.cluster.ChangeFeed.topic(r.pathParam("appId")),
+                                            () -> inner.handle(r));
                         } finally {
                             String app = r.pathParam("appId");
                             if (app != null) {
@@ -303,6 +328,11 @@ public final class PatchbayServer implements AutoCloseable {
         return supervisor;
     }
 
+    /** How this instance takes part among instances sharing its database (tests). */
+    dev.patchbay.server.cluster.Cluster cluster() {
+        return cluster;
+    }
+
     /** Writes the update checks' pending state now (tests read offers and timelines right after a check). */
     void flushDevices() {
         recorder.flush();
@@ -336,11 +366,16 @@ public final class PatchbayServer implements AutoCloseable {
         }
         stopQuietly(jetty);
         recorder.close();
+        if (cluster != null) {
+            cluster.close();
+        }
         if (blobs != null) {
             blobs.close();
         }
         db.close();
-        lock.close();
+        if (lock != null) {
+            lock.close();
+        }
         LOG.info("Patchbay server stopped");
     }
 

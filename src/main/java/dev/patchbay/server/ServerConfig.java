@@ -20,13 +20,14 @@ import java.time.Duration;
  *                         0: {@link dev.patchbay.server.offers.ReleaseOffers#DEFAULT_DEVICES_PER_ADDRESS})
  * @param trustedProxies   reverse proxies whose {@code X-Forwarded-For} names the client address (ADR 0096;
  *                         {@code null}: none, the TCP peer is the client)
- * @param database         the PostgreSQL database to keep metadata in (ADR 0110), or {@code null} for the embedded H2
- *                         database under {@code dataDir/db}
+ * @param database         a database server to keep metadata in, which several instances may share: PostgreSQL
+ *                         (ADR 0110) or H2's TCP server (ADR 0116); {@code null} for the embedded H2 file under
+ *                         {@code dataDir/db}
  */
 public record ServerConfig(String host, int port, Path dataDir, String publicUrl, int statsConcurrency,
                            Duration rolloutTick, String healthWebhook, Duration eventRetention, int devicesPerAddress,
                            dev.patchbay.server.http.TrustedProxies trustedProxies,
-                           dev.patchbay.server.store.PostgresConfig database) {
+                           dev.patchbay.server.store.DatabaseTarget database) {
     /** Default of {@link #eventRetention}. */
     public static final Duration DEFAULT_EVENT_RETENTION = Duration.ofDays(90);
     /** Largest management request body accepted (JSON); bundle uploads get their own limit. */
@@ -112,14 +113,27 @@ public record ServerConfig(String host, int port, Path dataDir, String publicUrl
                 eventRetention, n, trustedProxies, database);
     }
 
+    /**
+     * On the database server at {@code jdbcUrl} (PostgreSQL with the user and password in the URL, or H2's TCP
+     * server; null: the embedded file); see {@link #database}.
+     */
+    public ServerConfig withDatabase(String jdbcUrl) {
+        try {
+            return withDatabase(jdbcUrl == null ? null
+                    : dev.patchbay.server.store.DatabaseTarget.parse(jdbcUrl, java.util.Map.of(), null));
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+    }
+
     public ServerConfig withTrustedProxies(dev.patchbay.server.http.TrustedProxies proxies) {
         return new ServerConfig(host, port, dataDir, publicUrl, statsConcurrency, rolloutTick, healthWebhook,
                 eventRetention, devicesPerAddress, proxies, database);
     }
 
-    /** With metadata in PostgreSQL ({@code null}: the embedded H2 database). */
-    public ServerConfig withDatabase(dev.patchbay.server.store.PostgresConfig postgres) {
+    /** With metadata in that database server ({@code null}: the embedded H2 database). */
+    public ServerConfig withDatabase(dev.patchbay.server.store.DatabaseTarget target) {
         return new ServerConfig(host, port, dataDir, publicUrl, statsConcurrency, rolloutTick, healthWebhook,
-                eventRetention, devicesPerAddress, trustedProxies, postgres);
+                eventRetention, devicesPerAddress, trustedProxies, target);
     }
 }

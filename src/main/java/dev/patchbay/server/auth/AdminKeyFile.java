@@ -32,7 +32,42 @@ public final class AdminKeyFile {
      * mints the new one, so a lost or replaced file never leaves an old admin key working.
      */
     public static boolean ensure(ApiKeys keys, Path dataDir) throws IOException {
+        return ensure(keys, dataDir, false);
+    }
+
+    /**
+     * As {@link #ensure(ApiKeys, Path)}; with {@code sharedDatabase} (instances on one database server, ADR 0116) a
+     * missing file while a bootstrap key is active is an error instead: minting would revoke the key that the other
+     * instances' files hold. An empty file still asks for a new key.
+     */
+    public static boolean ensure(ApiKeys keys, Path dataDir, boolean sharedDatabase) throws IOException {
         Path file = in(dataDir);
+        if (sharedDatabase && !Files.exists(file)) {
+            // Instances starting together on a new database: the first mints (under the change feed's row lock, so
+            // they take turns), the others find its key and, on a shared folder, its file.
+            boolean minted;
+            try {
+                minted = keys.database().inTransaction(c -> {
+                    dev.patchbay.server.cluster.ChangeFeed.lock(c);
+                    if (!keys.activeBootstrapKeys(c).isEmpty()) {
+                        return false;
+                    }
+                    mintIn(c, keys, file);
+                    return true;
+                });
+            } catch (java.io.UncheckedIOException e) {
+                throw e.getCause();
+            }
+            if (minted) {
+                return true;
+            }
+            if (!Files.exists(file)) {
+                throw new IOException("The database already has an admin key, but " + file + " is missing: copy the "
+                        + NAME + " file from another instance's data folder (or share that folder). To replace a lost"
+                        + " key, create an empty " + NAME + " file: a new key is minted and the old one revoked on"
+                        + " every instance");
+            }
+        }
         String current = Files.isRegularFile(file) && Files.size(file) > 0 ? read(file) : null;
         ApiKeys.KeyRow working = current == null ? null : keys.activeByPlaintext(current);
         if (working != null) {
@@ -58,27 +93,31 @@ public final class AdminKeyFile {
 
     private static void mintBootstrap(ApiKeys keys, Path file) {
         keys.database().inTransaction(c -> {
-            for (ApiKeys.KeyRow old : keys.activeBootstrapKeys(c)) {
-                keys.revoke(c, old.id());
-            }
-            String name = "admin";
-            try (var ps = c.prepareStatement("SELECT COUNT(*) FROM api_keys WHERE name = ? AND revoked_at IS NULL")) {
-                ps.setString(1, name);
-                try (var rs = ps.executeQuery()) {
-                    rs.next();
-                    if (rs.getLong(1) > 0) {
-                        name = "admin-" + keys.now().toString().substring(0, 19).replace(':', '-');
-                    }
-                }
-            }
-            ApiKeys.NewKey key = keys.insert(c, name, Role.ADMIN, null, null, "system:server-start", true);
-            try {
-                write(file, key.plaintext());
-            } catch (IOException e) {
-                throw new java.io.UncheckedIOException(e);
-            }
+            mintIn(c, keys, file);
             return null;
         });
+    }
+
+    private static void mintIn(java.sql.Connection c, ApiKeys keys, Path file) throws java.sql.SQLException {
+        for (ApiKeys.KeyRow old : keys.activeBootstrapKeys(c)) {
+            keys.revoke(c, old.id());
+        }
+        String name = "admin";
+        try (var ps = c.prepareStatement("SELECT COUNT(*) FROM api_keys WHERE name = ? AND revoked_at IS NULL")) {
+            ps.setString(1, name);
+            try (var rs = ps.executeQuery()) {
+                rs.next();
+                if (rs.getLong(1) > 0) {
+                    name = "admin-" + keys.now().toString().substring(0, 19).replace(':', '-');
+                }
+            }
+        }
+        ApiKeys.NewKey key = keys.insert(c, name, Role.ADMIN, null, null, "system:server-start", true);
+        try {
+            write(file, key.plaintext());
+        } catch (IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
     }
 
     /**

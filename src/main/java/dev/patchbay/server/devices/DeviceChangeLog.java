@@ -20,7 +20,43 @@ public final class DeviceChangeLog {
     /** SQL for the change_seq column value of a write (the spelling H2 and PostgreSQL share). */
     public static final String NEXT = "nextval('device_change_seq')";
 
+    /**
+     * Instances sharing the database (ADR 0116): a transaction of another instance is not in {@link #floors}, so the
+     * horizon also stays below a sequence value sampled {@link #SHARED_LAG} ago; any transaction shorter than that
+     * which took a lower value has ended.
+     */
+    static final long SHARED_LAG_NANOS = java.util.concurrent.TimeUnit.SECONDS.toNanos(3);
+
     private final TreeMap<Long, Integer> floors = new TreeMap<>();
+    /** Sequence values by the (monotonic) time they were taken; only when the database is shared. */
+    private final java.util.ArrayDeque<long[]> samples = new java.util.ArrayDeque<>();
+    private volatile boolean shared;
+
+    /** Keeps the horizon safe for writers in other processes (see {@link #SHARED_LAG_NANOS}). */
+    public void shared(boolean on) {
+        shared = on;
+    }
+
+    /** Records the sequence's current value (the cluster thread, a few times a second). */
+    public void sample(Database db) {
+        if (!shared) {
+            return;
+        }
+        long now = System.nanoTime();
+        long v = db.inTransaction(DeviceChangeLog::next);
+        synchronized (this) {
+            samples.addLast(new long[] {now, v});
+            // Keep one sample older than the lag (the horizon), drop the ones before it.
+            while (samples.size() > 1) {
+                long[] second = samples.stream().skip(1).findFirst().orElseThrow();
+                if (now - second[0] >= SHARED_LAG_NANOS) {
+                    samples.removeFirst();
+                } else {
+                    break;
+                }
+            }
+        }
+    }
 
     /** Runs {@code work} in one transaction of {@code db} as a device writer (see the class comment). */
     public <T> T write(Database db, Database.Work<T> work) {
@@ -51,7 +87,15 @@ public final class DeviceChangeLog {
 
     /** Rows with {@code change_seq} below the returned value are committed (or gone) for good. */
     public synchronized long horizon(Connection c) throws SQLException {
-        return floors.isEmpty() ? next(c) : floors.firstKey();
+        long local = floors.isEmpty() ? next(c) : floors.firstKey();
+        if (!shared) {
+            return local;
+        }
+        long[] oldest = samples.peekFirst();
+        if (oldest == null || System.nanoTime() - oldest[0] < SHARED_LAG_NANOS) {
+            return 1; // not up long enough to know: hand out nothing yet
+        }
+        return Math.min(local, oldest[1]);
     }
 
     private static long next(Connection c) throws SQLException {

@@ -34,6 +34,13 @@ public final class EventRetention implements AutoCloseable {
     private final Clock clock;
     private final Duration keep;
     private ScheduledExecutorService timer;
+    private volatile java.util.function.BooleanSupplier leadership = () -> true;
+
+    /** Scheduled prunes run only while {@code leader} says this instance leads (ADR 0117). */
+    public EventRetention withLeadership(java.util.function.BooleanSupplier leader) {
+        this.leadership = leader;
+        return this;
+    }
 
     /** What one prune removed. */
     public record Pruned(long events, long samples, long offers) {
@@ -62,6 +69,9 @@ public final class EventRetention implements AutoCloseable {
             return t;
         });
         timer.scheduleWithFixedDelay(() -> {
+            if (!leadership.getAsBoolean()) {
+                return;
+            }
             try {
                 Pruned p = prune(clock.instant());
                 if (p.events() > 0 || p.samples() > 0 || p.offers() > 0) {

@@ -140,9 +140,13 @@ public final class StatsApi {
                 recorder.flush();
             }
             int[] result = null;
+            // A rollback changes what this device is served: the other instances hear of it with the events (ADR 0116).
+            String topic = events.stream().anyMatch(e -> e.action().equals("rollback"))
+                    ? dev.patchbay.server.cluster.ChangeFeed.topic(appId) : null;
             for (int attempt = 1; result == null; attempt++) {
                 try {
-                    result = store(appId, deviceId, events);
+                    result = topic == null ? store(appId, deviceId, events)
+                            : db.noting(topic, () -> store(appId, deviceId, events));
                 } catch (StoreException e) {
                     // The same events raced themselves (a device retrying while its first attempt still ran): the
                     // next attempt sees them stored and counts them as duplicates.

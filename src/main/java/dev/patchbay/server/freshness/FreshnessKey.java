@@ -105,9 +105,17 @@ public final class FreshnessKey {
                 throw new FileAlreadyExistsException(file.toString());
             }
             try {
-                Files.move(tmp, file, StandardCopyOption.ATOMIC_MOVE);
-            } catch (AtomicMoveNotSupportedException e) {
-                Files.move(tmp, file);
+                // link(2) creates the name only if it is free: of servers starting at once on one folder (instances
+                // on a shared database, ADR 0116) exactly one wins, where a rename would let the last one replace it.
+                Files.createLink(file, tmp);
+            } catch (FileAlreadyExistsException e) {
+                throw e;
+            } catch (UnsupportedOperationException | java.nio.file.FileSystemException e) {
+                try {
+                    Files.move(tmp, file, StandardCopyOption.ATOMIC_MOVE);
+                } catch (AtomicMoveNotSupportedException a) {
+                    Files.move(tmp, file);
+                }
             }
         } finally {
             Files.deleteIfExists(tmp);

@@ -42,6 +42,7 @@ public final class RolloutSupervisor implements AutoCloseable {
     private final ReentrantLock ticking = new ReentrantLock();
     private ScheduledExecutorService timer;
     private volatile HealthWebhook webhook = HealthWebhook.none();
+    private volatile java.util.function.BooleanSupplier leadership = () -> true;
 
     /**
      * @param beforeTick run first on every tick (the server flushes its buffered device check records, so the
@@ -61,6 +62,15 @@ public final class RolloutSupervisor implements AutoCloseable {
         return this;
     }
 
+    /**
+     * Scheduled ticks run only while {@code leader} says this instance leads (ADR 0117: one supervisor among instances
+     * sharing a database); it is asked again before each rollout, so a leader that lost its lease mid-tick stops.
+     */
+    public RolloutSupervisor withLeadership(java.util.function.BooleanSupplier leader) {
+        this.leadership = leader;
+        return this;
+    }
+
     /** Starts ticking every {@code tick} on its own daemon thread. */
     public synchronized RolloutSupervisor start(Duration tick) {
         if (timer != null) {
@@ -77,8 +87,16 @@ public final class RolloutSupervisor implements AutoCloseable {
     }
 
     private void scheduledTick() {
+        if (!leadership.getAsBoolean()) {
+            return;
+        }
         try {
-            tick(clock.instant());
+            ticking.lock();
+            try {
+                tickLocked(clock.instant(), leadership);
+            } finally {
+                ticking.unlock();
+            }
         } catch (Throwable e) {
             // An exception escaping a scheduled task would cancel every later tick.
             LOG.error("Rollout supervisor tick failed; trying again on the next tick", e);
@@ -89,16 +107,20 @@ public final class RolloutSupervisor implements AutoCloseable {
     public void tick(Instant now) {
         ticking.lock();
         try {
-            tickLocked(now);
+            tickLocked(now, () -> true);
         } finally {
             ticking.unlock();
         }
     }
 
-    private void tickLocked(Instant now) {
+    private void tickLocked(Instant now, java.util.function.BooleanSupplier leading) {
         beforeTick.run();
         List<Rollout> active = actions.active();
         for (Rollout r : active) {
+            if (!leading.getAsBoolean()) {
+                LOG.info("No longer the leader: the rest of this tick is left to the new one");
+                return;
+            }
             try {
                 supervise(r, now);
             } catch (ApiError e) {
@@ -123,7 +145,9 @@ public final class RolloutSupervisor implements AutoCloseable {
         ApiError refused = null;
         if (r.health() != null && h.verdict() == HealthVerdict.FAILING && outsideCooldown(r, policy, now)) {
             try {
-                after = act(r, policy.action(), h);
+                // A verb reaches the update checks of every instance (ADR 0116); readings and samples need not.
+                after = db.noting(dev.patchbay.server.cluster.ChangeFeed.topic(r.appId()),
+                        () -> act(r, policy.action(), h));
                 acted = after != null;
                 after = after == null ? r : after;
             } catch (ApiError e) {
@@ -139,7 +163,7 @@ public final class RolloutSupervisor implements AutoCloseable {
             throw refused;
         }
         if (!acted) {
-            after = plan(r, h, policy, now);
+            after = db.noting(dev.patchbay.server.cluster.ChangeFeed.topic(r.appId()), () -> plan(r, h, policy, now));
         }
         sample(after, h, now);
     }

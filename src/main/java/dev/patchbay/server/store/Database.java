@@ -61,10 +61,28 @@ public final class Database implements AutoCloseable {
         void reopen() throws SQLException, IOException;
 
         void close();
+
+        /** Whether this is a database server other Patchbay instances may share (not the embedded file). */
+        default boolean shared() {
+            return true;
+        }
+    }
+
+    /** Writes SQL into a transaction that changed data, just before it commits (the cluster's change feed). */
+    @FunctionalInterface
+    public interface CommitNote {
+        void write(Connection c, String topic) throws SQLException;
+    }
+
+    @FunctionalInterface
+    public interface Noted<T, E extends Exception> {
+        T run() throws E;
     }
 
     private final StorageHealth health;
     private final Backend backend;
+    private final ThreadLocal<String> topic = new ThreadLocal<>();
+    private volatile CommitNote commitNote;
 
     private Database(Backend backend, StorageHealth health) {
         this.backend = backend;
@@ -100,6 +118,84 @@ public final class Database implements AutoCloseable {
      */
     public static Database openPostgres(PostgresConfig config, StorageHealth health) throws IOException {
         return new Database(PostgresBackend.open(config), health);
+    }
+
+    /**
+     * Opens the database server {@code target} names, shared by several Patchbay instances (ADR 0116), and applies
+     * pending migrations.
+     */
+    public static Database open(DatabaseTarget target, StorageHealth health) throws IOException {
+        if (target instanceof PostgresConfig postgres) {
+            return openPostgres(postgres, health);
+        }
+        return openServer(((DatabaseTarget.SharedH2) target).url(), health);
+    }
+
+    /**
+     * Opens H2's TCP server ({@code jdbc:h2:tcp://HOST:PORT/NAME}) that several instances share (ADR 0116); user and
+     * password from the URL's {@code USER} and {@code PASSWORD} settings, else {@code patchbay} and an empty password.
+     */
+    public static Database openServer(String url, StorageHealth health) throws IOException {
+        JdbcConnectionPool pool = H2Backend.pool(url);
+        try (Connection c = pool.getConnection()) {
+            migrateRacing(c);
+        } catch (SQLException e) {
+            pool.dispose();
+            throw new IOException("Cannot open the database " + DatabaseTarget.redacted(url) + ": " + e.getMessage(), e);
+        }
+        return new Database(new H2Backend(null, url, pool), health);
+    }
+
+    /**
+     * Applies the migrations; when another instance applies the same script at the same moment, the loser's script
+     * fails, and it then finds the schema up to date.
+     */
+    private static void migrateRacing(Connection c) throws SQLException {
+        for (int attempt = 1; ; attempt++) {
+            try {
+                Migrations.apply(c, MIGRATIONS);
+                return;
+            } catch (SQLException e) {
+                if (attempt == 3) {
+                    throw e;
+                }
+                try {
+                    Thread.sleep(200L * attempt);
+                } catch (InterruptedException i) {
+                    Thread.currentThread().interrupt();
+                    throw e;
+                }
+            }
+        }
+    }
+
+    /** Whether this is a database server that other Patchbay instances may share (not the embedded file). */
+    public boolean shared() {
+        return backend.shared();
+    }
+
+    /** Sets what writes a note into every transaction run inside {@link #noting} that changed data. */
+    public void onCommit(CommitNote note) {
+        this.commitNote = note;
+    }
+
+    /**
+     * Runs {@code work} so that every transaction it runs on this thread and that changes data also records
+     * {@code changeTopic} (through {@link #onCommit}) before it commits: what changed reaches the other instances
+     * exactly when the change itself is committed.
+     */
+    public <T, E extends Exception> T noting(String changeTopic, Noted<T, E> work) throws E {
+        String before = topic.get();
+        topic.set(changeTopic);
+        try {
+            return work.run();
+        } finally {
+            if (before == null) {
+                topic.remove();
+            } else {
+                topic.set(before);
+            }
+        }
     }
 
     /** Which SQL dialect this database speaks. */
@@ -144,12 +240,18 @@ public final class Database implements AutoCloseable {
             try {
                 result = work.run(c);
                 boolean writable = health.writable();
-                if (backend.syncsAfterWrite() || !writable) {
+                String noted = topic.get();
+                CommitNote note = commitNote;
+                boolean noting = noted != null && note != null;
+                if (backend.syncsAfterWrite() || !writable || noting) {
                     wrote = backend.changed(c);
                 }
                 if (wrote && !writable) {
                     // Fail-stop: nothing new is committed while an episode lasts (background jobs included).
                     throw new StorageUnavailableException(health.status().cause(), null);
+                }
+                if (wrote && noting) {
+                    note.write(c, noted);
                 }
                 c.commit();
             } catch (SQLException | RuntimeException e) {

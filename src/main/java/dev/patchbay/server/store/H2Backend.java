@@ -16,22 +16,40 @@ import org.h2.jdbcx.JdbcConnectionPool;
  * The embedded H2 file database (ADR 0090): H2's own connection pool (embedded sessions, nothing to gain from
  * another pool: ADR 0110), {@code TRANSACTION_ID()} to tell a writing transaction, a group fsync of the database file
  * after its commit, and {@code SHUTDOWN IMMEDIATELY} + reopen as the recovery of a storage episode (ADR 0091).
+ * On H2's TCP server that several instances share (ADR 0116) there is no local file: no fsync here (the server makes
+ * its commits durable) and recovery never shuts the shared server down.
  */
 final class H2Backend implements Database.Backend {
     private final String url;
+    /** The fsync of the embedded file; null on a shared database server. */
     private final GroupSync sync;
     private volatile JdbcConnectionPool pool;
 
+    /** The embedded file in {@code folder}, or (folder null) the H2 server at {@code url}. */
     H2Backend(Path folder, String url, JdbcConnectionPool pool) {
         this.url = url;
         this.pool = pool;
-        this.sync = new GroupSync(folder.resolve("patchbay.mv.db"));
+        this.sync = folder == null ? null : new GroupSync(folder.resolve("patchbay.mv.db"));
     }
 
+    /** User and password from the URL's {@code USER}/{@code PASSWORD} settings, else {@code patchbay} and none. */
     static JdbcConnectionPool pool(String url) {
-        JdbcConnectionPool pool = JdbcConnectionPool.create(url, "patchbay", "");
+        String user = setting(url, "USER");
+        String password = setting(url, "PASSWORD");
+        JdbcConnectionPool pool = JdbcConnectionPool.create(url, user == null ? "patchbay" : user,
+                password == null ? "" : password);
         pool.setMaxConnections(32);
         return pool;
+    }
+
+    private static String setting(String url, String name) {
+        java.util.regex.Matcher m = java.util.regex.Pattern.compile("(?i);" + name + "=([^;]*)").matcher(url);
+        return m.find() ? m.group(1) : null;
+    }
+
+    @Override
+    public boolean shared() {
+        return sync == null;
     }
 
     @Override
@@ -54,7 +72,7 @@ final class H2Backend implements Database.Backend {
 
     @Override
     public boolean syncsAfterWrite() {
-        return true;
+        return sync != null;
     }
 
     @Override
@@ -65,17 +83,24 @@ final class H2Backend implements Database.Backend {
     @Override
     public void reopen() throws SQLException, IOException {
         JdbcConnectionPool old = pool;
-        try (Connection c = old.getConnection(); Statement st = c.createStatement()) {
-            st.execute("SHUTDOWN IMMEDIATELY");
-        } catch (SQLException e) {
-            // Already closed by H2 itself after the failure.
+        if (sync != null) {
+            // Only the embedded file: a shared database server is never shut down by one of its clients.
+            try (Connection c = old.getConnection(); Statement st = c.createStatement()) {
+                st.execute("SHUTDOWN IMMEDIATELY");
+            } catch (SQLException e) {
+                // Already closed by H2 itself after the failure.
+            }
         }
         old.dispose();
-        sync.reset();
+        if (sync != null) {
+            sync.reset();
+        }
         JdbcConnectionPool fresh = pool(url);
         try (Connection c = fresh.getConnection()) {
             Database.probe(c, Database.probeSql(Database.Dialect.H2));
-            sync.await();
+            if (sync != null) {
+                sync.await();
+            }
         } catch (SQLException | IOException e) {
             fresh.dispose();
             throw e;
@@ -86,7 +111,9 @@ final class H2Backend implements Database.Backend {
     @Override
     public void close() {
         pool.dispose();
-        sync.reset();
+        if (sync != null) {
+            sync.reset();
+        }
     }
 
     /**

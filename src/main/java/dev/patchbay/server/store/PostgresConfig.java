@@ -17,7 +17,7 @@ import java.util.Properties;
  * @param user     database user
  * @param password password, or {@code null} (trust, peer or certificate authentication)
  */
-public record PostgresConfig(String url, String user, String password) {
+public record PostgresConfig(String url, String user, String password) implements DatabaseTarget {
     public PostgresConfig {
         if (url == null || !url.startsWith("jdbc:postgresql://")) {
             throw new IllegalArgumentException("the database URL must look like jdbc:postgresql://HOST[:PORT]/DATABASE,"
@@ -61,6 +61,11 @@ public record PostgresConfig(String url, String user, String password) {
             password = env.get("PGPASSWORD");
         }
         return new PostgresConfig(withoutCredentials(url), user, password);
+    }
+
+    @Override
+    public String describe() {
+        return "PostgreSQL " + where() + " as " + user;
     }
 
     /** HOST:PORT/DB for messages and logs. */
