@@ -2,7 +2,6 @@ import java.io.ByteArrayOutputStream;
 import java.io.File;
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -424,10 +423,5 @@ public class AndroidBuild {
                 Files.delete(q);
             }
         }
-    }
-
-    @SuppressWarnings("unused")
-    private static void write(OutputStream o, String s) throws IOException {
-        o.write(s.getBytes(StandardCharsets.UTF_8));
     }
 }

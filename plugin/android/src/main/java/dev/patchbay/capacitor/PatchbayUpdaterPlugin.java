@@ -38,18 +38,19 @@ public class PatchbayUpdaterPlugin extends Plugin {
         runtime = ProcessRuntime.get(getContext(), UpdaterConfig.fromJson(config.getConfigJSON().toString()));
         runtime.ports.webView.attach(getBridge());
         runtime.calls.addListener((name, payload) -> notifyListeners(name, toJs(payload)));
+        // Runs once Bridge.Builder.create() has returned (the plugin loads inside it, before the Builder sets the
+        // Bridge's WebView listeners, which would drop one added now) and the local server has started.
+        getBridge().executeOnMainThread(this::bridgeStarted);
+    }
+
+    private void bridgeStarted() {
         getBridge().addWebViewListener(new WebViewListener() {
             @Override
             public void onPageLoaded(WebView webView) {
                 runtime.updater.onPageLoaded(runtime.ports.webView.served());
             }
         });
-        // Runs once the Bridge has started its local server: when Capacitor ignored the persisted folder (a new
-        // native build), serve the one the runtime chose.
-        getBridge().executeOnMainThread(this::serveRuntimeChoice);
-    }
-
-    private void serveRuntimeChoice() {
+        // When Capacitor ignored the persisted folder (a new native build), serve the one the runtime chose.
         String wanted = runtime.updater.serverBasePath();
         if (wanted != null && !wanted.equals(runtime.ports.webView.served())) {
             runtime.ports.webView.setServerBasePath(wanted);

@@ -93,9 +93,9 @@ public class PluginEndToEndTest {
         release("1.1.0", 2);
         String config = config("always", 30_000);
         try (AndroidApp a = AndroidApp.coldStart(config)) {
-            assertTrue("the builtin bundle first", a.serve("index.html").contains("builtin 1.0.0"));
             a.await("the new bundle installed", WAIT, () -> servesBundle(a, "1.1.0"));
             assertTrue(a.bridge.getServerBasePath().startsWith(a.activity.getFilesDir().getPath()));
+            a.await("the install done", WAIT, ProcessRuntimeAccess::idle);
             a.pageLoaded();
             String answer = a.call("notifyAppReady", "{}");
             assertTrue(answer, answer.contains("\"success\":true"));
@@ -117,20 +117,29 @@ public class PluginEndToEndTest {
     @Test
     public void aBundleThatNeverConfirmsIsRolledBackAtTheNextStart() throws Exception {
         release("1.1.0", 2);
-        String config = config("always", 30_000);
+        String config = config("always", 3_000);
         try (AndroidApp a = AndroidApp.coldStart(config)) {
-            a.await("the new bundle installed", WAIT, () -> servesBundle(a, "1.1.0"));
-            a.pageLoaded();
+            a.await("the new bundle installed", WAIT, ProcessRuntimeAccess::installedOrFailed);
             // the bundle's JS never calls notifyAppReady; the process ends (crash, swipe away)
         }
         try (AndroidApp a = AndroidApp.coldStart(config)) {
-            assertTrue(a.serve("index.html"), a.serve("index.html").contains("builtin 1.0.0"));
+            a.await("the builtin bundle served again", WAIT, () -> builtin(a));
             assertFalse(a.bridge.getServerBasePath(), a.bridge.getServerBasePath().startsWith("/"));
-            String list = a.call("list", "{}");
-            assertTrue(list, list.contains("\"status\":\"error\""));
+            // the failed bundle is gone (autoDeleteFailed) and the runtime answers through the bridge
+            String current = a.call("current", "{}");
+            assertTrue(current, current.contains("\"id\":\"builtin\""));
             // not retried: the failed release is not installed again
-            a.await("the runtime idle", WAIT, () -> ProcessRuntimeAccess.idle());
-            assertTrue(a.serve("index.html").contains("builtin 1.0.0"));
+            a.await("the runtime idle", WAIT, ProcessRuntimeAccess::idle);
+            assertTrue(builtin(a));
+        }
+    }
+
+    private static boolean builtin(AndroidApp a) {
+        try {
+            String page = a.serve("index.html");
+            return page != null && page.contains("builtin 1.0.0");
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
         }
     }
 
@@ -158,6 +167,7 @@ public class PluginEndToEndTest {
         String config = config("always", 30_000);
         try (AndroidApp a = AndroidApp.coldStart(config)) {
             a.await("the new bundle installed", WAIT, () -> servesBundle(a, "1.1.0"));
+            a.await("the install done", WAIT, ProcessRuntimeAccess::idle);
             a.pageLoaded();
             assertTrue(a.call("notifyAppReady", "{}").contains("\"success\":true"));
         }
