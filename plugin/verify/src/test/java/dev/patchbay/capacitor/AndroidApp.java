@@ -31,8 +31,11 @@ final class AndroidApp implements AutoCloseable {
     final TestAppActivity activity;
     final Bridge bridge;
     private int callbacks = 100;
+    /** When this process started (before the Activity was created). */
+    final long startedNanos;
 
-    private AndroidApp(ActivityController<TestAppActivity> controller) {
+    private AndroidApp(ActivityController<TestAppActivity> controller, long startedNanos) {
+        this.startedNanos = startedNanos;
         this.controller = controller;
         this.activity = controller.get();
         this.bridge = activity.getBridge();
@@ -46,7 +49,8 @@ final class AndroidApp implements AutoCloseable {
         ShadowWebView.setCurrentWebViewPackage(webView);
         TestAppActivity.capacitorConfig = capacitorConfig;
         org.robolectric.shadows.ShadowLog.stream = Boolean.getBoolean("plugin.test.log") ? System.out : null;
-        AndroidApp app = new AndroidApp(Robolectric.buildActivity(TestAppActivity.class).setup());
+        long started = System.nanoTime();
+        AndroidApp app = new AndroidApp(Robolectric.buildActivity(TestAppActivity.class).setup(), started);
         if (Boolean.getBoolean("plugin.test.log")) {
             ProcessRuntime.current().calls.addListener((name, payload) -> System.out.println("event " + name + " "
                     + payload));

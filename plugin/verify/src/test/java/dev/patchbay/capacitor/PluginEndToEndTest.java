@@ -99,6 +99,8 @@ public class PluginEndToEndTest {
             a.pageLoaded();
             String answer = a.call("notifyAppReady", "{}");
             assertTrue(answer, answer.contains("\"success\":true"));
+            // docs/benchmarks.md: cold start → check → download → verify → install → confirmed
+            System.out.println("plugin e2e update ms: " + (System.nanoTime() - a.startedNanos) / 1_000_000);
             assertTrue(answer, answer.contains("\"version\":\"1.1.0\"") && answer.contains("\"status\":\"success\""));
             // Android's SharedPreferencesImpl wrote real files: the runtime's state and Capacitor's served path
             String webPrefs = a.prefsFile(AndroidPorts.WEBVIEW_PREFS);
