@@ -259,8 +259,19 @@ public final class AppKeys implements AutoCloseable {
 
     /** The {@code capacitor.config.json} snippet an app embeds (contains the content key: it ships in the app). */
     public ObjectNode capacitorConfig() {
+        return capacitorConfig(null);
+    }
+
+    /**
+     * As {@link #capacitorConfig()} with the update server's address ({@code serverUrl}, omitted when null): the
+     * whole {@code plugins.PatchbayUpdater} the Capacitor plugin reads (docs/plugin.md).
+     */
+    public ObjectNode capacitorConfig(String serverUrl) {
         ObjectNode root = CanonicalJson.object();
         ObjectNode plugin = root.putObject("plugins").putObject("PatchbayUpdater");
+        if (serverUrl != null) {
+            plugin.put("serverUrl", serverUrl);
+        }
         plugin.put("appId", appId);
         plugin.put("rootKeyId", trust.rootKeyId());
         plugin.put("rootPublicKey", Codec.b64(trust.rootPublicKey()));
@@ -271,8 +282,13 @@ public final class AppKeys implements AutoCloseable {
 
     /** Writes {@link #capacitorConfig()} to {@code file}, owner-only and atomically (replacing it). */
     public void exportCapacitorConfig(Path file) {
+        exportCapacitorConfig(file, null);
+    }
+
+    /** Writes {@link #capacitorConfig(String)} to {@code file}, owner-only and atomically (replacing it). */
+    public void exportCapacitorConfig(Path file, String serverUrl) {
         try {
-            byte[] bytes = (Json.mapper().writerWithDefaultPrettyPrinter().writeValueAsString(capacitorConfig())
+            byte[] bytes = (Json.mapper().writerWithDefaultPrettyPrinter().writeValueAsString(capacitorConfig(serverUrl))
                     + "\n").getBytes(StandardCharsets.UTF_8);
             KeyFile.writeAtomically(file, bytes, true);
         } catch (JsonProcessingException e) {

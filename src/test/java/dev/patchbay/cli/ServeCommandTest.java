@@ -47,8 +47,8 @@ class ServeCommandTest {
             {"--health-webhook", "ftp://hooks.example.com", "--health-webhook: The health webhook must be an http(s) URL"},
             {"--trusted-proxy", "10.0.0.0/8,proxy.internal", "--trusted-proxy: \"proxy.internal\" is not an IP address"},
             {"--trusted-proxy", "10.0.0.0/40", "--trusted-proxy: \"10.0.0.0/40\": the prefix length must be 0"},
-            {"--db", "jdbc:h2:file:./db;PASSWORD=hunter2", "--db: the database must be a database server URL such as"
-                    + " jdbc:h2:tcp://HOST:PORT/NAME, not jdbc:h2:file:./db;PASSWORD=***"}};
+            {"--db", "jdbc:h2:file:./db;PASSWORD=hunter2", "--db: the database must be jdbc:postgresql://HOST[:PORT]/DATABASE or an"
+                    + " H2 server URL such as jdbc:h2:tcp://HOST:PORT/NAME, not jdbc:h2:file:./db;PASSWORD=***"}};
         for (String[] c : cases) {
             ByteArrayOutputStream err = new ByteArrayOutputStream();
             int code = Cli.run(new String[] {"serve", "--port", "0", "--data-dir", dir.resolve("data").toString(),

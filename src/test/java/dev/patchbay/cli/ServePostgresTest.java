@@ -84,7 +84,8 @@ class ServePostgresTest {
         PostgresCluster cluster = PostgresCluster.get();
         String base = cluster.baseUrl();
         List<String[]> cases = new ArrayList<>(List.of(
-                new String[] {"jdbc:mysql://127.0.0.1/patchbay", "--db: the database URL must look like"},
+                new String[] {"jdbc:mysql://127.0.0.1/patchbay", "--db: the database must be jdbc:postgresql://"},
+                new String[] {"jdbc:postgresql://127.0.0.1", "--db: the database URL must look like"},
                 new String[] {"jdbc:postgresql://127.0.0.1:1/patchbay", "Cannot reach PostgreSQL at 127.0.0.1:1/patchbay"},
                 new String[] {base + "no_such_db", "has no database 'no_such_db'"}));
         if (cluster.owned()) {

@@ -184,7 +184,7 @@ public final class KeysViewModel {
         ReleaseCert latest = t == null ? null
                 : t.releaseCerts().stream().max(Comparator.comparing(ReleaseCert::notBefore)).orElse(null);
         releaseKeyId.set(latest == null ? "" : latest.keyId());
-        exportText.set(open == null ? "" : snippet(open));
+        exportText.set(open == null ? "" : snippet(open, serverUrl()));
         rootUnlocked.set(open != null && open.holdsRootKey());
         if (t == null) {
             serverTrust.set("");
@@ -209,9 +209,15 @@ public final class KeysViewModel {
         certs.setAll(rows);
     }
 
-    private static String snippet(AppKeys k) {
+    /** The connected server's address, for the plugin's {@code serverUrl}; null when offline. */
+    private String serverUrl() {
+        Session s = connection.session();
+        return s == null || s.client() == null ? null : s.client().baseUrl();
+    }
+
+    private static String snippet(AppKeys k, String serverUrl) {
         try {
-            return Json.mapper().writerWithDefaultPrettyPrinter().writeValueAsString(k.capacitorConfig());
+            return Json.mapper().writerWithDefaultPrettyPrinter().writeValueAsString(k.capacitorConfig(serverUrl));
         } catch (Exception e) {
             throw new IllegalStateException(e);
         }
@@ -418,8 +424,9 @@ public final class KeysViewModel {
             return;
         }
         busy.set("Saving…");
+        String serverUrl = serverUrl();
         tasks.create("Saving " + file.getFileName(), () -> {
-                    k.exportCapacitorConfig(file);
+                    k.exportCapacitorConfig(file, serverUrl);
                     return file;
                 })
                 .onSuccess(f -> info.set("Saved " + f + ". It holds the content key: it ships inside the app."))

@@ -80,6 +80,12 @@ class KeysViewModelTest {
         JsonNode snippet = parse(vm.exportTextProperty().get());
         assertEquals(vm.contentKeyIdProperty().get(), snippet.at("/plugins/PatchbayUpdater/contentKeyId").asText());
         assertEquals(vm.rootKeyIdProperty().get(), snippet.at("/plugins/PatchbayUpdater/rootKeyId").asText());
+        // ... and it is the whole config the Capacitor plugin reads: the connected server's address included
+        assertEquals(fx.connection.session().client().baseUrl(), snippet.at("/plugins/PatchbayUpdater/serverUrl")
+                .asText());
+        dev.patchbay.updater.UpdaterConfig plugin = dev.patchbay.updater.UpdaterConfig.fromJson(
+                vm.exportTextProperty().get());
+        assertEquals("com.example.shop", plugin.appId());
     }
 
     @Test

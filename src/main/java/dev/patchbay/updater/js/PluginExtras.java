@@ -1,4 +1,4 @@
-package dev.patchbay.harness;
+package dev.patchbay.updater.js;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
@@ -21,7 +21,7 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.function.BiConsumer;
 
 /**
- * The updater plugin's JS methods beyond the runtime's core ({@link UpdaterBinding} answers those): versions,
+ * The updater plugin's JS methods beyond the runtime's core ({@link PluginCalls} answers those): versions,
  * auto-update state, the channel list, the last failed update, and the methods that change where the runtime talks
  * to (refused: the app trusts only the server its embedded keys certify). Also derives the reference plugin's events
  * the runtime does not emit itself: {@code majorAvailable}/{@code breakingAvailable} from a check blocked by the
