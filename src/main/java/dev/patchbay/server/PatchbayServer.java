@@ -112,17 +112,18 @@ public final class PatchbayServer implements AutoCloseable {
     static PatchbayServer start(ServerConfig config, BlobStorage storage, Clock clock) throws IOException {
         Files.createDirectories(config.dataDir());
         // On a shared database server (ADR 0116) several instances may share the data folder too: the lock guards
-        // only the embedded database file.
-        boolean shared = config.database() != null;
+        // only the embedded database file. PostgreSQL runs one instance for now (its single-instance semantics are the
+        // ones its tests prove: ADR 0110); several instances share H2's TCP server.
+        boolean shared = config.database() instanceof dev.patchbay.server.store.DatabaseTarget.SharedH2;
         DataDirLock lock = shared ? null : DataDirLock.acquire(config.dataDir());
         Database db;
         try {
             List<Path> blobFolder = storage.isLocal() ? List.of(BlobStorage.localFolder(config.dataDir())) : List.of();
             List<Path> probed = new java.util.ArrayList<>(blobFolder);
-            if (!shared) {
+            if (config.database() == null) {
                 probed.add(0, config.dataDir().resolve("db"));
             }
-            db = shared ? Database.open(config.database(), new StorageHealth(probed, Clock.systemUTC()))
+            db = config.database() != null ? Database.open(config.database(), new StorageHealth(probed, Clock.systemUTC()))
                     : Database.openH2(config.dataDir().resolve("db"), new StorageHealth(probed, Clock.systemUTC()));
         } catch (IOException | RuntimeException e) {
             if (lock != null) {
