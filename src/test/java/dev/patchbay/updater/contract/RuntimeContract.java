@@ -61,9 +61,13 @@ public final class RuntimeContract implements AutoCloseable {
             throw e;
         }
         // the app drives updates through the JS API (autoUpdate off), so each step is seen
-        this.config = UpdaterConfig.builder(server.url(), APP, Ed25519.publicKey(app.keys.rootKey),
-                app.keys.contentKey).autoUpdate(AutoUpdate.OFF).appReadyTimeout(Duration.ofSeconds(30))
-                .responseTimeout(Duration.ofSeconds(5)).build();
+        this.config = config(Duration.ofSeconds(30));
+    }
+
+    private UpdaterConfig config(Duration appReadyTimeout) {
+        return UpdaterConfig.builder(server.url(), APP, Ed25519.publicKey(app.keys.rootKey), app.keys.contentKey)
+                .autoUpdate(AutoUpdate.OFF).appReadyTimeout(appReadyTimeout).responseTimeout(Duration.ofSeconds(5))
+                .build();
     }
 
     @Override
@@ -115,19 +119,19 @@ public final class RuntimeContract implements AutoCloseable {
     public void aBundleNeverConfirmedRollsBackAtALaterStart() throws Exception {
         release("1.1.0", 2);
         String path;
-        try (Process p = start(config)) {
+        try (Process p = start()) {
             BundleInfo pending = downloadLatest(p, "1.1.0");
             p.updater.set(pending.id());
             path = p.updater.serverBasePath();
             p.updater.onPageLoaded(path);
             // the bundle's JS never confirms; the process ends (crash, swipe away)
         }
-        try (Process p = start(config)) {
+        try (Process p = start()) {
             assertEquals(path, p.updater.serverBasePath(), "one more launch for the unconfirmed bundle");
             assertEquals(BundleStatus.PENDING, p.updater.current().bundle().status());
             p.updater.onPageLoaded(path);
         }
-        try (Process p = start(config)) {
+        try (Process p = start()) {
             assertRolledBack(p, path);
         }
     }
@@ -135,9 +139,7 @@ public final class RuntimeContract implements AutoCloseable {
     /** Within a process, the appReadyTimeout (the platform clock's timer) rolls an unconfirmed bundle back. */
     public void anUnconfirmedBundleRollsBackWhenTheAppReadyTimeoutPasses() throws Exception {
         release("1.1.0", 2);
-        UpdaterConfig quick = UpdaterConfig.builder(config.serverUrl(), config.appId(), config.rootPublicKey(),
-                config.contentKey()).autoUpdate(AutoUpdate.OFF).appReadyTimeout(Duration.ofSeconds(1))
-                .responseTimeout(Duration.ofSeconds(5)).build();
+        UpdaterConfig quick = config(UpdaterConfig.MIN_APP_READY_TIMEOUT);
         String path;
         try (Process p = start(quick)) {
             BundleInfo pending = downloadLatest(p, "1.1.0");
