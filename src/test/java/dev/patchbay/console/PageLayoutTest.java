@@ -113,6 +113,13 @@ class PageLayoutTest {
                     if (red) {
                         cut.add(page + ": the disabled Delete button is filled red");
                     }
+                    // A shortened header title names the column in full on hover.
+                    String gateTip = onFx(() -> robot.lookup("#channels-table .column-header .label").queryAll().stream()
+                            .map(n -> (javafx.scene.control.Label) n).filter(l -> "Gate".equals(l.getText()))
+                            .map(l -> l.getTooltip() == null ? null : l.getTooltip().getText()).findFirst().orElse(null));
+                    if (!"Update gate".equals(gateTip)) {
+                        cut.add(page + ": the \"Gate\" header's tooltip is " + gateTip + ", not \"Update gate\"");
+                    }
                     // The side form: its Save button on screen, its texts whole.
                     robot.clickOn("#channel-new");
                     WaitForAsyncUtils.sleep(200, TimeUnit.MILLISECONDS);
