@@ -156,6 +156,12 @@ class DevicesUserPathTest {
         waitUntil(() -> label(robot, "#device-id").getText().equals("Device " + rows.get(2).deviceId())
                 && vm.detail().deviceProperty().get() != null);
         assertEquals("beta", onFx(() -> vm.detail().deviceProperty().get().channel()));
+        // The detail's bundles table shows its column titles whole at the default window (see PageLayoutTest).
+        waitUntil(() -> robot.lookup("#device-bundles .column-header").tryQuery().isPresent());
+        org.testfx.util.WaitForAsyncUtils.waitForFxEvents();
+        List<String> cutHeaders = onFx(() -> PageLayoutTest.truncated(robot.lookup("#main-window").query()).stream()
+                .filter(f -> f.startsWith("column header")).toList());
+        assertEquals(List.of(), cutHeaders);
         assertFalse(onFx(() -> vm.syncingProperty().get()));
     }
 }
