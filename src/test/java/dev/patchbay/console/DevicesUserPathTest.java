@@ -135,6 +135,13 @@ class DevicesUserPathTest {
         assertEquals(List.of("beta"), onFx(() -> vm.rows().stream().map(DeviceRow::channel).distinct().toList()));
 
         // Sort by last seen: it is the default (newest first); a click on the header makes it oldest first.
+        // At the default window the table scrolls sideways (whole header titles): scroll to the column first.
+        robot.interact(() -> {
+            javafx.scene.control.TableView<?> devices = table(robot, "#devices-table");
+            List<String> columnIds = devices.getVisibleLeafColumns().stream().map(c -> c.getId()).toList();
+            devices.scrollToColumnIndex(columnIds.indexOf("devices-col-last-seen"));
+        });
+        org.testfx.util.WaitForAsyncUtils.waitForFxEvents();
         robot.clickOn("#devices-col-last-seen");
         waitUntil(() -> !vm.descendingProperty().get() && !vm.queryingProperty().get());
         assertEquals(DeviceColumn.LAST_SEEN, onFx(() -> vm.sortProperty().get()));
@@ -143,10 +150,18 @@ class DevicesUserPathTest {
                 .thenComparing(DeviceRow::deviceId)).toList(), rows);
 
         // Select: the detail pane shows the device as the server knows it.
+        robot.interact(() -> table(robot, "#devices-table").scrollToColumnIndex(0)); // back to the device ids
+        org.testfx.util.WaitForAsyncUtils.waitForFxEvents();
         robot.clickOn(rows.get(2).deviceId());
         waitUntil(() -> label(robot, "#device-id").getText().equals("Device " + rows.get(2).deviceId())
                 && vm.detail().deviceProperty().get() != null);
         assertEquals("beta", onFx(() -> vm.detail().deviceProperty().get().channel()));
+        // The detail's bundles table shows its column titles whole at the default window (see PageLayoutTest).
+        waitUntil(() -> robot.lookup("#device-bundles .column-header").tryQuery().isPresent());
+        org.testfx.util.WaitForAsyncUtils.waitForFxEvents();
+        List<String> cutHeaders = onFx(() -> PageLayoutTest.truncated(robot.lookup("#main-window").query()).stream()
+                .filter(f -> f.startsWith("column header")).toList());
+        assertEquals(List.of(), cutHeaders);
         assertFalse(onFx(() -> vm.syncingProperty().get()));
     }
 }

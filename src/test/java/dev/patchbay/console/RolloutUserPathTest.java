@@ -206,6 +206,11 @@ class RolloutUserPathTest {
             listed.add(((FailedDevice) o).deviceId());
         }
         assertEquals(failed, listed);
+        // Its column titles are whole at the default window (see PageLayoutTest).
+        reveal(robot, "#rollout-failed-table");
+        org.testfx.util.WaitForAsyncUtils.waitForFxEvents();
+        assertEquals(List.of(), onFx(() -> PageLayoutTest.truncated(robot.lookup("#main-window").query()).stream()
+                .filter(f -> f.startsWith("column header in #rollout-")).toList()));
         // Double-clicking a device opens the device detail in a window.
         String first = ((FailedDevice) table(robot, "#rollout-failed-table").getItems().get(0)).deviceId();
         reveal(robot, "#rollout-failed-table");

@@ -4,6 +4,7 @@ import atlantafx.base.theme.Styles;
 import dev.patchbay.console.common.Dialogs;
 import dev.patchbay.console.common.FormMode;
 import dev.patchbay.console.common.Forms;
+import dev.patchbay.console.common.TableHeaders;
 import dev.patchbay.console.common.Times;
 import dev.patchbay.console.shell.Page;
 import dev.patchbay.console.common.AppSelector;
@@ -134,14 +135,17 @@ public final class ChannelsPage implements Page {
                 vm.appProperty(), vm.fetchedAtProperty(), vm.connection().readOnlyProperty()));
         table.setPlaceholder(placeholder);
         table.getColumns().add(column("Name", 140, Channel::name));
-        table.getColumns().add(column("Default for", 110, c -> platforms(c.defaultFor())));
+        // Short titles (full name on hover) so the nine columns fit more often; see common/TableHeaders.
+        table.getColumns().add(TableHeaders.shortTitle(column("Default for", 110, c -> platforms(c.defaultFor())),
+                "Default", "Default channel for these platforms"));
         table.getColumns().add(column("Platforms", 110, c -> platforms(c.platforms())));
         table.getColumns().add(column("Self-assign", 100, c -> yesNo(c.allowDeviceSelfAssign())));
         table.getColumns().add(column("Devices", 95, c -> both(c.allowPhysicalDevices(), c.allowEmulators(),
                 "physical only", "emulators only")));
         table.getColumns().add(column("Builds", 95, c -> both(c.allowProductionBuilds(), c.allowDevBuilds(),
                 "production only", "dev only")));
-        table.getColumns().add(column("Update gate", 100, c -> c.updateGate().wireName()));
+        table.getColumns().add(TableHeaders.shortTitle(column("Update gate", 100, c -> c.updateGate().wireName()),
+                "Gate", "Update gate"));
         table.getColumns().add(column("Bundle", 100, c -> c.bundle() == null ? "builtin" : c.bundle()));
         table.getColumns().add(column("Description", 200, Channel::description));
         table.getSelectionModel().selectedItemProperty().addListener((obs, old, now) -> vm.selectedProperty().set(now));

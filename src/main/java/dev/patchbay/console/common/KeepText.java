@@ -14,8 +14,8 @@ import javafx.scene.layout.Region;
  * Buttons, check boxes, links, choosers and one-line labels never shrink below their text: a window
  * too small for a page scrolls (each page sits in a scroll pane) instead of showing "New chan…" or "E…". Applied to
  * the scene after each layout pass, once per node (new nodes of forms and cards included); table cells are data and
- * keep their ellipsis (the full value is in the detail). Table column headers are not handled yet: a constrained
- * table cannot scroll sideways, so wide tables (Channels, Devices) still shorten some headers at 1100 px.
+ * keep their ellipsis (the full value is in the detail). Table column headers keep their titles too, see
+ * {@link TableHeaders}.
  */
 public final class KeepText {
     private static final Object DONE = new Object();
@@ -50,12 +50,15 @@ public final class KeepText {
     }
 
     private static void keep(Node node) {
-        if (node instanceof ButtonBase || node instanceof ComboBoxBase<?> || node instanceof ChoiceBox<?>) {
+        if (TableHeaders.isHeaderLabel(node)) {
+            TableHeaders.keep((Label) node, (javafx.scene.control.skin.TableColumnHeader) node.getParent());
+        } else if (node instanceof ButtonBase || node instanceof ComboBoxBase<?> || node instanceof ChoiceBox<?>) {
             ((Region) node).setMinWidth(Region.USE_PREF_SIZE);
         } else if (node instanceof Label l && !l.isWrapText() && !(l.getParent() instanceof javafx.scene.control.Cell<?>)
                 && !(l.getParent() instanceof javafx.scene.control.skin.TableColumnHeader)) {
             l.setMinWidth(Region.USE_PREF_SIZE);
         } else if (node instanceof TableView<?> t) {
+            TableHeaders.fit(t);
             if (t.getPlaceholder() instanceof Label p) {
                 p.setWrapText(true);
             }
