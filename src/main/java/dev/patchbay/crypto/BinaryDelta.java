@@ -10,7 +10,9 @@ import java.util.zip.DeflaterOutputStream;
 import java.util.zip.InflaterInputStream;
 
 /**
- * A binary delta from an old file to a new one (candidate for bundle patches, ADR 0082): a stream of operations
+ * A binary delta from an old file to a new one (bundle patches, ADR 0082). Format 2 ("PBD2", {@link DeltaEncoder},
+ * {@link DeltaDecoder}) is made by {@link #diff}; format 1 below is still applied (patches published before) and
+ * made when format 2 would not fit a device's buffer. Format 1: a stream of operations
  * "copy N bytes from the old file at a position relative to the last copy" and "insert these N bytes", raw-deflated
  * (level 9). Encoding first tries the old file right after the last copy (an edit in place), else looks the next 12
  * bytes up in an index of the old file sampled every 2 bytes, and extends matches (of 16 bytes or more) both ways; decoding needs only sequential reads of the patch and random reads of the old file. Pure Java, java.util.zip
@@ -23,6 +25,8 @@ import java.util.zip.InflaterInputStream;
  */
 public final class BinaryDelta {
     private static final byte[] MAGIC = {'P', 'B', 'D', '1'};
+    /** The most compressed operation and difference bytes of a format 2 patch a device buffers (then refuses). */
+    public static final int MAX_BUFFERED = 4 << 20;
     private static final int WINDOW = 12;
     private static final int STEP = 2;
     private static final int MIN_COPY = 16;
@@ -30,8 +34,21 @@ public final class BinaryDelta {
     private BinaryDelta() {
     }
 
-    /** The patch that turns {@code old} into {@code target}. */
+    /**
+     * The patch that turns {@code old} into {@code target}: format 2 ({@link DeltaEncoder}), or format 1 when format
+     * 2's operation and difference streams would exceed what a device buffers ({@link #MAX_BUFFERED}).
+     */
     public static byte[] diff(byte[] old, byte[] target) {
+        return diff(old, target, MAX_BUFFERED);
+    }
+
+    static byte[] diff(byte[] old, byte[] target, int maxBuffered) {
+        byte[] patch = DeltaEncoder.encode(old, target);
+        return DeltaDecoder.buffered(patch) <= maxBuffered ? patch : diffV1(old, target);
+    }
+
+    /** The format 1 patch ("PBD1": exact copies and inserts in one deflate stream). */
+    static byte[] diffV1(byte[] old, byte[] target) {
         int bits = Math.max(10, Math.min(24, 32 - Integer.numberOfLeadingZeros(Math.max(1, old.length / STEP)) + 1));
         int[] table = new int[1 << bits];
         Arrays.fill(table, -1);
@@ -123,7 +140,8 @@ public final class BinaryDelta {
      */
     public static long apply(Old old, InputStream patch, OutputStream out, long maxLength) throws IOException {
         byte[] magic = new byte[4];
-        if (BlobCipher.readFully(patch, magic, 4) < 4 || !Arrays.equals(MAGIC, magic)) {
+        boolean v2 = BlobCipher.readFully(patch, magic, 4) == 4 && Arrays.equals(DeltaEncoder.MAGIC, magic);
+        if (!v2 && !Arrays.equals(MAGIC, magic)) {
             throw new CryptoException("not a Patchbay delta (bad header)");
         }
         long oldLength = readVarint(patch);
@@ -133,6 +151,9 @@ public final class BinaryDelta {
         }
         if (newLength > maxLength) {
             throw new CryptoException("the delta makes " + newLength + " bytes, more than " + maxLength);
+        }
+        if (v2) {
+            return DeltaDecoder.apply(old, patch, out, newLength);
         }
         java.util.zip.Inflater inflater = new java.util.zip.Inflater(true);
         byte[] buf = new byte[1 << 16];
@@ -204,7 +225,7 @@ public final class BinaryDelta {
         return true;
     }
 
-    private static void varint(ByteArrayOutputStream out, long v) {
+    static void varint(ByteArrayOutputStream out, long v) {
         while ((v & ~0x7fL) != 0) {
             out.write((int) ((v & 0x7f) | 0x80));
             v >>>= 7;
@@ -216,7 +237,7 @@ public final class BinaryDelta {
         varint(out, (v << 1) ^ (v >> 63));
     }
 
-    private static long readVarint(InputStream in) throws IOException {
+    static long readVarint(InputStream in) throws IOException {
         long v = 0;
         for (int shift = 0; shift < 63; shift += 7) {
             int b = in.read();
@@ -231,7 +252,7 @@ public final class BinaryDelta {
         throw new CryptoException("the delta has a malformed number");
     }
 
-    private static long readZigzag(InputStream in) throws IOException {
+    static long readZigzag(InputStream in) throws IOException {
         long v = readVarint(in);
         return (v >>> 1) ^ -(v & 1);
     }
