@@ -1,6 +1,7 @@
 package dev.patchbay.crypto;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -140,5 +141,117 @@ class BinaryDeltaTest {
                 .getMessage().contains("malformed number"));
         assertTrue(assertThrows(CryptoException.class, () -> apply(old, crafted(old.length, 2, 2L, new byte[2],
                 0L, zigzag(0), new byte[] {1}), 2)).getMessage().contains("data follows"));
+    }
+
+    static byte[] deflated(byte[] data) throws IOException {
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        java.util.zip.Deflater d = new java.util.zip.Deflater(9, true);
+        try (java.util.zip.DeflaterOutputStream z = new java.util.zip.DeflaterOutputStream(out, d)) {
+            z.write(data);
+        }
+        d.end();
+        return out.toByteArray();
+    }
+
+    static byte[] numbers(long... values) {
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        for (long v : values) {
+            varint(out, v);
+        }
+        return out.toByteArray();
+    }
+
+    /** A hand-made format 2 patch: header, then the compressed operations, differences and inserted bytes. */
+    static byte[] crafted2(long oldLength, long newLength, byte[] ops, byte[] diffs, byte[] inserts)
+            throws IOException {
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        out.write(new byte[] {'P', 'B', 'D', '2'});
+        out.write(numbers(oldLength, newLength, ops.length, diffs.length));
+        out.write(ops);
+        out.write(diffs);
+        out.write(inserts);
+        return out.toByteArray();
+    }
+
+    @Test
+    void renamedIdentifiersAndShiftedNumbersBecomeNearCopiesInFormat2() throws IOException {
+        byte[] old = code(6, 300_000);
+        // digits changed here and there (renamed identifiers, shifted numbers): copies with byte differences
+        byte[] target = old.clone();
+        Random r = new Random(8);
+        for (int i = 0; i < target.length; i += 20 + r.nextInt(40)) {
+            if (Character.isDigit(target[i])) {
+                target[i] = (byte) ('0' + r.nextInt(10));
+            }
+        }
+        byte[] patch = BinaryDelta.diff(old, target);
+        assertEquals("PBD2", new String(patch, 0, 4, StandardCharsets.US_ASCII));
+        byte[] v1 = BinaryDelta.diffV1(old, target);
+        assertTrue(patch.length * 3 < v1.length * 2, "format 2 " + patch.length + " bytes, format 1 " + v1.length);
+        assertArrayEquals(target, apply(old, patch, target.length));
+        assertArrayEquals(target, apply(old, v1, target.length)); // patches published before still apply
+        // where format 2's buffered streams would not fit a device, format 1 is made instead
+        byte[] fallback = BinaryDelta.diff(old, target, 100);
+        assertEquals("PBD1", new String(fallback, 0, 4, StandardCharsets.US_ASCII));
+        assertArrayEquals(target, apply(old, fallback, target.length));
+        byte[] empty = new byte[0];
+        assertArrayEquals(target, apply(empty, BinaryDelta.diff(empty, target), target.length));
+        assertArrayEquals(empty, apply(old, BinaryDelta.diff(old, empty), 0));
+    }
+
+    @Test
+    void hostileFormat2PatchesAreRefused() throws IOException {
+        byte[] old = code(7, 10_000);
+        byte[] none = deflated(new byte[0]);
+        // well-formed: insert "ab", copy 4 bytes from 50 with differences 1,0,0,-1
+        byte[] fine = crafted2(old.length, 6, deflated(numbers(2, 4, zigzag(50))), deflated(new byte[] {1, 0, 0,
+            -1}), deflated("ab".getBytes(StandardCharsets.US_ASCII)));
+        byte[] expected = {'a', 'b', (byte) (old[50] + 1), old[51], old[52], (byte) (old[53] - 1)};
+        assertArrayEquals(expected, apply(old, fine, 6));
+        // declared operation and difference streams beyond the device's buffer: refused before allocating
+        ByteArrayOutputStream huge = new ByteArrayOutputStream();
+        huge.write(new byte[] {'P', 'B', 'D', '2'});
+        huge.write(numbers(old.length, 6, BinaryDelta.MAX_BUFFERED, 1));
+        assertTrue(assertThrows(CryptoException.class, () -> apply(old, huge.toByteArray(), 6)).getMessage()
+                .contains("take more than"));
+        ByteArrayOutputStream negative = new ByteArrayOutputStream();
+        negative.write(new byte[] {'P', 'B', 'D', '2'});
+        negative.write(numbers(old.length, 6, 10, Long.MAX_VALUE));
+        assertTrue(assertThrows(CryptoException.class, () -> apply(old, negative.toByteArray(), 6)).getMessage()
+                .contains("take more than"));
+        // the buffered streams cut short, differences missing, inserts missing
+        assertTrue(assertThrows(CryptoException.class, () -> apply(old, Arrays.copyOf(fine, 12), 6)).getMessage()
+                .contains("truncated"));
+        assertTrue(assertThrows(CryptoException.class, () -> apply(old, crafted2(old.length, 6,
+                deflated(numbers(2, 4, zigzag(50))), deflated(new byte[] {1}), deflated(new byte[2])), 6))
+                .getMessage().contains("truncated (differences)"));
+        assertTrue(assertThrows(CryptoException.class, () -> apply(old, crafted2(old.length, 6,
+                deflated(numbers(2, 4, zigzag(50))), deflated(new byte[4]), deflated(new byte[1])), 6))
+                .getMessage().contains("truncated"));
+        // copies outside the old file or past the declared length, inserts past it, an empty operation
+        for (long[] op : new long[][] {{0, 100, zigzag(9_950)}, {0, 4, zigzag(-1)}, {0, 7, zigzag(0)},
+            {0, Long.MAX_VALUE / 2, zigzag(0)}}) {
+            assertTrue(assertThrows(CryptoException.class, () -> apply(old, crafted2(old.length, 6,
+                    deflated(numbers(op)), deflated(new byte[6]), none), 6)).getMessage()
+                    .contains("outside the old file or past its declared length"));
+        }
+        assertTrue(assertThrows(CryptoException.class, () -> apply(old, crafted2(old.length, 6,
+                deflated(numbers(1L << 40, 0, 0)), none, deflated(new byte[10])), 6)).getMessage()
+                .contains("inserts past its declared length"));
+        assertTrue(assertThrows(CryptoException.class, () -> apply(old, crafted2(old.length, 6,
+                deflated(numbers(0, 0, 0)), none, none), 6)).getMessage().contains("empty operation"));
+        // unused differences or inserted bytes, a result shorter than declared, damaged streams
+        assertTrue(assertThrows(CryptoException.class, () -> apply(old, crafted2(old.length, 6,
+                deflated(numbers(2, 4, zigzag(50))), deflated(new byte[5]), deflated(new byte[2])), 6))
+                .getMessage().contains("data follows"));
+        assertTrue(assertThrows(CryptoException.class, () -> apply(old, crafted2(old.length, 6,
+                deflated(numbers(2, 4, zigzag(50))), deflated(new byte[4]), deflated(new byte[3])), 6))
+                .getMessage().contains("data follows"));
+        assertTrue(assertThrows(CryptoException.class, () -> apply(old, crafted2(old.length, 6,
+                deflated(numbers(2, 0, 0)), none, deflated(new byte[2])), 6)).getMessage()
+                .contains("not its declared 6"));
+        byte[] damaged = {(byte) 0xff, (byte) 0xff, (byte) 0xff};
+        assertTrue(assertThrows(CryptoException.class, () -> apply(old, crafted2(old.length, 6, damaged, none,
+                none), 6)).getMessage().contains("damaged"));
     }
 }
