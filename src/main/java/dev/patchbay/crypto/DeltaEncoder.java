@@ -19,7 +19,7 @@ final class DeltaEncoder {
     private static final int CHAIN = 16;
     private static final int PROBE = 4096;
     /** How far an approximate copy may run on past its best point before it is cut there. */
-    private static final int SLACK = 48;
+    private static final int SLACK = 16;
 
     private final byte[] old;
     private final byte[] target;
