@@ -115,7 +115,8 @@ final class DeltaEncoder {
 
     /**
      * The end (in the target) of a copy from {@code from} at {@code at} whose first {@code exact} bytes match: runs on
-     * through mismatching bytes while at least half of them match, bsdiff's rule, and stops at the best point.
+     * through mismatching bytes (+1 per matching, -1 per mismatching byte, after bsdiff) and is cut at its best score
+     * once it falls {@link #SLACK} below it.
      */
     private int extend(int from, int at, int exact) {
         int best = exact;
