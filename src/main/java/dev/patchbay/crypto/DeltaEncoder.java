@@ -116,7 +116,8 @@ final class DeltaEncoder {
     /**
      * The end (in the target) of a copy from {@code from} at {@code at} whose first {@code exact} bytes match: runs on
      * through mismatching bytes (+1 per matching, -1 per mismatching byte, after bsdiff) and is cut at its best score
-     * once it falls {@link #SLACK} below it.
+     * once it falls {@link #SLACK} below it or has not improved for {@link #PROBE} bytes (so a long half-matching
+     * stretch costs no more than linear time).
      */
     private int extend(int from, int at, int exact) {
         int best = exact;
@@ -129,7 +130,7 @@ final class DeltaEncoder {
             if (score > bestScore) {
                 bestScore = score;
                 best = n;
-            } else if (score < bestScore - SLACK) {
+            } else if (score < bestScore - SLACK || n - best > PROBE) {
                 break;
             }
         }
