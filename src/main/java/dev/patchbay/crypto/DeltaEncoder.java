@@ -65,16 +65,16 @@ final class DeltaEncoder {
                 }
             }
             if (from < 0) {
-                exact = 0;
-                int depth = 0;
-                for (int p = head[hash(target, i) & mask]; p >= 0 && depth < CHAIN; p = prev[p / STEP], depth++) {
-                    int n = common(old, p, i);
-                    if (n > exact) {
-                        exact = n;
-                        from = p;
-                        if (n >= PROBE) {
-                            break;
-                        }
+                long found = search(i);
+                from = (int) (found >> 32);
+                exact = (int) found;
+                if (from >= 0 && exact < PROBE && i + 1 + WINDOW <= target.length) {
+                    // lazy: a longer match one byte later is worth one more inserted byte
+                    long next = search(i + 1);
+                    if ((int) next > exact + 1) {
+                        i++;
+                        from = (int) (next >> 32);
+                        exact = (int) next;
                     }
                 }
             }
@@ -111,6 +111,24 @@ final class DeltaEncoder {
         byte[] l = deflate(literals);
         out.write(l, 0, l.length);
         return out.toByteArray();
+    }
+
+    /** The best of the candidates for {@code i}: (old position &lt;&lt; 32) | exact length, or -1 &lt;&lt; 32. */
+    private long search(int i) {
+        int from = -1;
+        int exact = 0;
+        int depth = 0;
+        for (int p = head[hash(target, i) & mask]; p >= 0 && depth < CHAIN; p = prev[p / STEP], depth++) {
+            int n = common(old, p, i);
+            if (n > exact) {
+                exact = n;
+                from = p;
+                if (n >= PROBE) {
+                    break;
+                }
+            }
+        }
+        return ((long) from << 32) | exact;
     }
 
     /**
