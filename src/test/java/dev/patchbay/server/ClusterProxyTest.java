@@ -40,7 +40,8 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * Two real {@code patchbay serve} processes on one H2 TCP server and one data folder, behind a real nginx (ADR 0116,
+ * Two real {@code patchbay serve} processes on one H2 TCP server (one PostgreSQL database: {@code ClusterProxyPgTest})
+ * and one data folder, behind a real nginx (ADR 0116,
  * 0117, docs/production.md): devices keep checking through the proxy while an automatic staged rollout runs; a write on
  * one instance reaches a check answered by the other within a second; the instance running the rollout supervisor is
  * killed with SIGKILL mid-rollout, the other takes the lease over within seconds and finishes the plan, and no device
@@ -92,15 +93,20 @@ class ClusterProxyTest {
             }
             Assumptions.assumeTrue(false, "nginx is not installed (apt-get install nginx); skipping the proxy test");
         }
-        org.h2.tools.Server h2 = ClusterTest.startH2(dir.resolve("h2"));
-        cleanup.add(h2::stop);
-        String db = "jdbc:h2:tcp://127.0.0.1:" + h2.getPort() + "/cluster";
+        String db;
+        if (dev.patchbay.server.store.TestDatabases.onPostgres()) {
+            db = dev.patchbay.server.store.TestDatabases.jdbcUrl(dir.resolve("shared"));
+        } else {
+            org.h2.tools.Server h2 = ClusterTest.startH2(dir.resolve("h2"));
+            cleanup.add(h2::stop);
+            db = "jdbc:h2:tcp://127.0.0.1:" + h2.getPort() + "/cluster";
+        }
         Path data = dir.resolve("data");
         long t0 = System.nanoTime();
         // The schema first (as production.md says: one instance alone on a new schema), then both JVMs at once: they
         // race for the first admin key and the freshness key, and must end up with one of each.
-        dev.patchbay.server.store.Database.openServer(db, new dev.patchbay.server.store.StorageHealth(
-                List.of(data), java.time.Clock.systemUTC())).close();
+        dev.patchbay.server.store.Database.open(dev.patchbay.server.store.DatabaseTarget.parse(db, Map.of(), null),
+                new dev.patchbay.server.store.StorageHealth(List.of(data), java.time.Clock.systemUTC())).close();
         java.util.concurrent.CompletableFuture<Node> startingB = java.util.concurrent.CompletableFuture.supplyAsync(() -> {
             try {
                 return Node.start("B", data, db);

@@ -11,6 +11,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.patchbay.crypto.BlobRef;
 import dev.patchbay.crypto.FreshnessStatement;
 import dev.patchbay.domain.Json;
+import dev.patchbay.server.store.TestDatabases;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -24,7 +25,8 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * Two server instances in this JVM on one H2 TCP server and one data folder (ADR 0116, 0117): a write on one reaches
+ * Two server instances in this JVM on one H2 TCP server (on one PostgreSQL database: {@code ClusterPgTest}) and one
+ * data folder (ADR 0116, 0117): a write on one reaches
  * the other's update checks within a second, exactly one leads and the other takes over when it stops, an upload begun
  * on one is finished on the other. Real processes behind nginx: {@link ClusterProxyTest}.
  */
@@ -34,14 +36,19 @@ class ClusterTest {
     @TempDir
     Path dir;
     org.h2.tools.Server h2;
-    String dbUrl;
     RunningServer a;
     RunningServer b;
 
+    dev.patchbay.server.store.DatabaseTarget database;
+
     @BeforeEach
     void start() throws Exception {
-        h2 = startH2(dir.resolve("h2"));
-        dbUrl = "jdbc:h2:tcp://127.0.0.1:" + h2.getPort() + "/cluster";
+        database = sharedDatabase(dir);
+        if (!TestDatabases.onPostgres()) {
+            h2 = startH2(dir.resolve("h2"));
+            database = new dev.patchbay.server.store.DatabaseTarget.SharedH2(
+                    "jdbc:h2:tcp://127.0.0.1:" + h2.getPort() + "/cluster");
+        }
         a = RunningServer.start(config(dir.resolve("data")));
         b = RunningServer.start(config(dir.resolve("data")));
     }
@@ -52,8 +59,13 @@ class ClusterTest {
                 baseDir.toString()).start();
     }
 
+    /** On PostgreSQL ({@code ClusterPgTest}) the test database of the folder {@code dir/shared}; null on H2. */
+    static dev.patchbay.server.store.DatabaseTarget sharedDatabase(Path dir) {
+        return TestDatabases.onPostgres() ? TestDatabases.target(dir.resolve("shared")) : null;
+    }
+
     ServerConfig config(Path data) {
-        return new ServerConfig("127.0.0.1", 0, data).withDatabase(dbUrl).withRolloutTick(Duration.ofHours(1));
+        return new ServerConfig("127.0.0.1", 0, data).withDatabase(database).withRolloutTick(Duration.ofHours(1));
     }
 
     @AfterEach
@@ -63,7 +75,9 @@ class ClusterTest {
                 s.close();
             }
         }
-        h2.stop();
+        if (h2 != null) {
+            h2.stop();
+        }
     }
 
     @Test

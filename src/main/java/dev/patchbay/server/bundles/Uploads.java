@@ -27,7 +27,6 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.concurrent.locks.ReentrantLock;
 import java.util.regex.Pattern;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -37,8 +36,9 @@ import org.slf4j.LoggerFactory;
  * expiry, and the garbage collection that makes a rejected or abandoned upload leave nothing behind.
  *
  * <p>Blob references (published bundles, open uploads) live in the database; blob bytes in the {@link BlobStore}.
- * Session changes, commits and garbage collection take one lock, so a collection never deletes a blob that a session
- * being created or committed at the same moment counts on.
+ * Session changes, commits and garbage collection take one lock, shared by the instances on one database server
+ * ({@link BlobLock}), so a collection never deletes a blob that a session being created or committed at the same moment
+ * counts on.
  */
 public final class Uploads {
     private static final Logger LOG = LoggerFactory.getLogger(Uploads.class);
@@ -56,7 +56,7 @@ public final class Uploads {
     private final Clock clock;
     private final BlobStore blobs;
     private final Signatures signatures;
-    private final ReentrantLock lock = new ReentrantLock();
+    private final BlobLock lock;
     private final SecureRandom random = new SecureRandom();
 
     public record Declared(String sha256, long length) {
@@ -70,6 +70,7 @@ public final class Uploads {
         this.clock = clock;
         this.blobs = blobs;
         this.signatures = signatures;
+        this.lock = new BlobLock(db);
     }
 
     public static String version(String field, String value) {

@@ -174,6 +174,11 @@ public final class Database implements AutoCloseable {
         return backend.shared();
     }
 
+    /** A connection of the pool outside {@link #inTransaction} (a lock held across other work: {@link InstanceLock}). */
+    Connection connection() throws SQLException {
+        return backend.connection();
+    }
+
     /** Sets what writes a note into every transaction run inside {@link #noting} that changed data. */
     public void onCommit(CommitNote note) {
         this.commitNote = note;
