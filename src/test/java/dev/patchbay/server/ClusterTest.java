@@ -172,6 +172,60 @@ class ClusterTest {
         assertTrue(onB.s.getBytes("/blobs/" + big.sha256(), null).statusCode() == 200);
     }
 
+    /**
+     * The blob lock spans the instances (ADR 0118): while A aborts an upload (its collection deletes the blobs nothing
+     * else references), B opens a session for the same blobs and publishes. Without the shared lock B can be told a
+     * blob is present that A's collection then deletes, and B's commit fails (or a bundle lacks a blob).
+     */
+    @Test
+    void anAbortOnOneInstanceNeverDeletesABlobAPublishOnTheOtherCountsOn() throws Exception {
+        DeviceFixture f = new DeviceFixture(a, APP).create().trustServer();
+        String base = "/api/v1/apps/" + APP + "/uploads";
+        int[] sizes = new int[30];
+        Arrays.fill(sizes, 200);
+        TestReleases.Sealed files = f.keys.seal("0.0.1", 1, sizes);
+        java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(2);
+        try {
+            for (int i = 0; i < 4; i++) {
+                TestReleases.Sealed sealed = f.keys.seal("3.0." + i, 10 + i, files.blobs().get(0),
+                        files.blobs().subList(1, files.blobs().size()), files.bytes());
+                String onA = ok(a.json("POST", base, sealed.uploadRequest()), 201).path("id").asText();
+                for (BlobRef ref : sealed.blobs()) {
+                    ok(a.putBytes(base + "/" + onA + "/blobs/" + ref.sha256(), sealed.bytes(ref), null), 200);
+                }
+                java.util.concurrent.CountDownLatch go = new java.util.concurrent.CountDownLatch(1);
+                java.util.concurrent.Future<Integer> abort = pool.submit(() -> {
+                    go.await();
+                    return a.json("DELETE", base + "/" + onA, null).statusCode();
+                });
+                java.util.concurrent.Future<String> publish = pool.submit(() -> {
+                    go.await();
+                    JsonNode session = ok(b.json("POST", base, sealed.uploadRequest()), 201);
+                    String id = session.path("id").asText();
+                    for (JsonNode missing : session.path("missing")) {
+                        BlobRef ref = sealed.blobs().stream().filter(r -> r.sha256().equals(missing.asText()))
+                                .findFirst().orElseThrow();
+                        ok(b.putBytes(base + "/" + id + "/blobs/" + ref.sha256(), sealed.bytes(ref), null), 200);
+                    }
+                    var commit = b.json("POST", base + "/" + id + "/commit",
+                            new String(sealed.envelope(), StandardCharsets.UTF_8));
+                    return commit.statusCode() + " " + commit.body();
+                });
+                go.countDown();
+                assertEquals(204, abort.get(60, java.util.concurrent.TimeUnit.SECONDS));
+                String committed = publish.get(60, java.util.concurrent.TimeUnit.SECONDS);
+                assertTrue(committed.startsWith("201"), "publish " + i + " on B: " + committed);
+                for (BlobRef ref : sealed.blobs()) {
+                    assertEquals(200, b.getBytes("/blobs/" + ref.sha256(), null).statusCode(), "blob of 3.0." + i);
+                }
+                // The next round's blobs must be collectable again: the bundle goes.
+                ok(a.json("DELETE", "/api/v1/apps/" + APP + "/bundles/3.0." + i, null), 200);
+            }
+        } finally {
+            pool.shutdownNow();
+        }
+    }
+
     @Test
     void anInstanceWithoutTheAdminKeyFileRefusesToRevokeTheOthers() throws Exception {
         Path own = dir.resolve("own");
