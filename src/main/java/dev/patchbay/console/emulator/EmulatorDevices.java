@@ -83,8 +83,12 @@ final class EmulatorDevices {
         return item;
     }
 
-    /** Background: the devices of {@code connectionId} made in earlier sessions, stopped, oldest first. */
-    Restored restore(String connectionId) {
+    /**
+     * Background: the devices of {@code connectionId} made in earlier sessions, stopped, oldest first. A device
+     * belongs to its connection, not to an address: its app asks {@code serverUrl}, the connection's address now (the
+     * Local sandbox may have moved to another port), as if it had been rebuilt for it.
+     */
+    Restored restore(String connectionId, String serverUrl) {
         Path devicesDir = devicesDir(connectionId);
         List<DeviceItem> out = new ArrayList<>();
         List<String> problems = new ArrayList<>();
@@ -113,6 +117,9 @@ final class EmulatorDevices {
             }
             try {
                 JsonNode m = Json.mapper().readTree(Files.readString(manifest));
+                if (serverUrl != null && m.path("updater") instanceof ObjectNode u) {
+                    u.put("serverUrl", serverUrl);
+                }
                 found.add(Map.entry(m.path("created").asLong(), reopen(devicesDir, folder, connectionId, m)));
             } catch (IOException | RuntimeException e) {
                 problems.add("Device " + folder.getFileName() + " cannot be resumed (" + e.getMessage()

@@ -122,9 +122,9 @@ public final class EmulatorPage implements Page {
     // ---- left: new device and the device list -------------------------------------------------------------------
 
     private Node createForm() {
-        versionField = text("emulator-native-version", vm.nativeVersionProperty(), "1.4.0");
-        TextField build = text("emulator-native-build", vm.nativeBuildProperty(), "140");
-        TextField channel = text("emulator-channel", vm.channelProperty(), "the app's default channel");
+        versionField = text("emulator-native-version", vm.form().nativeVersionProperty(), "1.4.0");
+        TextField build = text("emulator-native-build", vm.form().nativeBuildProperty(), "140");
+        TextField channel = text("emulator-channel", vm.form().channelProperty(), "the app's default channel");
         ComboBox<AutoUpdate> mode = new ComboBox<>();
         mode.setId("emulator-auto-update");
         mode.getItems().setAll(AutoUpdate.values());
@@ -146,24 +146,24 @@ public final class EmulatorPage implements Page {
                 return null;
             }
         });
-        mode.valueProperty().bindBidirectional(vm.autoUpdateProperty());
+        mode.valueProperty().bindBidirectional(vm.form().autoUpdateProperty());
         mode.setMaxWidth(Double.MAX_VALUE);
-        TextField ready = text("emulator-ready-timeout", vm.appReadyTimeoutProperty(), "10000");
+        TextField ready = text("emulator-ready-timeout", vm.form().appReadyTimeoutProperty(), "10000");
         ComboBox<EmulatorViewModel.WebLayer> layer = new ComboBox<>();
         layer.setId("emulator-web-layer");
         layer.getItems().setAll(EmulatorViewModel.WebLayer.values());
-        layer.valueProperty().bindBidirectional(vm.webLayerProperty());
+        layer.valueProperty().bindBidirectional(vm.form().webLayerProperty());
         layer.setMaxWidth(Double.MAX_VALUE);
         CheckBox emulator = new CheckBox("Report isEmulator (channels may refuse emulators)");
         emulator.setId("emulator-reports-emulator");
-        emulator.selectedProperty().bindBidirectional(vm.reportsEmulatorProperty());
+        emulator.selectedProperty().bindBidirectional(vm.form().reportsEmulatorProperty());
 
         Label assets = new Label();
         assets.setId("emulator-assets");
         assets.setWrapText(true);
-        assets.textProperty().bind(Bindings.createStringBinding(() -> vm.assetsFolderProperty().get() == null
-                ? "Generated page (calls notifyAppReady)" : vm.assetsFolderProperty().get().toString(),
-                vm.assetsFolderProperty()));
+        assets.textProperty().bind(Bindings.createStringBinding(() -> vm.form().assetsFolderProperty().get() == null
+                ? "Generated page (calls notifyAppReady)" : vm.form().assetsFolderProperty().get().toString(),
+                vm.form().assetsFolderProperty()));
         Button choose = Forms.button("emulator-assets-choose", null, Feather.FOLDER,
                 "Use a folder of web assets (index.html at its top) as the app's builtin assets");
         choose.setOnAction(e -> {
@@ -171,13 +171,13 @@ public final class EmulatorPage implements Page {
             chooser.setTitle("Builtin web assets of the emulated app");
             File f = chooser.showDialog(root.getScene().getWindow());
             if (f != null) {
-                vm.assetsFolderProperty().set(f.toPath());
+                vm.form().assetsFolderProperty().set(f.toPath());
             }
         });
         Button generated = Forms.button("emulator-assets-generated", null, Feather.FILE_TEXT,
                 "Use a generated page that calls notifyAppReady");
-        generated.setOnAction(e -> vm.assetsFolderProperty().set(null));
-        generated.disableProperty().bind(vm.assetsFolderProperty().isNull());
+        generated.setOnAction(e -> vm.form().assetsFolderProperty().set(null));
+        generated.disableProperty().bind(vm.form().assetsFolderProperty().isNull());
         choose.setMinWidth(Region.USE_PREF_SIZE);
         generated.setMinWidth(Region.USE_PREF_SIZE);
         HBox.setHgrow(assets, Priority.ALWAYS);
@@ -205,12 +205,12 @@ public final class EmulatorPage implements Page {
         javafx.scene.layout.ColumnConstraints half = new javafx.scene.layout.ColumnConstraints();
         half.setPercentWidth(50);
         grid.getColumnConstraints().setAll(half, half);
-        grid.addRow(1, Forms.field("Native version", versionField, vm.nativeVersionErrorProperty()),
-                Forms.field("versionCode", build, vm.nativeBuildErrorProperty()));
-        grid.add(Forms.field("Channel to ask for", channel, vm.channelErrorProperty()), 0, 2, 2, 1);
+        grid.addRow(1, Forms.field("Native version", versionField, vm.form().nativeVersionErrorProperty()),
+                Forms.field("versionCode", build, vm.form().nativeBuildErrorProperty()));
+        grid.add(Forms.field("Channel to ask for", channel, vm.form().channelErrorProperty()), 0, 2, 2, 1);
         grid.add(field("autoUpdate", mode), 0, 3, 2, 1);
-        grid.add(Forms.field("appReadyTimeout (ms)", ready, vm.appReadyTimeoutErrorProperty()), 0, 4, 2, 1);
-        grid.add(Forms.field("Builtin web assets", assetsBox, vm.assetsErrorProperty()), 0, 5, 2, 1);
+        grid.add(Forms.field("appReadyTimeout (ms)", ready, vm.form().appReadyTimeoutErrorProperty()), 0, 4, 2, 1);
+        grid.add(Forms.field("Builtin web assets", assetsBox, vm.form().assetsErrorProperty()), 0, 5, 2, 1);
         grid.add(field("Web layer", layer), 0, 6, 2, 1);
         grid.add(emulator, 0, 7, 2, 1);
 

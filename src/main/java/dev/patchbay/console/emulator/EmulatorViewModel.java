@@ -10,17 +10,12 @@ import dev.patchbay.console.keys.ServerTrust;
 import dev.patchbay.crypto.AppKeys;
 import dev.patchbay.crypto.TrustRoot;
 import dev.patchbay.domain.App;
-import dev.patchbay.domain.Names;
-import dev.patchbay.domain.ValidationException;
 import dev.patchbay.harness.AppPackage;
 import dev.patchbay.harness.DeviceState;
 import dev.patchbay.harness.EmulatedDevice;
 import dev.patchbay.harness.SimulatedBehaviour;
-import dev.patchbay.updater.AutoUpdate;
-import dev.patchbay.updater.UpdaterConfig;
 import java.io.IOException;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
@@ -28,7 +23,6 @@ import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.function.Consumer;
-import java.util.regex.Pattern;
 import javafx.beans.binding.BooleanBinding;
 import javafx.beans.property.BooleanProperty;
 import javafx.beans.property.ObjectProperty;
@@ -69,9 +63,6 @@ public final class EmulatorViewModel {
         }
     }
 
-    private static final Pattern SEMVER = Pattern.compile(
-            "(0|[1-9]\\d*)\\.(0|[1-9]\\d*)\\.(0|[1-9]\\d*)(-[0-9A-Za-z.-]+)?(\\+[0-9A-Za-z.-]+)?");
-
     private final ConnectionManager connection;
     private final TaskRunner tasks;
     private final ObservableList<App> apps;
@@ -80,20 +71,7 @@ public final class EmulatorViewModel {
     private final ServerView server;
 
     private final ObjectProperty<App> app = new SimpleObjectProperty<>(this, "app");
-    private final StringProperty nativeVersion = new SimpleStringProperty(this, "nativeVersion", "1.0.0");
-    private final StringProperty nativeBuild = new SimpleStringProperty(this, "nativeBuild", "100");
-    private final StringProperty channel = new SimpleStringProperty(this, "channel", "");
-    private final ObjectProperty<AutoUpdate> autoUpdate = new SimpleObjectProperty<>(this, "autoUpdate",
-            AutoUpdate.AT_BACKGROUND);
-    private final StringProperty appReadyTimeout = new SimpleStringProperty(this, "appReadyTimeout", "10000");
-    private final ObjectProperty<Path> assetsFolder = new SimpleObjectProperty<>(this, "assetsFolder");
-    private final BooleanProperty reportsEmulator = new SimpleBooleanProperty(this, "reportsEmulator");
-    private final ObjectProperty<WebLayer> webLayer;
-    private final StringProperty nativeVersionError = new SimpleStringProperty(this, "nativeVersionError", "");
-    private final StringProperty nativeBuildError = new SimpleStringProperty(this, "nativeBuildError", "");
-    private final StringProperty channelError = new SimpleStringProperty(this, "channelError", "");
-    private final StringProperty appReadyTimeoutError = new SimpleStringProperty(this, "appReadyTimeoutError", "");
-    private final StringProperty assetsError = new SimpleStringProperty(this, "assetsError", "");
+    private final NewDeviceForm form;
 
     private final StringProperty config = new SimpleStringProperty(this, "config", "");
     private final StringProperty configProblem = new SimpleStringProperty(this, "configProblem", "");
@@ -136,7 +114,7 @@ public final class EmulatorViewModel {
         this.keys = keys;
         this.store = new EmulatorDevices(root, tasks);
         this.server = new ServerView(connection, tasks, selected::get);
-        this.webLayer = new SimpleObjectProperty<>(this, "webLayer", webLayer);
+        this.form = new NewDeviceForm(webLayer);
         apps.addListener((ListChangeListener<App>) c -> AppChoice.keep(apps, app));
         app.addListener((obs, old, now) -> {
             if (old == null || now == null || !old.id().equals(now.id())) {
@@ -156,14 +134,18 @@ public final class EmulatorViewModel {
         restoreDevicesOfConnection();
     }
 
-    /** Reads back the devices earlier sessions made for the current connection, once per connection. */
+    /**
+     * Reads back the devices earlier sessions made for the current connection, once per connection, when it is
+     * online (their apps are pointed at its address).
+     */
     private void restoreDevicesOfConnection() {
         Session s = connection.session();
-        if (s == null || !restored.add(s.connectionId())) {
+        if (s == null || s.client() == null || !restored.add(s.connectionId())) {
             return;
         }
         String id = s.connectionId();
-        tasks.create("Reading the emulated devices of " + s.label(), () -> store.restore(id))
+        String url = s.client().baseUrl();
+        tasks.create("Reading the emulated devices of " + s.label(), () -> store.restore(id, url))
                 .onSuccess(r -> {
                     all.addAll(r.devices());
                     showDevicesOfConnection();
@@ -264,7 +246,7 @@ public final class EmulatorViewModel {
 
     /** Makes an emulated device for the selected app with the form's settings and installs the app on it. */
     public void create() {
-        clearFormErrors();
+        form.clearErrors();
         message.set("");
         info.set("");
         App a = app.get();
@@ -280,29 +262,10 @@ public final class EmulatorViewModel {
             message.set("Not connected to a server: devices need one to ask for updates.");
             return;
         }
-        String version = nativeVersion.get() == null ? "" : nativeVersion.get().trim();
-        if (!SEMVER.matcher(version).matches()) {
-            nativeVersionError.set("A semantic version such as 1.4.0");
-        }
-        Long build = positive(nativeBuild.get(), nativeBuildError, "A whole number above 0, such as 140");
-        Long readyMs = positive(appReadyTimeout.get(), appReadyTimeoutError, "Milliseconds, at least 1000");
-        if (readyMs != null && readyMs < UpdaterConfig.MIN_APP_READY_TIMEOUT.toMillis()) {
-            appReadyTimeoutError.set("At least " + UpdaterConfig.MIN_APP_READY_TIMEOUT.toMillis() + " ms");
-        }
-        String ch = channel.get() == null || channel.get().isBlank() ? null : channel.get().trim();
-        if (ch != null) {
-            try {
-                Names.channelName(ch);
-            } catch (ValidationException e) {
-                channelError.set(e.getMessage());
-            }
-        }
-        if (!nativeVersionError.get().isEmpty() || !nativeBuildError.get().isEmpty()
-                || !appReadyTimeoutError.get().isEmpty() || !channelError.get().isEmpty()) {
+        EmulatorDevices.Setup setup = form.check(s, a);
+        if (setup == null) {
             return;
         }
-        EmulatorDevices.Setup setup = new EmulatorDevices.Setup(s.connectionId(), s.client().baseUrl(), a.id(), version, build, ch, autoUpdate.get(),
-                Duration.ofMillis(readyMs), assetsFolder.get(), reportsEmulator.get(), webLayer.get());
         busy.set("Creating a device…");
         tasks.create("Creating an emulated device for " + a.id(), () -> {
                     EmulatorDevices.Keys k = keyMaterial(setup.appId());
@@ -321,34 +284,13 @@ public final class EmulatorViewModel {
                 })
                 .onError(e -> {
                     if (e instanceof AssetsProblem) {
-                        assetsError.set(e.getMessage());
+                        form.assetsErrorProperty().set(e.getMessage());
                     } else {
                         message.set(problem(e));
                     }
                 })
                 .andFinally(() -> busy.set(""))
                 .run();
-    }
-
-    private static Long positive(String text, StringProperty error, String hint) {
-        try {
-            long v = Long.parseLong(text == null ? "" : text.trim());
-            if (v > 0) {
-                return v;
-            }
-        } catch (NumberFormatException ignored) {
-            // the hint says what is expected
-        }
-        error.set(hint);
-        return null;
-    }
-
-    private void clearFormErrors() {
-        nativeVersionError.set("");
-        nativeBuildError.set("");
-        channelError.set("");
-        appReadyTimeoutError.set("");
-        assetsError.set("");
     }
 
     // ---- the selected device ----------------------------------------------------------------------------------
@@ -382,8 +324,8 @@ public final class EmulatorViewModel {
         }
         String version = upgradeVersion.get() == null ? "" : upgradeVersion.get().trim();
         StringProperty buildError = new SimpleStringProperty("");
-        Long build = positive(upgradeBuild.get(), buildError, "build: a whole number above 0");
-        if (!SEMVER.matcher(version).matches()) {
+        Long build = NewDeviceForm.positive(upgradeBuild.get(), buildError, "build: a whole number above 0");
+        if (!NewDeviceForm.SEMVER.matcher(version).matches()) {
             upgradeError.set("A semantic version such as 1.5.0, and a build number");
             return;
         }
@@ -495,7 +437,7 @@ public final class EmulatorViewModel {
     }
 
     private static String nextMinor(String version) {
-        var m = SEMVER.matcher(version);
+        var m = NewDeviceForm.SEMVER.matcher(version);
         return m.matches() ? m.group(1) + "." + (Long.parseLong(m.group(2)) + 1) + ".0" : version;
     }
 
@@ -540,57 +482,9 @@ public final class EmulatorViewModel {
         return app;
     }
 
-    public StringProperty nativeVersionProperty() {
-        return nativeVersion;
-    }
-
-    public StringProperty nativeBuildProperty() {
-        return nativeBuild;
-    }
-
-    public StringProperty channelProperty() {
-        return channel;
-    }
-
-    public ObjectProperty<AutoUpdate> autoUpdateProperty() {
-        return autoUpdate;
-    }
-
-    public StringProperty appReadyTimeoutProperty() {
-        return appReadyTimeout;
-    }
-
-    /** The builtin web assets folder; null: a generated page that calls notifyAppReady. */
-    public ObjectProperty<Path> assetsFolderProperty() {
-        return assetsFolder;
-    }
-
-    public BooleanProperty reportsEmulatorProperty() {
-        return reportsEmulator;
-    }
-
-    public ObjectProperty<WebLayer> webLayerProperty() {
-        return webLayer;
-    }
-
-    public StringProperty nativeVersionErrorProperty() {
-        return nativeVersionError;
-    }
-
-    public StringProperty nativeBuildErrorProperty() {
-        return nativeBuildError;
-    }
-
-    public StringProperty channelErrorProperty() {
-        return channelError;
-    }
-
-    public StringProperty appReadyTimeoutErrorProperty() {
-        return appReadyTimeoutError;
-    }
-
-    public StringProperty assetsErrorProperty() {
-        return assetsError;
+    /** The New device form. */
+    public NewDeviceForm form() {
+        return form;
     }
 
     /** What devices are given (server, app, key ids), "" while unknown. */

@@ -95,25 +95,25 @@ class EmulatorViewModelTest {
         assertFalse(vm.serverTrustedProperty().get());
         assertTrue(vm.serverTrustProperty().get().contains("not trusted"), vm.serverTrustProperty().get());
 
-        vm.nativeVersionProperty().set("1.0");
-        vm.nativeBuildProperty().set("x");
-        vm.appReadyTimeoutProperty().set("500");
-        vm.channelProperty().set("Not a channel!");
+        vm.form().nativeVersionProperty().set("1.0");
+        vm.form().nativeBuildProperty().set("x");
+        vm.form().appReadyTimeoutProperty().set("500");
+        vm.form().channelProperty().set("Not a channel!");
         vm.create();
-        assertFalse(vm.nativeVersionErrorProperty().get().isEmpty());
-        assertFalse(vm.nativeBuildErrorProperty().get().isEmpty());
-        assertTrue(vm.appReadyTimeoutErrorProperty().get().contains("1000"));
-        assertFalse(vm.channelErrorProperty().get().isEmpty());
+        assertFalse(vm.form().nativeVersionErrorProperty().get().isEmpty());
+        assertFalse(vm.form().nativeBuildErrorProperty().get().isEmpty());
+        assertTrue(vm.form().appReadyTimeoutErrorProperty().get().contains("1000"));
+        assertFalse(vm.form().channelErrorProperty().get().isEmpty());
         assertTrue(vm.devices().isEmpty());
 
-        vm.nativeVersionProperty().set("1.0.0");
-        vm.nativeBuildProperty().set("100");
-        vm.appReadyTimeoutProperty().set("10000");
-        vm.channelProperty().set("");
+        vm.form().nativeVersionProperty().set("1.0.0");
+        vm.form().nativeBuildProperty().set("100");
+        vm.form().appReadyTimeoutProperty().set("10000");
+        vm.form().channelProperty().set("");
         Path empty = Files.createDirectories(work.resolve("empty"));
-        vm.assetsFolderProperty().set(empty);
+        vm.form().assetsFolderProperty().set(empty);
         vm.create();
-        assertTrue(vm.assetsErrorProperty().get().contains("no index.html"), vm.assetsErrorProperty().get());
+        assertTrue(vm.form().assetsErrorProperty().get().contains("no index.html"), vm.form().assetsErrorProperty().get());
         assertTrue(vm.devices().isEmpty());
     }
 
@@ -137,7 +137,7 @@ class EmulatorViewModelTest {
 
         vm.checkConfig();
         assertTrue(vm.serverTrustedProperty().get(), vm.serverTrustProperty().get());
-        vm.autoUpdateProperty().set(AutoUpdate.ALWAYS);
+        vm.form().autoUpdateProperty().set(AutoUpdate.ALWAYS);
         vm.create();
         assertEquals("", vm.messageProperty().get());
         assertEquals(1, vm.devices().size());
@@ -186,10 +186,10 @@ class EmulatorViewModelTest {
         keys.create(PASS.toCharArray(), PASS.toCharArray());
         keys.registerTrust();
         vm.checkConfig();
-        vm.autoUpdateProperty().set(AutoUpdate.ALWAYS);
+        vm.form().autoUpdateProperty().set(AutoUpdate.ALWAYS);
         vm.create();
         DeviceItem first = vm.selectedProperty().get();
-        vm.webLayerProperty().set(EmulatorViewModel.WebLayer.SIMULATED);
+        vm.form().webLayerProperty().set(EmulatorViewModel.WebLayer.SIMULATED);
         vm.create();
         DeviceItem second = vm.selectedProperty().get();
         vm.coldStart();
