@@ -36,6 +36,9 @@ final class EmulatorDevices {
 
     private final Path root;
     private final TaskRunner tasks;
+    /** Every device opened and not removed: closed on exit, even one a restore still had in hand. */
+    private final List<DeviceItem> opened = new java.util.concurrent.CopyOnWriteArrayList<>();
+    private boolean closed;
 
     /** @param root {@code <data folder>/emulator} */
     EmulatorDevices(Path root, TaskRunner tasks) {
@@ -77,6 +80,7 @@ final class EmulatorDevices {
             save(item, System.currentTimeMillis());
         } catch (RuntimeException | IOException e) {
             item.close();
+            opened.remove(item);
             deleteTree(item.device().folder());
             throw e;
         }
@@ -152,6 +156,7 @@ final class EmulatorDevices {
             item.device().resume(pkg);
         } catch (RuntimeException e) {
             item.close();
+            opened.remove(item);
             throw e;
         }
         return item;
@@ -165,8 +170,15 @@ final class EmulatorDevices {
         } else {
             b.simulated(Map.of(), SimulatedBehaviour.readyAfter(Duration.ZERO));
         }
-        DeviceItem item = new DeviceItem(b.build(), connectionId, appId, channel, generated,
-                new DeviceItem.Setup(layer, reportsEmulator), tasks);
+        DeviceItem item;
+        synchronized (this) {
+            if (closed) {
+                throw new IllegalStateException("The console is closing: no device is started now.");
+            }
+            item = new DeviceItem(b.build(), connectionId, appId, channel, generated,
+                    new DeviceItem.Setup(layer, reportsEmulator), tasks);
+            opened.add(item);
+        }
         // Subscribed before the first lifecycle step, so no line of the log is missed.
         item.attach();
         return item;
@@ -207,6 +219,7 @@ final class EmulatorDevices {
     /** Closes the device and deletes its folder and its generated builtin pages. Background. */
     void remove(DeviceItem d) throws IOException {
         d.close();
+        opened.remove(d);
         deleteTree(d.device().folder());
         Path apk = connectionDir(d.connectionId()).resolve("apk");
         if (Files.isDirectory(apk)) {
@@ -214,6 +227,20 @@ final class EmulatorDevices {
                 for (Path p : s.filter(p -> p.getFileName().toString().startsWith(d.deviceId() + "-")).toList()) {
                     deleteTree(p);
                 }
+            }
+        }
+    }
+
+    /** Closes every device (app processes, web servers, threads) and opens none after. On exit; not on the FX thread. */
+    void closeAll() {
+        synchronized (this) {
+            closed = true;
+        }
+        for (DeviceItem d : opened) {
+            try {
+                d.close();
+            } catch (RuntimeException ignored) {
+                // closing the others matters more
             }
         }
     }

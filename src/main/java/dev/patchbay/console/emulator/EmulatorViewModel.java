@@ -94,7 +94,7 @@ public final class EmulatorViewModel {
     private final StringProperty upgradeBuild = new SimpleStringProperty(this, "upgradeBuild", "");
     private final StringProperty upgradeError = new SimpleStringProperty(this, "upgradeError", "");
 
-    /** Every device open this session (all connections); closed on exit. */
+    /** Every device of this session (all connections); the page shows those of the current one. */
     private final List<DeviceItem> all = new CopyOnWriteArrayList<>();
     /** Connections whose devices of earlier sessions were read back (or are being). */
     private final Set<String> restored = ConcurrentHashMap.newKeySet();
@@ -455,13 +455,7 @@ public final class EmulatorViewModel {
 
     /** Closes every device (app processes, web servers, threads). On exit; not on the FX thread. */
     public void closeAll() {
-        for (DeviceItem d : all) {
-            try {
-                d.close();
-            } catch (RuntimeException ignored) {
-                // closing the others matters more
-            }
-        }
+        store.closeAll();
     }
 
     private static String problem(Throwable e) {
