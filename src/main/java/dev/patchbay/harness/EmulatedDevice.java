@@ -286,6 +286,29 @@ public final class EmulatedDevice implements AutoCloseable {
     }
 
     /**
+     * The device is switched on again with {@code pkg} installed by an earlier session (its folders kept): nothing is
+     * copied or wiped, the app is stopped, as after a reboot. Throws if the folder holds no install of that app.
+     */
+    public void resume(AppPackage pkg) {
+        synchronized (lifecycle) {
+            checkOpen();
+            if (app != null) {
+                throw new IllegalStateException(serial + " has " + app.appId() + " installed already");
+            }
+            if (!Files.isRegularFile(apkAssets(pkg.appId()).resolve("index.html"))
+                    || !Files.isDirectory(root.resolve("data/data").resolve(pkg.appId()))) {
+                throw new IllegalStateException(serial + " has no install of " + pkg.appId() + " in " + root);
+            }
+            app = pkg;
+            processState = DeviceState.ProcessState.STOPPED;
+            lastDeath = null;
+            log("device", 0, "switched on with " + pkg.appId() + " " + pkg.versionName() + " ("
+                    + pkg.versionCode() + ") installed");
+        }
+        changed();
+    }
+
+    /**
      * An app store update of the native app: same app id, new version name/code and builtin assets; the app data
      * stays. The running process is killed, as the package manager does; the app is not started.
      */

@@ -76,6 +76,7 @@ public final class PatchbayServer implements AutoCloseable {
     private final int port;
     private RolloutSupervisor supervisor;
     private EventRetention retention;
+    private BundleRetention bundleRetention;
     private dev.patchbay.server.cluster.Cluster cluster;
     private BlobStore blobs;
 
@@ -151,7 +152,11 @@ public final class PatchbayServer implements AutoCloseable {
             String[] url = {null};
             Devices devices = new Devices(freshnessKey, catalog, recorder, config.publicUrl(),
                     () -> url[0], config.statsConcurrency());
-            Router router = routes(db, clock, blobs, uploads, devices, keys, AdminKeyFile.in(config.dataDir()));
+            DeviceRecorder reports = recorder;
+            BundleRetention bundleRetention = new BundleRetention(db, new BundleDeletion(db, uploads, clock), clock,
+                    reports::flush, config.eventRetention());
+            Router router = routes(db, clock, blobs, uploads, devices, keys, AdminKeyFile.in(config.dataDir()),
+                    bundleRetention);
             Server jetty = jetty(config, new JsonHandler(router, keys, ServerConfig.MAX_JSON_BODY, db.health())
                     .trusting(config.trustedProxies()));
             try {
@@ -179,6 +184,9 @@ public final class PatchbayServer implements AutoCloseable {
             server.retention = new EventRetention(db, clock, config.eventRetention())
                     .withLeadership(leader::leader)
                     .start(Duration.ofMinutes(1), Duration.ofHours(1));
+            // Bundles that became unused without a publish (a channel moved on, devices went quiet): ADR 0109.
+            server.bundleRetention = bundleRetention.withLeadership(leader::leader)
+                    .start(Duration.ofMinutes(2), Duration.ofHours(1));
             url[0] = server.url();
             LOG.info("Patchbay server listening on {} (data: {}, blobs: {}{})", server.url(), config.dataDir(),
                     storage.describe(config.dataDir()),
@@ -209,23 +217,21 @@ public final class PatchbayServer implements AutoCloseable {
 
     /** The route table without storage behind it (to list and document the routes). */
     static Router routes(Database db, Clock clock) {
-        return routes(db, clock, null, new Uploads(db, clock, null, null),
-                new Devices(null, new DeviceCatalog(db), null, null, () -> null, 1), new ApiKeys(db, clock), null);
+        Uploads uploads = new Uploads(db, clock, null, null);
+        return routes(db, clock, null, uploads,
+                new Devices(null, new DeviceCatalog(db), null, null, () -> null, 1), new ApiKeys(db, clock), null,
+                new BundleRetention(db, new BundleDeletion(db, uploads, clock), clock, () -> { },
+                        ServerConfig.DEFAULT_EVENT_RETENTION));
     }
 
     static Router routes(Database db, Clock clock, BlobStore blobs, Uploads uploads, Devices devices, ApiKeys keys,
-                         Path adminKeyFile) {
+                         Path adminKeyFile, BundleRetention retention) {
         Router router = new Router();
         new HealthApi(db == null ? null : db.health()).register(router);
         new AppsApi(new AppStore(db, clock).onDelete(uploads::beforeAppDelete)).register(router);
         new ChannelsApi(new ChannelStore(db, clock)).register(router);
         new TrustApi(new TrustStore(db, clock), new CryptoSignatures(clock)).register(router);
         BundleDeletion deletion = new BundleDeletion(db, uploads, clock);
-        BundleRetention retention = new BundleRetention(db, deletion, clock, () -> {
-            if (devices.recorder() != null) {
-                devices.recorder().flush();
-            }
-        });
         new UploadsApi(uploads, new BundleStore(db), blobs).withDeletion(deletion).withRetention(retention)
                 .register(router);
         new BundleRetentionApi(retention).register(router);
@@ -320,6 +326,11 @@ public final class PatchbayServer implements AutoCloseable {
         return retention;
     }
 
+    /** The bundle retention rule of every app (tests run it with their own clock). */
+    BundleRetention bundleRetention() {
+        return bundleRetention;
+    }
+
     /** The rollout supervisor (tests drive its ticks with their own clock). */
     RolloutSupervisor supervisor() {
         return supervisor;
@@ -360,6 +371,9 @@ public final class PatchbayServer implements AutoCloseable {
         }
         if (retention != null) {
             retention.close();
+        }
+        if (bundleRetention != null) {
+            bundleRetention.close();
         }
         stopQuietly(jetty);
         recorder.close();

@@ -126,7 +126,7 @@ class EmulatorUserPathTest {
 
         EmulatorViewModel vm = app.emulator();
         DeviceItem device = onFx(() -> vm.selectedProperty().get());
-        assertTrue(onFx(() -> vm.bundles().stream().anyMatch(r -> r.version().equals("1.0.1")
+        assertTrue(onFx(() -> vm.state().bundles().stream().anyMatch(r -> r.version().equals("1.0.1")
                 && r.status().equals("success") && r.role().contains("current"))));
         // The screen is the device's own WebView, showing the bundle.
         waitUntil(() -> {

@@ -55,7 +55,7 @@ public final class QuitProbe {
             });
             poll(() -> fx(() -> vm.devices().get(0).state() != null
                     && vm.devices().get(0).state().process() == DeviceState.ProcessState.FOREGROUND ? Boolean.TRUE : null));
-            System.out.println("probe: emulator used, device " + fx(() -> vm.devices().get(0).serial()));
+            System.out.println("probe: emulator used, device " + fx(() -> vm.devices().get(0).deviceId()));
             System.out.println("probe: quitting");
             System.out.flush();
             fx(() -> {

@@ -12,7 +12,9 @@ import dev.patchbay.client.PatchbayClient;
 import dev.patchbay.client.RolloutStart;
 import dev.patchbay.client.ValidationFailedException;
 import dev.patchbay.domain.Bundle;
+import dev.patchbay.server.bundles.BundleRetention;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.AfterEach;
@@ -97,6 +99,62 @@ class BundleRetentionTest {
         f.publish("1.9.0", 10);
         f.publish("2.0.0", 11);
         assertEquals(List.of("1.1.0", "1.4.0", "1.8.0", "1.9.0", "2.0.0"), versions());
+    }
+
+    /**
+     * The timed run (ADR 0109): a device that stopped reporting holds its bundle only while it was seen within the
+     * device window (the event retention, here 30 days); after that the timer prunes the bundle without any publish.
+     * Only the leader runs it.
+     */
+    @Test
+    void theTimerPrunesBundlesOfDevicesThatWentQuietOnTheLeaderOnly() throws Exception {
+        s.close();
+        MutableClock clock = new MutableClock();
+        s = RunningServer.start(new ServerConfig("127.0.0.1", 0, dataDir.resolve("timed"))
+                .withEventRetention(Duration.ofDays(30)), clock);
+        f = new DeviceFixture(s, APP).create().trustServer();
+        f.channel("{\"name\":\"production\",\"defaultFor\":[\"android\"]}");
+        client = PatchbayClient.connect(s.url(), s.adminKey);
+        retention = new BundleRetentionClient(client);
+        f.publish("1.0.0", 1); // a device runs it, then goes quiet
+        f.publish("1.1.0", 2);
+        f.publish("1.2.0", 3); // production serves it
+        f.patchChannel("production", "{\"bundle\":\"1.2.0\"}");
+        String quiet = DeviceFixture.newDevice();
+        f.check(quiet, Map.of("currentBundle", "1.0.0", "currentSequence", 1));
+        assertEquals(List.of(), retention.set(APP, 1).deleted(), "1.1.0 is the one unused bundle kept");
+
+        BundleRetention timer = s.server.bundleRetention();
+        clock.advance(Duration.ofDays(29));
+        assertEquals(Map.of(), timer.timed(), "seen 29 days ago: the device still holds 1.0.0");
+        assertEquals(List.of("1.0.0", "1.1.0", "1.2.0"), versions());
+
+        clock.advance(Duration.ofDays(2));
+        timer.withLeadership(() -> false);
+        assertEquals(Map.of(), timer.timed(), "an instance that does not lead leaves it to the leader");
+        assertEquals(List.of("1.0.0", "1.1.0", "1.2.0"), versions());
+        timer.withLeadership(() -> true);
+        Map<String, BundleRetention.Setting> pruned = timer.timed();
+        assertEquals(List.of("1.0.0"), pruned.get(APP).deleted(), pruned.toString());
+        assertEquals(List.of("1.1.0", "1.2.0"), versions());
+        JsonNode deletes = json(s.json("GET", "/api/v1/audit?action=bundle.delete", null));
+        assertEquals("system:retention", deletes.path("items").get(0).path("actor").asText(), deletes.toString());
+        assertTrue(deletes.path("items").get(0).path("detail").asText().contains("retention=keep 1 unused"),
+                deletes.toString());
+
+        // A device seen again protects its bundle again; an app without a rule is left alone.
+        String back = DeviceFixture.newDevice();
+        f.check(back, Map.of("currentBundle", "1.1.0", "currentSequence", 2));
+        f.publish("1.3.0", 4);
+        f.publish("1.4.0", 5);
+        clock.advance(Duration.ofDays(1));
+        timer.timed();
+        assertEquals(List.of("1.1.0", "1.2.0", "1.4.0"), versions(), "the device seen a day ago keeps 1.1.0");
+        retention.set(APP, null);
+        f.publish("1.5.0", 6);
+        clock.advance(Duration.ofDays(60));
+        assertEquals(Map.of(), timer.timed());
+        assertEquals(List.of("1.1.0", "1.2.0", "1.4.0", "1.5.0"), versions());
     }
 
     @Test

@@ -16,9 +16,9 @@ import javafx.collections.FXCollections;
 import javafx.collections.ObservableList;
 
 /**
- * One emulated device of the Emulator page: the harness device, the connection it was made for, and its state and
- * log as observable values. The device reports from its own threads; {@link TaskRunner#post} brings each report to
- * the FX thread (log lines in batches, so a chatty device does not flood it).
+ * One emulated device of the Emulator page: the harness device (named by its device id), the connection it was made
+ * for, and its state and log as observable values. The device reports from its own threads; {@link TaskRunner#post}
+ * brings each report to the FX thread (log lines in batches, so a chatty device does not flood it).
  */
 public final class DeviceItem {
     /** Lines kept in the page's log pane per device (the device itself keeps more). */
@@ -29,6 +29,7 @@ public final class DeviceItem {
     private final String appId;
     private final String channelAsked;
     private final boolean generatedAssets;
+    private final Setup setup;
     private final ObjectProperty<DeviceState> state = new SimpleObjectProperty<>(this, "state");
     private final ObservableList<LogEntry> log = FXCollections.observableArrayList();
     private final Queue<LogEntry> incoming = new ConcurrentLinkedQueue<>();
@@ -38,9 +39,14 @@ public final class DeviceItem {
     /** The faults the page set on this device (the toggles show them when it is selected). */
     FaultSet faults = FaultSet.NONE;
 
+    /** How the device was made (kept in its emulator.json). */
+    record Setup(EmulatorViewModel.WebLayer layer, boolean reportsEmulator) {
+    }
+
     DeviceItem(EmulatedDevice device, String connectionId, String appId, String channelAsked, boolean generatedAssets,
-            TaskRunner tasks) {
+            Setup setup, TaskRunner tasks) {
         this.device = device;
+        this.setup = setup;
         this.generatedAssets = generatedAssets;
         this.connectionId = connectionId;
         this.appId = appId;
@@ -86,8 +92,16 @@ public final class DeviceItem {
         return device;
     }
 
-    public String serial() {
+    /**
+     * The device's one name: the id its runtime reports (the Devices page's "Device id"), also its folder name and
+     * the harness serial.
+     */
+    public String deviceId() {
         return device.serial();
+    }
+
+    Setup setup() {
+        return setup;
     }
 
     public String connectionId() {
@@ -123,6 +137,6 @@ public final class DeviceItem {
 
     @Override
     public String toString() {
-        return serial() + " (" + appId + ")";
+        return deviceId() + " (" + appId + ")";
     }
 }

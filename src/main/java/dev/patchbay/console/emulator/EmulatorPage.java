@@ -92,7 +92,7 @@ public final class EmulatorPage implements Page {
         // "What the server knows" changes without the device changing (stats arrive a little later).
         Timeline poll = new Timeline(new KeyFrame(Duration.seconds(2), e -> {
             if (shownNow() && vm.selectedProperty().get() != null) {
-                vm.refreshServerView();
+                vm.server().refresh();
             }
         }));
         poll.setCycleCount(Timeline.INDEFINITE);
@@ -122,9 +122,9 @@ public final class EmulatorPage implements Page {
     // ---- left: new device and the device list -------------------------------------------------------------------
 
     private Node createForm() {
-        versionField = text("emulator-native-version", vm.nativeVersionProperty(), "1.4.0");
-        TextField build = text("emulator-native-build", vm.nativeBuildProperty(), "140");
-        TextField channel = text("emulator-channel", vm.channelProperty(), "the app's default channel");
+        versionField = text("emulator-native-version", vm.form().nativeVersionProperty(), "1.4.0");
+        TextField build = text("emulator-native-build", vm.form().nativeBuildProperty(), "140");
+        TextField channel = text("emulator-channel", vm.form().channelProperty(), "the app's default channel");
         ComboBox<AutoUpdate> mode = new ComboBox<>();
         mode.setId("emulator-auto-update");
         mode.getItems().setAll(AutoUpdate.values());
@@ -146,24 +146,24 @@ public final class EmulatorPage implements Page {
                 return null;
             }
         });
-        mode.valueProperty().bindBidirectional(vm.autoUpdateProperty());
+        mode.valueProperty().bindBidirectional(vm.form().autoUpdateProperty());
         mode.setMaxWidth(Double.MAX_VALUE);
-        TextField ready = text("emulator-ready-timeout", vm.appReadyTimeoutProperty(), "10000");
+        TextField ready = text("emulator-ready-timeout", vm.form().appReadyTimeoutProperty(), "10000");
         ComboBox<EmulatorViewModel.WebLayer> layer = new ComboBox<>();
         layer.setId("emulator-web-layer");
         layer.getItems().setAll(EmulatorViewModel.WebLayer.values());
-        layer.valueProperty().bindBidirectional(vm.webLayerProperty());
+        layer.valueProperty().bindBidirectional(vm.form().webLayerProperty());
         layer.setMaxWidth(Double.MAX_VALUE);
         CheckBox emulator = new CheckBox("Report isEmulator (channels may refuse emulators)");
         emulator.setId("emulator-reports-emulator");
-        emulator.selectedProperty().bindBidirectional(vm.reportsEmulatorProperty());
+        emulator.selectedProperty().bindBidirectional(vm.form().reportsEmulatorProperty());
 
         Label assets = new Label();
         assets.setId("emulator-assets");
         assets.setWrapText(true);
-        assets.textProperty().bind(Bindings.createStringBinding(() -> vm.assetsFolderProperty().get() == null
-                ? "Generated page (calls notifyAppReady)" : vm.assetsFolderProperty().get().toString(),
-                vm.assetsFolderProperty()));
+        assets.textProperty().bind(Bindings.createStringBinding(() -> vm.form().assetsFolderProperty().get() == null
+                ? "Generated page (calls notifyAppReady)" : vm.form().assetsFolderProperty().get().toString(),
+                vm.form().assetsFolderProperty()));
         Button choose = Forms.button("emulator-assets-choose", null, Feather.FOLDER,
                 "Use a folder of web assets (index.html at its top) as the app's builtin assets");
         choose.setOnAction(e -> {
@@ -171,13 +171,13 @@ public final class EmulatorPage implements Page {
             chooser.setTitle("Builtin web assets of the emulated app");
             File f = chooser.showDialog(root.getScene().getWindow());
             if (f != null) {
-                vm.assetsFolderProperty().set(f.toPath());
+                vm.form().assetsFolderProperty().set(f.toPath());
             }
         });
         Button generated = Forms.button("emulator-assets-generated", null, Feather.FILE_TEXT,
                 "Use a generated page that calls notifyAppReady");
-        generated.setOnAction(e -> vm.assetsFolderProperty().set(null));
-        generated.disableProperty().bind(vm.assetsFolderProperty().isNull());
+        generated.setOnAction(e -> vm.form().assetsFolderProperty().set(null));
+        generated.disableProperty().bind(vm.form().assetsFolderProperty().isNull());
         choose.setMinWidth(Region.USE_PREF_SIZE);
         generated.setMinWidth(Region.USE_PREF_SIZE);
         HBox.setHgrow(assets, Priority.ALWAYS);
@@ -205,12 +205,12 @@ public final class EmulatorPage implements Page {
         javafx.scene.layout.ColumnConstraints half = new javafx.scene.layout.ColumnConstraints();
         half.setPercentWidth(50);
         grid.getColumnConstraints().setAll(half, half);
-        grid.addRow(1, Forms.field("Native version", versionField, vm.nativeVersionErrorProperty()),
-                Forms.field("versionCode", build, vm.nativeBuildErrorProperty()));
-        grid.add(Forms.field("Channel to ask for", channel, vm.channelErrorProperty()), 0, 2, 2, 1);
+        grid.addRow(1, Forms.field("Native version", versionField, vm.form().nativeVersionErrorProperty()),
+                Forms.field("versionCode", build, vm.form().nativeBuildErrorProperty()));
+        grid.add(Forms.field("Channel to ask for", channel, vm.form().channelErrorProperty()), 0, 2, 2, 1);
         grid.add(field("autoUpdate", mode), 0, 3, 2, 1);
-        grid.add(Forms.field("appReadyTimeout (ms)", ready, vm.appReadyTimeoutErrorProperty()), 0, 4, 2, 1);
-        grid.add(Forms.field("Builtin web assets", assetsBox, vm.assetsErrorProperty()), 0, 5, 2, 1);
+        grid.add(Forms.field("appReadyTimeout (ms)", ready, vm.form().appReadyTimeoutErrorProperty()), 0, 4, 2, 1);
+        grid.add(Forms.field("Builtin web assets", assetsBox, vm.form().assetsErrorProperty()), 0, 5, 2, 1);
         grid.add(field("Web layer", layer), 0, 6, 2, 1);
         grid.add(emulator, 0, 7, 2, 1);
 
@@ -235,7 +235,7 @@ public final class EmulatorPage implements Page {
         table.setPrefHeight(180);
         table.setPlaceholder(new Label("No emulated device for this connection yet. Next step: New device (Ctrl+N), then Cold start it."));
         table.setColumnResizePolicy(TableView.CONSTRAINED_RESIZE_POLICY_FLEX_LAST_COLUMN);
-        table.getColumns().add(deviceColumn("Device", 110, (d, s) -> d.serial()));
+        table.getColumns().add(deviceColumn("Device id", 270, (d, s) -> d.deviceId()));
         table.getColumns().add(deviceColumn("App", 90, (d, s) -> d.appId()));
         table.getColumns().add(deviceColumn("Process", 80, (d, s) -> s == null ? "" : s.process().name().toLowerCase()));
         table.getColumns().add(deviceColumn("Bundle", 90, (d, s) -> s == null || s.current() == null ? ""
@@ -277,7 +277,7 @@ public final class EmulatorPage implements Page {
         Label caption = new Label();
         caption.setId("emulator-screen-caption");
         caption.getStyleClass().addAll(Styles.TEXT_SMALL, Styles.TEXT_MUTED);
-        caption.textProperty().bind(vm.processProperty());
+        caption.textProperty().bind(vm.state().processProperty());
         caption.setWrapText(true);
         caption.setMaxWidth(SCREEN_WIDTH);
         VBox box = new VBox(8, screen, caption);
@@ -352,30 +352,30 @@ public final class EmulatorPage implements Page {
         GridPane status = new GridPane();
         status.setHgap(12);
         status.setVgap(4);
-        status.addRow(0, new Label("App"), value("emulator-process", vm.processProperty()));
-        status.addRow(1, new Label("Current bundle"), value("emulator-current", vm.currentBundleProperty()));
-        status.addRow(2, new Label("Next bundle"), value("emulator-next", vm.nextBundleProperty()));
-        status.addRow(3, new Label("Faults"), value("emulator-faults", vm.activeFaultsProperty()));
+        status.addRow(0, new Label("App"), value("emulator-process", vm.state().processProperty()));
+        status.addRow(1, new Label("Current bundle"), value("emulator-current", vm.state().currentBundleProperty()));
+        status.addRow(2, new Label("Next bundle"), value("emulator-next", vm.state().nextBundleProperty()));
+        status.addRow(3, new Label("Faults"), value("emulator-faults", vm.state().activeFaultsProperty()));
 
-        TableView<EmulatorViewModel.BundleRow> bundles = new TableView<>(vm.bundles());
+        TableView<DeviceStateView.BundleRow> bundles = new TableView<>(vm.state().bundles());
         bundles.setId("emulator-bundles");
         bundles.setPrefHeight(140);
         bundles.setPlaceholder(new Label("No device selected"));
         bundles.setColumnResizePolicy(TableView.CONSTRAINED_RESIZE_POLICY_FLEX_LAST_COLUMN);
-        bundles.getColumns().add(column("Version", 80, EmulatorViewModel.BundleRow::version));
-        bundles.getColumns().add(column("State", 80, EmulatorViewModel.BundleRow::status));
-        bundles.getColumns().add(column("Role", 110, EmulatorViewModel.BundleRow::role));
-        bundles.getColumns().add(column("Id", 100, EmulatorViewModel.BundleRow::id));
+        bundles.getColumns().add(column("Version", 80, DeviceStateView.BundleRow::version));
+        bundles.getColumns().add(column("State", 80, DeviceStateView.BundleRow::status));
+        bundles.getColumns().add(column("Role", 110, DeviceStateView.BundleRow::role));
+        bundles.getColumns().add(column("Id", 100, DeviceStateView.BundleRow::id));
         bundles.getColumns().add(column("Reason", 140, r -> r.reason() == null ? "" : r.reason()));
 
         GridPane server = new GridPane();
         server.setHgap(12);
         server.setVgap(4);
-        server.addRow(0, new Label("Channel"), value("emulator-server-channel", vm.serverChannelProperty()));
-        server.addRow(1, new Label("Current bundle"), value("emulator-server-bundle", vm.serverBundleProperty()));
-        server.addRow(2, new Label("Last check"), value("emulator-server-check", vm.serverLastCheckProperty()));
-        server.addRow(3, new Label("Bundles"), value("emulator-server-bundles", vm.serverBundlesProperty()));
-        Label serverStatus = Forms.message("emulator-server-status", vm.serverStatusProperty(), Styles.TEXT_MUTED,
+        server.addRow(0, new Label("Channel"), value("emulator-server-channel", vm.server().channelProperty()));
+        server.addRow(1, new Label("Current bundle"), value("emulator-server-bundle", vm.server().bundleProperty()));
+        server.addRow(2, new Label("Last check"), value("emulator-server-check", vm.server().lastCheckProperty()));
+        server.addRow(3, new Label("Bundles"), value("emulator-server-bundles", vm.server().bundlesProperty()));
+        Label serverStatus = Forms.message("emulator-server-status", vm.server().statusProperty(), Styles.TEXT_MUTED,
                 Styles.TEXT_SMALL);
 
         VBox box = new VBox(10, section("Lifecycle"), lifecycle, upgradeBox, section("Faults"), faults,
@@ -488,9 +488,9 @@ public final class EmulatorPage implements Page {
         return l;
     }
 
-    private static TableColumn<EmulatorViewModel.BundleRow, String> column(String title, double width,
-            Function<EmulatorViewModel.BundleRow, String> value) {
-        TableColumn<EmulatorViewModel.BundleRow, String> c = new TableColumn<>(title);
+    private static TableColumn<DeviceStateView.BundleRow, String> column(String title, double width,
+            Function<DeviceStateView.BundleRow, String> value) {
+        TableColumn<DeviceStateView.BundleRow, String> c = new TableColumn<>(title);
         c.setCellValueFactory(cell -> new ReadOnlyStringWrapper(value.apply(cell.getValue())));
         c.setPrefWidth(width);
         return c;
@@ -527,13 +527,13 @@ public final class EmulatorPage implements Page {
     public void refresh() {
         refreshApps.run();
         vm.checkConfig();
-        vm.refreshServerView();
+        vm.server().refresh();
     }
 
     @Override
     public void deleteSelected() {
         DeviceItem d = vm.selectedProperty().get();
-        if (d != null && Dialogs.confirm(root.getScene().getWindow(), "Remove " + d.serial() + "?",
+        if (d != null && Dialogs.confirm(root.getScene().getWindow(), "Remove " + d.deviceId() + "?",
                 "The emulated device is shut down and its folder deleted. The server keeps its record.", "Remove")) {
             vm.removeSelected();
         }

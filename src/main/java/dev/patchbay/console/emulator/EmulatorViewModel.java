@@ -1,7 +1,5 @@
 package dev.patchbay.console.emulator;
 
-import dev.patchbay.client.Device;
-import dev.patchbay.client.NotFoundException;
 import dev.patchbay.console.common.AppChoice;
 import dev.patchbay.console.common.TaskRunner;
 import dev.patchbay.console.connection.ConnectionManager;
@@ -12,30 +10,19 @@ import dev.patchbay.console.keys.ServerTrust;
 import dev.patchbay.crypto.AppKeys;
 import dev.patchbay.crypto.TrustRoot;
 import dev.patchbay.domain.App;
-import dev.patchbay.domain.Names;
-import dev.patchbay.domain.ValidationException;
 import dev.patchbay.harness.AppPackage;
-import dev.patchbay.harness.BundleView;
 import dev.patchbay.harness.DeviceState;
 import dev.patchbay.harness.EmulatedDevice;
 import dev.patchbay.harness.SimulatedBehaviour;
-import dev.patchbay.updater.AutoUpdate;
-import dev.patchbay.updater.UpdaterConfig;
 import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Duration;
-import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.function.Consumer;
-import java.util.regex.Pattern;
-import java.util.stream.Stream;
 import javafx.beans.binding.BooleanBinding;
 import javafx.beans.property.BooleanProperty;
 import javafx.beans.property.ObjectProperty;
@@ -51,9 +38,10 @@ import javafx.collections.ObservableList;
 /**
  * The Emulator page: emulated Android devices (the harness's {@link EmulatedDevice}, running the real updater
  * runtime) for the selected app, talking to the connected server as a phone would. Devices live in
- * {@code <data folder>/emulator/<connection>/devices/<serial>/} for the console session and are closed on exit.
- * Every harness call that touches disk or network runs as a task; device reports reach the FX thread through
- * {@link TaskRunner#post}.
+ * {@code <data folder>/emulator/<connection>/devices/<device id>/} and come back, stopped, when the console starts
+ * again ({@link EmulatorDevices}, ADR 0109); they are closed on exit. Every harness call that touches disk or network
+ * runs as a task; device reports reach the FX thread through {@link TaskRunner#post}. What the server knows about the
+ * selected device is {@link #server()}.
  */
 public final class EmulatorViewModel {
     /** How the device shows its web layer. */
@@ -75,35 +63,15 @@ public final class EmulatorViewModel {
         }
     }
 
-    /** One bundle the selected device holds; {@code role} says if it is current, next and/or last good. */
-    public record BundleRow(String id, String version, long sequence, String status, String reason, String role) {
-    }
-
-    private static final Pattern SEMVER = Pattern.compile(
-            "(0|[1-9]\\d*)\\.(0|[1-9]\\d*)\\.(0|[1-9]\\d*)(-[0-9A-Za-z.-]+)?(\\+[0-9A-Za-z.-]+)?");
-    private static final int FIRST_PORT = 5554;
-
     private final ConnectionManager connection;
     private final TaskRunner tasks;
     private final ObservableList<App> apps;
     private final AppKeyStore keys;
-    private final Path root;
+    private final EmulatorDevices store;
+    private final ServerView server;
 
     private final ObjectProperty<App> app = new SimpleObjectProperty<>(this, "app");
-    private final StringProperty nativeVersion = new SimpleStringProperty(this, "nativeVersion", "1.0.0");
-    private final StringProperty nativeBuild = new SimpleStringProperty(this, "nativeBuild", "100");
-    private final StringProperty channel = new SimpleStringProperty(this, "channel", "");
-    private final ObjectProperty<AutoUpdate> autoUpdate = new SimpleObjectProperty<>(this, "autoUpdate",
-            AutoUpdate.AT_BACKGROUND);
-    private final StringProperty appReadyTimeout = new SimpleStringProperty(this, "appReadyTimeout", "10000");
-    private final ObjectProperty<Path> assetsFolder = new SimpleObjectProperty<>(this, "assetsFolder");
-    private final BooleanProperty reportsEmulator = new SimpleBooleanProperty(this, "reportsEmulator");
-    private final ObjectProperty<WebLayer> webLayer;
-    private final StringProperty nativeVersionError = new SimpleStringProperty(this, "nativeVersionError", "");
-    private final StringProperty nativeBuildError = new SimpleStringProperty(this, "nativeBuildError", "");
-    private final StringProperty channelError = new SimpleStringProperty(this, "channelError", "");
-    private final StringProperty appReadyTimeoutError = new SimpleStringProperty(this, "appReadyTimeoutError", "");
-    private final StringProperty assetsError = new SimpleStringProperty(this, "assetsError", "");
+    private final NewDeviceForm form;
 
     private final StringProperty config = new SimpleStringProperty(this, "config", "");
     private final StringProperty configProblem = new SimpleStringProperty(this, "configProblem", "");
@@ -116,11 +84,7 @@ public final class EmulatorViewModel {
 
     private final ObservableList<DeviceItem> devices = FXCollections.observableArrayList();
     private final ObjectProperty<DeviceItem> selected = new SimpleObjectProperty<>(this, "selected");
-    private final StringProperty process = new SimpleStringProperty(this, "process", "");
-    private final StringProperty currentBundle = new SimpleStringProperty(this, "currentBundle", "");
-    private final StringProperty nextBundle = new SimpleStringProperty(this, "nextBundle", "");
-    private final StringProperty activeFaults = new SimpleStringProperty(this, "activeFaults", "");
-    private final ObservableList<BundleRow> bundles = FXCollections.observableArrayList();
+    private final DeviceStateView state = new DeviceStateView();
     private final BooleanProperty offline = new SimpleBooleanProperty(this, "offline");
     private final BooleanProperty slow = new SimpleBooleanProperty(this, "slow");
     private final BooleanProperty serverErrors = new SimpleBooleanProperty(this, "serverErrors");
@@ -130,21 +94,12 @@ public final class EmulatorViewModel {
     private final StringProperty upgradeBuild = new SimpleStringProperty(this, "upgradeBuild", "");
     private final StringProperty upgradeError = new SimpleStringProperty(this, "upgradeError", "");
 
-    private final ObjectProperty<Device> serverDevice = new SimpleObjectProperty<>(this, "serverDevice");
-    private final StringProperty serverStatus = new SimpleStringProperty(this, "serverStatus", "");
-    private final StringProperty serverChannel = new SimpleStringProperty(this, "serverChannel", "");
-    private final StringProperty serverBundle = new SimpleStringProperty(this, "serverBundle", "");
-    private final StringProperty serverLastCheck = new SimpleStringProperty(this, "serverLastCheck", "");
-    private final StringProperty serverBundles = new SimpleStringProperty(this, "serverBundles", "");
-
-    /** Every device made this session (all connections); closed on exit. */
+    /** Every device of this session (all connections); the page shows those of the current one. */
     private final List<DeviceItem> all = new CopyOnWriteArrayList<>();
-    private final Set<String> serials = ConcurrentHashMap.newKeySet();
-    private final Set<String> cleaned = ConcurrentHashMap.newKeySet();
+    /** Connections whose devices of earlier sessions were read back (or are being). */
+    private final Set<String> restored = ConcurrentHashMap.newKeySet();
     private final ChangeListener<DeviceState> stateListener = (obs, old, now) -> stateChanged(now);
     private boolean syncingFaults;
-    private boolean serverLoading;
-    private boolean serverAgain;
     private long configGeneration;
 
     /**
@@ -157,8 +112,9 @@ public final class EmulatorViewModel {
         this.tasks = tasks;
         this.apps = apps;
         this.keys = keys;
-        this.root = root;
-        this.webLayer = new SimpleObjectProperty<>(this, "webLayer", webLayer);
+        this.store = new EmulatorDevices(root, tasks);
+        this.server = new ServerView(connection, tasks, selected::get);
+        this.form = new NewDeviceForm(webLayer);
         apps.addListener((ListChangeListener<App>) c -> AppChoice.keep(apps, app));
         app.addListener((obs, old, now) -> {
             if (old == null || now == null || !old.id().equals(now.id())) {
@@ -167,6 +123,7 @@ public final class EmulatorViewModel {
         });
         connection.sessionProperty().addListener((obs, old, now) -> {
             showDevicesOfConnection();
+            restoreDevicesOfConnection();
             checkConfig();
         });
         selected.addListener((obs, old, now) -> selectionChanged(old, now));
@@ -174,6 +131,30 @@ public final class EmulatorViewModel {
             toggle.addListener((obs, old, now) -> applyFaults());
         }
         AppChoice.keep(apps, app);
+        restoreDevicesOfConnection();
+    }
+
+    /**
+     * Reads back the devices earlier sessions made for the current connection, once per connection, when it is
+     * online (their apps are pointed at its address).
+     */
+    private void restoreDevicesOfConnection() {
+        Session s = connection.session();
+        if (s == null || s.client() == null || !restored.add(s.connectionId())) {
+            return;
+        }
+        String id = s.connectionId();
+        String url = s.client().baseUrl();
+        tasks.create("Reading the emulated devices of " + s.label(), () -> store.restore(id, url))
+                .onSuccess(r -> {
+                    all.addAll(r.devices());
+                    showDevicesOfConnection();
+                    if (!r.problems().isEmpty()) {
+                        message.set(String.join(" ", r.problems()));
+                    }
+                })
+                .onError(e -> message.set("Cannot read the emulated devices of " + s.label() + ": " + problem(e)))
+                .run();
     }
 
     // ---- configuration ----------------------------------------------------------------------------------------
@@ -211,7 +192,7 @@ public final class EmulatorViewModel {
     }
 
     private String describeConfig(Session s, String appId) {
-        KeyMaterial k = keyMaterial(appId);
+        EmulatorDevices.Keys k = keyMaterial(appId);
         Arrays.fill(k.contentKey(), (byte) 0);
         return "Server " + s.client().baseUrl() + ", app " + appId + ", root key " + k.rootKeyId() + " (trust.json), "
                 + "content key " + k.contentKeyId() + ".";
@@ -237,16 +218,14 @@ public final class EmulatorViewModel {
     }
 
     /** The trust material a device of {@code appId} embeds; the content key needs the keys unlocked this session. */
-    private KeyMaterial keyMaterial(String appId) {
+    private EmulatorDevices.Keys keyMaterial(String appId) {
         TrustRoot trust = keys.trust(appId).orElseThrow(() -> new SetupProblem("App " + appId + " has no keys in "
                 + "this console: create them on the Keys page (devices embed its root public key and content key)."));
         AppKeys open = keys.unlocked(appId).orElseThrow(() -> new SetupProblem("The keys of " + appId
                 + " are locked: unlock them on the Keys page (devices embed the content key, which needs the "
                 + "passphrase). The root public key is read from trust.json."));
-        return new KeyMaterial(trust.rootPublicKey(), trust.rootKeyId(), open.contentKey(), open.contentKeyId());
-    }
-
-    private record KeyMaterial(byte[] rootPublicKey, String rootKeyId, byte[] contentKey, String contentKeyId) {
+        return new EmulatorDevices.Keys(trust.rootPublicKey(), trust.rootKeyId(), open.contentKey(),
+                open.contentKeyId());
     }
 
     /** A reason the user can act on, shown as is. */
@@ -267,7 +246,7 @@ public final class EmulatorViewModel {
 
     /** Makes an emulated device for the selected app with the form's settings and installs the app on it. */
     public void create() {
-        clearFormErrors();
+        form.clearErrors();
         message.set("");
         info.set("");
         App a = app.get();
@@ -283,132 +262,35 @@ public final class EmulatorViewModel {
             message.set("Not connected to a server: devices need one to ask for updates.");
             return;
         }
-        String version = nativeVersion.get() == null ? "" : nativeVersion.get().trim();
-        if (!SEMVER.matcher(version).matches()) {
-            nativeVersionError.set("A semantic version such as 1.4.0");
-        }
-        Long build = positive(nativeBuild.get(), nativeBuildError, "A whole number above 0, such as 140");
-        Long readyMs = positive(appReadyTimeout.get(), appReadyTimeoutError, "Milliseconds, at least 1000");
-        if (readyMs != null && readyMs < UpdaterConfig.MIN_APP_READY_TIMEOUT.toMillis()) {
-            appReadyTimeoutError.set("At least " + UpdaterConfig.MIN_APP_READY_TIMEOUT.toMillis() + " ms");
-        }
-        String ch = channel.get() == null || channel.get().isBlank() ? null : channel.get().trim();
-        if (ch != null) {
-            try {
-                Names.channelName(ch);
-            } catch (ValidationException e) {
-                channelError.set(e.getMessage());
-            }
-        }
-        if (!nativeVersionError.get().isEmpty() || !nativeBuildError.get().isEmpty()
-                || !appReadyTimeoutError.get().isEmpty() || !channelError.get().isEmpty()) {
+        EmulatorDevices.Setup setup = form.check(s, a);
+        if (setup == null) {
             return;
         }
-        Setup setup = new Setup(s.connectionId(), s.client().baseUrl(), a.id(), version, build, ch, autoUpdate.get(),
-                Duration.ofMillis(readyMs), assetsFolder.get(), reportsEmulator.get(), webLayer.get());
         busy.set("Creating a device…");
-        tasks.create("Creating an emulated device for " + a.id(), () -> build(setup))
+        tasks.create("Creating an emulated device for " + a.id(), () -> {
+                    EmulatorDevices.Keys k = keyMaterial(setup.appId());
+                    try {
+                        return store.create(setup, k);
+                    } finally {
+                        Arrays.fill(k.contentKey(), (byte) 0);
+                    }
+                })
                 .onSuccess(item -> {
                     all.add(item);
                     showDevicesOfConnection();
                     selected.set(item);
-                    info.set(item.serial() + " runs " + setup.appId() + " " + setup.version() + " (" + setup.build()
-                            + "), autoUpdate " + setup.mode().wire() + ". Cold start it to let it ask for updates.");
+                    info.set("Device " + item.deviceId() + " runs " + setup.appId() + " " + setup.version() + " ("
+                            + setup.build() + "), autoUpdate " + setup.mode().wire() + ". Cold start it to let it ask for updates.");
                 })
                 .onError(e -> {
                     if (e instanceof AssetsProblem) {
-                        assetsError.set(e.getMessage());
+                        form.assetsErrorProperty().set(e.getMessage());
                     } else {
                         message.set(problem(e));
                     }
                 })
                 .andFinally(() -> busy.set(""))
                 .run();
-    }
-
-    private record Setup(String connectionId, String serverUrl, String appId, String version, long build,
-            String channel, AutoUpdate mode, Duration appReady, Path assets, boolean reportsEmulator, WebLayer layer) {
-    }
-
-    /** Background: folders, assets, config, device, install. */
-    private DeviceItem build(Setup setup) throws IOException {
-        if (setup.assets() != null && !Files.isRegularFile(setup.assets().resolve("index.html"))) {
-            throw new AssetsProblem(setup.assets() + " has no index.html at its top level.");
-        }
-        KeyMaterial k = keyMaterial(setup.appId());
-        Path connectionDir = connectionDir(setup.connectionId());
-        if (cleaned.add(setup.connectionId())) {
-            // Devices of an earlier session cannot be resumed (their app config is not kept): start clean.
-            deleteTree(connectionDir);
-        }
-        String serial = reserveSerial(connectionDir.resolve("devices"));
-        try {
-            UpdaterConfig cfg = UpdaterConfig.builder(setup.serverUrl(), setup.appId(), k.rootPublicKey(),
-                            k.contentKey())
-                    .autoUpdate(setup.mode()).appReadyTimeout(setup.appReady()).defaultChannel(setup.channel())
-                    .build();
-            Path assets = setup.assets() != null ? setup.assets()
-                    : GeneratedAssets.write(connectionDir.resolve("apk").resolve(serial + "-" + setup.build()),
-                    setup.appId(), setup.version(), setup.build());
-            EmulatedDevice.Builder b = EmulatedDevice.builder(connectionDir.resolve("devices"), serial)
-                    .reportsEmulator(setup.reportsEmulator());
-            if (setup.layer() == WebLayer.WEBVIEW) {
-                b.webView();
-            } else {
-                b.simulated(Map.of(), SimulatedBehaviour.readyAfter(Duration.ZERO));
-            }
-            EmulatedDevice device = b.build();
-            DeviceItem item = new DeviceItem(device, setup.connectionId(), setup.appId(), setup.channel(),
-                    setup.assets() == null, tasks);
-            item.attach();
-            try {
-                device.install(new AppPackage(setup.appId(), setup.version(), setup.build(), assets, cfg));
-            } catch (RuntimeException e) {
-                item.close();
-                throw e;
-            }
-            return item;
-        } catch (RuntimeException | IOException e) {
-            serials.remove(connectionDir.getFileName() + "/" + serial);
-            throw e;
-        } finally {
-            Arrays.fill(k.contentKey(), (byte) 0);
-        }
-    }
-
-    private String reserveSerial(Path devicesDir) {
-        for (int port = FIRST_PORT; ; port += 2) {
-            String serial = "emulator-" + port;
-            if (!Files.exists(devicesDir.resolve(serial))
-                    && serials.add(devicesDir.getParent().getFileName() + "/" + serial)) {
-                return serial;
-            }
-        }
-    }
-
-    private Path connectionDir(String connectionId) {
-        return root.resolve(connectionId.replaceAll("[^A-Za-z0-9._-]", "_"));
-    }
-
-    private static Long positive(String text, StringProperty error, String hint) {
-        try {
-            long v = Long.parseLong(text == null ? "" : text.trim());
-            if (v > 0) {
-                return v;
-            }
-        } catch (NumberFormatException ignored) {
-            // the hint says what is expected
-        }
-        error.set(hint);
-        return null;
-    }
-
-    private void clearFormErrors() {
-        nativeVersionError.set("");
-        nativeBuildError.set("");
-        channelError.set("");
-        appReadyTimeoutError.set("");
-        assetsError.set("");
     }
 
     // ---- the selected device ----------------------------------------------------------------------------------
@@ -442,8 +324,8 @@ public final class EmulatorViewModel {
         }
         String version = upgradeVersion.get() == null ? "" : upgradeVersion.get().trim();
         StringProperty buildError = new SimpleStringProperty("");
-        Long build = positive(upgradeBuild.get(), buildError, "build: a whole number above 0");
-        if (!SEMVER.matcher(version).matches()) {
+        Long build = NewDeviceForm.positive(upgradeBuild.get(), buildError, "build: a whole number above 0");
+        if (!NewDeviceForm.SEMVER.matcher(version).matches()) {
             upgradeError.set("A semantic version such as 1.5.0, and a build number");
             return;
         }
@@ -456,13 +338,19 @@ public final class EmulatorViewModel {
             AppPackage next = now.withVersion(version, build);
             if (d.generatedAssets()) {
                 try {
-                    next = next.withWebAssets(GeneratedAssets.write(connectionDir(d.connectionId()).resolve("apk")
-                            .resolve(d.serial() + "-" + build), d.appId(), version, build));
+                    next = next.withWebAssets(GeneratedAssets.write(store.apkDir(d.connectionId(), d.deviceId(),
+                            build), d.appId(), version, build));
                 } catch (IOException e) {
                     throw new java.io.UncheckedIOException(e);
                 }
             }
             device.nativeUpgrade(next);
+            try {
+                store.saveUpgrade(d);
+            } catch (IOException e) {
+                throw new java.io.UncheckedIOException("The upgrade is installed but not recorded for the next "
+                        + "session: " + e.getMessage(), e);
+            }
         });
     }
 
@@ -473,33 +361,31 @@ public final class EmulatorViewModel {
         }
         message.set("");
         info.set("");
-        tasks.create(what + " " + d.serial(), () -> {
+        tasks.create(what + " " + d.deviceId(), () -> {
                     action.accept(d.device());
                     return null;
                 })
-                .onSuccess(v -> refreshServerView())
-                .onError(e -> message.set(what + " of " + d.serial() + " failed: " + problem(e)))
+                .onSuccess(v -> server.refresh())
+                .onError(e -> message.set(what + " of " + d.deviceId() + " failed: " + problem(e)))
                 .run();
     }
 
-    /** Closes the selected device and deletes its folder. */
+    /** Closes the selected device and deletes its folder (it does not come back at the next start). */
     public void removeSelected() {
         DeviceItem d = selected.get();
         if (d == null) {
             return;
         }
-        tasks.create("Removing " + d.serial(), () -> {
-                    d.close();
-                    deleteTree(d.device().folder());
+        tasks.create("Removing " + d.deviceId(), () -> {
+                    store.remove(d);
                     return null;
                 })
                 .onSuccess(v -> {
                     all.remove(d);
-                    serials.remove(connectionDir(d.connectionId()).getFileName() + "/" + d.serial());
                     showDevicesOfConnection();
-                    info.set(d.serial() + " removed.");
+                    info.set("Device " + d.deviceId() + " removed.");
                 })
-                .onError(e -> message.set("Cannot remove " + d.serial() + ": " + problem(e)))
+                .onError(e -> message.set("Cannot remove " + d.deviceId() + ": " + problem(e)))
                 .run();
     }
 
@@ -515,8 +401,7 @@ public final class EmulatorViewModel {
         if (old != null) {
             old.stateProperty().removeListener(stateListener);
         }
-        serverDevice.set(null);
-        showServerDevice(null, "");
+        server.show(null, "");
         syncingFaults = true;
         try {
             FaultSet f = now == null ? FaultSet.NONE : now.faults;
@@ -535,68 +420,24 @@ public final class EmulatorViewModel {
             now.stateProperty().addListener(stateListener);
         }
         showState(now == null ? null : now.state());
-        refreshServerView();
+        server.refresh();
     }
 
     private void stateChanged(DeviceState s) {
         showState(s);
-        refreshServerView();
+        server.refresh();
     }
 
     private void showState(DeviceState s) {
-        if (s == null) {
-            process.set("");
-            currentBundle.set("");
-            nextBundle.set("");
-            activeFaults.set("");
-            bundles.clear();
-            return;
-        }
-        process.set(describeProcess(s));
-        currentBundle.set(s.current() == null ? "" : describe(s.current()));
-        nextBundle.set(s.next() == null ? "none" : describe(s.next()));
-        activeFaults.set(selected.get() == null ? "none" : selected.get().faults.describe());
-        if (upgradeVersion.get().isEmpty() && s.nativeVersion() != null) {
+        state.show(s, selected.get() == null ? "none" : selected.get().faults.describe());
+        if (s != null && upgradeVersion.get().isEmpty() && s.nativeVersion() != null) {
             upgradeVersion.set(nextMinor(s.nativeVersion()));
             upgradeBuild.set(String.valueOf(s.nativeBuild() + 1));
         }
-        List<BundleRow> rows = new ArrayList<>();
-        for (BundleView b : s.bundles()) {
-            List<String> roles = new ArrayList<>();
-            if (s.current() != null && s.current().id().equals(b.id())) {
-                roles.add("current");
-            }
-            if (s.next() != null && s.next().id().equals(b.id())) {
-                roles.add("next");
-            }
-            if (s.fallback() != null && s.fallback().id().equals(b.id())) {
-                roles.add("last good");
-            }
-            rows.add(new BundleRow(b.id(), b.version(), b.sequence(), b.status(), b.reason(), String.join(", ", roles)));
-        }
-        rows.sort(Comparator.comparing((BundleRow r) -> !r.id().equals(BundleView.BUILTIN))
-                .thenComparingLong(BundleRow::sequence));
-        bundles.setAll(rows);
-    }
-
-    private static String describeProcess(DeviceState s) {
-        String p = switch (s.process()) {
-            case NOT_INSTALLED -> "not installed";
-            case STOPPED -> "stopped";
-            case FOREGROUND -> "running, foreground (pid " + s.pid() + ")";
-            case BACKGROUND -> "running, background (pid " + s.pid() + ")";
-        };
-        String app = s.appId() == null ? "" : s.appId() + " " + s.nativeVersion() + " (" + s.nativeBuild() + "), ";
-        return app + p + (s.lastDeath() != null && !s.running() ? "; last exit: " + s.lastDeath() : "");
-    }
-
-    private static String describe(BundleView b) {
-        return b.version() + (b.builtin() ? " (builtin)" : "") + " – " + b.status()
-                + (b.reason() == null ? "" : ": " + b.reason());
     }
 
     private static String nextMinor(String version) {
-        var m = SEMVER.matcher(version);
+        var m = NewDeviceForm.SEMVER.matcher(version);
         return m.matches() ? m.group(1) + "." + (Long.parseLong(m.group(2)) + 1) + ".0" : version;
     }
 
@@ -607,100 +448,14 @@ public final class EmulatorViewModel {
         }
         d.faults = new FaultSet(offline.get(), slow.get(), serverErrors.get(), diskFull.get(), clockSkew.get());
         d.faults.applyTo(d.device().faults());
-        activeFaults.set(d.faults.describe());
-    }
-
-    // ---- what the server knows --------------------------------------------------------------------------------
-
-    /** Asks the server about the selected device (one request at a time; a request made meanwhile runs after). */
-    public void refreshServerView() {
-        DeviceItem d = selected.get();
-        Session s = connection.session();
-        if (d == null) {
-            showServerDevice(null, "");
-            return;
-        }
-        if (s == null || s.client() == null || !s.connectionId().equals(d.connectionId())) {
-            showServerDevice(null, "Not connected to the server this device talks to.");
-            return;
-        }
-        if (serverLoading) {
-            serverAgain = true;
-            return;
-        }
-        serverLoading = true;
-        tasks.create("Asking the server about " + d.serial(), () -> lookUp(s, d))
-                .onSuccess(r -> {
-                    if (selected.get() == d) {
-                        showServerDevice(r.device(), r.status());
-                    }
-                })
-                .onError(e -> {
-                    if (selected.get() == d) {
-                        serverStatus.set("Cannot ask " + s.label() + ": " + problem(e));
-                    }
-                })
-                .andFinally(() -> {
-                    serverLoading = false;
-                    if (serverAgain) {
-                        serverAgain = false;
-                        refreshServerView();
-                    }
-                })
-                .run();
-    }
-
-    private record Lookup(Device device, String status) {
-    }
-
-    private static Lookup lookUp(Session s, DeviceItem d) {
-        String id = d.device().readPrefs(EmulatedDevice.PREFS).get("deviceId");
-        if (id == null) {
-            return new Lookup(null, "The device has no id yet: cold start it.");
-        }
-        try {
-            Device device = s.client().device(d.appId(), id);
-            return new Lookup(device, "Device " + id + ", last seen " + dev.patchbay.console.common.Times.format(
-                    device.lastSeen()) + ".");
-        } catch (NotFoundException e) {
-            return new Lookup(null, "The server has not heard from device " + id + " yet.");
-        }
-    }
-
-    private void showServerDevice(Device d, String status) {
-        serverDevice.set(d);
-        serverStatus.set(status);
-        if (d == null) {
-            serverChannel.set("");
-            serverBundle.set("");
-            serverLastCheck.set("");
-            serverBundles.set("");
-            return;
-        }
-        serverChannel.set(d.channel() == null ? "none"
-                : d.channel() + (d.channelSource() == null ? "" : " (" + d.channelSource() + ")")
-                + (d.channelReason() == null ? "" : "; " + d.channelReason()));
-        serverBundle.set((d.currentBundle() == null ? "unknown" : d.currentBundle())
-                + (d.nextBundle() == null ? "" : ", next " + d.nextBundle()));
-        serverLastCheck.set(d.lastOutcome() == null ? "none yet" : d.lastOutcome()
-                + (d.lastError() == null ? "" : ": " + d.lastError())
-                + (d.lastMessage() == null ? "" : " – " + d.lastMessage()));
-        serverBundles.set(d.bundles().isEmpty() ? "none" : String.join(", ", d.bundles().stream()
-                .map(b -> b.bundle() + " " + b.state() + (b.percent() == null ? "" : " " + b.percent() + " %")
-                        + (b.reason() == null ? "" : " (" + b.reason() + ")")).toList()));
+        state.activeFaultsProperty().set(d.faults.describe());
     }
 
     // ---- lifecycle of the page --------------------------------------------------------------------------------
 
     /** Closes every device (app processes, web servers, threads). On exit; not on the FX thread. */
     public void closeAll() {
-        for (DeviceItem d : all) {
-            try {
-                d.close();
-            } catch (RuntimeException ignored) {
-                // closing the others matters more
-            }
-        }
+        store.closeAll();
     }
 
     private static String problem(Throwable e) {
@@ -709,17 +464,6 @@ public final class EmulatorViewModel {
             return e.getMessage();
         }
         return Problems.message(e);
-    }
-
-    private static void deleteTree(Path dir) throws IOException {
-        if (!Files.exists(dir)) {
-            return;
-        }
-        try (Stream<Path> s = Files.walk(dir)) {
-            for (Path p : s.sorted(Comparator.reverseOrder()).toList()) {
-                Files.deleteIfExists(p);
-            }
-        }
     }
 
     // ---- properties -------------------------------------------------------------------------------------------
@@ -732,57 +476,9 @@ public final class EmulatorViewModel {
         return app;
     }
 
-    public StringProperty nativeVersionProperty() {
-        return nativeVersion;
-    }
-
-    public StringProperty nativeBuildProperty() {
-        return nativeBuild;
-    }
-
-    public StringProperty channelProperty() {
-        return channel;
-    }
-
-    public ObjectProperty<AutoUpdate> autoUpdateProperty() {
-        return autoUpdate;
-    }
-
-    public StringProperty appReadyTimeoutProperty() {
-        return appReadyTimeout;
-    }
-
-    /** The builtin web assets folder; null: a generated page that calls notifyAppReady. */
-    public ObjectProperty<Path> assetsFolderProperty() {
-        return assetsFolder;
-    }
-
-    public BooleanProperty reportsEmulatorProperty() {
-        return reportsEmulator;
-    }
-
-    public ObjectProperty<WebLayer> webLayerProperty() {
-        return webLayer;
-    }
-
-    public StringProperty nativeVersionErrorProperty() {
-        return nativeVersionError;
-    }
-
-    public StringProperty nativeBuildErrorProperty() {
-        return nativeBuildError;
-    }
-
-    public StringProperty channelErrorProperty() {
-        return channelError;
-    }
-
-    public StringProperty appReadyTimeoutErrorProperty() {
-        return appReadyTimeoutError;
-    }
-
-    public StringProperty assetsErrorProperty() {
-        return assetsError;
+    /** The New device form. */
+    public NewDeviceForm form() {
+        return form;
     }
 
     /** What devices are given (server, app, key ids), "" while unknown. */
@@ -828,24 +524,9 @@ public final class EmulatorViewModel {
         return selected;
     }
 
-    public StringProperty processProperty() {
-        return process;
-    }
-
-    public StringProperty currentBundleProperty() {
-        return currentBundle;
-    }
-
-    public StringProperty nextBundleProperty() {
-        return nextBundle;
-    }
-
-    public StringProperty activeFaultsProperty() {
-        return activeFaults;
-    }
-
-    public ObservableList<BundleRow> bundles() {
-        return bundles;
+    /** What the selected device holds. */
+    public DeviceStateView state() {
+        return state;
     }
 
     public BooleanProperty offlineProperty() {
@@ -880,29 +561,9 @@ public final class EmulatorViewModel {
         return upgradeError;
     }
 
-    /** The server's record of the selected device (null when it has none or while unknown). */
-    public ObjectProperty<Device> serverDeviceProperty() {
-        return serverDevice;
-    }
-
-    public StringProperty serverStatusProperty() {
-        return serverStatus;
-    }
-
-    public StringProperty serverChannelProperty() {
-        return serverChannel;
-    }
-
-    public StringProperty serverBundleProperty() {
-        return serverBundle;
-    }
-
-    public StringProperty serverLastCheckProperty() {
-        return serverLastCheck;
-    }
-
-    public StringProperty serverBundlesProperty() {
-        return serverBundles;
+    /** What the connected server knows about the selected device. */
+    public ServerView server() {
+        return server;
     }
 
     public ConnectionManager connection() {

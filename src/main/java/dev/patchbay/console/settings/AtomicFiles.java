@@ -16,12 +16,12 @@ import java.nio.file.attribute.PosixFilePermissions;
  * outlives a crash or power loss once the call returns: the temporary file is synced before the rename, and the
  * folder after it (docs/console.md, "What is kept where").
  */
-final class AtomicFiles {
+public final class AtomicFiles {
     private AtomicFiles() {
     }
 
     /** @param ownerOnly create the file rw------- (on POSIX file systems) before any byte is written */
-    static void write(Path target, byte[] content, boolean ownerOnly) throws IOException {
+    public static void write(Path target, byte[] content, boolean ownerOnly) throws IOException {
         Path dir = target.toAbsolutePath().getParent();
         Files.createDirectories(dir);
         Path tmp = dir.resolve(target.getFileName() + ".tmp");

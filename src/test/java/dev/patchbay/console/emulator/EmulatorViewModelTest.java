@@ -37,6 +37,7 @@ import org.junit.jupiter.api.io.TempDir;
 class EmulatorViewModelTest {
     static final String APP = "com.example.shop";
     static final String PASS = "correct horse battery";
+    static final String UUID = "[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}";
 
     @TempDir
     Path home;
@@ -94,25 +95,25 @@ class EmulatorViewModelTest {
         assertFalse(vm.serverTrustedProperty().get());
         assertTrue(vm.serverTrustProperty().get().contains("not trusted"), vm.serverTrustProperty().get());
 
-        vm.nativeVersionProperty().set("1.0");
-        vm.nativeBuildProperty().set("x");
-        vm.appReadyTimeoutProperty().set("500");
-        vm.channelProperty().set("Not a channel!");
+        vm.form().nativeVersionProperty().set("1.0");
+        vm.form().nativeBuildProperty().set("x");
+        vm.form().appReadyTimeoutProperty().set("500");
+        vm.form().channelProperty().set("Not a channel!");
         vm.create();
-        assertFalse(vm.nativeVersionErrorProperty().get().isEmpty());
-        assertFalse(vm.nativeBuildErrorProperty().get().isEmpty());
-        assertTrue(vm.appReadyTimeoutErrorProperty().get().contains("1000"));
-        assertFalse(vm.channelErrorProperty().get().isEmpty());
+        assertFalse(vm.form().nativeVersionErrorProperty().get().isEmpty());
+        assertFalse(vm.form().nativeBuildErrorProperty().get().isEmpty());
+        assertTrue(vm.form().appReadyTimeoutErrorProperty().get().contains("1000"));
+        assertFalse(vm.form().channelErrorProperty().get().isEmpty());
         assertTrue(vm.devices().isEmpty());
 
-        vm.nativeVersionProperty().set("1.0.0");
-        vm.nativeBuildProperty().set("100");
-        vm.appReadyTimeoutProperty().set("10000");
-        vm.channelProperty().set("");
+        vm.form().nativeVersionProperty().set("1.0.0");
+        vm.form().nativeBuildProperty().set("100");
+        vm.form().appReadyTimeoutProperty().set("10000");
+        vm.form().channelProperty().set("");
         Path empty = Files.createDirectories(work.resolve("empty"));
-        vm.assetsFolderProperty().set(empty);
+        vm.form().assetsFolderProperty().set(empty);
         vm.create();
-        assertTrue(vm.assetsErrorProperty().get().contains("no index.html"), vm.assetsErrorProperty().get());
+        assertTrue(vm.form().assetsErrorProperty().get().contains("no index.html"), vm.form().assetsErrorProperty().get());
         assertTrue(vm.devices().isEmpty());
     }
 
@@ -136,25 +137,26 @@ class EmulatorViewModelTest {
 
         vm.checkConfig();
         assertTrue(vm.serverTrustedProperty().get(), vm.serverTrustProperty().get());
-        vm.autoUpdateProperty().set(AutoUpdate.ALWAYS);
+        vm.form().autoUpdateProperty().set(AutoUpdate.ALWAYS);
         vm.create();
         assertEquals("", vm.messageProperty().get());
         assertEquals(1, vm.devices().size());
         DeviceItem d = vm.selectedProperty().get();
-        assertEquals("emulator-5554", d.serial());
-        assertTrue(Files.isDirectory(home.resolve("emulator/sandbox/devices/emulator-5554")));
+        assertTrue(d.deviceId().matches(UUID), "the device's one name is its device id: " + d.deviceId());
+        assertTrue(Files.isDirectory(home.resolve("emulator/sandbox/devices/" + d.deviceId())));
         tasks.drain();
-        assertTrue(vm.processProperty().get().contains("stopped"), vm.processProperty().get());
-        assertTrue(vm.currentBundleProperty().get().startsWith("1.0.0 (builtin)"), vm.currentBundleProperty().get());
-        assertEquals("The device has no id yet: cold start it.", vm.serverStatusProperty().get());
+        assertTrue(vm.state().processProperty().get().contains("stopped"), vm.state().processProperty().get());
+        assertTrue(vm.state().currentBundleProperty().get().startsWith("1.0.0 (builtin)"), vm.state().currentBundleProperty().get());
+        assertEquals("The server has not heard from device " + d.deviceId() + " yet: cold start it.",
+                vm.server().statusProperty().get());
 
         vm.coldStart();
         assertEquals("", vm.messageProperty().get());
         d.device().await(s -> "1.0.1".equals(s.currentVersion()) && "success".equals(s.current().status()),
                 Duration.ofSeconds(20));
         tasks.drain();
-        assertTrue(vm.currentBundleProperty().get().startsWith("1.0.1 – success"), vm.currentBundleProperty().get());
-        EmulatorViewModel.BundleRow row = vm.bundles().stream().filter(r -> r.version().equals("1.0.1"))
+        assertTrue(vm.state().currentBundleProperty().get().startsWith("1.0.1 – success"), vm.state().currentBundleProperty().get());
+        DeviceStateView.BundleRow row = vm.state().bundles().stream().filter(r -> r.version().equals("1.0.1"))
                 .findFirst().orElseThrow();
         assertEquals("success", row.status());
         assertTrue(row.role().contains("current"), row.role());
@@ -163,15 +165,85 @@ class EmulatorViewModelTest {
         // The runtime reports its events (app_ready among them) at lifecycle moments and after checks.
         vm.background();
         waitFor(() -> {
-            vm.refreshServerView();
-            Device s = vm.serverDeviceProperty().get();
+            vm.server().refresh();
+            Device s = vm.server().deviceProperty().get();
             return s != null && "1.0.1".equals(s.currentBundle()) && s.bundles().stream()
                     .anyMatch(b -> b.bundle().equals("1.0.1") && b.state().equals("success"));
         });
-        assertEquals("production (default)", vm.serverChannelProperty().get());
-        assertTrue(vm.serverBundleProperty().get().startsWith("1.0.1"), vm.serverBundleProperty().get());
-        assertTrue(vm.serverBundlesProperty().get().contains("1.0.1 success"), vm.serverBundlesProperty().get());
-        assertFalse(vm.serverLastCheckProperty().get().isEmpty());
+        assertEquals("production (default)", vm.server().channelProperty().get());
+        assertTrue(vm.server().bundleProperty().get().startsWith("1.0.1"), vm.server().bundleProperty().get());
+        assertTrue(vm.server().bundlesProperty().get().contains("1.0.1 success"), vm.server().bundlesProperty().get());
+        assertFalse(vm.server().lastCheckProperty().get().isEmpty());
+        assertEquals(d.deviceId(), vm.server().deviceProperty().get().deviceId(), "the server knows it by that name");
+        assertEquals(d.deviceId(), d.device().readPrefs("CapacitorUpdater").get("deviceId"));
+    }
+
+    @Test
+    void devicesComeBackAfterARestartWithTheirIdsAndTheKeysTheyEmbed() throws Exception {
+        var client = fx.connection.session().client();
+        client.createChannel(APP, ChannelDraft.named("production").withDefaultFor(Set.of(Platform.ANDROID)));
+        KeysViewModel keys = new KeysViewModel(fx.connection, fx.tasks, apps.apps(), store);
+        keys.create(PASS.toCharArray(), PASS.toCharArray());
+        keys.registerTrust();
+        vm.checkConfig();
+        vm.form().autoUpdateProperty().set(AutoUpdate.ALWAYS);
+        vm.create();
+        DeviceItem first = vm.selectedProperty().get();
+        vm.form().webLayerProperty().set(EmulatorViewModel.WebLayer.SIMULATED);
+        vm.create();
+        DeviceItem second = vm.selectedProperty().get();
+        vm.coldStart();
+        second.device().await(DeviceState::running, Duration.ofSeconds(10));
+        vm.upgradeVersionProperty().set("1.1.0");
+        vm.upgradeBuildProperty().set("110");
+        vm.nativeUpgrade();
+        assertEquals("", vm.messageProperty().get());
+        Path manifest = second.device().folder().resolve(EmulatorDevices.MANIFEST);
+        if (manifest.getFileSystem().supportedFileAttributeViews().contains("posix")) {
+            assertEquals("rw-------", java.nio.file.attribute.PosixFilePermissions.toString(
+                    Files.getPosixFilePermissions(manifest)), "it holds the content key the app embeds");
+        }
+        Path strange = Files.createDirectories(manifest.getParent().getParent().resolve("not-a-device"));
+        Files.writeString(strange.resolve(EmulatorDevices.MANIFEST), "{ half");
+
+        // The console quits (devices closed, keys locked); a bundle is published meanwhile.
+        vm.closeAll();
+        BundlesViewModel bundles = new BundlesViewModel(fx.connection, fx.tasks, apps.apps(), store,
+                home.resolve("tmp"));
+        Path www = Files.createDirectories(work.resolve("www"));
+        Files.writeString(www.resolve("index.html"), "<!doctype html><title>Shop 1.0.1</title>");
+        bundles.publishForm().startPublish(www);
+        bundles.publishForm().versionProperty().set("1.0.1");
+        bundles.publishForm().channelProperty().set("production");
+        bundles.publishForm().publish(PASS.toCharArray());
+        assertEquals("", bundles.publishForm().formErrorProperty().get());
+        store.lockAll();
+
+        // The next session: the same devices, stopped, with the same ids, the upgraded native version, and the
+        // content key they embed (they decrypt the new bundle although the console's keys are locked).
+        vm = new EmulatorViewModel(fx.connection, tasks, apps.apps(), store, home.resolve("emulator"),
+                EmulatorViewModel.WebLayer.SIMULATED);
+        tasks.drain();
+        assertEquals(java.util.List.of(first.deviceId(), second.deviceId()),
+                vm.devices().stream().map(DeviceItem::deviceId).toList());
+        assertTrue(vm.messageProperty().get().contains("not-a-device cannot be resumed"),
+                vm.messageProperty().get());
+        assertTrue(Files.exists(strange), "a folder it cannot read is kept");
+        DeviceItem back = vm.devices().get(1);
+        vm.selectedProperty().set(back);
+        tasks.drain();
+        assertEquals(DeviceState.ProcessState.STOPPED, back.state().process());
+        assertEquals("1.1.0", back.state().nativeVersion());
+        assertEquals(110, back.state().nativeBuild());
+        vm.coldStart();
+        assertEquals("", vm.messageProperty().get());
+        back.device().await(s -> "1.0.1".equals(s.currentVersion()) && "success".equals(s.current().status()),
+                Duration.ofSeconds(20));
+        waitFor(() -> {
+            vm.server().refresh();
+            Device s = vm.server().deviceProperty().get();
+            return s != null && second.deviceId().equals(s.deviceId()) && "1.0.1".equals(s.currentBundle());
+        });
     }
 
     @Test
@@ -182,14 +254,14 @@ class EmulatorViewModelTest {
         DeviceItem first = vm.selectedProperty().get();
         vm.create();
         DeviceItem second = vm.selectedProperty().get();
-        assertEquals("emulator-5556", second.serial());
+        assertFalse(first.deviceId().equals(second.deviceId()));
         assertEquals(2, vm.devices().size());
 
         vm.offlineProperty().set(true);
         vm.diskFullProperty().set(true);
         assertTrue(second.device().faults().network().offline());
         assertTrue(second.device().faults().disk().limited());
-        assertTrue(vm.activeFaultsProperty().get().contains("offline"), vm.activeFaultsProperty().get());
+        assertTrue(vm.state().activeFaultsProperty().get().contains("offline"), vm.state().activeFaultsProperty().get());
         vm.selectedProperty().set(first);
         assertFalse(vm.offlineProperty().get(), "the toggles show the selected device's faults");
         assertFalse(first.device().faults().network().offline());
@@ -209,7 +281,7 @@ class EmulatorViewModelTest {
         vm.foreground();
         vm.kill();
         tasks.drain();
-        assertTrue(vm.processProperty().get().contains("stopped"), vm.processProperty().get());
+        assertTrue(vm.state().processProperty().get().contains("stopped"), vm.state().processProperty().get());
 
         assertEquals("1.1.0", vm.upgradeVersionProperty().get(), "suggests the next minor version");
         assertEquals("101", vm.upgradeBuildProperty().get());
@@ -230,7 +302,7 @@ class EmulatorViewModelTest {
         assertFalse(Files.exists(folder));
         assertEquals(1, vm.devices().size());
         assertEquals(first, vm.selectedProperty().get());
-        assertNull(vm.serverDeviceProperty().get());
+        assertNull(vm.server().deviceProperty().get());
         assertNotNull(first.state());
     }
 
@@ -242,8 +314,8 @@ class EmulatorViewModelTest {
                 return;
             }
             if (System.nanoTime() > deadline) {
-                throw new AssertionError("condition not met; server: " + vm.serverStatusProperty().get() + " "
-                        + vm.serverDeviceProperty().get());
+                throw new AssertionError("condition not met; server: " + vm.server().statusProperty().get() + " "
+                        + vm.server().deviceProperty().get());
             }
             Thread.sleep(100);
         }
