@@ -78,8 +78,6 @@ public final class PublishFormViewModel {
     private final ObservableList<String> phases = FXCollections.observableArrayList();
     /** The step shown now (FX thread). */
     private PublishJob.Phase current;
-    /** K: binary patches from up to this many earlier releases (the CLI's default; 0: none). */
-    private int patchReleases = ServerPatchBases.DEFAULT_RELEASES;
 
     /** What the page shows once a bundle is published: a line, and a problem with its Capgo artifact (or null). */
     interface Published {
@@ -202,8 +200,9 @@ public final class PublishFormViewModel {
             return;
         }
         String ch = channel.get() == null || channel.get().isBlank() ? null : channel.get();
+        // Binary patches from up to K earlier releases: the CLI's default K (ADR 0107).
         PublishJob.Request req = new PublishJob.Request(a.id(), src, v, ch, a.capgoCompat(), capgoManifest.get(),
-                patchReleases);
+                ServerPatchBases.DEFAULT_RELEASES);
         publishing.set(true);
         phase.set(PublishJob.Phase.READING.label + " " + src.getFileName() + "…"); // from the first moment
         phases.setAll(PublishJob.Phase.READING.label);
@@ -253,8 +252,9 @@ public final class PublishFormViewModel {
                 uploadStarted = System.nanoTime();
             }
             post(() -> {
-                if (!publishing.get()) {
-                    return;
+                PublishJob job = running.get();
+                if (!publishing.get() || job != null && job.isCancelled()) {
+                    return; // "Cancelling…" stays until the job stops
                 }
                 if (current != p) { // READING is shown from the click on, before the job says so
                     phases.add(p.label);
@@ -417,13 +417,6 @@ public final class PublishFormViewModel {
         return phases;
     }
 
-    /** Binary patches from up to {@code k} earlier releases (0: none), as `bundle publish --patches K`. */
-    public void setPatchReleases(int k) {
-        if (k < 0 || k > 10) {
-            throw new IllegalArgumentException("patch releases must be 0 to 10, not " + k);
-        }
-        patchReleases = k;
-    }
 
     public LongProperty bytesDoneProperty() {
         return bytesDone;
