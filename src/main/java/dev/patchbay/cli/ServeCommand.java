@@ -101,6 +101,16 @@ final class ServeCommand implements Callable<Integer> {
             description = "File whose first line is the PostgreSQL password (with --db)")
     Path dbPasswordFile;
 
+    @Option(names = "--db-pool-size", paramLabel = "N",
+            description = "Most connections this instance opens to the --db server, 4 to 500 (default: 20); the"
+                    + " database must allow N per instance plus its other clients")
+    Integer dbPoolSize;
+
+    @Option(names = "--db-timeout", paramLabel = "DURATION",
+            description = "How long connecting to the --db server, or waiting for a free pooled connection, may take"
+                    + " before the request fails with 503, 1s to 5m (default: 5s)")
+    String dbTimeout;
+
     ServeCommand(Cli.Context context) {
         this.context = context;
     }
@@ -147,8 +157,12 @@ final class ServeCommand implements Callable<Integer> {
             } catch (IllegalArgumentException e) {
                 throw new CliException("--db: " + e.getMessage());
             }
+            config = config.withDatabase(config.database().withPool(pool()));
         } else if (dbPasswordFile != null) {
             throw new CliException("--db-password-file needs --db (the embedded H2 database has no password)");
+        } else if (dbPoolSize != null || dbTimeout != null) {
+            throw new CliException("--db-pool-size and --db-timeout need --db (the embedded H2 database has no"
+                    + " connection pool to size)");
         }
         PatchbayServer server = PatchbayServer.start(config, blobStorage());
         CountDownLatch stopped = new CountDownLatch(1);
@@ -175,6 +189,25 @@ final class ServeCommand implements Callable<Integer> {
         context.out().flush();
         stopped.await();
         return 0;
+    }
+
+    /** The connection pool {@code --db-pool-size} and {@code --db-timeout} ask for (ADR 0118). */
+    dev.patchbay.server.store.DatabasePool pool() {
+        dev.patchbay.server.store.DatabasePool d = dev.patchbay.server.store.DatabasePool.DEFAULT;
+        int size = dbPoolSize == null ? d.size() : dbPoolSize;
+        java.time.Duration timeout;
+        try {
+            timeout = dbTimeout == null ? d.timeout() : tick(dbTimeout);
+        } catch (IllegalArgumentException e) {
+            throw new CliException("--db-timeout: " + e.getMessage());
+        }
+        try {
+            return new dev.patchbay.server.store.DatabasePool(size, timeout);
+        } catch (IllegalArgumentException e) {
+            throw new CliException((dbPoolSize != null && (size < dev.patchbay.server.store.DatabasePool.MIN_SIZE
+                    || size > dev.patchbay.server.store.DatabasePool.MAX_SIZE) ? "--db-pool-size: " : "--db-timeout: ")
+                    + e.getMessage());
+        }
     }
 
     /** The blob store the options name (ADR 0112). */

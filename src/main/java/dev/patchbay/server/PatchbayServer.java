@@ -111,10 +111,9 @@ public final class PatchbayServer implements AutoCloseable {
 
     static PatchbayServer start(ServerConfig config, BlobStorage storage, Clock clock) throws IOException {
         Files.createDirectories(config.dataDir());
-        // On a shared database server (ADR 0116) several instances may share the data folder too: the lock guards
-        // only the embedded database file. PostgreSQL runs one instance for now (its single-instance semantics are the
-        // ones its tests prove: ADR 0110); several instances share H2's TCP server.
-        boolean shared = config.database() instanceof dev.patchbay.server.store.DatabaseTarget.SharedH2;
+        // On a database server (PostgreSQL or H2's TCP server) several instances may share the data folder too: the
+        // lock guards only the embedded database file (ADR 0116, ADR 0118).
+        boolean shared = config.database() != null;
         DataDirLock lock = shared ? null : DataDirLock.acquire(config.dataDir());
         Database db;
         try {
@@ -140,12 +139,9 @@ public final class PatchbayServer implements AutoCloseable {
             FreshnessKey freshnessKey = FreshnessKey.loadOrCreate(config.dataDir());
             blobs = storage.open(config.dataDir());
             Uploads uploads = new Uploads(db, clock, blobs, new CryptoSignatures(clock));
-            if (shared) {
-                // Another instance may be creating a session that counts on a blob this pass would find unreferenced.
-                uploads.expire();
-            } else {
-                uploads.sweep();
-            }
+            // On a shared database the pass holds the instances' blob lock (ADR 0118), so it never deletes a blob a
+            // session of another instance is being created or committed with.
+            uploads.sweep();
             DeviceCatalog catalog = new DeviceCatalog(db);
             catalog.changes().shared(shared);
             cluster = new dev.patchbay.server.cluster.Cluster(db, catalog::invalidate, catalog::invalidateAll,

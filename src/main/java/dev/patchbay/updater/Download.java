@@ -228,7 +228,7 @@ final class Download {
         String dir = BundleFiles.partial(id);
         files.deleteRecursively(dir);
         storage(() -> files.mkdirs(dir));
-        local = engine.localSources(id);
+        local = engine.downloads.localSources(id);
         Set<String> counted = new HashSet<>();
         for (Manifest.File f : manifest.files()) {
             Source s = local.get(f.sha256());

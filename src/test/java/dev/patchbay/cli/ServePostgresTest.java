@@ -46,7 +46,7 @@ class ServePostgresTest {
         String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
         List<String> cmd = new ArrayList<>(List.of(java, "-cp", System.getProperty("java.class.path"),
                 "dev.patchbay.Launcher", "serve", "--port", "0", "--data-dir", dir.resolve("data").toString(),
-                "--db", db.url()));
+                "--db", db.url(), "--db-pool-size", "6", "--db-timeout", "3s"));
         if (db.password() != null) {
             cmd.addAll(List.of("--db-password-file", passwordFile.toString()));
         }
@@ -60,6 +60,7 @@ class ServePostgresTest {
             String url = started.url();
             assertTrue(url != null, "serve did not start:\n" + started.text());
             assertTrue(started.text().contains("Database: PostgreSQL " + db.where()), started.text());
+            assertTrue(started.text().contains("(pool 6, timeout 3 s)"), started.text());
             String key = Files.readString(dir.resolve("data").resolve("admin-api-key")).strip();
             HttpResponse<String> created = HttpClient.newHttpClient().send(HttpRequest.newBuilder(
                     URI.create(url + "/api/v1/apps")).header("Authorization", "Bearer " + key)
@@ -103,6 +104,33 @@ class ServePostgresTest {
             assertTrue(message.contains(c[1]), c[0] + ": " + message);
             assertEquals(1, message.strip().lines().count(), "one line: " + message);
             assertFalse(message.contains("Exception") || message.contains("password=wrong"), message);
+        }
+    }
+
+    @Test
+    void badPoolOptionsEndWithOneLine() throws Exception {
+        String db = PostgresCluster.get().baseUrl() + "postgres";
+        String data = dir.resolve("data").toString();
+        List<String[]> cases = List.of(
+                new String[] {"--db", db, "--db-pool-size", "2"},
+                new String[] {"--db", db, "--db-pool-size", "501"},
+                new String[] {"--db", db, "--db-timeout", "500ms"},
+                new String[] {"--db", db, "--db-timeout", "soon"},
+                new String[] {"--db-pool-size", "10"});
+        String[] expected = {"--db-pool-size: the pool size must be between 4 and 500, not 2",
+            "--db-pool-size: the pool size must be between 4 and 500, not 501",
+            "--db-timeout: the timeout must be between 1 s and 5 min", "--db-timeout: ",
+            "--db-pool-size and --db-timeout need --db"};
+        for (int i = 0; i < cases.size(); i++) {
+            List<String> args = new ArrayList<>(List.of("serve", "--port", "0", "--data-dir", data));
+            args.addAll(List.of(cases.get(i)));
+            ByteArrayOutputStream err = new ByteArrayOutputStream();
+            int code = Cli.run(args.toArray(String[]::new), new PrintStream(new ByteArrayOutputStream(), true,
+                    StandardCharsets.UTF_8), new PrintStream(err, true, StandardCharsets.UTF_8), Map.of());
+            String message = err.toString(StandardCharsets.UTF_8);
+            assertNotEquals(0, code, message);
+            assertTrue(message.contains(expected[i]), args + ": " + message);
+            assertEquals(1, message.strip().lines().count(), "one line: " + message);
         }
     }
 

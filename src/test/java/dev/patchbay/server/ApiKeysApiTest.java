@@ -118,8 +118,15 @@ class ApiKeysApiTest {
             assertError(s.send("GET", "/api/v1/me", null, first, null), 401, "invalid_api_key", null);
             assertEquals("admin", ok(s.send("GET", "/api/v1/me", null, rotated, null), 200).path("name").asText());
         }
-        // The file is lost: the next start mints a new admin key and the old one stops working.
+        // The file is lost: the next start mints a new admin key and the old one stops working. On a database server
+        // other instances may hold the key (ADR 0116): there a missing file is refused, an empty one asks for a new key.
         Files.delete(file);
+        if (dev.patchbay.server.store.TestDatabases.onPostgres()) {
+            java.io.IOException refused = org.junit.jupiter.api.Assertions.assertThrows(java.io.IOException.class,
+                    () -> RunningServer.start(dataDir, clock));
+            assertTrue(refused.getMessage().contains("copy the admin-api-key file"), refused.getMessage());
+            Files.writeString(file, "");
+        }
         try (RunningServer s = RunningServer.start(dataDir, clock)) {
             assertTrue(s.server.createdAdminKey());
             assertNotEquals(rotated, s.adminKey);

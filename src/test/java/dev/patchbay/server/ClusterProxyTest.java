@@ -40,7 +40,8 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * Two real {@code patchbay serve} processes on one H2 TCP server and one data folder, behind a real nginx (ADR 0116,
+ * Two real {@code patchbay serve} processes on one H2 TCP server (one PostgreSQL database: {@code ClusterProxyPgTest})
+ * and one data folder, behind a real nginx (ADR 0116,
  * 0117, docs/production.md): devices keep checking through the proxy while an automatic staged rollout runs; a write on
  * one instance reaches a check answered by the other within a second; the instance running the rollout supervisor is
  * killed with SIGKILL mid-rollout, the other takes the lease over within seconds and finishes the plan, and no device
@@ -74,33 +75,29 @@ class ClusterProxyTest {
         }
     }
 
-    static Path nginxBinary() {
-        for (String d : (System.getenv().getOrDefault("PATH", "") + ":/usr/sbin:/usr/local/sbin").split(":")) {
-            if (!d.isEmpty() && Files.isExecutable(Path.of(d, "nginx"))) {
-                return Path.of(d, "nginx");
-            }
-        }
-        return null;
-    }
-
     @Test
     void twoInstancesBehindNginxActAsOneAndSurviveTheLeadersKillNine() throws Exception {
-        Path nginx = nginxBinary();
+        Path nginx = NginxProxy.binary();
         if (nginx == null) {
             if ("true".equals(System.getenv("CI"))) {
                 fail("nginx is not installed: .ci/run installs Debian's nginx package (apt-get install nginx)");
             }
             Assumptions.assumeTrue(false, "nginx is not installed (apt-get install nginx); skipping the proxy test");
         }
-        org.h2.tools.Server h2 = ClusterTest.startH2(dir.resolve("h2"));
-        cleanup.add(h2::stop);
-        String db = "jdbc:h2:tcp://127.0.0.1:" + h2.getPort() + "/cluster";
+        String db;
+        if (dev.patchbay.server.store.TestDatabases.onPostgres()) {
+            db = dev.patchbay.server.store.TestDatabases.jdbcUrl(dir.resolve("shared"));
+        } else {
+            org.h2.tools.Server h2 = ClusterTest.startH2(dir.resolve("h2"));
+            cleanup.add(h2::stop);
+            db = "jdbc:h2:tcp://127.0.0.1:" + h2.getPort() + "/cluster";
+        }
         Path data = dir.resolve("data");
         long t0 = System.nanoTime();
         // The schema first (as production.md says: one instance alone on a new schema), then both JVMs at once: they
         // race for the first admin key and the freshness key, and must end up with one of each.
-        dev.patchbay.server.store.Database.openServer(db, new dev.patchbay.server.store.StorageHealth(
-                List.of(data), java.time.Clock.systemUTC())).close();
+        dev.patchbay.server.store.Database.open(dev.patchbay.server.store.DatabaseTarget.parse(db, Map.of(), null),
+                new dev.patchbay.server.store.StorageHealth(List.of(data), java.time.Clock.systemUTC())).close();
         java.util.concurrent.CompletableFuture<Node> startingB = java.util.concurrent.CompletableFuture.supplyAsync(() -> {
             try {
                 return Node.start("B", data, db);
@@ -113,7 +110,7 @@ class ClusterProxyTest {
         Node b = startingB.get(120, TimeUnit.SECONDS);
         nodes.add(b);
         System.out.printf("cluster: two instances up in %d ms%n", (System.nanoTime() - t0) / 1_000_000);
-        Proxy proxy = Proxy.start(nginx, List.of(a.port, b.port));
+        NginxProxy proxy = NginxProxy.start(nginx, List.of(a.port, b.port), false);
         cleanup.add(proxy);
         adminKey = Files.readString(data.resolve("admin-api-key")).strip();
         String lb = proxy.url;
@@ -369,105 +366,6 @@ class ClusterProxyTest {
             }
             p.destroyForcibly();
             throw new AssertionError("instance " + name + " did not start:\n" + log);
-        }
-    }
-
-    /** nginx in the foreground as this user, its configuration, pid, logs and temp files in target/. */
-    static final class Proxy implements AutoCloseable {
-        final Process process;
-        final String url;
-        final Path home;
-
-        private Proxy(Process process, String url, Path home) {
-            this.process = process;
-            this.url = url;
-            this.home = home;
-        }
-
-        static Proxy start(Path nginx, List<Integer> upstreams) throws Exception {
-            Path home = Path.of("target", "cluster-proxy", Long.toHexString(System.nanoTime())).toAbsolutePath();
-            Files.createDirectories(home.resolve("logs"));
-            int port;
-            try (ServerSocket s = new ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
-                port = s.getLocalPort();
-            }
-            StringBuilder servers = new StringBuilder();
-            for (int p : upstreams) {
-                servers.append("    server 127.0.0.1:").append(p).append(" max_fails=1 fail_timeout=30s;\n");
-            }
-            String proxy = """
-                        proxy_pass http://patchbay;
-                        proxy_http_version 1.1;
-                        proxy_set_header Connection "";
-                        proxy_set_header Host $http_host;
-                        proxy_set_header X-Forwarded-For $proxy_add_x_forwarded_for;
-                        proxy_connect_timeout 2s;
-                        proxy_read_timeout 30s;
-                """;
-            String conf = (System.getProperty("user.name").equals("root") ? "user root;\n" : "") + """
-                    worker_processes 1;
-                    daemon off;
-                    pid %1$s/nginx.pid;
-                    error_log %1$s/logs/error.log warn;
-                    events { worker_connections 512; }
-                    http {
-                      access_log off;
-                      client_body_temp_path %1$s/client_body;
-                      proxy_temp_path %1$s/proxy;
-                      fastcgi_temp_path %1$s/fastcgi;
-                      uwsgi_temp_path %1$s/uwsgi;
-                      scgi_temp_path %1$s/scgi;
-                      upstream patchbay {
-                    %2$s    keepalive 16;
-                      }
-                      server {
-                        listen 127.0.0.1:%3$d;
-                        client_max_body_size 64m;
-                        # Update checks change nothing a retry could repeat: one whose instance died goes to another.
-                        location = /updates {
-                    %4$s            proxy_next_upstream error timeout http_502 http_503 non_idempotent;
-                        }
-                        location / {
-                    %4$s            proxy_next_upstream error timeout http_502 http_503;
-                        }
-                      }
-                    }
-                    """.formatted(home, servers, port, proxy);
-            Path file = home.resolve("nginx.conf");
-            Files.writeString(file, conf);
-            Process p = new ProcessBuilder(nginx.toString(), "-p", home.toString(), "-c", file.toString(),
-                    "-e", home.resolve("logs/error.log").toString())
-                    .redirectErrorStream(true).redirectOutput(home.resolve("logs/stdout.log").toFile()).start();
-            Proxy proxyProcess = new Proxy(p, "http://127.0.0.1:" + port, home);
-            HttpClient client = HttpClient.newHttpClient();
-            long until = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
-            while (System.nanoTime() < until) {
-                if (!p.isAlive()) {
-                    break;
-                }
-                try {
-                    if (client.send(HttpRequest.newBuilder(URI.create(proxyProcess.url + "/api/v1/health")).build(),
-                            HttpResponse.BodyHandlers.ofString()).statusCode() == 200) {
-                        return proxyProcess;
-                    }
-                } catch (IOException e) {
-                    // not listening yet
-                }
-                Thread.sleep(100);
-            }
-            proxyProcess.close();
-            throw new AssertionError("nginx did not start: " + Files.readString(home.resolve("logs/error.log")));
-        }
-
-        @Override
-        public void close() throws Exception {
-            process.destroy(); // SIGTERM: nginx's fast shutdown
-            if (!process.waitFor(10, TimeUnit.SECONDS)) {
-                process.destroyForcibly();
-            }
-            try (var files = Files.walk(home)) {
-                files.sorted(java.util.Comparator.reverseOrder()).forEach(f -> f.toFile().delete());
-            }
         }
     }
 }

@@ -11,6 +11,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.patchbay.crypto.BlobRef;
 import dev.patchbay.crypto.FreshnessStatement;
 import dev.patchbay.domain.Json;
+import dev.patchbay.server.store.TestDatabases;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -24,7 +25,8 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * Two server instances in this JVM on one H2 TCP server and one data folder (ADR 0116, 0117): a write on one reaches
+ * Two server instances in this JVM on one H2 TCP server (on one PostgreSQL database: {@code ClusterPgTest}) and one
+ * data folder (ADR 0116, 0117): a write on one reaches
  * the other's update checks within a second, exactly one leads and the other takes over when it stops, an upload begun
  * on one is finished on the other. Real processes behind nginx: {@link ClusterProxyTest}.
  */
@@ -34,14 +36,19 @@ class ClusterTest {
     @TempDir
     Path dir;
     org.h2.tools.Server h2;
-    String dbUrl;
     RunningServer a;
     RunningServer b;
 
+    dev.patchbay.server.store.DatabaseTarget database;
+
     @BeforeEach
     void start() throws Exception {
-        h2 = startH2(dir.resolve("h2"));
-        dbUrl = "jdbc:h2:tcp://127.0.0.1:" + h2.getPort() + "/cluster";
+        database = sharedDatabase(dir);
+        if (!TestDatabases.onPostgres()) {
+            h2 = startH2(dir.resolve("h2"));
+            database = new dev.patchbay.server.store.DatabaseTarget.SharedH2(
+                    "jdbc:h2:tcp://127.0.0.1:" + h2.getPort() + "/cluster");
+        }
         a = RunningServer.start(config(dir.resolve("data")));
         b = RunningServer.start(config(dir.resolve("data")));
     }
@@ -52,8 +59,13 @@ class ClusterTest {
                 baseDir.toString()).start();
     }
 
+    /** On PostgreSQL ({@code ClusterPgTest}) the test database of the folder {@code dir/shared}; null on H2. */
+    static dev.patchbay.server.store.DatabaseTarget sharedDatabase(Path dir) {
+        return TestDatabases.onPostgres() ? TestDatabases.target(dir.resolve("shared")) : null;
+    }
+
     ServerConfig config(Path data) {
-        return new ServerConfig("127.0.0.1", 0, data).withDatabase(dbUrl).withRolloutTick(Duration.ofHours(1));
+        return new ServerConfig("127.0.0.1", 0, data).withDatabase(database).withRolloutTick(Duration.ofHours(1));
     }
 
     @AfterEach
@@ -63,7 +75,9 @@ class ClusterTest {
                 s.close();
             }
         }
-        h2.stop();
+        if (h2 != null) {
+            h2.stop();
+        }
     }
 
     @Test
@@ -156,6 +170,60 @@ class ClusterTest {
         onB.patchChannel("production", "{\"bundle\":\"2.0.0\"}");
         assertEquals("2.0.0", offered(f, b, DeviceFixture.newDevice()));
         assertTrue(onB.s.getBytes("/blobs/" + big.sha256(), null).statusCode() == 200);
+    }
+
+    /**
+     * The blob lock spans the instances (ADR 0118): while A aborts an upload (its collection deletes the blobs nothing
+     * else references), B opens a session for the same blobs and publishes. Without the shared lock B can be told a
+     * blob is present that A's collection then deletes, and B's commit fails (or a bundle lacks a blob).
+     */
+    @Test
+    void anAbortOnOneInstanceNeverDeletesABlobAPublishOnTheOtherCountsOn() throws Exception {
+        DeviceFixture f = new DeviceFixture(a, APP).create().trustServer();
+        String base = "/api/v1/apps/" + APP + "/uploads";
+        int[] sizes = new int[30];
+        Arrays.fill(sizes, 200);
+        TestReleases.Sealed files = f.keys.seal("0.0.1", 1, sizes);
+        java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(2);
+        try {
+            for (int i = 0; i < 4; i++) {
+                TestReleases.Sealed sealed = f.keys.seal("3.0." + i, 10 + i, files.blobs().get(0),
+                        files.blobs().subList(1, files.blobs().size()), files.bytes());
+                String onA = ok(a.json("POST", base, sealed.uploadRequest()), 201).path("id").asText();
+                for (BlobRef ref : sealed.blobs()) {
+                    ok(a.putBytes(base + "/" + onA + "/blobs/" + ref.sha256(), sealed.bytes(ref), null), 200);
+                }
+                java.util.concurrent.CountDownLatch go = new java.util.concurrent.CountDownLatch(1);
+                java.util.concurrent.Future<Integer> abort = pool.submit(() -> {
+                    go.await();
+                    return a.json("DELETE", base + "/" + onA, null).statusCode();
+                });
+                java.util.concurrent.Future<String> publish = pool.submit(() -> {
+                    go.await();
+                    JsonNode session = ok(b.json("POST", base, sealed.uploadRequest()), 201);
+                    String id = session.path("id").asText();
+                    for (JsonNode missing : session.path("missing")) {
+                        BlobRef ref = sealed.blobs().stream().filter(r -> r.sha256().equals(missing.asText()))
+                                .findFirst().orElseThrow();
+                        ok(b.putBytes(base + "/" + id + "/blobs/" + ref.sha256(), sealed.bytes(ref), null), 200);
+                    }
+                    var commit = b.json("POST", base + "/" + id + "/commit",
+                            new String(sealed.envelope(), StandardCharsets.UTF_8));
+                    return commit.statusCode() + " " + commit.body();
+                });
+                go.countDown();
+                assertEquals(204, abort.get(60, java.util.concurrent.TimeUnit.SECONDS));
+                String committed = publish.get(60, java.util.concurrent.TimeUnit.SECONDS);
+                assertTrue(committed.startsWith("201"), "publish " + i + " on B: " + committed);
+                for (BlobRef ref : sealed.blobs()) {
+                    assertEquals(200, b.getBytes("/blobs/" + ref.sha256(), null).statusCode(), "blob of 3.0." + i);
+                }
+                // The next round's blobs must be collectable again: the bundle goes.
+                ok(a.json("DELETE", "/api/v1/apps/" + APP + "/bundles/3.0." + i, null), 200);
+            }
+        } finally {
+            pool.shutdownNow();
+        }
     }
 
     @Test

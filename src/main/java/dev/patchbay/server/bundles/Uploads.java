@@ -11,7 +11,6 @@ import dev.patchbay.server.trust.Signatures;
 import dev.patchbay.server.trust.TrustStore;
 import java.io.IOException;
 import java.io.InputStream;
-import java.nio.charset.StandardCharsets;
 import java.security.SecureRandom;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
@@ -27,7 +26,6 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.concurrent.locks.ReentrantLock;
 import java.util.regex.Pattern;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -37,8 +35,9 @@ import org.slf4j.LoggerFactory;
  * expiry, and the garbage collection that makes a rejected or abandoned upload leave nothing behind.
  *
  * <p>Blob references (published bundles, open uploads) live in the database; blob bytes in the {@link BlobStore}.
- * Session changes, commits and garbage collection take one lock, so a collection never deletes a blob that a session
- * being created or committed at the same moment counts on.
+ * Session changes, commits and garbage collection take one lock, shared by the instances on one database server
+ * ({@link BlobLock}), so a collection never deletes a blob that a session being created or committed at the same moment
+ * counts on.
  */
 public final class Uploads {
     private static final Logger LOG = LoggerFactory.getLogger(Uploads.class);
@@ -55,8 +54,9 @@ public final class Uploads {
     private final Database db;
     private final Clock clock;
     private final BlobStore blobs;
-    private final Signatures signatures;
-    private final ReentrantLock lock = new ReentrantLock();
+    private final UploadCommit commit;
+    /** Sessions, commits and garbage collection take it (see above), on every instance of a shared database. */
+    final BlobLock lock;
     private final SecureRandom random = new SecureRandom();
 
     public record Declared(String sha256, long length) {
@@ -69,7 +69,8 @@ public final class Uploads {
         this.db = db;
         this.clock = clock;
         this.blobs = blobs;
-        this.signatures = signatures;
+        this.lock = new BlobLock(db);
+        this.commit = new UploadCommit(this, db, clock, blobs, signatures);
     }
 
     public static String version(String field, String value) {
@@ -187,7 +188,7 @@ public final class Uploads {
         });
     }
 
-    private Session requireOpen(Connection c, String appId, String id) throws SQLException {
+    Session requireOpen(Connection c, String appId, String id) throws SQLException {
         Session s = find(c, id);
         if (s == null || !s.appId().equals(appId)) {
             throw ApiError.notFound("App '" + appId + "' has no open upload '" + id
@@ -375,7 +376,7 @@ public final class Uploads {
         }
     }
 
-    private static void deleteUpload(Connection c, String id) throws SQLException {
+    static void deleteUpload(Connection c, String id) throws SQLException {
         try (PreparedStatement ps = c.prepareStatement("DELETE FROM upload_blobs WHERE upload_id = ?")) {
             ps.setString(1, id);
             ps.executeUpdate();
@@ -390,7 +391,7 @@ public final class Uploads {
      * Deletes those of {@code candidates} that no published bundle and no open upload references. Call with the
      * lock held, after the transaction that dropped the references.
      */
-    private int collect(Set<String> candidates) throws IOException {
+    int collect(Set<String> candidates) throws IOException {
         return collect(candidates, false);
     }
 
@@ -502,110 +503,7 @@ public final class Uploads {
      * stays open to fix.
      */
     public Bundle commit(Principal actor, String appId, String id, byte[] envelope) throws IOException {
-        lock.lock();
-        try {
-            Session s = require(appId, id);
-            byte[] trust = db.inTransaction(c -> TrustStore.find(c, appId));
-            if (trust == null) {
-                throw new ApiError(409, "trust_missing", "App '" + appId + "' has no trust material registered", null);
-            }
-            Signatures.Release release = signatures.verify(envelope, trust);
-            if (!appId.equals(release.appId())) {
-                throw ApiError.validation("release.appId", "The release is for app '" + release.appId()
-                        + "', not '" + appId + "'");
-            }
-            version("release.version", release.version());
-            if (!release.version().equals(s.version())) {
-                throw ApiError.validation("release.version", "The release is version " + release.version()
-                        + " but upload '" + id + "' was opened for version " + s.version());
-            }
-            List<Signatures.SignedBlob> all = new ArrayList<>(release.blobs());
-            all.add(release.manifest());
-            long total = 0;
-            for (Signatures.SignedBlob b : all) {
-                total += b.length(); // the bundle's size: what a first install fetches, not the patches
-            }
-            all.addAll(release.patchBlobs());
-            List<String> problems = new ArrayList<>();
-            for (Signatures.SignedBlob b : all) {
-                long have = blobs.size(b.sha256());
-                if (have < 0) {
-                    problems.add("blob " + b.sha256() + " has not been uploaded ("
-                            + blobs.received(id, b.sha256(), b.length()) + " of " + b.length() + " bytes received)");
-                } else if (have != b.length()) {
-                    problems.add("blob " + b.sha256() + " has " + have + " bytes but the release signs " + b.length());
-                }
-            }
-            if (!problems.isEmpty()) {
-                throw ApiError.validation("release.blobs", "The release cannot be published: "
-                        + String.join("; ", problems.subList(0, Math.min(5, problems.size())))
-                        + (problems.size() > 5 ? "; and " + (problems.size() - 5) + " more" : ""))
-                        .with("missing", all.stream().map(Signatures.SignedBlob::sha256)
-                                .filter(sha -> problems.stream().anyMatch(p -> p.contains(sha))).toList());
-            }
-            long totalBytes = total;
-            Instant now = clock.instant();
-            String text = new String(envelope, StandardCharsets.UTF_8);
-            Bundle bundle = db.inTransaction(c -> {
-                AppStore.require(c, appId);
-                requireOpen(c, appId, id);
-                if (bundleExists(c, appId, release.version())) {
-                    throw ApiError.conflict("App '" + appId + "' already has a bundle version '" + release.version()
-                            + "'", "version");
-                }
-                long highest = highestSequence(c, appId);
-                if (release.sequence() <= highest) {
-                    throw ApiError.conflict("The release has sequence " + release.sequence() + " but app '" + appId
-                            + "' has already published sequence " + highest + "; sequences must increase",
-                            "sequence");
-                }
-                try (PreparedStatement ps = c.prepareStatement("INSERT INTO bundles(app_id, version, sequence, envelope,"
-                        + " total_bytes, file_count, release_key_id, created_at, published_at)"
-                        + " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)")) {
-                    ps.setString(1, appId);
-                    ps.setString(2, release.version());
-                    ps.setLong(3, release.sequence());
-                    ps.setString(4, text);
-                    ps.setLong(5, totalBytes);
-                    ps.setInt(6, release.blobs().size());
-                    ps.setString(7, release.releaseKeyId());
-                    ps.setObject(8, Database.utc(release.createdAt()));
-                    ps.setObject(9, Database.utc(now));
-                    ps.executeUpdate();
-                } catch (SQLException e) {
-                    if (Database.isDuplicate(e)) {
-                        throw ApiError.conflict("App '" + appId + "' already has a bundle with this version or sequence",
-                                "version");
-                    }
-                    throw e;
-                }
-                Set<String> seen = new LinkedHashSet<>();
-                try (PreparedStatement ps = c.prepareStatement(
-                        "INSERT INTO bundle_blobs(app_id, version, sha256, length) VALUES (?, ?, ?, ?)")) {
-                    for (Signatures.SignedBlob b : all) {
-                        if (seen.add(b.sha256())) {
-                            ps.setString(1, appId);
-                            ps.setString(2, release.version());
-                            ps.setString(3, b.sha256());
-                            ps.setLong(4, b.length());
-                            ps.addBatch();
-                        }
-                    }
-                    ps.executeBatch();
-                }
-                deleteUpload(c, id);
-                AuditLog.record(c, now, actor, "bundle.publish", appId, appId + "/" + release.version(),
-                        "sequence=" + release.sequence() + " blobs=" + all.size() + " bytes=" + totalBytes
-                                + " releaseKey=" + release.releaseKeyId() + " upload=" + id);
-                return BundleStore.require(c, appId, release.version(), false);
-            });
-            blobs.dropUpload(id);
-            Set<String> unused = new LinkedHashSet<>(s.blobs().keySet());
-            collect(unused);
-            return bundle;
-        } finally {
-            lock.unlock();
-        }
+        return commit.commit(actor, appId, id, envelope);
     }
 
     static boolean bundleExists(Connection c, String appId, String version) throws SQLException {
@@ -614,17 +512,6 @@ public final class Uploads {
             ps.setString(2, version);
             try (ResultSet rs = ps.executeQuery()) {
                 return rs.next();
-            }
-        }
-    }
-
-    private static long highestSequence(Connection c, String appId) throws SQLException {
-        try (PreparedStatement ps = c.prepareStatement("SELECT MAX(sequence) FROM bundles WHERE app_id = ?")) {
-            ps.setString(1, appId);
-            try (ResultSet rs = ps.executeQuery()) {
-                rs.next();
-                long max = rs.getLong(1);
-                return rs.wasNull() ? Long.MIN_VALUE : max;
             }
         }
     }

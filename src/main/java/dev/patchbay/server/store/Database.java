@@ -128,7 +128,8 @@ public final class Database implements AutoCloseable {
         if (target instanceof PostgresConfig postgres) {
             return openPostgres(postgres, health);
         }
-        return openServer(((DatabaseTarget.SharedH2) target).url(), health);
+        DatabaseTarget.SharedH2 h2 = (DatabaseTarget.SharedH2) target;
+        return openServer(h2.url(), h2.pool(), health);
     }
 
     /**
@@ -136,7 +137,11 @@ public final class Database implements AutoCloseable {
      * password from the URL's {@code USER} and {@code PASSWORD} settings, else {@code patchbay} and an empty password.
      */
     public static Database openServer(String url, StorageHealth health) throws IOException {
-        JdbcConnectionPool pool = H2Backend.pool(url);
+        return openServer(url, DatabasePool.DEFAULT, health);
+    }
+
+    private static Database openServer(String url, DatabasePool sizes, StorageHealth health) throws IOException {
+        JdbcConnectionPool pool = H2Backend.pool(url, sizes);
         try (Connection c = pool.getConnection()) {
             migrateRacing(c);
         } catch (SQLException e) {
@@ -172,6 +177,11 @@ public final class Database implements AutoCloseable {
     /** Whether this is a database server that other Patchbay instances may share (not the embedded file). */
     public boolean shared() {
         return backend.shared();
+    }
+
+    /** A connection of the pool outside {@link #inTransaction} (a lock held across other work: {@link InstanceLock}). */
+    Connection connection() throws SQLException {
+        return backend.connection();
     }
 
     /** Sets what writes a note into every transaction run inside {@link #noting} that changed data. */

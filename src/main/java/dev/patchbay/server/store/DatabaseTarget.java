@@ -13,6 +13,12 @@ public sealed interface DatabaseTarget permits PostgresConfig, DatabaseTarget.Sh
     /** What to print and log: which database, never the password. */
     String describe();
 
+    /** This instance's connection pool to it. */
+    DatabasePool pool();
+
+    /** The same database with another connection pool. */
+    DatabaseTarget withPool(DatabasePool pool);
+
     /**
      * Reads {@code serve --db}: {@code jdbc:postgresql://…} (user and password from the URL, {@code passwordFile} or
      * {@code PGUSER}/{@code PGPASSWORD} in {@code env}) or {@code jdbc:h2:tcp://HOST:PORT/NAME}.
@@ -41,22 +47,32 @@ public sealed interface DatabaseTarget permits PostgresConfig, DatabaseTarget.Sh
     }
 
     /** H2's TCP (or TLS) server that several instances share: {@code jdbc:h2:tcp://HOST:PORT/NAME[;USER=…]}. */
-    record SharedH2(String url) implements DatabaseTarget {
+    record SharedH2(String url, DatabasePool pool) implements DatabaseTarget {
         public SharedH2 {
             if (url == null || !(url.startsWith("jdbc:h2:tcp://") || url.startsWith("jdbc:h2:ssl://"))) {
                 throw new IllegalArgumentException("an H2 server URL looks like jdbc:h2:tcp://HOST:PORT/NAME, not "
                         + (url == null ? "nothing" : redacted(url)));
             }
+            pool = pool == null ? DatabasePool.DEFAULT : pool;
+        }
+
+        public SharedH2(String url) {
+            this(url, DatabasePool.DEFAULT);
+        }
+
+        @Override
+        public SharedH2 withPool(DatabasePool pool) {
+            return new SharedH2(url, pool);
         }
 
         @Override
         public String describe() {
-            return "H2 server " + redacted(url);
+            return "H2 server " + redacted(url) + " (" + pool.describe() + ")";
         }
 
         @Override
         public String toString() {
-            return "SharedH2[" + redacted(url) + "]";
+            return "SharedH2[" + redacted(url) + ", " + pool + "]";
         }
     }
 }

@@ -34,11 +34,21 @@ final class H2Backend implements Database.Backend {
 
     /** User and password from the URL's {@code USER}/{@code PASSWORD} settings, else {@code patchbay} and none. */
     static JdbcConnectionPool pool(String url) {
+        return pool(url, 32, 30);
+    }
+
+    /** H2's server with this instance's pool settings (ADR 0118). */
+    static JdbcConnectionPool pool(String url, DatabasePool sizes) {
+        return pool(url, sizes.size(), sizes.timeoutSeconds());
+    }
+
+    private static JdbcConnectionPool pool(String url, int size, int waitSeconds) {
         String user = setting(url, "USER");
         String password = setting(url, "PASSWORD");
         JdbcConnectionPool pool = JdbcConnectionPool.create(url, user == null ? "patchbay" : user,
                 password == null ? "" : password);
-        pool.setMaxConnections(32);
+        pool.setMaxConnections(size);
+        pool.setLoginTimeout(waitSeconds);
         return pool;
     }
 

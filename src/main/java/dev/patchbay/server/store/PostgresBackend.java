@@ -20,9 +20,6 @@ import org.slf4j.LoggerFactory;
  */
 final class PostgresBackend implements Database.Backend {
     private static final Logger LOG = LoggerFactory.getLogger(PostgresBackend.class);
-    /** Seconds to wait for a TCP connection or a pooled connection: a gone database fails requests quickly. */
-    static final int CONNECT_SECONDS = 5;
-    static final int POOL_SIZE = 20;
     /** Key of the advisory lock that serializes migrations of instances starting together on one database. */
     private static final long MIGRATION_LOCK = 0x7061746368626179L; // "patchbay"
     /** Raises {@code synchronous_commit} to {@code on} only if the database or role turned it off (ADR 0090). */
@@ -36,6 +33,7 @@ final class PostgresBackend implements Database.Backend {
     }
 
     static PostgresBackend open(PostgresConfig config) throws IOException {
+        DatabasePool sizes = config.pool();
         try (Connection c = connect(config)) {
             migrate(c);
             warnIfNotDurable(c);
@@ -47,26 +45,27 @@ final class PostgresBackend implements Database.Backend {
         h.setJdbcUrl(config.url());
         h.setUsername(config.user());
         h.setPassword(config.password());
-        h.setMaximumPoolSize(POOL_SIZE);
+        h.setMaximumPoolSize(sizes.size());
         h.setMinimumIdle(2);
-        h.setConnectionTimeout(CONNECT_SECONDS * 1000L);
+        // A gone database fails requests after this long (ADR 0091), and a full pool too.
+        h.setConnectionTimeout(sizes.timeout().toMillis());
         h.setKeepaliveTime(60_000);
         h.setInitializationFailTimeout(-1); // checked above, with a readable message
         h.setConnectionInitSql(DURABLE_COMMITS);
-        h.setDataSourceProperties(driverProperties());
+        h.setDataSourceProperties(driverProperties(sizes));
         return new PostgresBackend(new HikariDataSource(h));
     }
 
-    private static Properties driverProperties() {
+    private static Properties driverProperties(DatabasePool sizes) {
         Properties p = new Properties();
-        p.setProperty("connectTimeout", Integer.toString(CONNECT_SECONDS));
+        p.setProperty("connectTimeout", Integer.toString(sizes.timeoutSeconds()));
         p.setProperty("tcpKeepAlive", "true");
         p.setProperty("ApplicationName", "patchbay");
         return p;
     }
 
     private static Connection connect(PostgresConfig config) throws SQLException {
-        Properties p = driverProperties();
+        Properties p = driverProperties(config.pool());
         p.setProperty("user", config.user());
         if (config.password() != null) {
             p.setProperty("password", config.password());

@@ -16,9 +16,15 @@ import java.util.Properties;
  * @param url      the JDBC URL as given, without user and password parameters
  * @param user     database user
  * @param password password, or {@code null} (trust, peer or certificate authentication)
+ * @param pool     this instance's connection pool (ADR 0118)
  */
-public record PostgresConfig(String url, String user, String password) implements DatabaseTarget {
+public record PostgresConfig(String url, String user, String password, DatabasePool pool) implements DatabaseTarget {
+    public PostgresConfig(String url, String user, String password) {
+        this(url, user, password, DatabasePool.DEFAULT);
+    }
+
     public PostgresConfig {
+        pool = pool == null ? DatabasePool.DEFAULT : pool;
         if (url == null || !url.startsWith("jdbc:postgresql://")) {
             throw new IllegalArgumentException("the database URL must look like jdbc:postgresql://HOST[:PORT]/DATABASE,"
                     + " not " + url);
@@ -64,8 +70,13 @@ public record PostgresConfig(String url, String user, String password) implement
     }
 
     @Override
+    public PostgresConfig withPool(DatabasePool pool) {
+        return new PostgresConfig(url, user, password, pool);
+    }
+
+    @Override
     public String describe() {
-        return "PostgreSQL " + where() + " as " + user;
+        return "PostgreSQL " + where() + " as " + user + " (" + pool.describe() + ")";
     }
 
     /** HOST:PORT/DB for messages and logs. */
@@ -80,7 +91,8 @@ public record PostgresConfig(String url, String user, String password) implement
 
     @Override
     public String toString() {
-        return "PostgresConfig[" + url + ", user=" + user + (password == null ? "" : ", password=***") + "]";
+        return "PostgresConfig[" + url + ", user=" + user + (password == null ? "" : ", password=***") + ", " + pool
+                + "]";
     }
 
     private static String withoutCredentials(String url) {

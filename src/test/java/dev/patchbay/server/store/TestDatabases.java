@@ -67,6 +67,26 @@ public final class TestDatabases {
         return Database.openPostgres(databaseFor(folder), new StorageHealth(List.of(folder), Clock.systemUTC()));
     }
 
+    /**
+     * The PostgreSQL database of {@code folder} as a server target: several instances given it share one database
+     * (the cluster tests). Only on PostgreSQL.
+     */
+    public static PostgresConfig target(Path folder) {
+        if (!postgres) {
+            throw new IllegalStateException("not a PostgreSQL test class");
+        }
+        return databaseFor(folder);
+    }
+
+    /** {@link #target} as one {@code serve --db} URL, user and password included (a {@code serve} process's argument). */
+    public static String jdbcUrl(Path folder) {
+        PostgresConfig db = target(folder);
+        String sep = db.url().contains("?") ? "&" : "?";
+        return db.url() + sep + "user=" + java.net.URLEncoder.encode(db.user(), java.nio.charset.StandardCharsets.UTF_8)
+                + (db.password() == null ? "" : "&password="
+                + java.net.URLEncoder.encode(db.password(), java.nio.charset.StandardCharsets.UTF_8));
+    }
+
     /** A direct connection to the database of a server's data folder (tests that look at rows themselves). */
     public static Connection connect(Path dataDir) throws SQLException {
         if (!postgres) {
