@@ -53,6 +53,14 @@ final class UploadProgress implements ProgressListener {
         }
     }
 
+    /** On a terminal, says the commit (the server's checks and the atomic publish) runs now; a CI log waits for it. */
+    @Override
+    public synchronized void committing() {
+        if (!quiet && tty && start >= 0) {
+            print(line(clock.getAsLong()) + ", committing …");
+        }
+    }
+
     /** Ends the progress display: the final state (if anything was to upload), and the line break on a terminal. */
     synchronized void finish() {
         if (!quiet && (printed || total > 0)) {

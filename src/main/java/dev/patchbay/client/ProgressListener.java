@@ -10,4 +10,8 @@ public interface ProgressListener {
     ProgressListener NONE = (done, total) -> { };
 
     void onProgress(long bytesDone, long bytesTotal);
+
+    /** Every blob is on the server; the commit (the server's checks and the atomic publish) starts now. */
+    default void committing() {
+    }
 }

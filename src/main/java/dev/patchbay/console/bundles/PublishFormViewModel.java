@@ -1,9 +1,7 @@
 package dev.patchbay.console.bundles;
 
-import dev.patchbay.client.BundlePublish;
-import dev.patchbay.client.CapgoPublish;
 import dev.patchbay.client.ConflictException;
-import dev.patchbay.client.PatchbayClient;
+import dev.patchbay.client.ServerPatchBases;
 import dev.patchbay.client.ServerUnreachableException;
 import dev.patchbay.client.ValidationFailedException;
 import dev.patchbay.console.common.TaskRunner;
@@ -11,31 +9,19 @@ import dev.patchbay.console.connection.ConnectionManager;
 import dev.patchbay.console.connection.Session;
 import dev.patchbay.console.data.Problems;
 import dev.patchbay.console.keys.AppKeyStore;
-import dev.patchbay.crypto.AppKeys;
-import dev.patchbay.crypto.BlobRef;
-import dev.patchbay.crypto.BundleInput;
-import dev.patchbay.crypto.BundleSealer;
 import dev.patchbay.crypto.CryptoException;
-import dev.patchbay.crypto.SealedBundle;
-import dev.patchbay.crypto.capgo.CapgoKeyPair;
 import dev.patchbay.domain.App;
 import dev.patchbay.domain.Bundle;
 import dev.patchbay.domain.Channel;
 import dev.patchbay.domain.ValidationException;
-import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
-import java.util.Comparator;
-import java.util.LinkedHashMap;
-import java.util.List;
-import java.util.Map;
 import java.util.concurrent.CancellationException;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-import java.util.stream.Stream;
 import javafx.beans.binding.BooleanBinding;
 import javafx.beans.property.BooleanProperty;
 import javafx.beans.property.DoubleProperty;
@@ -87,11 +73,11 @@ public final class PublishFormViewModel {
     private final DoubleProperty progress = new SimpleDoubleProperty(this, "progress", -1);
     private final StringProperty progressText = new SimpleStringProperty(this, "progressText", "");
     private final BooleanBinding cannotPublish;
-    private final AtomicBoolean cancelRequested = new AtomicBoolean();
-    private final AtomicReference<BundlePublish> running = new AtomicReference<>();
-
-    private record Outcome(Bundle bundle, String capgo, String capgoProblem) {
-    }
+    private final AtomicReference<PublishJob> running = new AtomicReference<>();
+    /** The steps of the running (or last) publish, in the order they started: shown and tested. */
+    private final ObservableList<String> phases = FXCollections.observableArrayList();
+    /** The step shown now (FX thread). */
+    private PublishJob.Phase current;
 
     /** What the page shows once a bundle is published: a line, and a problem with its Capgo artifact (or null). */
     interface Published {
@@ -214,24 +200,29 @@ public final class PublishFormViewModel {
             return;
         }
         String ch = channel.get() == null || channel.get().isBlank() ? null : channel.get();
-        boolean capgo = a.capgoCompat();
-        boolean manifest = capgoManifest.get();
-        cancelRequested.set(false);
+        // Binary patches from up to K earlier releases: the CLI's default K (ADR 0107).
+        PublishJob.Request req = new PublishJob.Request(a.id(), src, v, ch, a.capgoCompat(), capgoManifest.get(),
+                ServerPatchBases.DEFAULT_RELEASES);
         publishing.set(true);
-        phase.set("Unlocking…");
+        phase.set(PublishJob.Phase.READING.label + " " + src.getFileName() + "…"); // from the first moment
+        phases.setAll(PublishJob.Phase.READING.label);
+        current = PublishJob.Phase.READING;
         progress.set(-1);
         bytesDone.set(0);
         bytesTotal.set(0);
         progressText.set("");
-        tasks.create("Publishing " + a.id() + " " + v,
-                        () -> doPublish(s.requireClient(), a.id(), src, v, ch, capgo, manifest, passphrase))
+        PublishJob job = new PublishJob(keys, workFolder, new JobListener(System.nanoTime()));
+        running.set(job);
+        tasks.create("Publishing " + a.id() + " " + v, () -> job.run(s.requireClient(), req, passphrase))
                 .onSuccess(o -> {
                     formOpen.set(false);
                     published.accept(o.bundle(), "Published " + o.bundle().version()
-                            + (ch == null ? "" : " to channel " + ch) + "." + (o.capgo() == null ? "" : " " + o.capgo()),
-                            o.capgoProblem());
+                            + (o.patches() == 0 ? "" : ", with " + o.patches() + " binary patch"
+                            + (o.patches() == 1 ? "" : "es") + " from " + String.join(" and ", o.patchedFrom()))
+                            + (ch == null ? "" : ", to channel " + ch) + "."
+                            + (o.capgo() == null ? "" : " " + o.capgo()), o.capgoProblem());
                 })
-                .onError(this::publishFailed)
+                .onError(e -> publishFailed(e, job.isCancelled()))
                 .andFinally(() -> {
                     publishing.set(false);
                     running.set(null);
@@ -240,98 +231,84 @@ public final class PublishFormViewModel {
                 .run();
     }
 
-    private Outcome doPublish(PatchbayClient client, String appId, Path src, String v, String ch, boolean capgo,
-                              boolean manifest, char[] passphrase) throws IOException {
-        AppKeys k;
-        CapgoKeyPair capgoKeys = null;
-        try (BundleInput input = BundleInput.open(src)) {
-            if (capgo && keys.capgoExists(appId)) {
-                // The same passphrase opens both (AppKeyStore.storeCapgo checks that when the pair is stored).
-                capgoKeys = keys.capgoUnlocked(appId).orElse(null);
-                if (capgoKeys == null) {
-                    capgoKeys = keys.unlockCapgo(appId, passphrase.clone());
-                }
-            }
-            k = keys.unlock(appId, passphrase);
-            post(() -> phase.set("Sealing…"));
-            client.registerTrust(appId, k.exportTrust());
-            long sequence = 1 + client.listBundles(appId).stream().mapToLong(Bundle::sequence).max().orElse(0);
-            Files.createDirectories(workFolder);
-            Path tmp = Files.createTempDirectory(workFolder, "publish-");
-            try {
-                SealedBundle sealed = BundleSealer.seal(input, BundleSealer.Request.of(k, v, sequence, null, null), tmp);
-                Map<String, BlobRef> all = new LinkedHashMap<>();
-                all.put(sealed.manifestBlob().sha256(), sealed.manifestBlob());
-                sealed.blobs().forEach(b -> all.put(b.sha256(), b));
-                post(() -> phase.set("Uploading…"));
-                long started = System.nanoTime();
-                BundlePublish upload = client.newPublish(appId, v, sealed.envelope(), tmp, List.copyOf(all.values()),
-                        progressListener(started));
-                running.set(upload);
-                if (cancelRequested.get()) {
-                    upload.cancel();
-                }
-                Bundle bundle = upload.run();
-                String capgoLine = null;
-                String capgoProblem = null;
-                if (capgo) {
-                    post(() -> phase.set("Building the Capgo artifact…"));
-                    try {
-                        Path capgoWork = Files.createDirectory(tmp.resolve("capgo"));
-                        CapgoPublish.Result r = CapgoPublish.buildAndUpload(client, appId, v, input, capgoKeys,
-                                manifest, capgoWork);
-                        capgoLine = "Capgo artifact: zip " + Sizes.bytes(r.built().zip().length())
-                                + (r.encrypted() ? ", encrypted for key " + r.built().keyId() : ", unencrypted")
-                                + (r.built().manifest().isEmpty() ? "" : ", " + r.built().manifest().size()
-                                + " manifest files") + ".";
-                    } catch (RuntimeException | IOException e) {
-                        // The bundle is published already: say so, and what is missing for the plugin.
-                        if (e instanceof ServerUnreachableException u) {
-                            throw u;
-                        }
-                        capgoProblem = v + " is published, but without its Capgo artifact (devices of the reference"
-                                + " plugin get no_capgo_artifact): " + (e instanceof CryptoException
-                                ? e.getMessage() : Problems.message(e));
-                    }
-                }
-                if (ch != null) {
-                    post(() -> phase.set("Pointing " + ch + " at " + v + "…"));
-                    client.setChannelBundle(appId, ch, v);
-                }
-                return new Outcome(capgo ? client.listBundles(appId).stream().filter(b -> b.version().equals(v))
-                        .findFirst().orElse(bundle) : bundle, capgoLine, capgoProblem);
-            } finally {
-                deleteTree(tmp);
-            }
-        } finally {
-            Arrays.fill(passphrase, '\0');
-        }
-    }
+    /**
+     * Shows the job's steps and progress on the FX thread. A step is posted as it starts; progress is coalesced (one
+     * post pending at a time, showing the latest) and dropped when it belongs to a step already left; a step's last
+     * value (done = total) is posted on its own, so the bar is seen full before the next step.
+     */
+    private final class JobListener implements PublishJob.Listener {
+        private final long started;
+        private final AtomicReference<Object[]> latest = new AtomicReference<>();
+        private final AtomicBoolean pending = new AtomicBoolean();
+        private volatile long uploadStarted;
 
-    private dev.patchbay.client.ProgressListener progressListener(long started) {
-        AtomicReference<long[]> latest = new AtomicReference<>();
-        AtomicBoolean pending = new AtomicBoolean();
-        return (done, total) -> {
-            latest.set(new long[] {done, total, System.nanoTime() - started});
+        JobListener(long started) {
+            this.started = started;
+        }
+
+        @Override
+        public void phase(PublishJob.Phase p, String label) {
+            if (p == PublishJob.Phase.UPLOADING) {
+                uploadStarted = System.nanoTime();
+            }
+            post(() -> {
+                PublishJob job = running.get();
+                if (!publishing.get() || job != null && job.isCancelled()) {
+                    return; // "Cancelling…" stays until the job stops
+                }
+                if (current != p) { // READING is shown from the click on, before the job says so
+                    phases.add(p.label);
+                    current = p;
+                }
+                phase.set(label);
+                if (p.compareTo(PublishJob.Phase.UPLOADING) <= 0) { // after the upload the bar stays full
+                    progress.set(-1);
+                    progressText.set("");
+                }
+            });
+        }
+
+        @Override
+        public void progress(PublishJob.Phase p, long done, long total) {
+            long nanos = System.nanoTime() - (p == PublishJob.Phase.UPLOADING ? uploadStarted : started);
+            if (done >= total) { // the end of a step's measure is always shown, before the next step's name
+                post(() -> {
+                    if (publishing.get() && current == p) {
+                        showProgress(p, done, total, nanos);
+                    }
+                });
+                return;
+            }
+            latest.set(new Object[] {p, done, total, nanos});
             if (pending.compareAndSet(false, true)) {
                 post(() -> {
                     pending.set(false);
-                    long[] p = latest.get();
-                    showProgress(p[0], p[1], p[2]);
+                    Object[] l = latest.get();
+                    if (publishing.get() && current == l[0]) {
+                        showProgress((PublishJob.Phase) l[0], (Long) l[1], (Long) l[2], (Long) l[3]);
+                    }
                 });
             }
-        };
+        }
     }
 
-    private void showProgress(long done, long total, long nanos) {
+    private void showProgress(PublishJob.Phase p, long done, long total, long nanos) {
+        progress.set(total == 0 ? 1.0 : (double) done / total);
+        if (p == PublishJob.Phase.PATCHING) {
+            progressText.set(done + " of " + total + " files diffed against earlier releases");
+            return;
+        }
+        if (p == PublishJob.Phase.SEALING) {
+            progressText.set(Sizes.bytes(done) + " of " + Sizes.bytes(total));
+            return;
+        }
         bytesDone.set(done);
         bytesTotal.set(total);
-        progress.set(total == 0 ? 1.0 : (double) done / total);
         double seconds = nanos / 1e9;
         double speed = seconds > 0 ? done / seconds : 0;
         String eta = speed > 0 && done < total ? " · " + Math.max(1, Math.round((total - done) / speed)) + " s left" : "";
-        progressText.set(Sizes.bytes(done) + " of " + Sizes.bytes(total)
-                + (speed > 0 ? " · " + Sizes.bytes((long) speed) + "/s" : "") + eta);
+        progressText.set(total == 0 ? "Every blob is on the server already" : Sizes.bytes(done) + " of "
+                + Sizes.bytes(total) + (speed > 0 ? " · " + Sizes.bytes((long) speed) + "/s" : "") + eta);
     }
 
     private void post(Runnable r) {
@@ -343,16 +320,15 @@ public final class PublishFormViewModel {
         if (!publishing.get()) {
             return;
         }
-        cancelRequested.set(true);
-        BundlePublish p = running.get();
-        if (p != null) {
-            p.cancel();
+        PublishJob job = running.get();
+        if (job != null) {
+            job.cancel();
         }
         phase.set("Cancelling…");
     }
 
-    private void publishFailed(Throwable e) {
-        if (e instanceof CancellationException || cancelRequested.get() && !(e instanceof ValidationException)) {
+    private void publishFailed(Throwable e, boolean cancelled) {
+        if (e instanceof CancellationException || cancelled && !(e instanceof ValidationException)) {
             formError.set("Publishing cancelled: nothing was published.");
             progress.set(-1);
             progressText.set("");
@@ -370,20 +346,6 @@ public final class PublishFormViewModel {
                 connection.markOffline(u);
             }
             formError.set(e instanceof CryptoException ? e.getMessage() : Problems.message(e));
-        }
-    }
-
-    private static void deleteTree(Path dir) {
-        try (Stream<Path> s = Files.walk(dir)) {
-            s.sorted(Comparator.reverseOrder()).forEach(p -> {
-                try {
-                    Files.deleteIfExists(p);
-                } catch (IOException ignored) {
-                    // best effort: only ciphertext is left
-                }
-            });
-        } catch (IOException ignored) {
-            // gone already
         }
     }
 
@@ -449,6 +411,12 @@ public final class PublishFormViewModel {
     public StringProperty phaseProperty() {
         return phase;
     }
+
+    /** The steps the running (or last) publish has started, in order ("Reading", "Compressing and sealing", …). */
+    public ObservableList<String> phases() {
+        return phases;
+    }
+
 
     public LongProperty bytesDoneProperty() {
         return bytesDone;

@@ -256,6 +256,32 @@ class BundlesViewModelTest {
     }
 
     @Test
+    void cancelWhileSealingStopsBeforeAnyUploadAndDeletesWhatWasSealed() throws Exception {
+        Path dir = build("sealing", "x", 12);
+        vm.publishForm().startPublish(dir);
+        List<String> seen = new ArrayList<>();
+        vm.publishForm().phases().addListener((javafx.collections.ListChangeListener<String>) c -> {
+            seen.clear();
+            seen.addAll(c.getList());
+        });
+        vm.publishForm().progressProperty().addListener((obs, old, now) -> {
+            if (now.doubleValue() > 0 && now.doubleValue() < 1 && !seen.isEmpty()
+                    && seen.get(seen.size() - 1).equals("Compressing and sealing")) {
+                vm.publishForm().cancelPublish(); // some files sealed, others not yet
+            }
+        });
+        vm.publishForm().publish(PASS.toCharArray());
+        assertTrue(vm.publishForm().formErrorProperty().get().contains("cancelled"),
+                vm.publishForm().formErrorProperty().get());
+        assertEquals(List.of("Reading", "Unlocking keys", "Checking the server", "Compressing and sealing"), seen);
+        assertFalse(vm.publishForm().publishingProperty().get());
+        assertEquals(0, fx.connection.session().client().listBundles(APP).size());
+        try (var s = Files.list(home.resolve("tmp"))) {
+            assertEquals(0, s.count(), "sealed blobs deleted");
+        }
+    }
+
+    @Test
     void channelsFormPointsAChannelAtABundleAndBack() throws Exception {
         vm.publishForm().startPublish(build("v1", "1", 0));
         vm.publishForm().publish(PASS.toCharArray());
