@@ -415,7 +415,13 @@ class CrashDurabilityTest {
                 Matcher m = listening.matcher(line);
                 if (m.find()) {
                     // Keep reading the output so the process never blocks on a full pipe.
-                    go(() -> out.lines().forEach(l -> { }));
+                    go(() -> {
+                        try {
+                            out.lines().forEach(l -> { });
+                        } catch (java.io.UncheckedIOException e) {
+                            // the process was killed: its output is closed
+                        }
+                    });
                     return new ServerProcess(p, m.group(1));
                 }
             }
