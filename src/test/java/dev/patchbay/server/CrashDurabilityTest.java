@@ -1,9 +1,11 @@
 package dev.patchbay.server;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.patchbay.crypto.BlobRef;
+import dev.patchbay.server.store.TestDatabases;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
@@ -15,13 +17,13 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
-import java.sql.DriverManager;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Random;
 import java.util.Set;
 import java.util.UUID;
@@ -63,23 +65,43 @@ class CrashDurabilityTest {
     final AtomicInteger verbsAcked = new AtomicInteger();
     final AtomicInteger verbsInFlight = new AtomicInteger();
     final AtomicInteger nextVersion = new AtomicInteger(1);
+    /** The blobs of every bundle whose publish was sent, acknowledged or not: a stored bundle must have them all. */
+    final Map<String, List<String>> sentBlobs = new ConcurrentHashMap<>();
+    /** Uploads staged (blobs sent) but never committed: they must never show up as bundles. */
+    final Set<String> stagedVersions = ConcurrentHashMap.newKeySet();
+
+    /** How many kill rounds this run makes. */
+    int kills() {
+        return KILLS;
+    }
+
+    /** Starts {@code patchbay serve} on {@code data} (and the test's database). */
+    ServerProcess startServer(Path data) throws Exception {
+        return ServerProcess.start(data);
+    }
+
+    /** The crash: SIGKILL of the server process (a subclass may kill the database server too). */
+    void crash(Path data, ServerProcess server) throws Exception {
+        server.kill();
+    }
 
     @Test
     void everyAcknowledgedWriteSurvivesKillNine() throws Exception {
         Path data = dir.resolve("data");
         Random random = new Random(SEED);
-        ServerProcess server = ServerProcess.start(data);
+        ServerProcess server = startServer(data);
         String key = Files.readString(data.resolve("admin-api-key")).strip();
         setUp(server.url, key);
         server.kill();
         Rollouts.insert(data, APP, "beta", "1.0.1", 5000, "running", null);
         long revision = rolloutRevision(data);
-        for (int round = 1; round <= KILLS; round++) {
+        for (int round = 1; round <= kills(); round++) {
             String state = rolloutState(data);
             long t0 = System.nanoTime();
-            server = ServerProcess.start(data);
+            server = startServer(data);
             System.out.printf("crash round %d: server up in %d ms%n", round, (System.nanoTime() - t0) / 1_000_000);
             String url = server.url;
+            stageWithoutCommit(url, key);
             verbsInFlight.set(0);
             channelInFlight.set(null);
             List<Thread> load = new ArrayList<>();
@@ -99,14 +121,14 @@ class CrashDurabilityTest {
                 Thread.sleep(20);
             }
             Thread.sleep(200 + random.nextInt(1000));
-            server.kill();
+            crash(data, server);
             for (Thread t : load) {
                 t.join(10_000);
             }
             revision = verify(data, round, revision);
         }
         // The last data folder also opens as a server again.
-        ServerProcess.start(data).kill();
+        startServer(data).kill();
     }
 
     long verify(Path data, int round, long revisionBefore) throws Exception {
@@ -136,6 +158,17 @@ class CrashDurabilityTest {
             }
             assertTrue(versions.containsAll(ackedVersions), "round " + round + ": published bundles lost: acknowledged "
                     + ackedVersions + ", stored " + versions);
+            for (String staged : stagedVersions) {
+                assertFalse(versions.contains(staged), "round " + round + ": the upload of " + staged
+                        + " was never committed but is a bundle");
+            }
+            // Nothing half-written: every stored bundle (acknowledged or caught by the kill) has all its blobs.
+            for (String version : versions) {
+                for (String sha : sentBlobs.getOrDefault(version, List.of())) {
+                    assertTrue(Files.isRegularFile(data.resolve("blobs").resolve(sha.substring(0, 2)).resolve(sha)),
+                            "round " + round + ": bundle " + version + " is stored without its blob " + sha);
+                }
+            }
             for (String sha : ackedBlobs) {
                 assertTrue(Files.isRegularFile(data.resolve("blobs").resolve(sha.substring(0, 2)).resolve(sha)),
                         "round " + round + ": blob " + sha + " of an acknowledged publish is missing");
@@ -210,10 +243,35 @@ class CrashDurabilityTest {
 
     boolean publish(String url, String key, String version, long sequence) throws IOException, InterruptedException {
         TestReleases.Sealed b = keys.seal(version, sequence, 2000);
+        sentBlobs.put(version, b.blobs().stream().map(BlobRef::sha256).toList());
+        String id = stage(url, key, b);
+        if (id == null) {
+            return false;
+        }
+        String base = "/api/v1/apps/" + APP + "/uploads";
+        int committed = send(url, key, "POST", base + "/" + id + "/commit", new String(b.envelope(), StandardCharsets.UTF_8));
+        if (committed == 201 || committed == 200) {
+            ackedVersions.add(version);
+            b.blobs().forEach(r -> ackedBlobs.add(r.sha256()));
+            return true;
+        }
+        return false;
+    }
+
+    /** An upload whose blobs are all sent but which is never committed (as a client that died before the commit). */
+    void stageWithoutCommit(String url, String key) throws IOException, InterruptedException {
+        int n = nextVersion.getAndIncrement();
+        String version = "1.0." + n;
+        assertTrue(stage(url, key, keys.seal(version, n, 2000)) != null, "staging " + version);
+        stagedVersions.add(version);
+    }
+
+    /** Opens an upload and sends its blobs; its id, or {@code null} when the server refused. */
+    String stage(String url, String key, TestReleases.Sealed b) throws IOException, InterruptedException {
         String base = "/api/v1/apps/" + APP + "/uploads";
         HttpResponse<String> open = request(url, key, "POST", base, b.uploadRequest());
         if (open.statusCode() != 201) {
-            return false;
+            return null;
         }
         Matcher m = Pattern.compile("\"id\"\\s*:\\s*\"([^\"]+)\"").matcher(open.body());
         m.find();
@@ -224,16 +282,10 @@ class CrashDurabilityTest {
                     .header("Content-Type", "application/octet-stream")
                     .PUT(HttpRequest.BodyPublishers.ofByteArray(b.bytes(ref))).build(), HttpResponse.BodyHandlers.ofString());
             if (put.statusCode() != 200) {
-                return false;
+                return null;
             }
         }
-        int committed = send(url, key, "POST", base + "/" + id + "/commit", new String(b.envelope(), StandardCharsets.UTF_8));
-        if (committed == 201 || committed == 200) {
-            ackedVersions.add(version);
-            b.blobs().forEach(r -> ackedBlobs.add(r.sha256()));
-            return true;
-        }
-        return false;
+        return id;
     }
 
     void channelSwitches(String url, String key) {
@@ -298,8 +350,7 @@ class CrashDurabilityTest {
     }
 
     static Connection open(Path data) throws Exception {
-        return DriverManager.getConnection("jdbc:h2:file:" + data.resolve("db").resolve("patchbay").toAbsolutePath()
-                + ";MODE=Regular", "patchbay", "");
+        return TestDatabases.connect(data);
     }
 
     static long rolloutRevision(Path data) throws Exception {
@@ -339,12 +390,21 @@ class CrashDurabilityTest {
         }
 
         static ServerProcess start(Path data, List<String> jvmOptions) throws Exception {
+            return start(data, jvmOptions, List.of(), Map.of());
+        }
+
+        /** With more {@code serve} options (e.g. {@code --db}) and environment variables (e.g. PGPASSWORD). */
+        static ServerProcess start(Path data, List<String> jvmOptions, List<String> serveOptions,
+                                   Map<String, String> environment) throws Exception {
             List<String> command = new ArrayList<>();
             command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
             command.addAll(jvmOptions);
             command.addAll(List.of("-cp", System.getProperty("java.class.path"), "dev.patchbay.Launcher", "serve",
                     "--host", "127.0.0.1", "--port", "0", "--data-dir", data.toString(), "--rollout-tick", "1h"));
-            Process p = new ProcessBuilder(command).redirectErrorStream(true).start();
+            command.addAll(serveOptions);
+            ProcessBuilder pb = new ProcessBuilder(command).redirectErrorStream(true);
+            pb.environment().putAll(environment);
+            Process p = pb.start();
             BufferedReader out = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8));
             Pattern listening = Pattern.compile("listening on (http://[0-9.:]+)");
             StringBuilder log = new StringBuilder();
@@ -355,7 +415,13 @@ class CrashDurabilityTest {
                 Matcher m = listening.matcher(line);
                 if (m.find()) {
                     // Keep reading the output so the process never blocks on a full pipe.
-                    go(() -> out.lines().forEach(l -> { }));
+                    go(() -> {
+                        try {
+                            out.lines().forEach(l -> { });
+                        } catch (java.io.UncheckedIOException e) {
+                            // the process was killed: its output is closed
+                        }
+                    });
                     return new ServerProcess(p, m.group(1));
                 }
             }

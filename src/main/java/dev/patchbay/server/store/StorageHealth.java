@@ -164,10 +164,13 @@ public final class StorageHealth implements AutoCloseable {
     /**
      * PostgreSQL (and JDBC) SQLSTATEs that say the database cannot take writes: connection exceptions (08…), out of
      * disk, memory or connections (53…), shutdown or restart (57P01–57P03), operating-system and I/O errors (58…),
-     * corruption (XX001, XX002). Constraint violations, syntax errors and the like are bugs or bad input, not storage.
+     * corruption (XX001, XX002), and a read-only server (25006: a hot standby, or {@code default_transaction_read_only}
+     * set by an operator; the server never opens read-only transactions itself). Constraint violations, syntax errors
+     * and the like are bugs or bad input, not storage.
      */
     static boolean isPostgresFault(String state) {
         return state != null && (state.startsWith("08") || state.startsWith("53") || state.startsWith("58")
+                || state.equals("25006")
                 || state.equals("57P01") || state.equals("57P02") || state.equals("57P03")
                 || state.equals("XX001") || state.equals("XX002"));
     }
@@ -205,6 +208,9 @@ public final class StorageHealth implements AutoCloseable {
                 String state = sql.getSQLState();
                 if (state.equals("53100")) {
                     return "the database server has no space left on its disk";
+                }
+                if (state.equals("25006")) {
+                    return "the database server is read-only";
                 }
                 if (state.startsWith("08") || state.startsWith("57P")) {
                     words = "the database server cannot be reached";
