@@ -18,8 +18,9 @@
 #
 # bench/update-checks.sh --vs-health [duration] [rounds]: update checks vs the same server's GET /api/v1/health at
 # 64 connections, alternating health, checks, checks, health per round (default 10s each, 2 rounds) after a warm-up,
-# and prints the ratio checks/s / health/s with p50/p99 and server CPU per request (issue 13, "update checks at the
-# HTTP limit").
+# and prints the ratio checks/s / health/s with p50/p99, server CPU per request (and its kernel part) and the server's
+# context switches per request (issue 13, "update checks at the HTTP limit"); then one run of each at one connection
+# (sequential requests: latency at light load).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 mode=mixed
@@ -65,6 +66,8 @@ export BENCH_ROOT_KEY_ID=$(sed -n 's/.*"keyId" *: *"\([0-9a-f]\{16\}\)".*/\1/p' 
 export BENCH_CONTENT_KEY_ID=$(sed -n 's/.*"contentKeyId" *: *"\([0-9a-f]\{16\}\)".*/\1/p' "$trust" | head -1)
 script=bench/update-checks.lua
 cpu() { awk '{print $14 + $15}' "/proc/$server_pid/stat"; }   # server CPU time so far, in clock ticks
+sys_cpu() { awk '{print $15}' "/proc/$server_pid/stat"; }       # of which in the kernel
+switches() { cat /proc/"$server_pid"/task/*/status 2>/dev/null | awk '/ctxt_switches/ { n += $2 } END { print n }'; }
 
 if [ "$mode" = rollout ]; then
   api() { curl -sf -H "Authorization: Bearer $PATCHBAY_API_KEY" -H 'Content-Type: application/json' "$@"; }
@@ -132,13 +135,18 @@ fi
 
 if [ "$mode" = health ]; then
   rounds=${2:-2}
-  measure() { # what -> one result line "what rps p50 p99 us_per_request load1"
-    local before after target=("$url/api/v1/health")
+  measure() { # what [connections, default 64] -> one result line "what connections rps p50 p99 us_per_request ..."
+    local before after target=("$url/api/v1/health") connections=${2:-64} threads=2
+    [ "$connections" -lt 2 ] && threads=1
     [ "$1" = checks ] && target=(-s "$script" "$url")
     sleep 2
     before=$(cpu)
-    wrk -t2 -c64 -d"$duration" --latency "${target[@]}" >"$work/run.txt"
+    local sys_before sw_before
+    sys_before=$(sys_cpu)
+    sw_before=$(switches)
+    wrk -t"$threads" -c"$connections" -d"$duration" --latency "${target[@]}" >"$work/run.txt"
     after=$(cpu)
+    local sys=$(($(sys_cpu) - sys_before)) sw=$(($(switches) - sw_before))
     local rps p50 p99 n
     rps=$(sed -n 's/^Requests\/sec: *\([0-9.]*\).*/\1/p' "$work/run.txt")
     n=$(sed -n 's/^ *\([0-9]*\) requests in.*/\1/p' "$work/run.txt")
@@ -146,8 +154,8 @@ if [ "$mode" = health ]; then
     p99=$(awk '$1 == "99%" { print $2 }' "$work/run.txt")
     grep -q 'Non-2xx\|Socket errors' "$work/run.txt" && { echo "errors in the $1 run:" >&2; cat "$work/run.txt" >&2; }
     awk -v s="$1" -v r="$rps" -v a="$p50" -v b="$p99" -v t=$((after - before)) -v hz="$(getconf CLK_TCK)" \
-      -v n="$n" -v l="$(cut -d' ' -f1 /proc/loadavg)" \
-      'BEGIN { printf "%-7s 64 conn  %9.0f req/s  p50 %8s  p99 %8s  server CPU %5.0f us/request  load %s\n", s, r, a, b, t * 1e9 / hz / n / 1000, l }'
+      -v n="$n" -v l="$(cut -d' ' -f1 /proc/loadavg)" -v c="$connections" -v k="$sys" -v w="$sw" \
+      'BEGIN { printf "%-7s %2d conn  %9.0f req/s  p50 %8s  p99 %8s  server CPU %5.0f us/request (kernel %4.0f)  %4.1f context switches/request  load %s\n", s, c, r, a, b, t * 1e9 / hz / n / 1000, k * 1e9 / hz / n / 1000, w / n, l }'
   }
   echo "== warm-up (10 s each, 32 connections)"
   wrk -t2 -c32 -d10s -s "$script" "$url" >/dev/null
@@ -157,6 +165,8 @@ if [ "$mode" = health ]; then
   for _ in $(seq 1 "$rounds"); do
     for s in health checks checks health; do measure $s | tee -a "$work/results.txt"; done
   done
+  echo "== light load: one connection (sequential requests), $duration each"
+  for s in health checks; do measure $s 1; done
   awk '{ rps[$1] += $4; cnt[$1]++ } END { printf "ratio checks/s / health/s: %.2f (mean of %d run(s) each)\n",
     (rps["checks"] / cnt["checks"]) / (rps["health"] / cnt["health"]), cnt["checks"] }' "$work/results.txt"
   echo "load average at the end: $(cut -d' ' -f1-3 /proc/loadavg)"

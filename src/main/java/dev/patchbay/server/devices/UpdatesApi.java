@@ -19,6 +19,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
 import java.util.function.Supplier;
 import java.util.regex.Pattern;
 
@@ -318,23 +319,38 @@ public final class UpdatesApi {
             answer.put("release", new RawValue(d.release().envelopeJson()));
             putBlobUrls(answer, r, d.release());
         }
-        if (app.freshnessCertJson() != null) {
-            FreshnessStatement.ReleaseRef ref = d.release() == null ? null : new FreshnessStatement.ReleaseRef(
-                    d.release().version(), d.release().sequence(), d.release().digest());
-            ObjectNode st = FreshnessStatement.statement(req.appId(), req.deviceId(), req.nonce(), channelName,
-                    d.outcome(), ref, now, VALIDITY);
-            answer.put("freshness", batch ? key.batcher().sign(st) : FreshnessStatement.signed(st, key.signer()));
-            answer.put("freshnessCert", new RawValue(app.freshnessCertJson()));
-        } else {
-            answer.put("freshness", null);
-            answer.put("freshnessCert", null);
-        }
         recorder.record(new CheckRecord(req.appId(), req.deviceId(), req.customId(), req.platform(), req.osVersion(),
                 req.nativeVersion(), req.nativeBuild(), req.runtimeVersion(), req.isEmulator(), req.isProduction(),
                 req.rootKeyId(), req.contentKeyId(), req.channel(), channelName, res.source(), res.reason(),
                 req.currentBundle(), req.currentSequence(), d.outcome().wire(), d.error(), d.message(),
                 d.release() == null ? null : d.release().version(), now, d.rollout(), r.header(ApiRequest.CLIENT_ADDRESS)));
-        return ApiResponse.ok(answer);
+        if (app.freshnessCertJson() == null) {
+            answer.put("freshness", null);
+            answer.put("freshnessCert", null);
+            return ApiResponse.ok(answer);
+        }
+        FreshnessStatement.ReleaseRef ref = d.release() == null ? null : new FreshnessStatement.ReleaseRef(
+                d.release().version(), d.release().sequence(), d.release().digest());
+        ObjectNode st = FreshnessStatement.statement(req.appId(), req.deviceId(), req.nonce(), channelName,
+                d.outcome(), ref, now, VALIDITY);
+        RawValue cert = new RawValue(app.freshnessCertJson());
+        if (!batch) {
+            answer.put("freshness", FreshnessStatement.signed(st, key.signer()));
+            answer.put("freshnessCert", cert);
+            return ApiResponse.ok(answer);
+        }
+        // The request thread goes on at once; the batch's leader completes the answer (ADR 0119).
+        CompletableFuture<ApiResponse> later = new CompletableFuture<>();
+        key.batcher().signLater(st, (freshness, failure) -> {
+            if (failure != null) {
+                later.completeExceptionally(failure);
+                return;
+            }
+            answer.put("freshness", freshness);
+            answer.put("freshnessCert", cert);
+            later.complete(ApiResponse.ok(answer));
+        });
+        return ApiResponse.later(later);
     }
 
     private void putBlobUrls(Map<String, Object> answer, ApiRequest r, DeviceCatalog.Release release) {
