@@ -33,11 +33,12 @@ elif [ "${1:-}" = "--vs-health" ]; then
 fi
 duration=${1:-30s}
 command -v wrk >/dev/null || { echo "wrk is missing: apt-get install wrk" >&2; exit 1; }
-[ -f target/patchbay.jar ] || mvn -q -B package -DskipTests
+jar=${BENCH_JAR:-target/patchbay.jar}   # BENCH_JAR: another build of the server (a before/after comparison)
+[ -f "$jar" ] || mvn -q -B package -DskipTests
 
 work=$(mktemp -d)
 trap 'kill "$server_pid" 2>/dev/null || true; wait "$server_pid" 2>/dev/null || true; rm -rf "$work"' EXIT
-java ${BENCH_SERVER_JVM_OPTS:-} -jar target/patchbay.jar serve --port 0 --data-dir "$work/data" ${BENCH_SERVE_ARGS:-} \
+java ${BENCH_SERVER_JVM_OPTS:-} -jar "$jar" serve --port 0 --data-dir "$work/data" ${BENCH_SERVE_ARGS:-} \
     >"$work/serve.log" 2>&1 &
 server_pid=$!
 for _ in $(seq 1 600); do
@@ -48,7 +49,7 @@ url=$(grep -o 'http://[0-9.:]*' "$work/serve.log" | head -1)
 [ -n "$url" ] || { echo "the server did not start:" >&2; cat "$work/serve.log" >&2; exit 1; }
 export PATCHBAY_SERVER=$url PATCHBAY_API_KEY=$(cat "$work/data/admin-api-key") PATCHBAY_KEY_PASSPHRASE=bench-passphrase
 app=com.example.bench
-cli() { java -jar target/patchbay.jar "$@" >/dev/null; }
+cli() { java -jar "$jar" "$@" >/dev/null; }
 cli key create --app $app --dir "$work/keys" --kdf-cost=15
 cli app create $app --name Bench
 cli channel create production --app $app --default-for android,ios
@@ -56,7 +57,7 @@ mkdir -p "$work/site/assets"
 echo '<!doctype html><title>bench</title><script src="assets/app.js"></script>' >"$work/site/index.html"
 head -c 200000 /dev/urandom | base64 >"$work/site/assets/app.js"
 for i in $(seq 1 30); do echo "body { --n: $i; }" >"$work/site/assets/style-$i.css"; done
-java -jar target/patchbay.jar bundle publish "$work/site" --app $app --version 1.5.0 --keys "$work/keys" \
+java -jar "$jar" bundle publish "$work/site" --app $app --version 1.5.0 --keys "$work/keys" \
     --channel production --quiet >/dev/null
 cli key trust-server --app $app --keys "$work/keys"
 
@@ -76,7 +77,7 @@ if [ "$mode" = rollout ]; then
     cli channel update $ch --app $app --bundle 1.5.0
   done
   echo "body { --target: 1; }" >"$work/site/assets/target.css"
-  java -jar target/patchbay.jar bundle publish "$work/site" --app $app --version 1.6.0 --keys "$work/keys" \
+  java -jar "$jar" bundle publish "$work/site" --app $app --version 1.6.0 --keys "$work/keys" \
       --quiet >/dev/null
   seq_of() { api "$url/api/v1/apps/$app/bundles/$1" | sed -n 's/.*"sequence" *: *\([0-9]*\).*/\1/p'; }
   export BENCH_STABLE=1.5.0 BENCH_STABLE_SEQUENCE=$(seq_of 1.5.0) BENCH_TARGET_SEQUENCE=$(seq_of 1.6.0)
@@ -84,8 +85,8 @@ if [ "$mode" = rollout ]; then
       "$url/api/v1/apps/$app/channels/staged/rollout")
   rollout_id=$(echo "$rollout" | sed -n 's/.*"id" *: *"\([0-9a-f]\{16\}\)".*/\1/p' | head -1)
   [ -n "$rollout_id" ] || { echo "could not start the rollout: $rollout" >&2; exit 1; }
-  java --class-path target/patchbay.jar bench/RolloutPool.java "$rollout_id" 5000 10000 42 >"$work/pool.txt"
-  java --class-path target/patchbay.jar bench/RolloutPool.java "$rollout_id" 5000 10000 43 >"$work/pool-fixed.txt"
+  java --class-path "$jar" bench/RolloutPool.java "$rollout_id" 5000 10000 42 >"$work/pool.txt"
+  java --class-path "$jar" bench/RolloutPool.java "$rollout_id" 5000 10000 43 >"$work/pool-fixed.txt"
   echo "rollout $rollout_id at 50 %: $(grep -c ' 1$' "$work/pool.txt") of $(wc -l <"$work/pool.txt") devices selected"
   check() { # device current channel -> kind (error)
     curl -s -H 'Content-Type: application/json' -d "{\"appId\":\"$app\",\"deviceId\":\"$1\",\"platform\":\"android\",\"nativeVersion\":\"1.4.0\",\"currentBundle\":\"$2\",\"channel\":\"$3\",\"keyIds\":{\"root\":\"$BENCH_ROOT_KEY_ID\",\"content\":\"$BENCH_CONTENT_KEY_ID\"},\"nonce\":\"AAAAAAAAAAAAAAAAAAAAAA\"}" \
@@ -192,4 +193,4 @@ awk -v t=$((after - before)) -v hz="$(getconf CLK_TCK)" -v n="$requests" 'BEGIN 
   ms, n, ms * 1000 / n, n * 1000 / ms }'
 echo "load average: $(cut -d' ' -f1-3 /proc/loadavg)"
 echo "== devices recorded"
-java -jar target/patchbay.jar device list --app $app --limit 100000 --json | grep -o '"deviceId"' | wc -l
+java -jar "$jar" device list --app $app --limit 100000 --json | grep -o '"deviceId"' | wc -l

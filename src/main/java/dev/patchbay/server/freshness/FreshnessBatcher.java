@@ -20,8 +20,9 @@ import org.slf4j.LoggerFactory;
  * Signs freshness statements in batches (ADR 0114): one Ed25519 signature over the Merkle root of the statements of
  * concurrent checks, as a database group commit does. No thread of its own: the first request thread that finds no
  * batch gathering becomes its leader; statements that arrive meanwhile join it and their threads go on at once
- * ({@link #signLater}: the answer is completed by the leader, ADR 0119). When checks are arriving (a batch was taken
- * within the last two windows), the leader first waits up to {@link #DEFAULT_WINDOW} for more, or until
+ * ({@link #signLater}: the answer is completed by the leader, ADR 0119). When checks are arriving concurrently (a
+ * batch was taken within the last two windows and had company or is still being signed), the leader first waits up
+ * to {@link #DEFAULT_WINDOW} for more, or until
  * {@link #DEFAULT_MAX_BATCH} are queued, as Roughtime servers do: signing takes ~35 µs, so without a window batches
  * would stay near one statement until the signer saturates. A lone check in a quiet period is a batch of one and
  * waits for nothing. While one leader signs, the next batch may already gather under another.
@@ -42,6 +43,8 @@ public final class FreshnessBatcher {
     private List<Pending> queue = new ArrayList<>();
     private boolean gathering;
     private long lastTaken = System.nanoTime() - (1L << 40);
+    private int lastSize;
+    private int sealing;
     private final AtomicLong batches = new AtomicLong();
     private final AtomicLong statements = new AtomicLong();
 
@@ -106,16 +109,32 @@ public final class FreshnessBatcher {
             queue = new ArrayList<>();
             gathering = false;
             lastTaken = System.nanoTime();
+            lastSize = batch.size();
+            sealing++;
         } finally {
             lock.unlock();
         }
-        seal(batch);
+        try {
+            seal(batch);
+        } finally {
+            lock.lock();
+            try {
+                sealing--;
+            } finally {
+                lock.unlock();
+            }
+        }
     }
 
-    /** While checks are arriving, waits (holding the leadership) up to the window for more statements. */
+    /**
+     * While checks are arriving concurrently, waits (holding the leadership) up to the window for more statements.
+     * Concurrently means: the last batch was taken within two windows and either held more than one statement or is
+     * still being signed. One client checking again and again (each check after the last answer) therefore never
+     * waits: nothing could join its batch.
+     */
     private void gather() {
         long start = System.nanoTime();
-        if (windowNanos == 0 || start - lastTaken > 2 * windowNanos) {
+        if (windowNanos == 0 || start - lastTaken > 2 * windowNanos || lastSize < 2 && sealing == 0) {
             return;
         }
         long left = windowNanos;
