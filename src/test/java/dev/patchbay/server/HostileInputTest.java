@@ -132,6 +132,16 @@ class HostileInputTest {
         assertEquals(201, status(a), a);
         assertEquals("Read in pieces", body(a).path("name").asText(), a);
 
+        // Chunked (no declared length), in two chunks sent apart.
+        String chunked = "{\"id\":\"com.example.chunked\",\"name\":\"Chunked\"}";
+        String chead = "POST /api/v1/apps HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer " + s.adminKey
+                + "\r\nContent-Type: application/json\r\nConnection: close\r\nTransfer-Encoding: chunked\r\n\r\n";
+        a = rawInPieces(List.of(chead + Integer.toHexString(12) + "\r\n" + chunked.substring(0, 12) + "\r\n",
+                Integer.toHexString(chunked.length() - 12) + "\r\n" + chunked.substring(12) + "\r\n0\r\n\r\n"),
+                false);
+        assertEquals(201, status(a), a);
+        assertEquals("Chunked", body(a).path("name").asText(), a);
+
         // Declared 60 bytes more than sent, then the client stops sending: no app, a 400 (or just the closed
         // connection), never a 500.
         String cut = "POST /api/v1/apps HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer " + s.adminKey

@@ -226,8 +226,7 @@ public final class JsonHandler extends Handler.Abstract {
         }
         byte[] bytes;
         try {
-            bytes = declared > 0 ? readDeclared(request, (int) declared)
-                    : Request.asInputStream(request).readNBytes((int) maxBodyBytes + 1);
+            bytes = declared > 0 ? readDeclared(request, (int) declared) : readUpTo(request, (int) maxBodyBytes + 1);
         } catch (IOException | RuntimeException e) {
             // A broken chunked encoding, a body shorter than its Content-Length, a client that went away.
             throw ApiError.badRequest("unreadable_body", "The request body could not be read: " + e.getMessage(), null);
@@ -285,6 +284,50 @@ public final class JsonHandler extends Handler.Abstract {
             throw new IOException("the body ended after " + pos + " of its " + length + " bytes");
         }
         return out;
+    }
+
+    /**
+     * Reads a body of no declared length (chunked, or none: a GET) from the request's chunks, at most {@code limit}
+     * bytes (the caller refuses a body that reaches it). A request without a body costs one read of its last chunk;
+     * through an {@code InputStream}, {@code readNBytes} allocated an 8 KB buffer for every GET.
+     */
+    static byte[] readUpTo(Content.Source source, int limit) throws IOException {
+        java.io.ByteArrayOutputStream out = null;
+        while (true) {
+            Content.Chunk chunk = source.read();
+            if (chunk == null) {
+                try (Blocker.Runnable more = Blocker.runnable()) {
+                    source.demand(more);
+                    more.block();
+                }
+                continue;
+            }
+            if (Content.Chunk.isFailure(chunk)) {
+                Throwable failure = chunk.getFailure();
+                throw failure instanceof IOException io ? io : new IOException(failure);
+            }
+            boolean last = chunk.isLast();
+            try {
+                ByteBuffer b = chunk.getByteBuffer();
+                if (b.hasRemaining()) {
+                    if (out == null) {
+                        out = new java.io.ByteArrayOutputStream(Math.min(limit, Math.max(b.remaining(), 1024)));
+                    }
+                    int n = Math.min(b.remaining(), limit - out.size());
+                    byte[] piece = new byte[n];
+                    b.get(piece);
+                    out.write(piece, 0, n);
+                    if (out.size() >= limit) {
+                        return out.toByteArray();
+                    }
+                }
+            } finally {
+                chunk.release();
+            }
+            if (last) {
+                return out == null ? new byte[0] : out.toByteArray();
+            }
+        }
     }
 
     private static boolean isJson(String contentType) {
