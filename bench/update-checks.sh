@@ -18,8 +18,9 @@
 #
 # bench/update-checks.sh --vs-health [duration] [rounds]: update checks vs the same server's GET /api/v1/health at
 # 64 connections, alternating health, checks, checks, health per round (default 10s each, 2 rounds) after a warm-up,
-# and prints the ratio checks/s / health/s with p50/p99 and server CPU per request (issue 13, "update checks at the
-# HTTP limit").
+# and prints the ratio checks/s / health/s with p50/p99, server CPU per request (and its kernel part) and the server's
+# context switches per request (issue 13, "update checks at the HTTP limit"); then one run of each at one connection
+# (sequential requests: latency at light load).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 mode=mixed
@@ -32,11 +33,12 @@ elif [ "${1:-}" = "--vs-health" ]; then
 fi
 duration=${1:-30s}
 command -v wrk >/dev/null || { echo "wrk is missing: apt-get install wrk" >&2; exit 1; }
-[ -f target/patchbay.jar ] || mvn -q -B package -DskipTests
+jar=${BENCH_JAR:-target/patchbay.jar}   # BENCH_JAR: another build of the server (a before/after comparison)
+[ -f "$jar" ] || mvn -q -B package -DskipTests
 
 work=$(mktemp -d)
 trap 'kill "$server_pid" 2>/dev/null || true; wait "$server_pid" 2>/dev/null || true; rm -rf "$work"' EXIT
-java ${BENCH_SERVER_JVM_OPTS:-} -jar target/patchbay.jar serve --port 0 --data-dir "$work/data" ${BENCH_SERVE_ARGS:-} \
+java ${BENCH_SERVER_JVM_OPTS:-} -jar "$jar" serve --port 0 --data-dir "$work/data" ${BENCH_SERVE_ARGS:-} \
     >"$work/serve.log" 2>&1 &
 server_pid=$!
 for _ in $(seq 1 600); do
@@ -47,7 +49,7 @@ url=$(grep -o 'http://[0-9.:]*' "$work/serve.log" | head -1)
 [ -n "$url" ] || { echo "the server did not start:" >&2; cat "$work/serve.log" >&2; exit 1; }
 export PATCHBAY_SERVER=$url PATCHBAY_API_KEY=$(cat "$work/data/admin-api-key") PATCHBAY_KEY_PASSPHRASE=bench-passphrase
 app=com.example.bench
-cli() { java -jar target/patchbay.jar "$@" >/dev/null; }
+cli() { java -jar "$jar" "$@" >/dev/null; }
 cli key create --app $app --dir "$work/keys" --kdf-cost=15
 cli app create $app --name Bench
 cli channel create production --app $app --default-for android,ios
@@ -55,7 +57,7 @@ mkdir -p "$work/site/assets"
 echo '<!doctype html><title>bench</title><script src="assets/app.js"></script>' >"$work/site/index.html"
 head -c 200000 /dev/urandom | base64 >"$work/site/assets/app.js"
 for i in $(seq 1 30); do echo "body { --n: $i; }" >"$work/site/assets/style-$i.css"; done
-java -jar target/patchbay.jar bundle publish "$work/site" --app $app --version 1.5.0 --keys "$work/keys" \
+java -jar "$jar" bundle publish "$work/site" --app $app --version 1.5.0 --keys "$work/keys" \
     --channel production --quiet >/dev/null
 cli key trust-server --app $app --keys "$work/keys"
 
@@ -65,6 +67,8 @@ export BENCH_ROOT_KEY_ID=$(sed -n 's/.*"keyId" *: *"\([0-9a-f]\{16\}\)".*/\1/p' 
 export BENCH_CONTENT_KEY_ID=$(sed -n 's/.*"contentKeyId" *: *"\([0-9a-f]\{16\}\)".*/\1/p' "$trust" | head -1)
 script=bench/update-checks.lua
 cpu() { awk '{print $14 + $15}' "/proc/$server_pid/stat"; }   # server CPU time so far, in clock ticks
+sys_cpu() { awk '{print $15}' "/proc/$server_pid/stat"; }       # of which in the kernel
+switches() { cat /proc/"$server_pid"/task/*/status 2>/dev/null | awk '/ctxt_switches/ { n += $2 } END { print n }'; }
 
 if [ "$mode" = rollout ]; then
   api() { curl -sf -H "Authorization: Bearer $PATCHBAY_API_KEY" -H 'Content-Type: application/json' "$@"; }
@@ -73,7 +77,7 @@ if [ "$mode" = rollout ]; then
     cli channel update $ch --app $app --bundle 1.5.0
   done
   echo "body { --target: 1; }" >"$work/site/assets/target.css"
-  java -jar target/patchbay.jar bundle publish "$work/site" --app $app --version 1.6.0 --keys "$work/keys" \
+  java -jar "$jar" bundle publish "$work/site" --app $app --version 1.6.0 --keys "$work/keys" \
       --quiet >/dev/null
   seq_of() { api "$url/api/v1/apps/$app/bundles/$1" | sed -n 's/.*"sequence" *: *\([0-9]*\).*/\1/p'; }
   export BENCH_STABLE=1.5.0 BENCH_STABLE_SEQUENCE=$(seq_of 1.5.0) BENCH_TARGET_SEQUENCE=$(seq_of 1.6.0)
@@ -81,8 +85,8 @@ if [ "$mode" = rollout ]; then
       "$url/api/v1/apps/$app/channels/staged/rollout")
   rollout_id=$(echo "$rollout" | sed -n 's/.*"id" *: *"\([0-9a-f]\{16\}\)".*/\1/p' | head -1)
   [ -n "$rollout_id" ] || { echo "could not start the rollout: $rollout" >&2; exit 1; }
-  java --class-path target/patchbay.jar bench/RolloutPool.java "$rollout_id" 5000 10000 42 >"$work/pool.txt"
-  java --class-path target/patchbay.jar bench/RolloutPool.java "$rollout_id" 5000 10000 43 >"$work/pool-fixed.txt"
+  java --class-path "$jar" bench/RolloutPool.java "$rollout_id" 5000 10000 42 >"$work/pool.txt"
+  java --class-path "$jar" bench/RolloutPool.java "$rollout_id" 5000 10000 43 >"$work/pool-fixed.txt"
   echo "rollout $rollout_id at 50 %: $(grep -c ' 1$' "$work/pool.txt") of $(wc -l <"$work/pool.txt") devices selected"
   check() { # device current channel -> kind (error)
     curl -s -H 'Content-Type: application/json' -d "{\"appId\":\"$app\",\"deviceId\":\"$1\",\"platform\":\"android\",\"nativeVersion\":\"1.4.0\",\"currentBundle\":\"$2\",\"channel\":\"$3\",\"keyIds\":{\"root\":\"$BENCH_ROOT_KEY_ID\",\"content\":\"$BENCH_CONTENT_KEY_ID\"},\"nonce\":\"AAAAAAAAAAAAAAAAAAAAAA\"}" \
@@ -132,13 +136,18 @@ fi
 
 if [ "$mode" = health ]; then
   rounds=${2:-2}
-  measure() { # what -> one result line "what rps p50 p99 us_per_request load1"
-    local before after target=("$url/api/v1/health")
+  measure() { # what [connections, default 64] -> one result line "what connections rps p50 p99 us_per_request ..."
+    local before after target=("$url/api/v1/health") connections=${2:-64} threads=2
+    [ "$connections" -lt 2 ] && threads=1
     [ "$1" = checks ] && target=(-s "$script" "$url")
     sleep 2
     before=$(cpu)
-    wrk -t2 -c64 -d"$duration" --latency "${target[@]}" >"$work/run.txt"
+    local sys_before sw_before
+    sys_before=$(sys_cpu)
+    sw_before=$(switches)
+    wrk -t"$threads" -c"$connections" -d"$duration" --latency "${target[@]}" >"$work/run.txt"
     after=$(cpu)
+    local sys=$(($(sys_cpu) - sys_before)) sw=$(($(switches) - sw_before))
     local rps p50 p99 n
     rps=$(sed -n 's/^Requests\/sec: *\([0-9.]*\).*/\1/p' "$work/run.txt")
     n=$(sed -n 's/^ *\([0-9]*\) requests in.*/\1/p' "$work/run.txt")
@@ -146,8 +155,8 @@ if [ "$mode" = health ]; then
     p99=$(awk '$1 == "99%" { print $2 }' "$work/run.txt")
     grep -q 'Non-2xx\|Socket errors' "$work/run.txt" && { echo "errors in the $1 run:" >&2; cat "$work/run.txt" >&2; }
     awk -v s="$1" -v r="$rps" -v a="$p50" -v b="$p99" -v t=$((after - before)) -v hz="$(getconf CLK_TCK)" \
-      -v n="$n" -v l="$(cut -d' ' -f1 /proc/loadavg)" \
-      'BEGIN { printf "%-7s 64 conn  %9.0f req/s  p50 %8s  p99 %8s  server CPU %5.0f us/request  load %s\n", s, r, a, b, t * 1e9 / hz / n / 1000, l }'
+      -v n="$n" -v l="$(cut -d' ' -f1 /proc/loadavg)" -v c="$connections" -v k="$sys" -v w="$sw" \
+      'BEGIN { printf "%-7s %2d conn  %9.0f req/s  p50 %8s  p99 %8s  server CPU %5.0f us/request (kernel %4.0f)  %4.1f context switches/request  load %s\n", s, c, r, a, b, t * 1e9 / hz / n / 1000, k * 1e9 / hz / n / 1000, w / n, l }'
   }
   echo "== warm-up (10 s each, 32 connections)"
   wrk -t2 -c32 -d10s -s "$script" "$url" >/dev/null
@@ -157,6 +166,8 @@ if [ "$mode" = health ]; then
   for _ in $(seq 1 "$rounds"); do
     for s in health checks checks health; do measure $s | tee -a "$work/results.txt"; done
   done
+  echo "== light load: one connection (sequential requests), $duration each"
+  for s in health checks; do measure $s 1; done
   awk '{ rps[$1] += $4; cnt[$1]++ } END { printf "ratio checks/s / health/s: %.2f (mean of %d run(s) each)\n",
     (rps["checks"] / cnt["checks"]) / (rps["health"] / cnt["health"]), cnt["checks"] }' "$work/results.txt"
   echo "load average at the end: $(cut -d' ' -f1-3 /proc/loadavg)"
@@ -182,4 +193,4 @@ awk -v t=$((after - before)) -v hz="$(getconf CLK_TCK)" -v n="$requests" 'BEGIN 
   ms, n, ms * 1000 / n, n * 1000 / ms }'
 echo "load average: $(cut -d' ' -f1-3 /proc/loadavg)"
 echo "== devices recorded"
-java -jar target/patchbay.jar device list --app $app --limit 100000 --json | grep -o '"deviceId"' | wc -l
+java -jar "$jar" device list --app $app --limit 100000 --json | grep -o '"deviceId"' | wc -l

@@ -130,6 +130,61 @@ class BatchedFreshnessTest {
                 batcher.batches() + " signatures for " + batcher.statements() + " statements");
     }
 
+    @Test
+    void oneClientCheckingAgainAndAgainNeverWaitsTheWindowAndOthersJoinALeadersBatchWithoutWaiting() throws Exception {
+        byte[] root = Ed25519.generatePrivateKey();
+        byte[] key = Ed25519.generatePrivateKey();
+        Instant t0 = Instant.parse("2026-01-01T00:00:00Z");
+        FreshnessCert cert = FreshnessCert.create(APP, Ed25519.publicKey(key), t0, t0.plus(Duration.ofDays(30)), root);
+        // A window far longer than a signature: a statement that waited for it would show in the elapsed time.
+        FreshnessBatcher batcher = new FreshnessBatcher(Ed25519.signer(key), Duration.ofMillis(400), 256);
+        long start = System.nanoTime();
+        for (int i = 0; i < 10; i++) {
+            // Each after the answer to the one before: nothing could join its batch, so nothing waits.
+            JsonNode a = batcher.sign(statement(0, i, t0));
+            assertEquals(1, a.get("batch").get("treeSize").asLong());
+        }
+        long elapsedMs = (System.nanoTime() - start) / 1_000_000;
+        assertTrue(elapsedMs < 2_000, "10 sequential statements took " + elapsedMs + " ms (a window each is 3.6 s)");
+
+        // While a leader gathers (another batch is still being signed), a statement from another thread joins its
+        // batch: signLater returns at once and the leader completes it with the shared signature.
+        CountDownLatch signing = new CountDownLatch(1);
+        CountDownLatch release = new CountDownLatch(1);
+        ExecutorService pool = Executors.newFixedThreadPool(2);
+        try {
+            // A batch whose completion blocks keeps "sealing" > 0 while the next one gathers.
+            Future<?> first = pool.submit(() -> batcher.signLater(statement(1, 0, t0), (f, e) -> {
+                signing.countDown();
+                try {
+                    release.await();
+                } catch (InterruptedException ex) {
+                    Thread.currentThread().interrupt();
+                }
+            }));
+            assertTrue(signing.await(10, java.util.concurrent.TimeUnit.SECONDS));
+            java.util.concurrent.CompletableFuture<JsonNode> led = new java.util.concurrent.CompletableFuture<>();
+            Future<?> leader = pool.submit(() -> batcher.signLater(statement(2, 0, t0), (f, e) -> led.complete(f)));
+            Thread.sleep(50); // the leader is gathering now (it waits up to 400 ms)
+            java.util.concurrent.CompletableFuture<JsonNode> joined = new java.util.concurrent.CompletableFuture<>();
+            long before = System.nanoTime();
+            batcher.signLater(statement(3, 0, t0), (f, e) -> joined.complete(f));
+            assertTrue((System.nanoTime() - before) / 1_000_000 < 200, "a statement joining a batch returns at once");
+            JsonNode a = joined.get(10, java.util.concurrent.TimeUnit.SECONDS);
+            JsonNode b = led.get(10, java.util.concurrent.TimeUnit.SECONDS);
+            assertEquals(2, a.get("batch").get("treeSize").asLong(), a.toString());
+            assertEquals(a.get("signature"), b.get("signature"));
+            FreshnessStatement.verify(a, cert.toJson(), Ed25519.publicKey(root), APP, device(3), nonce(3, 0));
+            FreshnessStatement.verify(b, cert.toJson(), Ed25519.publicKey(root), APP, device(2), nonce(2, 0));
+            release.countDown();
+            first.get(10, java.util.concurrent.TimeUnit.SECONDS);
+            leader.get(10, java.util.concurrent.TimeUnit.SECONDS);
+        } finally {
+            release.countDown();
+            pool.shutdownNow();
+        }
+    }
+
     static String device(int t) {
         return String.format("00000000-0000-4000-a000-%012d", t);
     }

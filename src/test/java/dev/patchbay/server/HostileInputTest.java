@@ -95,6 +95,66 @@ class HostileInputTest {
         return Json.mapper().readTree(answer.substring(answer.indexOf("\r\n\r\n") + 4));
     }
 
+    /** Writes {@code pieces} with a pause between them (optionally closing the sending side), then reads the answer. */
+    static String rawInPieces(List<String> pieces, boolean closeAfter) throws Exception {
+        URI u = URI.create(s.url());
+        try (Socket socket = new Socket(u.getHost(), u.getPort())) {
+            socket.setSoTimeout(10_000);
+            socket.setTcpNoDelay(true);
+            OutputStream out = socket.getOutputStream();
+            for (int i = 0; i < pieces.size(); i++) {
+                if (i > 0) {
+                    Thread.sleep(300);
+                }
+                out.write(pieces.get(i).getBytes(StandardCharsets.UTF_8));
+                out.flush();
+            }
+            if (closeAfter) {
+                socket.shutdownOutput();
+            }
+            ByteArrayOutputStream got = new ByteArrayOutputStream();
+            try {
+                socket.getInputStream().transferTo(got);
+            } catch (IOException e) {
+                // a reset after the answer: what arrived is the answer
+            }
+            return got.toString(StandardCharsets.UTF_8);
+        }
+    }
+
+    @Test
+    void aBodyArrivingInPiecesIsReadWholeAndOneCutShortIsA400() throws Exception {
+        String body = "{\"id\":\"com.example.pieces\",\"name\":\"Read in pieces\"}";
+        String head = "POST /api/v1/apps HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer " + s.adminKey
+                + "\r\nContent-Type: application/json\r\nConnection: close\r\nContent-Length: " + body.length()
+                + "\r\n\r\n";
+        String a = rawInPieces(List.of(head + body.substring(0, 10), body.substring(10, 30), body.substring(30)), false);
+        assertEquals(201, status(a), a);
+        assertEquals("Read in pieces", body(a).path("name").asText(), a);
+
+        // Chunked (no declared length), in two chunks sent apart.
+        String chunked = "{\"id\":\"com.example.chunked\",\"name\":\"Chunked\"}";
+        String chead = "POST /api/v1/apps HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer " + s.adminKey
+                + "\r\nContent-Type: application/json\r\nConnection: close\r\nTransfer-Encoding: chunked\r\n\r\n";
+        a = rawInPieces(List.of(chead + Integer.toHexString(12) + "\r\n" + chunked.substring(0, 12) + "\r\n",
+                Integer.toHexString(chunked.length() - 12) + "\r\n" + chunked.substring(12) + "\r\n0\r\n\r\n"),
+                false);
+        assertEquals(201, status(a), a);
+        assertEquals("Chunked", body(a).path("name").asText(), a);
+
+        // Declared 60 bytes more than sent, then the client stops sending: no app, a 400 (or just the closed
+        // connection), never a 500.
+        String cut = "POST /api/v1/apps HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer " + s.adminKey
+                + "\r\nContent-Type: application/json\r\nContent-Length: " + (body.length() + 60) + "\r\n\r\n"
+                + body.replace("pieces", "cut");
+        a = rawInPieces(List.of(cut), true);
+        if (!a.isEmpty()) {
+            assertEquals(400, status(a), a);
+            assertEquals("unreadable_body", body(a).path("error").asText(), a);
+        }
+        assertEquals(404, s.json("GET", "/api/v1/apps/com.example.cut", null).statusCode());
+    }
+
     @Test
     void anUndecodableQueryIsA400NotA500() throws Exception {
         for (String line : List.of("GET /api/v1/health?x=%ff", "GET /api/v1/apps?x=%ff%fe", "GET /api/v1/health?%zz=1")) {

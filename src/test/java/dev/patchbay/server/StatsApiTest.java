@@ -182,6 +182,19 @@ class StatsApiTest {
     }
 
     @Test
+    void aCheckAfterReportsIsWrittenEvenIfItRepeatsTheDevicesEarlierCheck() throws Exception {
+        // ADR 0115: a check that repeats the device's last written check within a minute is not written again, but
+        // reports change the row in between: the next check must be written, so the row shows what the device said last.
+        String d = DeviceFixture.newDevice();
+        f.check(d, Map.of("currentBundle", "builtin"));
+        assertEquals("builtin", json(s.json("GET", f.base + "/devices/" + d, null)).path("currentBundle").asText());
+        send(batch(d, event("set", "1.5.0", Map.of())));
+        assertEquals("1.5.0", json(s.json("GET", f.base + "/devices/" + d, null)).path("currentBundle").asText());
+        f.check(d, Map.of("currentBundle", "builtin"));
+        assertEquals("builtin", json(s.json("GET", f.base + "/devices/" + d, null)).path("currentBundle").asText());
+    }
+
+    @Test
     void checksAndEventsShareTheTimeline() throws Exception {
         f.channel("{\"name\":\"production\",\"defaultFor\":[\"android\"]}");
         f.check(device, Map.of("customId", "tester-1"));

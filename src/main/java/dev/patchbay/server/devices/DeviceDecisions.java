@@ -145,7 +145,9 @@ public final class DeviceDecisions {
                 e.oldBundle(), e.at(), e.details())).toList();
         for (int attempt = 1; ; attempt++) {
             try {
-                return storeOnce(appId, deviceId, converted);
+                int[] stored = storeOnce(appId, deviceId, converted);
+                recorder.forget(appId, deviceId); // the reports changed the row: its next check is written (ADR 0115)
+                return stored;
             } catch (StoreException e) {
                 if (attempt == 3 || !(e.getCause() instanceof SQLException sql) || !Database.isDuplicate(sql)) {
                     throw e;

@@ -30,12 +30,20 @@ import org.slf4j.LoggerFactory;
  * Management reads call {@link #flush()} first; {@link #close()} flushes what is left. If more than
  * {@link #MAX_PENDING_EVENTS} timeline entries wait, further check entries are counted and dropped (the device state
  * itself is always kept).
+ *
+ * <p>A check that changes nothing in the device's row but {@code last_seen} is not written when this recorder wrote
+ * (or queued) the same row for the device less than {@link #LAST_SEEN_WINDOW} ago (ADR 0115): {@code lastSeen} is
+ * exact to that window, and a device checking every few seconds costs one row write a minute instead of one per
+ * check. Any other change of the row (bundle, channel, outcome, error, offer, …) is queued at once. Writers of the
+ * row other than checks (device reports) call {@link #forget} so the next check is written whatever it holds.
  */
 public final class DeviceRecorder implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(DeviceRecorder.class);
     static final long FLUSH_MILLIS = 200;
     static final int MAX_PENDING_EVENTS = 200_000;
     static final int MAX_REMEMBERED = 500_000;
+    /** How stale a stored {@code last_seen} may get while a device keeps checking with nothing else changed. */
+    static final java.time.Duration LAST_SEEN_WINDOW = java.time.Duration.ofSeconds(60);
 
     private final Database db;
     private final DeviceChangeLog changes;
@@ -45,6 +53,9 @@ public final class DeviceRecorder implements AutoCloseable {
     private final ConcurrentLinkedQueue<CheckRecord> timeline = new ConcurrentLinkedQueue<>();
     /** Per device, a digest of the last answer put in the timeline (bounded; forgotten entries just repeat once). */
     private final Map<String, Integer> lastAnswer = new ConcurrentHashMap<>();
+    /** Per device, the row last queued for writing: its digest without last_seen, and its last_seen (bounded). */
+    private final Map<String, Queued> queued = new ConcurrentHashMap<>();
+    private final AtomicLong skipped = new AtomicLong();
     private final AtomicInteger pendingEvents = new AtomicInteger();
     private final AtomicLong dropped = new AtomicLong();
     private final ScheduledExecutorService flusher;
@@ -73,9 +84,25 @@ public final class DeviceRecorder implements AutoCloseable {
         return this;
     }
 
+    /** The row of a device as last queued: {@code digest} of every column but last_seen, and last_seen. */
+    private record Queued(long digest, long seenMillis) {
+    }
+
     void record(CheckRecord check) {
         String key = check.appId() + "\n" + check.deviceId();
-        latest.put(key, check);
+        long digest = rowDigest(check);
+        long at = check.at().toEpochMilli();
+        Queued last = queued.get(key);
+        if (last != null && last.digest() == digest && at >= last.seenMillis()
+                && at - last.seenMillis() < LAST_SEEN_WINDOW.toMillis()) {
+            skipped.incrementAndGet(); // only last_seen would move, and it moved less than the window ago
+        } else {
+            if (queued.size() > MAX_REMEMBERED) {
+                queued.clear();
+            }
+            queued.put(key, new Queued(digest, at));
+            latest.put(key, check);
+        }
         // The timeline gets a check when its answer differs from the device's previous one: a device asking again
         // and getting the same answer only moves lastSeen (otherwise every launch of every device adds a row).
         int signature = java.util.Objects.hash(check.outcome(), check.error(), check.channel(), check.channelSource(),
@@ -105,6 +132,36 @@ public final class DeviceRecorder implements AutoCloseable {
     public boolean pending(String appId, String deviceId) {
         String key = appId + "\n" + deviceId;
         return latest.containsKey(key) || writing.contains(key);
+    }
+
+    /**
+     * Another writer changed the device's row (a report applied to it): the next check of the device is written
+     * whatever it holds, so the row ends with what the device said last.
+     */
+    public void forget(String appId, String deviceId) {
+        queued.remove(appId + "\n" + deviceId);
+    }
+
+    /** Checks whose row was not written again because only last_seen would have moved (ADR 0115). */
+    public long skipped() {
+        return skipped.get();
+    }
+
+    /** 64-bit FNV-1a over every column a check writes except last_seen (the values separated by a 0 char). */
+    static long rowDigest(CheckRecord r) {
+        long h = 0xcbf29ce484222325L;
+        Object[] columns = {r.customId(), r.platform(), r.osVersion(), r.nativeVersion(), r.nativeBuild(),
+                r.runtimeVersion(), r.isEmulator(), r.isProduction(), r.rootKeyId(), r.contentKeyId(),
+                r.channelAsked(), r.channel(), r.channelSource(), r.channelReason(), r.currentBundle(),
+                r.currentSequence(), r.outcome(), r.error(), r.message(), r.offered()};
+        for (Object v : columns) {
+            String s = v == null ? "\u0001" : v.toString();
+            for (int i = 0; i < s.length(); i++) {
+                h = (h ^ s.charAt(i)) * 0x100000001b3L;
+            }
+            h = (h ^ 0) * 0x100000001b3L;
+        }
+        return h;
     }
 
     /** Timeline entries of checks dropped because too many waited (an overloaded store). */
@@ -173,6 +230,9 @@ public final class DeviceRecorder implements AutoCloseable {
                     });
                 }
             } catch (StoreException ex) {
+                for (CheckRecord r : s) { // not written: the next check of these devices is written again
+                    queued.remove(r.appId() + "\n" + r.deviceId());
+                }
                 // Typically the app was deleted since the checks: its devices go with it.
                 LOG.debug("Dropping {} device checks of app {}: {}", t.size(), app, ex.toString());
             }

@@ -155,6 +155,7 @@ public final class StatsApi {
                     }
                 }
             }
+            recorder.forget(appId, deviceId); // the reports changed the row: its next check is written (ADR 0115)
             if (events.stream().anyMatch(e -> e.action().equals("rollback"))) {
                 // A device that rolled back a rollout's target gets the stable bundle from its next check on.
                 catalog.invalidate(appId);

@@ -1,5 +1,6 @@
 package dev.patchbay.server.devices;
 
+import com.fasterxml.jackson.core.io.SerializedString;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.fasterxml.jackson.databind.util.RawValue;
@@ -19,6 +20,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
 import java.util.function.Supplier;
 import java.util.regex.Pattern;
 
@@ -32,6 +34,9 @@ public final class UpdatesApi {
     private final DeviceCatalog catalog;
     private final DeviceRecorder recorder;
     private final FreshnessKey key;
+    /** Most envelopes and certificates kept encoded (a few per app in use). */
+    static final int MAX_RAW = 256;
+    private final java.util.Map<String, RawValue> rawJson = new java.util.concurrent.ConcurrentHashMap<>();
     private final Clock clock;
     private final String publicUrl;
     private final Supplier<String> serverUrl;
@@ -315,26 +320,58 @@ public final class UpdatesApi {
         answer.put("channel", channelName);
         answer.put("channelSource", res.source());
         if (d.release() != null) {
-            answer.put("release", new RawValue(d.release().envelopeJson()));
+            answer.put("release", raw(d.release().envelopeJson()));
             putBlobUrls(answer, r, d.release());
-        }
-        if (app.freshnessCertJson() != null) {
-            FreshnessStatement.ReleaseRef ref = d.release() == null ? null : new FreshnessStatement.ReleaseRef(
-                    d.release().version(), d.release().sequence(), d.release().digest());
-            ObjectNode st = FreshnessStatement.statement(req.appId(), req.deviceId(), req.nonce(), channelName,
-                    d.outcome(), ref, now, VALIDITY);
-            answer.put("freshness", batch ? key.batcher().sign(st) : FreshnessStatement.signed(st, key.signer()));
-            answer.put("freshnessCert", new RawValue(app.freshnessCertJson()));
-        } else {
-            answer.put("freshness", null);
-            answer.put("freshnessCert", null);
         }
         recorder.record(new CheckRecord(req.appId(), req.deviceId(), req.customId(), req.platform(), req.osVersion(),
                 req.nativeVersion(), req.nativeBuild(), req.runtimeVersion(), req.isEmulator(), req.isProduction(),
                 req.rootKeyId(), req.contentKeyId(), req.channel(), channelName, res.source(), res.reason(),
                 req.currentBundle(), req.currentSequence(), d.outcome().wire(), d.error(), d.message(),
                 d.release() == null ? null : d.release().version(), now, d.rollout(), r.header(ApiRequest.CLIENT_ADDRESS)));
-        return ApiResponse.ok(answer);
+        if (app.freshnessCertJson() == null) {
+            answer.put("freshness", null);
+            answer.put("freshnessCert", null);
+            return ApiResponse.ok(answer);
+        }
+        FreshnessStatement.ReleaseRef ref = d.release() == null ? null : new FreshnessStatement.ReleaseRef(
+                d.release().version(), d.release().sequence(), d.release().digest());
+        ObjectNode st = FreshnessStatement.statement(req.appId(), req.deviceId(), req.nonce(), channelName,
+                d.outcome(), ref, now, VALIDITY);
+        RawValue cert = raw(app.freshnessCertJson());
+        if (!batch) {
+            answer.put("freshness", FreshnessStatement.signed(st, key.signer()));
+            answer.put("freshnessCert", cert);
+            return ApiResponse.ok(answer);
+        }
+        // The request thread goes on at once; the batch's leader completes the answer (ADR 0119).
+        CompletableFuture<ApiResponse> later = new CompletableFuture<>();
+        key.batcher().signLater(st, (freshness, failure) -> {
+            if (failure != null) {
+                later.completeExceptionally(failure);
+                return;
+            }
+            answer.put("freshness", freshness);
+            answer.put("freshnessCert", cert);
+            later.complete(ApiResponse.ok(answer));
+        });
+        return ApiResponse.later(later);
+    }
+
+    /**
+     * {@code json} to copy into answers as is, its UTF-8 bytes encoded once ({@link SerializedString} keeps them): a
+     * release envelope (~5 KB) or a freshness certificate is the same in every answer that carries it. Keyed by the
+     * catalog's string, so a catalog reload (a new string) starts over; cleared past {@link #MAX_RAW} entries.
+     */
+    private RawValue raw(String json) {
+        RawValue v = rawJson.get(json);
+        if (v == null) {
+            if (rawJson.size() >= MAX_RAW) {
+                rawJson.clear();
+            }
+            v = new RawValue(new SerializedString(json));
+            rawJson.put(json, v);
+        }
+        return v;
     }
 
     private void putBlobUrls(Map<String, Object> answer, ApiRequest r, DeviceCatalog.Release release) {

@@ -27,6 +27,18 @@ public record ApiResponse(int status, Object body, Map<String, String> headers) 
         }
     }
 
+    /**
+     * An answer another thread completes later (a batch-signed update check, ADR 0119): the request thread returns
+     * at once and the answer is written when {@code answer} completes; a failure is answered as a 500.
+     */
+    public record Later(java.util.concurrent.CompletionStage<ApiResponse> answer) {
+    }
+
+    /** The answer {@code answer} completes with, written when it does. */
+    public static ApiResponse later(java.util.concurrent.CompletionStage<ApiResponse> answer) {
+        return new ApiResponse(200, new Later(answer));
+    }
+
     /** A 200 streaming {@code bytes}. */
     public static ApiResponse stream(Bytes bytes) {
         return new ApiResponse(200, bytes);

@@ -18,6 +18,7 @@ import org.eclipse.jetty.io.Content;
 import org.eclipse.jetty.server.Handler;
 import org.eclipse.jetty.server.Request;
 import org.eclipse.jetty.server.Response;
+import org.eclipse.jetty.util.Blocker;
 import org.eclipse.jetty.util.Callback;
 import org.eclipse.jetty.util.Fields;
 import org.slf4j.Logger;
@@ -60,6 +61,11 @@ public final class JsonHandler extends Handler.Abstract {
         InputStream[] streaming = {null};
         try {
             answer = dispatch(request, streaming);
+            if (answer.body() instanceof ApiResponse.Later later) {
+                later.answer().whenComplete((a, failure) ->
+                        write(response, callback, a != null ? a : failed(request, failure)));
+                return true;
+            }
         } catch (ApiError e) {
             answer = error(e.status(), e.code(), e.getMessage(), e.field());
             ((Map<String, Object>) answer.body()).putAll(e.details());
@@ -81,15 +87,19 @@ public final class JsonHandler extends Handler.Abstract {
                 // Logged once per episode by StorageHealth, not once per request.
                 answer = unavailable(storage.fail(e), streaming[0], response);
             } else {
-                String incident = UUID.randomUUID().toString().substring(0, 8);
-                LOG.error("Request {} {} failed (incident {})", request.getMethod(), request.getHttpURI().getPath(),
-                        incident, e);
-                answer = error(500, "internal_error", "The server failed on this request (incident " + incident + ")",
-                        null);
+                answer = failed(request, e);
             }
         }
         write(response, callback, answer);
         return true;
+    }
+
+    /** A bug's answer: a 500 naming an incident, with the stack trace in the log only. */
+    private static ApiResponse failed(Request request, Throwable e) {
+        String incident = UUID.randomUUID().toString().substring(0, 8);
+        LOG.error("Request {} {} failed (incident {})", request.getMethod(), request.getHttpURI().getPath(),
+                incident, e);
+        return error(500, "internal_error", "The server failed on this request (incident " + incident + ")", null);
     }
 
     private static ApiResponse unavailable(StorageUnavailableException e, InputStream streaming, Response response) {
@@ -215,8 +225,8 @@ public final class JsonHandler extends Handler.Abstract {
             return new byte[0];
         }
         byte[] bytes;
-        try (InputStream in = Request.asInputStream(request)) {
-            bytes = in.readNBytes((int) maxBodyBytes + 1);
+        try {
+            bytes = declared > 0 ? readDeclared(request, (int) declared) : readUpTo(request, (int) maxBodyBytes + 1);
         } catch (IOException | RuntimeException e) {
             // A broken chunked encoding, a body shorter than its Content-Length, a client that went away.
             throw ApiError.badRequest("unreadable_body", "The request body could not be read: " + e.getMessage(), null);
@@ -230,6 +240,94 @@ public final class JsonHandler extends Handler.Abstract {
             throw new ApiError(415, "unsupported_media_type", "Send the body as application/json, not " + type, null);
         }
         return bytes;
+    }
+
+    /**
+     * Reads a body of a declared length straight from the request's chunks into one array of that length (an update
+     * check's body usually arrives with its headers, in one chunk). An {@code InputStream} over the chunks with
+     * {@code readNBytes} cost ~11 % of the server's samples under update-check load in a JFR profile.
+     */
+    static byte[] readDeclared(Content.Source source, int length) throws IOException {
+        byte[] out = new byte[length];
+        int pos = 0;
+        while (true) {
+            Content.Chunk chunk = source.read();
+            if (chunk == null) {
+                try (Blocker.Runnable more = Blocker.runnable()) {
+                    source.demand(more);
+                    more.block();
+                }
+                continue;
+            }
+            if (Content.Chunk.isFailure(chunk)) {
+                // As the InputStream did: any failure (also a transient one, such as an idle timeout) ends the read.
+                Throwable failure = chunk.getFailure();
+                throw failure instanceof IOException io ? io : new IOException(failure);
+            }
+            try {
+                ByteBuffer b = chunk.getByteBuffer();
+                int n = b.remaining();
+                if (n > length - pos) {
+                    // Jetty enforces the Content-Length; this guards the array all the same.
+                    throw new IOException("the body is longer than its Content-Length");
+                }
+                b.get(out, pos, n);
+                pos += n;
+            } finally {
+                chunk.release();
+            }
+            if (chunk.isLast()) {
+                break;
+            }
+        }
+        if (pos != length) {
+            throw new IOException("the body ended after " + pos + " of its " + length + " bytes");
+        }
+        return out;
+    }
+
+    /**
+     * Reads a body of no declared length (chunked, or none: a GET) from the request's chunks, at most {@code limit}
+     * bytes (the caller refuses a body that reaches it). A request without a body costs one read of its last chunk;
+     * through an {@code InputStream}, {@code readNBytes} allocated an 8 KB buffer for every GET.
+     */
+    static byte[] readUpTo(Content.Source source, int limit) throws IOException {
+        java.io.ByteArrayOutputStream out = null;
+        while (true) {
+            Content.Chunk chunk = source.read();
+            if (chunk == null) {
+                try (Blocker.Runnable more = Blocker.runnable()) {
+                    source.demand(more);
+                    more.block();
+                }
+                continue;
+            }
+            if (Content.Chunk.isFailure(chunk)) {
+                Throwable failure = chunk.getFailure();
+                throw failure instanceof IOException io ? io : new IOException(failure);
+            }
+            boolean last = chunk.isLast();
+            try {
+                ByteBuffer b = chunk.getByteBuffer();
+                if (b.hasRemaining()) {
+                    if (out == null) {
+                        out = new java.io.ByteArrayOutputStream(Math.min(limit, Math.max(b.remaining(), 1024)));
+                    }
+                    int n = Math.min(b.remaining(), limit - out.size());
+                    byte[] piece = new byte[n];
+                    b.get(piece);
+                    out.write(piece, 0, n);
+                    if (out.size() >= limit) {
+                        return out.toByteArray();
+                    }
+                }
+            } finally {
+                chunk.release();
+            }
+            if (last) {
+                return out == null ? new byte[0] : out.toByteArray();
+            }
+        }
     }
 
     private static boolean isJson(String contentType) {
