@@ -66,6 +66,16 @@ public final class BundleSealer {
      */
     public static SealedBundle seal(BundleInput input, Request req, Path blobDir, int formatVersion,
             Progress progress, PatchBases bases) {
+        return seal(input, req, blobDir, formatVersion, progress, bases,
+                ReleaseSigner.KeySigner.of(req.releasePrivateKey()));
+    }
+
+    /**
+     * As {@link #seal(BundleInput, Request, Path, int, Progress, PatchBases)}, signed by {@code signer} (a key agent
+     * that keeps the release key, ADR 0083) instead of {@code req.releasePrivateKey()}, which may then be null.
+     */
+    public static SealedBundle seal(BundleInput input, Request req, Path blobDir, int formatVersion,
+            Progress progress, PatchBases bases, ReleaseSigner.KeySigner signer) {
         Fields.semver(req.version(), "version");
         if (req.version() == null) {
             throw new CryptoException("version is missing");
@@ -146,7 +156,7 @@ public final class BundleSealer {
                     req.nativeMin(), req.nativeMax(), req.createdAt() == null ? Instant.now() : req.createdAt(),
                     KeyIds.ofContentKey(req.contentKey()), wrapped, manifestBlob,
                     Codec.hex(KeyIds.sha256(manifestBytes)), blobs, formatVersion, patches);
-            byte[] envelope = ReleaseSigner.sign(release, req.releasePrivateKey(), req.cert());
+            byte[] envelope = ReleaseSigner.sign(release, signer, req.cert());
             ok = true;
             return new SealedBundle(envelope, manifest, manifestBlob, blobs, cipherBytes, plainBytes, files.size(),
                     patchIndex, patches);
