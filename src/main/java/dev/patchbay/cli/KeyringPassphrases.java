@@ -92,6 +92,13 @@ final class KeyringPassphrases {
             unavailable = DISABLE_ENV + " is set";
             return null;
         }
+        String os = System.getProperty("os.name", "").toLowerCase(java.util.Locale.ROOT);
+        String bus = System.getenv("DBUS_SESSION_BUS_ADDRESS");
+        if (!os.contains("mac") && !os.contains("win") && (bus == null || bus.isBlank())) {
+            // Secret Service needs a D-Bus session; without one the library takes seconds to say so.
+            unavailable = "no D-Bus session: DBUS_SESSION_BUS_ADDRESS is not set";
+            return null;
+        }
         try {
             keyring = Keyring.create();
         } catch (BackendNotSupportedException | RuntimeException | LinkageError e) {
