@@ -125,6 +125,8 @@ final class BundleCommand {
             PublishProgress phases = PublishProgress.forContext(context, quiet);
             phases.phase("Reading " + input.getFileName());
             try (BundleInput files = BundleInput.open(input)) {
+                phases.phase("Reading " + input.getFileName() + ": " + files.entries().size() + " files, "
+                        + Text.bytes(files.entries().stream().mapToLong(BundleInput.Entry::size).sum()));
                 char[][] passphrase = new char[1][]; // asked for only when needed: no agent, or the root key
                 java.util.function.Supplier<char[]> pass = () -> {
                     if (passphrase[0] == null) {
@@ -220,7 +222,8 @@ final class BundleCommand {
             }, "patchbay-publish-cancel");
             Runtime.getRuntime().addShutdownHook(onExit);
             try {
-                phases.sealed(0, files.entries().stream().mapToLong(BundleInput.Entry::size).sum());
+                phases.sealedFiles(0, files.entries().size(), 0,
+                        files.entries().stream().mapToLong(BundleInput.Entry::size).sum());
                 SealedBundle sealed;
                 try {
                     sealed = BundleSealer.seal(files, keys.request(version, sequence, nativeMin, nativeMax), work,

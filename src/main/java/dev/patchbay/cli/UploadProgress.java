@@ -53,6 +53,14 @@ final class UploadProgress implements ProgressListener {
         }
     }
 
+    /** On a terminal, the step after the last byte: the server checks and publishes the bundle. */
+    @Override
+    public synchronized void committing() {
+        if (!quiet && tty) {
+            print(line(clock.getAsLong()) + " · committing …");
+        }
+    }
+
     /** Ends the progress display: the final state (if anything was to upload), and the line break on a terminal. */
     synchronized void finish() {
         if (!quiet && (printed || total > 0)) {

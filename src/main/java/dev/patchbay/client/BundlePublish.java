@@ -115,6 +115,7 @@ public final class BundlePublish {
                 send(b);
             }
             checkCancelled();
+            listener.committing();
             Bundle bundle = client.commitUpload(appId, uploadId, envelope, this::track);
             success = true;
             return bundle;

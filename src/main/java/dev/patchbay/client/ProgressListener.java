@@ -10,4 +10,8 @@ public interface ProgressListener {
     ProgressListener NONE = (done, total) -> { };
 
     void onProgress(long bytesDone, long bytesTotal);
+
+    /** Every blob is on the server; the bundle is being committed (the server checks it, then it is published). */
+    default void committing() {
+    }
 }

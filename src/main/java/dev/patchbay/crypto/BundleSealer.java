@@ -46,6 +46,11 @@ public final class BundleSealer {
 
         void sealed(long doneBytes, long totalBytes);
 
+        /** As {@link #sealed(long, long)}, with files sealed so far out of all; what the sealer calls. */
+        default void sealedFiles(int doneFiles, int totalFiles, long doneBytes, long totalBytes) {
+            sealed(doneBytes, totalBytes);
+        }
+
         /** Binary patches tried so far, out of all to try (after sealing; only when there are bases). */
         default void patched(int done, int total) {
         }
@@ -102,6 +107,7 @@ public final class BundleSealer {
             List<BundleInput.Entry> entries = input.entries();
             long total = entries.stream().mapToLong(BundleInput.Entry::size).sum();
             java.util.concurrent.atomic.AtomicLong done = new java.util.concurrent.atomic.AtomicLong();
+            java.util.concurrent.atomic.AtomicInteger doneFiles = new java.util.concurrent.atomic.AtomicInteger();
             ThreadLocal<BlobCipher.Encryptor> encryptors = ThreadLocal.withInitial(BlobCipher.Encryptor::new);
             FileBlobs.Sealed[] sealed = new FileBlobs.Sealed[entries.size()];
             SealTasks.run(entries.size(), i -> {
@@ -123,7 +129,7 @@ public final class BundleSealer {
                 sealed[i] = formatVersion == 2
                         ? FileBlobs.seal(convergentKey, e.path(), e::open, sink, encryptor)
                         : sealV1(dataKey, e, sink, encryptor);
-                progress.sealed(done.addAndGet(e.size()), total);
+                progress.sealedFiles(doneFiles.incrementAndGet(), entries.size(), done.addAndGet(e.size()), total);
             });
             List<Manifest.File> files = new ArrayList<>(entries.size());
             java.util.Map<String, BlobRef> unique = new java.util.LinkedHashMap<>();
