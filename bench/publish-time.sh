@@ -28,7 +28,8 @@ cleanup() {
   rm -rf "$work"
 }
 trap cleanup EXIT
-pb serve --port 0 --data-dir "$work/server" > "$work/serve.log" 2>&1 &
+java -cp "target/classes:$(cat target/bench-classpath.txt)" dev.patchbay.Launcher serve --port 0 \
+  --data-dir "$work/server" > "$work/serve.log" 2>&1 &
 server_pid=$!
 for _ in $(seq 1 600); do grep -q "API key" "$work/serve.log" && break; sleep 0.2; done
 export PATCHBAY_SERVER=$(grep -o "http://127.0.0.1:[0-9]*" "$work/serve.log" | head -1)

@@ -154,6 +154,11 @@ public final class KeyAgent implements AutoCloseable {
                     answer = handle(op, request);
                 } catch (CryptoException | IllegalArgumentException | IOException e) {
                     answer = Json.mapper().createObjectNode().put("ok", false).put("error", e.getMessage());
+                } catch (RuntimeException | OutOfMemoryError e) {
+                    LOG.warn("Key agent request failed", e);
+                    answer = Json.mapper().createObjectNode().put("ok", false).put("error", "The agent failed: "
+                            + (e instanceof OutOfMemoryError ? "out of memory (scrypt needs up to 1 GiB; give the "
+                            + "agent a larger -Xmx)" : e.toString()));
                 }
                 AgentSocket.write(out, Json.mapper().writeValueAsBytes(answer));
                 if (stop) {

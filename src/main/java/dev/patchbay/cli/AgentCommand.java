@@ -179,7 +179,8 @@ final class AgentCommand implements Runnable {
             String cmd = ProcessHandle.current().info().command().orElse("java");
             String name = Path.of(cmd).getFileName().toString();
             if (name.equals("java") || name.equals("java.exe")) {
-                return List.of(cmd, "-Xmx64m", "-cp", System.getProperty("java.class.path"),
+                // no small -Xmx: unlocking runs scrypt, 128 MiB at the default cost and up to 1 GiB at logN 20
+                return List.of(cmd, "-cp", System.getProperty("java.class.path"),
                         "dev.patchbay.Launcher");
             }
             return List.of(cmd); // the jpackage launcher runs the CLI when given arguments
