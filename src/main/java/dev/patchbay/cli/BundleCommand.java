@@ -125,25 +125,41 @@ final class BundleCommand {
             PublishProgress phases = PublishProgress.forContext(context, quiet);
             phases.phase("Reading " + input.getFileName());
             try (BundleInput files = BundleInput.open(input)) {
-                char[] passphrase = keyOptions.passphrase(context); // may prompt: the phase line comes after
-                phases.phase("Unlocking keys");
-                AppKeys keys;
+                phases.phase("Reading " + input.getFileName() + ": " + files.entries().size() + " files, "
+                        + Text.bytes(files.entries().stream().mapToLong(BundleInput.Entry::size).sum()));
+                char[][] passphrase = new char[1][]; // asked for only when needed: no agent, or the root key
+                java.util.function.Supplier<char[]> pass = () -> {
+                    if (passphrase[0] == null) {
+                        passphrase[0] = keyOptions.passphrase(context, appId, keysDir); // may prompt
+                    }
+                    return passphrase[0];
+                };
+                PublishKeys keys;
                 try {
-                    keys = AppKeys.load(appId, keysDir, passphrase);
+                    keys = PublishKeys.fromAgent(context, appId, keysDir);
+                    if (keys == null) {
+                        pass.get();
+                        phases.phase("Unlocking keys");
+                        keys = PublishKeys.unlock(appId, keysDir, pass.get());
+                    } else {
+                        phases.phase("Using the keys held by the agent");
+                    }
                     try {
                         ensureTrust(client, appId, keys);
-                        trustedNow = ensureServerTrusted(client, appId, keys, passphrase);
+                        trustedNow = ensureServerTrusted(client, appId, keys, pass);
                         if (capgoCompat && CapgoKeyFile.exists(keysDir)) {
-                            capgoKeys = CapgoKeyFile.read(keysDir, appId, passphrase);
+                            capgoKeys = CapgoKeyFile.read(keysDir, appId, pass.get());
                         }
                     } catch (RuntimeException e) {
                         keys.close();
                         throw e;
                     }
                 } finally {
-                    Arrays.fill(passphrase, '\0');
+                    if (passphrase[0] != null) {
+                        Arrays.fill(passphrase[0], '\0');
+                    }
                 }
-                try (keys) {
+                try (PublishKeys held = keys) {
                     phases.phase("Checking app " + appId + " on the server");
                     List<Bundle> published = client.listBundles(appId);
                     for (Bundle b : published) {
@@ -159,16 +175,16 @@ final class BundleCommand {
                     dev.patchbay.client.ServerPatchBases bases = null;
                     if (format == 2 && patchReleases > 0 && !published.isEmpty()) {
                         phases.phase("Reading earlier releases for binary patches");
-                        byte[] contentKey = keys.contentKey();
+                        byte[] contentKey = held.contentKey();
                         try {
-                            bases = dev.patchbay.client.ServerPatchBases.load(client, appId, keys.trust(), contentKey,
+                            bases = dev.patchbay.client.ServerPatchBases.load(client, appId, held.trust, contentKey,
                                     published, channelName, patchReleases);
                         } finally {
                             Arrays.fill(contentKey, (byte) 0);
                         }
                     }
                     try {
-                        publish(client, appId, files, keys, sequence, channelName, phases,
+                        publish(client, appId, files, held, sequence, channelName, phases,
                                 bases == null ? dev.patchbay.crypto.PatchBases.NONE : bases);
                     } finally {
                         if (bases != null) {
@@ -183,7 +199,7 @@ final class BundleCommand {
             }
         }
 
-        private void publish(PatchbayClient client, String appId, BundleInput files, AppKeys keys, long sequence,
+        private void publish(PatchbayClient client, String appId, BundleInput files, PublishKeys keys, long sequence,
                              String channelName, PublishProgress phases, dev.patchbay.crypto.PatchBases bases)
                 throws IOException {
             // java.io.tmpdir read now (not cached by the JDK): lets tests watch the folder
@@ -206,11 +222,12 @@ final class BundleCommand {
             }, "patchbay-publish-cancel");
             Runtime.getRuntime().addShutdownHook(onExit);
             try {
-                phases.sealed(0, files.entries().stream().mapToLong(BundleInput.Entry::size).sum());
+                phases.sealedFiles(0, files.entries().size(), 0,
+                        files.entries().stream().mapToLong(BundleInput.Entry::size).sum());
                 SealedBundle sealed;
                 try {
-                    sealed = BundleSealer.seal(files, BundleSealer.Request.of(keys, version, sequence, nativeMin,
-                            nativeMax), work, format, phases, bases);
+                    sealed = BundleSealer.seal(files, keys.request(version, sequence, nativeMin, nativeMax), work,
+                            format, phases, bases, keys.signer);
                 } finally {
                     phases.done();
                 }
@@ -248,7 +265,7 @@ final class BundleCommand {
             }
         }
 
-        private void report(Bundle bundle, SealedBundle sealed, AppKeys keys, long allBytes, long uploaded, Channel ch) {
+        private void report(Bundle bundle, SealedBundle sealed, PublishKeys keys, long allBytes, long uploaded, Channel ch) {
             Output out = output();
             if (out.json()) {
                 Map<String, Object> json = new LinkedHashMap<>();
@@ -297,42 +314,43 @@ final class BundleCommand {
          * Certifies the server's freshness key with the app's root key when the server holds no valid certificate of
          * it (first publish to a new server): without it devices get server_not_trusted and never update.
          */
-        private FreshnessCert ensureServerTrusted(PatchbayClient client, String appId, AppKeys keys, char[] passphrase) {
+        private FreshnessCert ensureServerTrusted(PatchbayClient client, String appId, PublishKeys keys,
+                java.util.function.Supplier<char[]> passphrase) {
             dev.patchbay.client.FreshnessKeyInfo key = client.freshnessKey();
             java.time.Instant now = java.time.Instant.now();
             try {
                 FreshnessCert cert = client.freshnessCert(appId);
                 if (cert.keyId().equals(key.keyId()) && cert.validAt(now)
-                        && cert.rootKeyId().equals(keys.trust().rootKeyId())) {
+                        && cert.rootKeyId().equals(keys.trust.rootKeyId())) {
                     return null;
                 }
             } catch (NotFoundException notYet) {
                 // certify below
             }
             byte[] publicKey = KeyCommand.TrustServer.publicKey(key);
-            FreshnessCert cert = AppKeys.certifyFreshnessKey(appId, keysDir, passphrase, publicKey,
+            FreshnessCert cert = AppKeys.certifyFreshnessKey(appId, keysDir, passphrase.get(), publicKey,
                     now.minus(java.time.Duration.ofMinutes(5)), now.plus(KeyCommand.TrustServer.VALIDITY));
             return client.putFreshnessCert(appId, cert);
         }
 
         /** Registers the keys' trust.json if the server has none for the app; refuses keys with another root. */
-        private static void ensureTrust(PatchbayClient client, String appId, AppKeys keys) {
+        private static void ensureTrust(PatchbayClient client, String appId, PublishKeys keys) {
             TrustRoot onServer;
             try {
                 onServer = TrustRoot.parse(CanonicalJson.bytes(client.getTrust(appId)));
             } catch (NotFoundException e) {
                 client.getApp(appId); // a missing app says so, rather than a missing trust
-                client.registerTrust(appId, keys.exportTrust());
+                client.registerTrust(appId, keys.trust.toBytes());
                 return;
             }
-            if (!onServer.sameRoot(keys.trust())) {
+            if (!onServer.sameRoot(keys.trust)) {
                 throw new CliException("The server knows app " + appId + " with root key " + onServer.rootKeyId()
-                        + " (content key " + onServer.contentKeyId() + "), but the keys in " + keys.dir()
-                        + " have root key " + keys.trust().rootKeyId() + " (content key " + keys.contentKeyId()
+                        + " (content key " + onServer.contentKeyId() + "), but the keys in " + keys.dir
+                        + " have root key " + keys.trust.rootKeyId() + " (content key " + keys.contentKeyId
                         + "); use the app's own key folder");
             }
             if (onServer.cert(keys.releaseKeyId()).isEmpty()) {
-                client.registerTrust(appId, keys.exportTrust()); // a rotated release key: add its certificate
+                client.registerTrust(appId, keys.trust.toBytes()); // a rotated release key: add its certificate
             }
         }
     }

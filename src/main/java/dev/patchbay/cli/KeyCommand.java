@@ -17,7 +17,8 @@ import picocli.CommandLine.Option;
 
 @Command(name = "key", mixinStandardHelpOptions = true, description = "Manage the signing and content keys of an app.",
         subcommands = {KeyCommand.Create.class, KeyCommand.Rotate.class, KeyCommand.Export.class,
-                KeyCommand.TrustServer.class, CapgoKeyCommand.class},
+                KeyCommand.TrustServer.class, CapgoKeyCommand.class, KeyringCommand.Remember.class,
+                KeyringCommand.Forget.class},
         footer = {"", "The passphrase comes from PATCHBAY_KEY_PASSPHRASE or --passphrase-file FILE, or is asked for on "
                 + "a terminal; it is never a plain option."})
 final class KeyCommand {

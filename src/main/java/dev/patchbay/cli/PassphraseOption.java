@@ -12,4 +12,9 @@ final class PassphraseOption {
     char[] passphrase(Cli.Context context) {
         return Passphrases.read(context, passphraseFile);
     }
+
+    /** The passphrase of the key folder {@code dir}: as above, and the OS keyring before a prompt. */
+    char[] passphrase(Cli.Context context, String appId, Path dir) {
+        return Passphrases.read(context, passphraseFile, appId, dir);
+    }
 }

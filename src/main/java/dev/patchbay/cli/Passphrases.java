@@ -23,6 +23,20 @@ final class Passphrases {
         return read(context, file, false);
     }
 
+    /**
+     * The passphrase of the key folder {@code dir} of {@code appId}: {@code --passphrase-file}, else the environment,
+     * else the one stored in the OS keyring ({@code patchbay key remember}), else a prompt.
+     */
+    static char[] read(Cli.Context context, Path file, String appId, Path dir) {
+        if (file == null && context.env().get(ENV) == null) {
+            char[] stored = KeyringPassphrases.forContext(context).find(appId, dir);
+            if (stored != null && stored.length > 0) {
+                return stored;
+            }
+        }
+        return read(context, file, false);
+    }
+
     /** @param confirm when prompting, ask twice (a new passphrase) */
     static char[] read(Cli.Context context, Path file, boolean confirm) {
         char[] pass;

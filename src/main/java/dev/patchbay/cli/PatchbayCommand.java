@@ -11,7 +11,8 @@ import picocli.CommandLine.IVersionProvider;
                 "Live updates for Capacitor apps.",
                 "Run without arguments to open the Patchbay console."},
         subcommands = {ServeCommand.class, AppCommand.class, ChannelCommand.class, KeyCommand.class, ApiKeyCommand.class,
-                BundleCommand.class, DeviceCommand.class, RolloutCommand.class, HarnessCommand.class},
+                BundleCommand.class, DeviceCommand.class, RolloutCommand.class, HarnessCommand.class,
+                AgentCommand.class},
         footer = {"", "Server commands read the server from --server/--api-key or PATCHBAY_SERVER/PATCHBAY_API_KEY."})
 final class PatchbayCommand implements Runnable {
     @Override

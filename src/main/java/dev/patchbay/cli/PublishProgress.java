@@ -37,6 +37,11 @@ final class PublishProgress implements BundleSealer.Progress {
 
     @Override
     public synchronized void sealed(long doneBytes, long totalBytes) {
+        sealedFiles(-1, -1, doneBytes, totalBytes);
+    }
+
+    @Override
+    public synchronized void sealedFiles(int doneFiles, int totalFiles, long doneBytes, long totalBytes) {
         long now = clock.getAsLong();
         if (sealing && doneBytes < totalBytes && now - lastPrint < UploadProgress.TTY_INTERVAL_NANOS) {
             return;
@@ -44,7 +49,8 @@ final class PublishProgress implements BundleSealer.Progress {
         sealing = true;
         lastPrint = now;
         int percent = totalBytes <= 0 ? 100 : (int) (doneBytes * 100 / totalBytes);
-        print(String.format(Locale.ROOT, "Compressing and sealing %s / %s (%d%%)", Text.bytes(doneBytes),
+        String files = totalFiles < 0 ? "" : String.format(Locale.ROOT, "%d / %d files, ", doneFiles, totalFiles);
+        print(String.format(Locale.ROOT, "Compressing and sealing %s%s / %s (%d%%)", files, Text.bytes(doneBytes),
                 Text.bytes(totalBytes), percent));
     }
 

@@ -46,6 +46,11 @@ public final class BundleSealer {
 
         void sealed(long doneBytes, long totalBytes);
 
+        /** As {@link #sealed(long, long)}, with files sealed so far out of all; what the sealer calls. */
+        default void sealedFiles(int doneFiles, int totalFiles, long doneBytes, long totalBytes) {
+            sealed(doneBytes, totalBytes);
+        }
+
         /** Binary patches tried so far, out of all to try (after sealing; only when there are bases). */
         default void patched(int done, int total) {
         }
@@ -66,6 +71,16 @@ public final class BundleSealer {
      */
     public static SealedBundle seal(BundleInput input, Request req, Path blobDir, int formatVersion,
             Progress progress, PatchBases bases) {
+        return seal(input, req, blobDir, formatVersion, progress, bases,
+                ReleaseSigner.KeySigner.of(req.releasePrivateKey()));
+    }
+
+    /**
+     * As {@link #seal(BundleInput, Request, Path, int, Progress, PatchBases)}, signed by {@code signer} (a key agent
+     * that keeps the release key, ADR 0083) instead of {@code req.releasePrivateKey()}, which may then be null.
+     */
+    public static SealedBundle seal(BundleInput input, Request req, Path blobDir, int formatVersion,
+            Progress progress, PatchBases bases, ReleaseSigner.KeySigner signer) {
         Fields.semver(req.version(), "version");
         if (req.version() == null) {
             throw new CryptoException("version is missing");
@@ -92,6 +107,7 @@ public final class BundleSealer {
             List<BundleInput.Entry> entries = input.entries();
             long total = entries.stream().mapToLong(BundleInput.Entry::size).sum();
             java.util.concurrent.atomic.AtomicLong done = new java.util.concurrent.atomic.AtomicLong();
+            java.util.concurrent.atomic.AtomicInteger doneFiles = new java.util.concurrent.atomic.AtomicInteger();
             ThreadLocal<BlobCipher.Encryptor> encryptors = ThreadLocal.withInitial(BlobCipher.Encryptor::new);
             FileBlobs.Sealed[] sealed = new FileBlobs.Sealed[entries.size()];
             SealTasks.run(entries.size(), i -> {
@@ -113,7 +129,7 @@ public final class BundleSealer {
                 sealed[i] = formatVersion == 2
                         ? FileBlobs.seal(convergentKey, e.path(), e::open, sink, encryptor)
                         : sealV1(dataKey, e, sink, encryptor);
-                progress.sealed(done.addAndGet(e.size()), total);
+                progress.sealedFiles(doneFiles.incrementAndGet(), entries.size(), done.addAndGet(e.size()), total);
             });
             List<Manifest.File> files = new ArrayList<>(entries.size());
             java.util.Map<String, BlobRef> unique = new java.util.LinkedHashMap<>();
@@ -146,7 +162,7 @@ public final class BundleSealer {
                     req.nativeMin(), req.nativeMax(), req.createdAt() == null ? Instant.now() : req.createdAt(),
                     KeyIds.ofContentKey(req.contentKey()), wrapped, manifestBlob,
                     Codec.hex(KeyIds.sha256(manifestBytes)), blobs, formatVersion, patches);
-            byte[] envelope = ReleaseSigner.sign(release, req.releasePrivateKey(), req.cert());
+            byte[] envelope = ReleaseSigner.sign(release, signer, req.cert());
             ok = true;
             return new SealedBundle(envelope, manifest, manifestBlob, blobs, cipherBytes, plainBytes, files.size(),
                     patchIndex, patches);

@@ -86,16 +86,59 @@ public final class ReleaseSigner {
         return release;
     }
 
+    /**
+     * Who signs release metadata: a private key in this process ({@link #of(byte[])}) or a key agent that keeps it
+     * (ADR 0083). {@code sign} gets the canonical release object's bytes and answers the Ed25519 signature.
+     */
+    public interface KeySigner {
+        byte[] publicKey();
+
+        byte[] sign(byte[] canonicalRelease);
+
+        /** A signer over a private key held here (the key is not copied: do not wipe it while signing). */
+        static KeySigner of(byte[] privateKey) {
+            return new KeySigner() {
+                @Override
+                public byte[] publicKey() {
+                    return Ed25519.publicKey(privateKey);
+                }
+
+                @Override
+                public byte[] sign(byte[] canonicalRelease) {
+                    return Ed25519.sign(privateKey, canonicalRelease);
+                }
+            };
+        }
+    }
+
     /** Signs {@code release} with the release key certified by {@code cert}; returns the envelope bytes. */
     public static byte[] sign(Release release, byte[] releasePrivateKey, ReleaseCert cert) {
-        if (!Arrays.equals(Ed25519.publicKey(releasePrivateKey), cert.publicKey())) {
+        return sign(release, KeySigner.of(releasePrivateKey), cert);
+    }
+
+    /** As {@link #sign(Release, byte[], ReleaseCert)} with a {@link KeySigner} (a key agent, say). */
+    public static byte[] sign(Release release, KeySigner signer, ReleaseCert cert) {
+        byte[] publicKey = signer.publicKey();
+        if (!Arrays.equals(publicKey, cert.publicKey())) {
             throw new CryptoException("The release key does not match certificate " + cert.keyId());
         }
         if (!cert.appId().equals(release.appId())) {
             throw new CryptoException("Release key " + cert.keyId() + " is certified for app " + cert.appId()
                     + ", not " + release.appId());
         }
-        return sign(releaseJson(release, cert.keyId()), releasePrivateKey, cert);
+        ObjectNode json = releaseJson(release, cert.keyId());
+        ObjectNode env = CanonicalJson.object();
+        env.set("release", json);
+        ObjectNode sig = env.putObject("signature");
+        sig.put("alg", Ed25519.ALG);
+        sig.put("keyId", KeyIds.ofPublicKey(publicKey));
+        byte[] signature = signer.sign(CanonicalJson.bytes(json));
+        if (!Ed25519.verify(publicKey, CanonicalJson.bytes(json), signature)) {
+            throw new CryptoException("The release key's signer answered a signature that does not verify");
+        }
+        sig.put("value", Codec.b64(signature));
+        env.set("certificate", cert.toJson());
+        return CanonicalJson.bytes(env);
     }
 
     /** Signs an already built release object as is (tests use this to sign odd metadata). */
