@@ -2,6 +2,7 @@ package dev.patchbay;
 
 import dev.patchbay.cli.Cli;
 import dev.patchbay.console.ConsoleApp;
+import dev.patchbay.console.common.StartupTiming;
 
 /**
  * Entry point of {@code patchbay.jar} and of the installed program. A plain class (not a JavaFX
@@ -12,7 +13,11 @@ public final class Launcher {
     }
 
     public static void main(String[] args) {
-        if (args.length == 0) {
+        if (args.length == 0 && StartupTiming.minimal()) {
+            // The yardstick of bench/startup.sh: one Label in a window, same launcher, same JVM flags.
+            javafx.application.Application.launch(StartupTiming.MinimalWindow.class);
+            System.exit(0);
+        } else if (args.length == 0) {
             ConsoleApp.main(args);
         } else {
             System.exit(Cli.run(args));

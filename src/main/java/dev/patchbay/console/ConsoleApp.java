@@ -89,6 +89,7 @@ public final class ConsoleApp extends Application {
      * closing of the sandbox, cache and settings (at most {@link #CLOSE_WAIT}) and then exits the JVM.
      */
     public static void main(String[] args) {
+        StartupTiming.mark("main");
         standalone = true;
         Application.launch(ConsoleApp.class, args);
         ConsoleApp app = launched;
@@ -127,6 +128,7 @@ public final class ConsoleApp extends Application {
 
     @Override
     public void init() {
+        StartupTiming.mark("init");
         settingsStore = new SettingsStore(options.dataFolder(), options.settingsDelay());
         settings = settingsStore.load();
         try {
@@ -155,6 +157,7 @@ public final class ConsoleApp extends Application {
         // Also on SIGTERM (session end, kill): stop the sandbox and close both databases cleanly.
         shutdownHook = new Thread(this::closeAll, "patchbay-shutdown-hook");
         Runtime.getRuntime().addShutdownHook(shutdownHook);
+        StartupTiming.mark("init-done");
     }
 
     @Override
@@ -162,6 +165,7 @@ public final class ConsoleApp extends Application {
         if (settings == null) {
             init();
         }
+        StartupTiming.mark("start");
         tasks = new FxTaskRunner();
         Clock clock = Clock.systemUTC();
         connection = new ConnectionManager(settings, secrets, sandbox, tasks, clock);
@@ -204,11 +208,14 @@ public final class ConsoleApp extends Application {
                 new KeysPage(keys, apps::refresh),
                 new EmulatorPage(emulator, apps::refresh), new DevicesPage(devices), new OverviewPage(overview),
                 new ActivityPage(activity), new ApiKeysPage(new ApiKeysViewModel(connection, tasks, clock)));
+        StartupTiming.mark("pages");
         ShellViewModel shell = new ShellViewModel(settings, connection, tasks, pages.stream().map(Page::id).toList());
-        new MainWindow(shell, settings, pages, icons, () -> quit(stage)).show(stage);
+        MainWindow window = new MainWindow(shell, settings, pages, icons, () -> quit(stage));
+        window.show(stage);
+        StartupTiming.mark("shown");
         launched = this;
         settingsStore.watch(settings);
-        StartupTiming.install(connection.stateProperty());
+        StartupTiming.install(window.scene(), connection.stateProperty(), exit -> exit.run());
         // Not earlier: started in parallel with the window on 2 cores, the server delays the first frame by ~0.6 s
         // and gains the connection only ~0.25 s (bench/console-startup.sh).
         connection.connectActive();

@@ -230,6 +230,11 @@ public final class MainWindow {
         page.shown();
     }
 
+    /** The window's scene, once {@link #show(Stage)} built it. */
+    public Scene scene() {
+        return scene;
+    }
+
     private Page current() {
         return pages.getOrDefault(vm.selectedPageProperty().get(), pages.values().iterator().next());
     }
