@@ -258,7 +258,8 @@ public final class MainWindow {
         }
     }
 
-    private static void applyTheme(String theme) {
+    /** Sets the theme's user-agent stylesheet ("light" / "dark"); the console calls it before any control exists. */
+    public static void applyTheme(String theme) {
         Application.setUserAgentStylesheet(Settings.DARK.equals(theme)
                 ? new PrimerDark().getUserAgentStylesheet() : new PrimerLight().getUserAgentStylesheet());
     }
