@@ -18,8 +18,9 @@ start=$(date +%s)
 jar=target/patchbay.jar
 # Build the jar when it is missing or older than anything it is made from.
 if [ ! -f "$jar" ] || [ -n "$(find pom.xml src icons -newer "$jar" -print -quit 2>/dev/null)" ]; then
-  echo "build.sh: mvn -q -B package -DskipTests"
-  mvn -q -B package -DskipTests
+  # Not -q: a first build downloads for minutes, and Maven's lines show it is progressing.
+  echo "build.sh: mvn -B -ntp package -DskipTests (the first build downloads the dependencies)"
+  mvn -B -ntp package -DskipTests
 fi
 
 # The version Maven built (from pom.xml).

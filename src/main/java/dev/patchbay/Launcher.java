@@ -2,6 +2,7 @@ package dev.patchbay;
 
 import dev.patchbay.cli.Cli;
 import dev.patchbay.console.ConsoleApp;
+import dev.patchbay.console.common.FxStartupWarnings;
 import dev.patchbay.console.common.StartupTiming;
 
 /**
@@ -13,6 +14,9 @@ public final class Launcher {
     }
 
     public static void main(String[] args) {
+        if (args.length == 0) {
+            FxStartupWarnings.install();
+        }
         if (args.length == 0 && StartupTiming.minimal()) {
             // The yardstick of bench/startup.sh: one Label in a window, same launcher, same JVM flags.
             javafx.application.Application.launch(StartupTiming.MinimalWindow.class);

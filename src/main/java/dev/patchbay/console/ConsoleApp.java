@@ -75,6 +75,7 @@ public final class ConsoleApp extends Application {
     private RolloutViewModel rollouts;
     private DevicesViewModel devices;
     private List<Image> icons = List.of();
+    private List<Page> pages = List.of();
 
     public ConsoleApp() {
         this(ConsoleOptions.defaults());
@@ -219,6 +220,7 @@ public final class ConsoleApp extends Application {
                 new LazyPage("api-keys", "API keys", Feather.LOCK, () -> new ApiKeysPage(new ApiKeysViewModel(connection, tasks, clock))));
         StartupTiming.mark("pages");
         ShellViewModel shell = new ShellViewModel(settings, connection, tasks, pages.stream().map(Page::id).toList());
+        this.pages = pages;
         MainWindow window = new MainWindow(shell, settings, pages, icons, () -> quit(stage));
         window.show(stage);
         StartupTiming.mark("shown");
@@ -359,6 +361,11 @@ public final class ConsoleApp extends Application {
     /** For UI tests: the Emulator page's devices and what the page shows of them. */
     public EmulatorViewModel emulator() {
         return emulator;
+    }
+
+    /** For the start-up test: the ids of the pages built so far (pages are built when first shown). */
+    List<String> builtPages() {
+        return pages.stream().filter(p -> !(p instanceof LazyPage lazy) || lazy.built()).map(Page::id).toList();
     }
 
     /** For the quit test's child process: the app keys of this console. */
