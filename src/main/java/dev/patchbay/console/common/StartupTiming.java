@@ -2,8 +2,6 @@ package dev.patchbay.console.common;
 
 import dev.patchbay.console.connection.ConnectionState;
 import java.time.Instant;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.function.Consumer;
 import javafx.application.Application;
 import javafx.application.Platform;
@@ -61,16 +59,17 @@ public final class StartupTiming {
      * it out (CSS applied, every node sized): what the renderer draws next is the first frame.
      */
     public static void onFirstFrame(Scene scene, Runnable then) {
-        List<Runnable> self = new ArrayList<>(1);
-        Runnable listener = () -> {
-            if (scene.getWindow() != null && scene.getWindow().isShowing() && !self.isEmpty()) {
-                scene.removePostLayoutPulseListener(self.get(0));
-                self.clear();
+        boolean[] done = {false};
+        Runnable[] self = new Runnable[1];
+        self[0] = () -> {
+            if (!done[0] && scene.getWindow() != null && scene.getWindow().isShowing()) {
+                done[0] = true;
+                // Not removed while the scene walks its listeners.
+                Platform.runLater(() -> scene.removePostLayoutPulseListener(self[0]));
                 then.run();
             }
         };
-        self.add(listener);
-        scene.addPostLayoutPulseListener(listener);
+        scene.addPostLayoutPulseListener(self[0]);
     }
 
     /**
