@@ -58,7 +58,9 @@ if [ "$app" = jar ]; then
 else
   [ -x "$app/bin/patchbay" ] || { echo "--app $app: no bin/patchbay launcher there" >&2; exit 1; }
   launch() { JAVA_TOOL_OPTIONS="$flags $1" "$app/bin/patchbay"; }
-  what="$app/bin/patchbay$(grep -q SharedArchiveFile "$app/lib/app/patchbay.cfg" 2>/dev/null && echo ' (with its CDS archive)')"
+  cds=" (without a CDS archive of its own)"
+  if grep -q SharedArchiveFile "$app/lib/app/patchbay.cfg" 2>/dev/null; then cds=" (with its CDS archive)"; fi
+  what="$app/bin/patchbay$cds"
 fi
 
 work=$(mktemp -d)
