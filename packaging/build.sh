@@ -18,8 +18,9 @@ start=$(date +%s)
 jar=target/patchbay.jar
 # Build the jar when it is missing or older than anything it is made from.
 if [ ! -f "$jar" ] || [ -n "$(find pom.xml src icons -newer "$jar" -print -quit 2>/dev/null)" ]; then
-  echo "build.sh: mvn -q -B package -DskipTests"
-  mvn -q -B package -DskipTests
+  # Not -q: a first build downloads for minutes, and Maven's lines show it is progressing.
+  echo "build.sh: mvn -B -ntp package -DskipTests (the first build downloads the dependencies)"
+  mvn -B -ntp package -DskipTests
 fi
 
 # The version Maven built (from pom.xml).
@@ -39,6 +40,7 @@ rm -rf "$work"
 mkdir -p "$work/input/lib" "$work/javafx"
 cp "$jar" "$work/input/"
 cp packaging/linux/patchbay.desktop "$work/input/"
+cp packaging/linux/cds-train.sh "$work/input/"
 cp icons/patchbay-256.png "$work/input/patchbay.png"
 for entry in $classpath; do
   name=${entry#lib/}
@@ -80,5 +82,10 @@ if [ "$type" = deb ]; then
   out=$(ls target/dist/patchbay_*.deb)
 else
   out=target/dist/patchbay
+  # The class-data sharing archive, made where this folder is (the .deb's postinst makes its own: ADR 0121).
+  if [ "${PATCHBAY_CDS:-1}" = 1 ]; then
+    echo "build.sh: cds-train.sh $out (training run; PATCHBAY_CDS=0 skips it)"
+    sh packaging/linux/cds-train.sh "$out" || echo "build.sh: warning: no class-data sharing archive" >&2
+  fi
 fi
 echo "build.sh: $out ($(du -sh "$out" | cut -f1)) in $(( $(date +%s) - start )) s"

@@ -34,6 +34,7 @@ import dev.patchbay.console.settings.Settings;
 import dev.patchbay.console.settings.SettingsStore;
 import dev.patchbay.console.overview.OverviewPage;
 import dev.patchbay.console.overview.OverviewViewModel;
+import dev.patchbay.console.shell.LazyPage;
 import dev.patchbay.console.shell.MainWindow;
 import dev.patchbay.console.shell.Page;
 import dev.patchbay.console.shell.ShellViewModel;
@@ -44,6 +45,7 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import javafx.application.Application;
 import javafx.scene.image.Image;
 import javafx.stage.Stage;
+import org.kordamp.ikonli.feather.Feather;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -53,7 +55,6 @@ import org.slf4j.LoggerFactory;
  * shutdown thread so the FX thread never waits on disk or network.
  */
 public final class ConsoleApp extends Application {
-    private static final Logger LOG = LoggerFactory.getLogger(ConsoleApp.class);
 
     private final ConsoleOptions options;
     private final CompletableFuture<Void> stopped = new CompletableFuture<>();
@@ -74,6 +75,7 @@ public final class ConsoleApp extends Application {
     private RolloutViewModel rollouts;
     private DevicesViewModel devices;
     private List<Image> icons = List.of();
+    private List<Page> pages = List.of();
 
     public ConsoleApp() {
         this(ConsoleOptions.defaults());
@@ -89,18 +91,21 @@ public final class ConsoleApp extends Application {
      * closing of the sandbox, cache and settings (at most {@link #CLOSE_WAIT}) and then exits the JVM.
      */
     public static void main(String[] args) {
+        StartupTiming.mark("main");
         standalone = true;
+        // Disk work (settings, secrets, the H2 cache, logging's set-up) runs while the JavaFX toolkit starts.
+        early = Preparation.early(ConsoleOptions.defaults());
         Application.launch(ConsoleApp.class, args);
         ConsoleApp app = launched;
         if (app != null) {
             try {
                 app.stopped.get(CLOSE_WAIT.toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS);
             } catch (java.util.concurrent.TimeoutException e) {
-                LOG.warn("Closing took longer than {} ms; exiting anyway", CLOSE_WAIT.toMillis());
+                log().warn("Closing took longer than {} ms; exiting anyway", CLOSE_WAIT.toMillis());
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
             } catch (java.util.concurrent.ExecutionException e) {
-                LOG.warn("Closing failed: {}", e.toString());
+                log().warn("Closing failed: {}", e.toString());
             }
         }
         System.exit(0);
@@ -109,6 +114,8 @@ public final class ConsoleApp extends Application {
     /** How long {@link #main} waits for the sandbox, cache and settings to close after the window went away. */
     static final java.time.Duration CLOSE_WAIT = java.time.Duration.ofMillis(1500);
     private static volatile boolean standalone;
+    /** Started by {@link #main} before the toolkit; taken by {@link #init()}. */
+    private static volatile CompletableFuture<Preparation> early;
     private static volatile ConsoleApp launched;
 
     /** The console started by {@link #main} once its window is shown (for the quit test's child process). */
@@ -127,34 +134,29 @@ public final class ConsoleApp extends Application {
 
     @Override
     public void init() {
-        settingsStore = new SettingsStore(options.dataFolder(), options.settingsDelay());
-        settings = settingsStore.load();
+        StartupTiming.mark("init");
+        CompletableFuture<Preparation> started = early;
+        early = null;
+        Preparation p;
         try {
-            secrets = SecretStore.load(options.dataFolder());
-        } catch (RuntimeException e) {
-            // Saved servers then ask for their key again (Test connection fails with "API key ..."), the sandbox works.
-            LOG.error("{}; remote connections start without API keys", e.getMessage());
-            secrets = SecretStore.empty(options.dataFolder());
+            p = started != null ? started.join() : Preparation.run(options);
+        } catch (java.util.concurrent.CompletionException e) {
+            throw e.getCause() instanceof RuntimeException r ? r : e;
         }
-        try {
-            cache = LocalCache.open(options.dataFolder().resolve("cache"));
-            if (cache.movedAside() != null) {
-                cacheNotice = "The local cache could not be read and was started again (the old file is kept as "
-                        + cache.movedAside() + "); cached lists and devices fill in from the server.";
-            }
-        } catch (RuntimeException e) {
-            // Another console may hold the cache: work without offline data rather than not at all.
-            LOG.warn("{}; using a cache in memory", e.getMessage());
-            cacheProblem = e.getMessage();
-            cache = LocalCache.inMemory();
-        }
-        sandbox = new LocalSandbox(options.dataFolder().resolve("sandbox"), options.sandboxPort());
+        settingsStore = p.settingsStore;
+        settings = p.settings;
+        secrets = p.secrets;
+        cache = p.cache;
+        cacheNotice = p.cacheNotice;
+        cacheProblem = p.cacheProblem;
+        sandbox = p.sandbox;
+        icons = p.icons;
         // Sealed blobs of a publish cut short by quitting (only ciphertext; never needed again).
         deleteTree(options.dataFolder().resolve("tmp"));
-        icons = MainWindow.loadIcons();
         // Also on SIGTERM (session end, kill): stop the sandbox and close both databases cleanly.
         shutdownHook = new Thread(this::closeAll, "patchbay-shutdown-hook");
         Runtime.getRuntime().addShutdownHook(shutdownHook);
+        StartupTiming.mark("init-done");
     }
 
     @Override
@@ -162,6 +164,9 @@ public final class ConsoleApp extends Application {
         if (settings == null) {
             init();
         }
+        StartupTiming.mark("start");
+        // The theme before the first control: otherwise JavaFX parses its default stylesheet (Modena) first.
+        MainWindow.applyTheme(settings.themeProperty().get());
         tasks = new FxTaskRunner();
         Clock clock = Clock.systemUTC();
         connection = new ConnectionManager(settings, secrets, sandbox, tasks, clock);
@@ -184,8 +189,6 @@ public final class ConsoleApp extends Application {
                 options.dataFolder().resolve("emulator"), EmulatorViewModel.WebLayer.WEBVIEW);
         devices = new DevicesViewModel(connection, tasks, apps.apps(), cache.devices(), clock,
                 new DeviceDetailViewModel(connection, tasks));
-        ChannelsPage channelsPage = new ChannelsPage(channels, rollouts);
-        channelsPage.setDeviceDetail(new DeviceDetailViewModel(connection, tasks));
         OverviewViewModel overview = new OverviewViewModel(connection, tasks, apps.apps(), apps::refresh,
                 (appId, channel) -> {
                     // A rollout's channel on the Channels page: its app chosen and its row selected there.
@@ -197,21 +200,59 @@ public final class ConsoleApp extends Application {
             settings.lastPageProperty().set("devices");
         });
         ActivityViewModel activity = new ActivityViewModel(connection, tasks, apps.apps());
-        List<Page> pages = List.of(new ConnectionsPage(connections), new AppsPage(apps), channelsPage,
-                new BundlesPage(bundles, apps::refresh,
+        // Built when first shown (ADR 0121): the first frame waits only for the page it shows.
+        List<Page> pages = List.of(
+                new LazyPage("connections", "Connections", Feather.GLOBE, () -> new ConnectionsPage(connections)),
+                new LazyPage("apps", "Apps", Feather.PACKAGE, () -> new AppsPage(apps)),
+                new LazyPage("channels", "Channels & Rollouts", Feather.GIT_BRANCH, () -> {
+                    ChannelsPage channelsPage = new ChannelsPage(channels, rollouts);
+                    channelsPage.setDeviceDetail(new DeviceDetailViewModel(connection, tasks));
+                    return channelsPage;
+                }),
+                new LazyPage("bundles", "Bundles", Feather.PACKAGE, () -> new BundlesPage(bundles, apps::refresh,
                         new dev.patchbay.console.bundles.BundleDeleter(bundles, connection, tasks),
-                        new dev.patchbay.console.bundles.BundleRetentionViewModel(bundles, connection, tasks)),
-                new KeysPage(keys, apps::refresh),
-                new EmulatorPage(emulator, apps::refresh), new DevicesPage(devices), new OverviewPage(overview),
-                new ActivityPage(activity), new ApiKeysPage(new ApiKeysViewModel(connection, tasks, clock)));
+                        new dev.patchbay.console.bundles.BundleRetentionViewModel(bundles, connection, tasks))),
+                new LazyPage("keys", "Keys", Feather.KEY, () -> new KeysPage(keys, apps::refresh)),
+                new LazyPage("emulator", "Emulator", Feather.SMARTPHONE, () -> new EmulatorPage(emulator, apps::refresh)),
+                new LazyPage("devices", "Devices", Feather.TABLET, () -> new DevicesPage(devices)),
+                new LazyPage("overview", "Overview", Feather.ACTIVITY, () -> new OverviewPage(overview)),
+                new LazyPage("activity", "Activity", Feather.LIST, () -> new ActivityPage(activity)),
+                new LazyPage("api-keys", "API keys", Feather.LOCK, () -> new ApiKeysPage(new ApiKeysViewModel(connection, tasks, clock))));
+        StartupTiming.mark("pages");
         ShellViewModel shell = new ShellViewModel(settings, connection, tasks, pages.stream().map(Page::id).toList());
-        new MainWindow(shell, settings, pages, icons, () -> quit(stage)).show(stage);
+        this.pages = pages;
+        MainWindow window = new MainWindow(shell, settings, pages, icons, () -> quit(stage));
+        window.show(stage);
+        StartupTiming.mark("shown");
         launched = this;
         settingsStore.watch(settings);
-        StartupTiming.install(connection.stateProperty());
-        // Not earlier: started in parallel with the window on 2 cores, the server delays the first frame by ~0.6 s
-        // and gains the connection only ~0.25 s (bench/console-startup.sh).
-        connection.connectActive();
+        StartupTiming.install(window.scene(), connection.stateProperty(), exit -> afterStartupRun(shell, pages.size(), exit));
+        // Not earlier: started in parallel with the window on 2 cores, the sandbox's start delays the first frame and
+        // gains the connection little (bench/startup.sh, ADR 0121). Settings' last page is shown meanwhile.
+        StartupTiming.onFirstFrame(window.scene(), connection::connectActive);
+    }
+
+    /**
+     * For the class-data sharing archive's training run (packaging, ADR 0121: {@code -Dpatchbay.startup.train=true}):
+     * once connected, show every page in turn, one per pulse, so their classes are in the archive too; then quit.
+     */
+    private static void afterStartupRun(ShellViewModel shell, int pageCount, Runnable exit) {
+        if (!Boolean.getBoolean("patchbay.startup.train")) {
+            exit.run();
+            return;
+        }
+        Runnable[] next = new Runnable[1];
+        int[] index = {0};
+        next[0] = () -> {
+            if (index[0] < pageCount) {
+                shell.selectPage(index[0]++);
+                javafx.application.Platform.runLater(next[0]);
+            } else {
+                StartupTiming.mark("trained");
+                exit.run();
+            }
+        };
+        next[0].run();
     }
 
     @Override
@@ -253,19 +294,24 @@ public final class ConsoleApp extends Application {
                 try {
                     java.nio.file.Files.deleteIfExists(p);
                 } catch (java.io.IOException e) {
-                    LOG.debug("Cannot delete {}: {}", p, e.toString());
+                    log().debug("Cannot delete {}: {}", p, e.toString());
                 }
             });
         } catch (java.io.IOException e) {
-            LOG.debug("Cannot clean {}: {}", dir, e.toString());
+            log().debug("Cannot clean {}: {}", dir, e.toString());
         }
+    }
+
+    /** Not a static field: that would set logging up before {@link #main} could hand it to another thread. */
+    private static Logger log() {
+        return LoggerFactory.getLogger(ConsoleApp.class);
     }
 
     private static void quietly(String what, Runnable close) {
         try {
             close.run();
         } catch (RuntimeException e) {
-            LOG.warn("Error while closing the {}: {}", what, e.toString());
+            log().warn("Error while closing the {}: {}", what, e.toString());
         }
     }
 
@@ -315,6 +361,11 @@ public final class ConsoleApp extends Application {
     /** For UI tests: the Emulator page's devices and what the page shows of them. */
     public EmulatorViewModel emulator() {
         return emulator;
+    }
+
+    /** For the start-up test: the ids of the pages built so far (pages are built when first shown). */
+    List<String> builtPages() {
+        return pages.stream().filter(p -> !(p instanceof LazyPage lazy) || lazy.built()).map(Page::id).toList();
     }
 
     /** For the quit test's child process: the app keys of this console. */

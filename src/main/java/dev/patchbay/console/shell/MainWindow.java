@@ -117,7 +117,17 @@ public final class MainWindow {
         applyTheme(vm.themeProperty().get());
         vm.themeProperty().addListener((obs, old, now) -> applyTheme(now));
         vm.selectedPageProperty().addListener((obs, old, now) -> showPage(now));
-        showPage(vm.selectedPageProperty().get());
+        // The first frame shows the window (menu, sidebar, status bar); the page is built and shown right after it
+        // (ADR 0121). Its sidebar button is selected at once.
+        String first = vm.selectedPageProperty().get();
+        nav.getToggles().forEach(t -> t.setSelected(pages.getOrDefault(first, pages.values().iterator().next()).id()
+                .equals(t.getUserData())));
+        dev.patchbay.console.common.StartupTiming.onFirstFrame(scene, () -> javafx.application.Platform.runLater(() -> {
+            if (content.getChildren().isEmpty()) {
+                showPage(vm.selectedPageProperty().get());
+            }
+            dev.patchbay.console.common.StartupTiming.mark("page-built");
+        }));
 
         stage.setTitle(TITLE);
         stage.setScene(scene);
@@ -230,6 +240,11 @@ public final class MainWindow {
         page.shown();
     }
 
+    /** The window's scene, once {@link #show(Stage)} built it. */
+    public Scene scene() {
+        return scene;
+    }
+
     private Page current() {
         return pages.getOrDefault(vm.selectedPageProperty().get(), pages.values().iterator().next());
     }
@@ -253,7 +268,8 @@ public final class MainWindow {
         }
     }
 
-    private static void applyTheme(String theme) {
+    /** Sets the theme's user-agent stylesheet ("light" / "dark"); the console calls it before any control exists. */
+    public static void applyTheme(String theme) {
         Application.setUserAgentStylesheet(Settings.DARK.equals(theme)
                 ? new PrimerDark().getUserAgentStylesheet() : new PrimerLight().getUserAgentStylesheet());
     }
