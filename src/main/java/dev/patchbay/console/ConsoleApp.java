@@ -24,6 +24,7 @@ import dev.patchbay.console.data.ServerData;
 import dev.patchbay.console.devices.DeviceDetailViewModel;
 import dev.patchbay.console.devices.DevicesPage;
 import dev.patchbay.console.devices.DevicesViewModel;
+import dev.patchbay.console.devices.FailedDevicesLink;
 import dev.patchbay.console.emulator.EmulatorPage;
 import dev.patchbay.console.emulator.EmulatorViewModel;
 import dev.patchbay.console.keys.AppKeyStore;
@@ -185,7 +186,10 @@ public final class ConsoleApp extends Application {
         devices = new DevicesViewModel(connection, tasks, apps.apps(), cache.devices(), clock,
                 new DeviceDetailViewModel(connection, tasks));
         ChannelsPage channelsPage = new ChannelsPage(channels, rollouts);
-        channelsPage.setDeviceDetail(new DeviceDetailViewModel(connection, tasks));
+        // A failure bar (and an Overview rollout line) opens its failed devices on the Devices page.
+        FailedDevicesLink failedDevices = new FailedDevicesLink(connection, tasks, devices,
+                () -> settings.lastPageProperty().set("devices"));
+        rollouts.charts().setOpener(failedDevices::open);
         OverviewViewModel overview = new OverviewViewModel(connection, tasks, apps.apps(), apps::refresh,
                 (appId, channel) -> {
                     // A rollout's channel on the Channels page: its app chosen and its row selected there.
