@@ -59,11 +59,14 @@ public final class RolloutCharts {
         };
     }
 
-    /** The time axis' tick unit in seconds: a whole number of steps, at most {@link #MAX_TICKS} ticks on the span. */
+    /** Tick units of the time axis, in seconds. */
+    static final List<Long> TICKS = List.of(60L, 120L, 300L, 600L, 900L, 1800L, 3600L, 7200L, 10_800L, 21_600L,
+            43_200L, 86_400L, 172_800L, 604_800L);
+
+    /** The time axis' tick unit in seconds: a round duration of at least a step, at most {@link #MAX_TICKS} ticks. */
     public static long tickUnit(long span, int step) {
-        long steps = Math.max(1, (span + step - 1) / step);
-        long per = Math.max(1, (steps + MAX_TICKS - 1) / MAX_TICKS);
-        return per * step;
+        return TICKS.stream().filter(t -> t >= step && span / t <= MAX_TICKS).findFirst()
+                .orElse(Math.max(step, span / MAX_TICKS));
     }
 
     /** The rate axis' upper bound (%) for the highest bar and the threshold (%, NaN: none). */

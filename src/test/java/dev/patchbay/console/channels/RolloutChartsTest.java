@@ -47,7 +47,7 @@ class RolloutChartsTest {
         assertEquals("per minute", RolloutCharts.stepText(60));
         assertEquals("per 15 minutes", RolloutCharts.stepText(900));
         assertEquals("per 6 hours", RolloutCharts.stepText(21_600));
-        assertEquals(300, RolloutCharts.tickUnit(48 * 60, 60), "at most 8 ticks, each a whole number of steps");
+        assertEquals(600, RolloutCharts.tickUnit(48 * 60, 60), "at most 8 ticks, round durations");
         assertEquals(60, RolloutCharts.tickUnit(60, 60));
         assertEquals(10.0, RolloutCharts.rateUpperBound(7.5, Double.NaN));
         assertEquals(10.0, RolloutCharts.rateUpperBound(2, 5.0), "the threshold fits too");
