@@ -20,6 +20,8 @@ public final class RolloutCharts {
     static final int MAX_BARS = 48;
     /** The failure steps, shortest first, in seconds. */
     static final List<Integer> STEPS = List.of(60, 300, 900, 3600, 21_600, 86_400);
+    /** The time axis grows by this many steps at a time, so a new step does not move the bars each time. */
+    static final int AXIS_CHUNK = 12;
     /** Ticks an axis shows at most. */
     static final int MAX_TICKS = 8;
     /** Upper bounds of the rate axis (%): the smallest that holds the highest bar and the threshold. */
@@ -62,6 +64,12 @@ public final class RolloutCharts {
     /** Tick units of the time axis, in seconds. */
     static final List<Long> TICKS = List.of(60L, 120L, 300L, 600L, 900L, 1800L, 3600L, 7200L, 10_800L, 21_600L,
             43_200L, 86_400L, 172_800L, 604_800L);
+
+    /** The time axis' span in seconds for {@code bars} steps: whole chunks of {@link #AXIS_CHUNK} steps. */
+    public static long axisSpan(int bars, int step) {
+        int chunks = Math.max(1, (bars + AXIS_CHUNK - 1) / AXIS_CHUNK);
+        return (long) chunks * AXIS_CHUNK * step;
+    }
 
     /** The time axis' tick unit in seconds: a round duration of at least a step, at most {@link #MAX_TICKS} ticks. */
     public static long tickUnit(long span, int step) {

@@ -123,7 +123,7 @@ final class RolloutChartsView {
         rate.setTickUnit(upper / 5);
         if (!list.isEmpty()) {
             long from = list.get(0).from().getEpochSecond();
-            long to = list.get(list.size() - 1).from().getEpochSecond() + step;
+            long to = from + RolloutCharts.axisSpan(list.size(), step);
             time.setLowerBound(from);
             time.setUpperBound(to);
             time.setTickUnit(RolloutCharts.tickUnit(to - from, step));

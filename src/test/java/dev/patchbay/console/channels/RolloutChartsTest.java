@@ -49,6 +49,9 @@ class RolloutChartsTest {
         assertEquals("per 6 hours", RolloutCharts.stepText(21_600));
         assertEquals(600, RolloutCharts.tickUnit(48 * 60, 60), "at most 8 ticks, round durations");
         assertEquals(60, RolloutCharts.tickUnit(60, 60));
+        assertEquals(12 * 60, RolloutCharts.axisSpan(1, 60), "the axis grows by 12 steps at a time");
+        assertEquals(12 * 60, RolloutCharts.axisSpan(12, 60));
+        assertEquals(24 * 60, RolloutCharts.axisSpan(13, 60));
         assertEquals(10.0, RolloutCharts.rateUpperBound(7.5, Double.NaN));
         assertEquals(10.0, RolloutCharts.rateUpperBound(2, 5.0), "the threshold fits too");
         assertEquals(100.0, RolloutCharts.rateUpperBound(100, 5.0));
