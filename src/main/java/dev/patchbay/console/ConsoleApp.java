@@ -196,6 +196,7 @@ public final class ConsoleApp extends Application {
                     channels.open(appId, channel);
                     settings.lastPageProperty().set("channels");
                 });
+        overview.setOpenFailedDevices(failedDevices::open);
         overview.setOpenDevices((appId, state) -> {
             devices.open(appId, state);
             settings.lastPageProperty().set("devices");

@@ -211,7 +211,7 @@ class RolloutUserPathTest {
         assertEquals(x, onFx(() -> bar.get().getBoundsInParent().getMinX()), 0.01, "the bar did not move");
         assertEquals(width, onFx(() -> bar.get().getBoundsInParent().getWidth()), 0.01);
         click(robot, "#rollout-failure-devices");
-        assertDevicesPageShows(robot, failed);
+        assertDevicesPageShows(robot, failed, "failed 1.1.0 on production, ");
 
         // Clicking the bar itself opens the same devices on the Devices page.
         robot.clickOn("#nav-channels");
@@ -224,7 +224,18 @@ class RolloutUserPathTest {
         Node again = failureBar(robot, 3);
         reveal(robot, again);
         robot.clickOn(again);
-        assertDevicesPageShows(robot, failed);
+        assertDevicesPageShows(robot, failed, "failed 1.1.0 on production, ");
+
+        // The Overview: devices per bundle, the rollout's health, and its failures as a link to those devices.
+        robot.clickOn("#nav-overview");
+        String failures = "#overview-rollout-failures-production-com-example-shop";
+        waitUntil(() -> robot.lookup(failures).tryQuery().isPresent()
+                && robot.lookup("#overview-bundle-builtin-com-example-shop").tryQuery().isPresent());
+        assertTrue(label(robot, "#overview-bundle-builtin-com-example-shop").getText().startsWith("builtin: "));
+        assertTrue(label(robot, "#overview-health-production-com-example-shop").getText().matches(
+                "healthy|failing|insufficient data|health not read yet"));
+        robot.clickOn(failures);
+        assertDevicesPageShows(robot, failed, "failed 1.1.0 on production since the rollout started");
         robot.clickOn("#devices-pick-clear");
         waitUntil(() -> label(robot, "#devices-pick").getText().isEmpty() && onFx(() -> app.devices().rows().size()) >= 4);
         robot.clickOn("#nav-channels");
@@ -288,7 +299,7 @@ class RolloutUserPathTest {
     }
 
     /** The Devices page is in front, limited to exactly {@code expected}, and says so. */
-    private void assertDevicesPageShows(FxRobot robot, Set<String> expected) throws Exception {
+    private void assertDevicesPageShows(FxRobot robot, Set<String> expected, String label) throws Exception {
         waitUntil(() -> robot.lookup("#devices-table").tryQuery().isPresent()
                 && robot.lookup("#devices-table").query().getScene() != null
                 && table(robot, "#devices-table").getItems().size() == expected.size());
@@ -298,7 +309,7 @@ class RolloutUserPathTest {
         }
         assertEquals(expected, shown);
         String pick = label(robot, "#devices-pick").getText();
-        assertTrue(pick.startsWith("Showing only: failed 1.1.0 on production, ") && pick.endsWith("· 3 devices"), pick);
+        assertTrue(pick.startsWith("Showing only: " + label) && pick.endsWith("· 3 devices"), pick);
         assertEquals(APP, onFx(() -> app.devices().appProperty().get().id()));
     }
 
