@@ -50,6 +50,9 @@ final class RolloutChartsView {
         rate.setAutoRanging(false);
         rate.setLowerBound(0);
         rate.setLabel("failed devices %");
+        // A fixed width, so a new upper bound ("100" wider than "50") does not shift the plot and its bars.
+        rate.setMinWidth(56);
+        rate.setPrefWidth(56);
         time.setTickLabelFormatter(axisLabels());
         failures.titleProperty().bind(Bindings.createStringBinding(() -> "Failures " + RolloutCharts.stepText(
                 vm.stepProperty().get()) + " (dashed: threshold) – click a bar for its devices", vm.stepProperty()));
