@@ -234,6 +234,8 @@ class RolloutUserPathTest {
         assertTrue(label(robot, "#overview-bundle-builtin-com-example-shop").getText().startsWith("builtin: "));
         assertTrue(label(robot, "#overview-health-production-com-example-shop").getText().matches(
                 "healthy|failing|insufficient data|health not read yet"));
+        // Its rollout line and bundles show whole at the default window (see PageLayoutTest).
+        assertEquals(List.of(), onFx(() -> PageLayoutTest.truncated(robot.lookup("#main-window").query())));
         robot.clickOn(failures);
         assertDevicesPageShows(robot, failed, "failed 1.1.0 on production since the rollout started");
         robot.clickOn("#devices-pick-clear");

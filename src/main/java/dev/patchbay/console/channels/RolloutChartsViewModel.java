@@ -45,10 +45,19 @@ public final class RolloutChartsViewModel {
     private final DoubleProperty threshold = new SimpleDoubleProperty(this, "threshold", Double.NaN);
     private final StringProperty message = new SimpleStringProperty(this, "message", "");
     private Rollout rollout;
+    /** The step last chosen (rollout id, step start): chosen again after the panel was cleared and read again. */
+    private String chosenRollout;
+    private Instant chosenFrom;
     private FailedDevicesLink.Opener opener = (appId, rolloutId, from, to, label) -> { };
 
     public RolloutChartsViewModel(ZoneId zone) {
         this.zone = zone;
+        chosen.addListener((obs, old, now) -> {
+            if (now != null && rollout != null) {
+                chosenRollout = rollout.id();
+                chosenFrom = now.from();
+            }
+        });
     }
 
     /** Reads the series of {@code r} up to {@code now} (on a background thread): aligned steps, see the class. */
@@ -88,17 +97,19 @@ public final class RolloutChartsViewModel {
         threshold.set(reading.series().threshold());
         List<FailureBucket> fresh = reading.series().failures();
         if (!same || step.get() != reading.step()) {
+            if (step.get() != reading.step()) {
+                chosenFrom = null;
+            }
             step.set(reading.step());
-            chosen.set(null);
             failures.setAll(fresh);
         } else {
             mergeInPlace(failures, fresh);
         }
-        FailureBucket was = chosen.get();
+        Instant was = r.id().equals(chosenRollout) ? chosenFrom : null;
         List<FailureBucket> steps = fresh.stream().filter(b -> b.failures() > 0)
                 .sorted(Comparator.comparing(FailureBucket::from).reversed()).toList();
         mergeInPlace(withFailures, steps);
-        chosen.set(was == null ? null : steps.stream().filter(b -> b.from().equals(was.from())).findFirst().orElse(null));
+        chosen.set(was == null ? null : steps.stream().filter(b -> b.from().equals(was)).findFirst().orElse(null));
     }
 
     void clear() {
