@@ -158,7 +158,7 @@ public final class DeviceCache implements AutoCloseable {
                 if (scope == null) {
                     return new DeviceResult(q, List.of(), 0, false);
                 }
-                boolean searchAsSet = searchAsSet(scope, q);
+                boolean searchAsSet = q.deviceIds() == null && searchAsSet(scope, q);
                 List<DeviceRow> rows = new ArrayList<>();
                 Stmt page = pageSql(scope, q, searchAsSet);
                 try (PreparedStatement ps = reader.prepareStatement(page.text())) {
@@ -314,6 +314,15 @@ public final class DeviceCache implements AutoCloseable {
     private static Stmt pageSql(int scope, DeviceQuery q, boolean searchAsSet) {
         List<Object> args = new ArrayList<>();
         String tail = " OFFSET " + q.offset() + " ROWS FETCH NEXT " + q.limit() + " ROWS ONLY";
+        if (q.deviceIds() != null) {
+            String from = picked(scope, q, args);
+            String where = "TRUE" + searchRanges(q, args) + filters(q, args, null);
+            String dir = q.descending() ? " DESC" : "";
+            String order = q.sort() == DeviceColumn.DEVICE_ID ? "device_id" + dir
+                    : q.sort().sql + dir + ", row_id" + dir;
+            return new Stmt("SELECT " + COLUMNS + " FROM " + from + " WHERE " + where + " ORDER BY " + order + tail,
+                    args);
+        }
         if (searchAsSet) {
             String from = searched(scope, searchTerm(q), args);
             String where = "TRUE" + filters(q, args, null);
@@ -337,6 +346,11 @@ public final class DeviceCache implements AutoCloseable {
     private static Stmt countSql(int scope, DeviceQuery q, boolean searchAsSet) {
         List<Object> args = new ArrayList<>();
         String cap = " FETCH FIRST " + (COUNT_CAP + 1) + " ROWS ONLY)";
+        if (q.deviceIds() != null) {
+            String from = picked(scope, q, args);
+            return new Stmt("SELECT COUNT(*) FROM (SELECT 1 FROM " + from + " WHERE TRUE" + searchRanges(q, args)
+                    + filters(q, args, null) + cap, args);
+        }
         if (searchAsSet) {
             String from = searched(scope, searchTerm(q), args);
             return new Stmt("SELECT COUNT(*) FROM (SELECT 1 FROM " + from + " WHERE TRUE" + filters(q, args, null)
@@ -383,6 +397,17 @@ public final class DeviceCache implements AutoCloseable {
         return "(SELECT * FROM cached_device WHERE scope_id = ? AND device_id >= ? AND device_id < ?"
                 + " UNION SELECT * FROM cached_device WHERE scope_id = ? AND custom_id_lower >= ? AND custom_id_lower < ?)"
                 + " searched";
+    }
+
+    /** The scope's devices named by {@code q.deviceIds()} (the unique key serves each), as a derived table. */
+    private static String picked(int scope, DeviceQuery q, List<Object> args) {
+        if (q.deviceIds().isEmpty()) {
+            return "(SELECT * FROM cached_device WHERE FALSE) picked";
+        }
+        args.add(scope);
+        args.addAll(q.deviceIds());
+        return "(SELECT * FROM cached_device WHERE scope_id = ? AND device_id IN ("
+                + String.join(", ", java.util.Collections.nCopies(q.deviceIds().size(), "?")) + ")) picked";
     }
 
     private static String searchTerm(DeviceQuery q) {

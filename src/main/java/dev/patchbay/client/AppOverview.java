@@ -11,9 +11,16 @@ import java.util.List;
  *                         the last 24 h
  * @param devicesSeen24h   devices that checked in or reported in the last 24 h
  * @param devices          every device the server knows of the app
+ * @param devicesByBundle  devices per current bundle, most first (at most 20 bundles)
  */
-public record AppOverview(List<Rollout> rolloutsInFlight, long failures24h, long devicesSeen24h, long devices) {
+public record AppOverview(List<Rollout> rolloutsInFlight, long failures24h, long devicesSeen24h, long devices,
+                          List<BundleDevices> devicesByBundle) {
     public AppOverview {
         rolloutsInFlight = rolloutsInFlight == null ? List.of() : List.copyOf(rolloutsInFlight);
+        devicesByBundle = devicesByBundle == null ? List.of() : List.copyOf(devicesByBundle);
+    }
+
+    /** Devices whose current bundle is {@code bundle} (null: the builtin assets). */
+    public record BundleDevices(String bundle, long devices) {
     }
 }

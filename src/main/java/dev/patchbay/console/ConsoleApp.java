@@ -24,6 +24,7 @@ import dev.patchbay.console.data.ServerData;
 import dev.patchbay.console.devices.DeviceDetailViewModel;
 import dev.patchbay.console.devices.DevicesPage;
 import dev.patchbay.console.devices.DevicesViewModel;
+import dev.patchbay.console.devices.FailedDevicesLink;
 import dev.patchbay.console.emulator.EmulatorPage;
 import dev.patchbay.console.emulator.EmulatorViewModel;
 import dev.patchbay.console.keys.AppKeyStore;
@@ -189,12 +190,17 @@ public final class ConsoleApp extends Application {
                 options.dataFolder().resolve("emulator"), EmulatorViewModel.WebLayer.WEBVIEW);
         devices = new DevicesViewModel(connection, tasks, apps.apps(), cache.devices(), clock,
                 new DeviceDetailViewModel(connection, tasks));
+        // A failure bar (and an Overview rollout line) opens its failed devices on the Devices page.
+        FailedDevicesLink failedDevices = new FailedDevicesLink(connection, tasks, devices,
+                () -> settings.lastPageProperty().set("devices"));
+        rollouts.charts().setOpener(failedDevices::open);
         OverviewViewModel overview = new OverviewViewModel(connection, tasks, apps.apps(), apps::refresh,
                 (appId, channel) -> {
                     // A rollout's channel on the Channels page: its app chosen and its row selected there.
                     channels.open(appId, channel);
                     settings.lastPageProperty().set("channels");
                 });
+        overview.setOpenFailedDevices(failedDevices::open);
         overview.setOpenDevices((appId, state) -> {
             devices.open(appId, state);
             settings.lastPageProperty().set("devices");
@@ -204,11 +210,8 @@ public final class ConsoleApp extends Application {
         List<Page> pages = List.of(
                 new LazyPage("connections", "Connections", Feather.GLOBE, () -> new ConnectionsPage(connections)),
                 new LazyPage("apps", "Apps", Feather.PACKAGE, () -> new AppsPage(apps)),
-                new LazyPage("channels", "Channels & Rollouts", Feather.GIT_BRANCH, () -> {
-                    ChannelsPage channelsPage = new ChannelsPage(channels, rollouts);
-                    channelsPage.setDeviceDetail(new DeviceDetailViewModel(connection, tasks));
-                    return channelsPage;
-                }),
+                new LazyPage("channels", "Channels & Rollouts", Feather.GIT_BRANCH, 
+                        () -> new ChannelsPage(channels, rollouts)),
                 new LazyPage("bundles", "Bundles", Feather.PACKAGE, () -> new BundlesPage(bundles, apps::refresh,
                         new dev.patchbay.console.bundles.BundleDeleter(bundles, connection, tasks),
                         new dev.patchbay.console.bundles.BundleRetentionViewModel(bundles, connection, tasks))),

@@ -129,6 +129,27 @@ class DeviceCacheTest {
                 0, 200)).contains("UNION"));
     }
 
+    /** A set of device ids (a failure bar's devices): only those, with the other filters, sorted and counted. */
+    @Test
+    void deviceIdsLimitTheQueryToThoseDevices() {
+        java.util.Set<String> picked = new java.util.HashSet<>();
+        for (int i = 0; i < 1000; i += 7) {
+            picked.add(all.get(i).deviceId());
+        }
+        picked.add("not-a-cached-device");
+        DeviceQuery q = new DeviceQuery(null, null, null, null, null, null, null, DeviceColumn.DEVICE_ID, false, 0, 100,
+                List.copyOf(picked));
+        DeviceResult r = cache.query(CONN, APP, q);
+        assertEquals(expected(d -> picked.contains(d.deviceId()), BY_ID, 0, 100), ids(r));
+        assertEquals(count(d -> picked.contains(d.deviceId())), r.total());
+        DeviceQuery beta = new DeviceQuery(null, "beta", null, null, null, null, null, DeviceColumn.LAST_SEEN, true, 0,
+                100, List.copyOf(picked));
+        assertEquals(expected(d -> picked.contains(d.deviceId()) && d.channel().equals("beta"), seenDesc, 0, 100),
+                ids(cache.query(CONN, APP, beta)));
+        assertEquals(List.of(), ids(cache.query(CONN, APP, new DeviceQuery(null, null, null, null, null, null, null,
+                DeviceColumn.DEVICE_ID, false, 0, 100, List.of()))), "no ids: no devices");
+    }
+
     @Test
     void searchIsAPrefixOfTheDeviceIdOrTheCustomId() {
         String prefix = all.get(1234).deviceId().substring(0, 3);

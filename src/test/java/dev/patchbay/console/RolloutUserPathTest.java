@@ -11,7 +11,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.patchbay.client.FailedDevice;
 import dev.patchbay.client.FailureBucket;
 import dev.patchbay.client.PatchbayClient;
 import dev.patchbay.client.RolloutChange;
@@ -172,7 +171,7 @@ class RolloutUserPathTest {
         assertTrue(history.stream().anyMatch(h -> h.toBps() == 2500 && h.fromBps() != null && h.fromBps() == 1000
                 && "no crash reports at 10 %".equals(h.reason())), history.toString());
 
-        // Three devices fail on 1.1.0, one is fine: the failure chart shows a bar; clicking it lists the three.
+        // Three devices fail on 1.1.0, one is fine: the failure chart shows a bar as wide as its minute.
         // Only devices the server offered 1.1.0 count for its health (ADR 0094): each is a device the 25 % selects, and
         // checks for updates first.
         Set<String> failed = new TreeSet<>();
@@ -182,49 +181,68 @@ class RolloutUserPathTest {
             stats(device, i == 0 ? "rollback" : "download_fail");
         }
         stats(offeredDevice(r.id(), r.bps()), "app_ready");
-        AtomicReference<Node> bar = new AtomicReference<>();
-        WaitForAsyncUtils.waitFor(30, TimeUnit.SECONDS, () -> {
+        AtomicReference<Node> bar = new AtomicReference<>(failureBar(robot, 3));
+        reveal(robot, bar.get());
+        double x = onFx(() -> bar.get().getBoundsInParent().getMinX());
+        double width = onFx(() -> bar.get().getBoundsInParent().getWidth());
+        assertTrue(width >= 20, "a minute of a fresh rollout is a bar a person can click: " + width + " px");
+
+        // The keyboard's way: choose the step; refreshes (every 3 s on the page) keep the choice and the bar in place.
+        robot.clickOn("#rollout-failure-step");
+        robot.clickOn(robot.lookup(".list-cell").match((Node n) -> n instanceof javafx.scene.control.Labeled l
+                && l.getText() != null && l.getText().contains("3 of 4 devices failed")).<Node>query());
+        FailureBucket chosen = onFx(() -> app.rollouts().charts().chosenProperty().get());
+        assertEquals(3, chosen.failures());
+        for (int i = 0; i < 3; i++) {
+            Thread.sleep(300);
             robot.interact(() -> app.rollouts().poll());
             WaitForAsyncUtils.waitForFxEvents();
-            return onFx(() -> {
-                for (Node n : robot.lookup("#rollout-failure-chart .failure-bar").queryAll()) {
-                    XYChart.Data<?, ?> d = dataOf(robot, n);
-                    if (d != null && d.getExtraValue() instanceof FailureBucket b && b.failures() == 3) {
-                        bar.set(n);
-                        return true;
-                    }
-                }
-                return false;
-            });
-        });
-        reveal(robot, bar.get());
-        robot.clickOn(bar.get());
-        waitUntil(() -> robot.lookup("#rollout-failed-pane").query().isVisible()
-                && table(robot, "#rollout-failed-table").getItems().size() == 3);
-        Set<String> listed = new TreeSet<>();
-        for (Object o : table(robot, "#rollout-failed-table").getItems()) {
-            listed.add(((FailedDevice) o).deviceId());
+            waitUntil(() -> !app.rollouts().polling());
+            WaitForAsyncUtils.waitForFxEvents();
         }
-        assertEquals(failed, listed);
-        // Its column titles are whole at the default window (see PageLayoutTest).
-        reveal(robot, "#rollout-failed-table");
-        org.testfx.util.WaitForAsyncUtils.waitForFxEvents();
-        assertEquals(List.of(), onFx(() -> PageLayoutTest.truncated(robot.lookup("#main-window").query()).stream()
-                .filter(f -> f.startsWith("column header in #rollout-")).toList()));
-        // Double-clicking a device opens the device detail in a window.
-        String first = ((FailedDevice) table(robot, "#rollout-failed-table").getItems().get(0)).deviceId();
-        reveal(robot, "#rollout-failed-table");
-        robot.doubleClickOn(robot.from(robot.lookup("#rollout-failed-table").<Node>query()).lookup(".table-cell")
-                .match((Node n) -> n instanceof javafx.scene.control.Labeled l && first.equals(l.getText())).<Node>query());
-        waitUntil(() -> javafx.stage.Window.getWindows().stream().anyMatch(w -> w instanceof Stage st
-                && st.isShowing() && st.getTitle() != null && st.getTitle().startsWith("Device " + first)));
-        waitUntil(() -> robot.lookup("#device-id").tryQuery().isPresent()
-                && ("Device " + first).equals(robot.lookup("#device-id").queryLabeled().getText()));
-        robot.type(KeyCode.ESCAPE);
-        waitUntil(() -> javafx.stage.Window.getWindows().stream().noneMatch(w -> w instanceof Stage st && st.isShowing()
-                && st.getTitle() != null && st.getTitle().startsWith("Device ")));
-        click(robot, "#rollout-failed-close");
-        waitUntil(() -> !robot.lookup("#rollout-failed-pane").query().isVisible());
+        FailureBucket now = onFx(() -> robot.lookup("#rollout-failure-step").<javafx.scene.control.ComboBox<FailureBucket>>query()
+                .getValue());
+        assertEquals(chosen.from(), now.from(), "the chooser keeps its step across refreshes");
+        assertTrue(onFx(() -> robot.from(robot.lookup("#rollout-failure-step").<Node>query()).lookup(".list-cell")
+                .match((Node n) -> n instanceof javafx.scene.control.Labeled l && l.getText() != null
+                        && l.getText().contains("3 of 4 devices failed")).tryQuery().isPresent()), "shown in the chooser");
+        assertTrue(onFx(() -> bar.get().getScene() != null && dataOf(robot, bar.get()) != null),
+                "the same bar, its numbers changed in place");
+        assertEquals(x, onFx(() -> bar.get().getBoundsInParent().getMinX()), 0.01, "the bar did not move");
+        assertEquals(width, onFx(() -> bar.get().getBoundsInParent().getWidth()), 0.01);
+        click(robot, "#rollout-failure-devices");
+        assertDevicesPageShows(robot, failed, "failed 1.1.0 on production, ");
+
+        // Clicking the bar itself opens the same devices on the Devices page.
+        robot.clickOn("#nav-channels");
+        waitUntil(() -> robot.lookup("#rollout-failure-chart").tryQuery().isPresent()
+                && robot.lookup("#rollout-failure-chart").query().getScene() != null);
+        onFx(() -> {
+            app.devices().pickProperty().set(null);
+            return null;
+        });
+        Node again = failureBar(robot, 3);
+        reveal(robot, again);
+        robot.clickOn(again);
+        assertDevicesPageShows(robot, failed, "failed 1.1.0 on production, ");
+
+        // The Overview: devices per bundle, the rollout's health, and its failures as a link to those devices.
+        robot.clickOn("#nav-overview");
+        String failures = "#overview-rollout-failures-production-com-example-shop";
+        waitUntil(() -> robot.lookup(failures).tryQuery().isPresent()
+                && robot.lookup("#overview-bundle-builtin-com-example-shop").tryQuery().isPresent());
+        assertTrue(label(robot, "#overview-bundle-builtin-com-example-shop").getText().startsWith("builtin: "));
+        assertTrue(label(robot, "#overview-health-production-com-example-shop").getText().matches(
+                "healthy|failing|insufficient data|health not read yet"));
+        // Its rollout line and bundles show whole at the default window (see PageLayoutTest).
+        assertEquals(List.of(), onFx(() -> PageLayoutTest.truncated(robot.lookup("#main-window").query())));
+        robot.clickOn(failures);
+        assertDevicesPageShows(robot, failed, "failed 1.1.0 on production since the rollout started");
+        robot.clickOn("#devices-pick-clear");
+        waitUntil(() -> label(robot, "#devices-pick").getText().isEmpty() && onFx(() -> app.devices().rows().size()) >= 4);
+        robot.clickOn("#nav-channels");
+        waitUntil(() -> robot.lookup("#rollout-pause").tryQuery().isPresent()
+                && robot.lookup("#rollout-pause").query().getScene() != null);
 
         // Pause (by keyboard: the mnemonic), resume, promote.
         robot.press(KeyCode.ALT).type(KeyCode.A).release(KeyCode.ALT);
@@ -262,6 +280,41 @@ class RolloutUserPathTest {
                 "rollout.promote")), actions.toString());
     }
 
+    /** The failure bar with {@code failures} failed devices, once a poll shows it. */
+    private Node failureBar(FxRobot robot, int failures) throws Exception {
+        AtomicReference<Node> bar = new AtomicReference<>();
+        WaitForAsyncUtils.waitFor(30, TimeUnit.SECONDS, () -> {
+            robot.interact(() -> app.rollouts().poll());
+            WaitForAsyncUtils.waitForFxEvents();
+            return onFx(() -> {
+                for (Node n : robot.lookup("#rollout-failure-chart .failure-bar").queryAll()) {
+                    XYChart.Data<?, ?> d = dataOf(robot, n);
+                    if (d != null && d.getExtraValue() instanceof FailureBucket b && b.failures() == failures) {
+                        bar.set(n);
+                        return true;
+                    }
+                }
+                return false;
+            });
+        });
+        return bar.get();
+    }
+
+    /** The Devices page is in front, limited to exactly {@code expected}, and says so. */
+    private void assertDevicesPageShows(FxRobot robot, Set<String> expected, String label) throws Exception {
+        waitUntil(() -> robot.lookup("#devices-table").tryQuery().isPresent()
+                && robot.lookup("#devices-table").query().getScene() != null
+                && table(robot, "#devices-table").getItems().size() == expected.size());
+        Set<String> shown = new TreeSet<>();
+        for (Object o : table(robot, "#devices-table").getItems()) {
+            shown.add(((dev.patchbay.cache.DeviceRow) o).deviceId());
+        }
+        assertEquals(expected, shown);
+        String pick = label(robot, "#devices-pick").getText();
+        assertTrue(pick.startsWith("Showing only: " + label) && pick.endsWith("· 3 devices"), pick);
+        assertEquals(APP, onFx(() -> app.devices().appProperty().get().id()));
+    }
+
     /** Scrolls the rollout panel so the node shows, as a user would, and clicks it. */
     private static org.testfx.api.FxRobotInterface click(FxRobot robot, String query) {
         reveal(robot, robot.lookup(query).query());
@@ -291,7 +344,7 @@ class RolloutUserPathTest {
     }
 
     private static XYChart.Data<?, ?> dataOf(FxRobot robot, Node bar) {
-        for (Object s : robot.lookup("#rollout-failure-chart").queryAs(javafx.scene.chart.BarChart.class).getData()) {
+        for (Object s : robot.lookup("#rollout-failure-chart").queryAs(XYChart.class).getData()) {
             for (Object d : ((XYChart.Series<?, ?>) s).getData()) {
                 if (((XYChart.Data<?, ?>) d).getNode() == bar) {
                     return (XYChart.Data<?, ?>) d;

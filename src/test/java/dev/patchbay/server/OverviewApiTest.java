@@ -82,6 +82,9 @@ class OverviewApiTest {
         assertEquals(2, now.path("devices").asLong());
         assertEquals(2, now.path("devicesSeen24h").asLong());
         assertEquals(1, now.path("failures24h").asLong(), "a device that failed twice counts once");
+        assertEquals(1, now.path("devicesByBundle").size(), now.toString());
+        assertEquals("builtin", now.path("devicesByBundle").get(0).path("bundle").asText(), "both run the builtin assets");
+        assertEquals(2, now.path("devicesByBundle").get(0).path("devices").asLong());
 
         clock.advance(Duration.ofHours(25));
         f.check(c, Map.of());

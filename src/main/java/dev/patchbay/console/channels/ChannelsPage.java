@@ -72,20 +72,6 @@ public final class ChannelsPage implements Page {
         });
     }
 
-    /**
-     * What double-clicking (or Enter on) a device in the failed-devices list does: {@code (appId, deviceId)}. The
-     * Devices page's detail view plugs in here; without it the list is read-only.
-     */
-    public void setDeviceOpener(java.util.function.BiConsumer<String, String> opener) {
-        rollout.setDeviceOpener(opener);
-    }
-
-    /** Failed devices open in a window showing {@code detail} (the Devices page's device detail). */
-    public void setDeviceDetail(dev.patchbay.console.devices.DeviceDetailViewModel detail) {
-        DeviceWindow window = new DeviceWindow(detail);
-        setDeviceOpener((appId, deviceId) -> window.open(root.getScene().getWindow(), appId, deviceId));
-    }
-
     private Node toolbar() {
         ComboBox<App> app = AppSelector.create("channel-app", vm.apps(), vm.appProperty());
 

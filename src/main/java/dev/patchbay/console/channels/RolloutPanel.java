@@ -50,7 +50,7 @@ import javafx.util.StringConverter;
 
 /**
  * The rollout panel under the channels table: state, percentage slider and field, verbs with a reason dialog, plan,
- * health, adoption and failure-rate charts, history, the devices behind a failure bar, and the start / plan forms.
+ * health, the charts ({@link RolloutChartsView}), history, and the start / plan forms.
  * Binds to {@link RolloutViewModel}; polls it every {@link #POLL} while shown.
  */
 final class RolloutPanel {
@@ -60,7 +60,6 @@ final class RolloutPanel {
     private final RolloutViewModel vm;
     private final VBox root = new VBox(10);
     private final Timeline timer;
-    private BiConsumer<String, String> deviceOpener;
 
     RolloutPanel(RolloutViewModel vm) {
         this.vm = vm;
@@ -99,11 +98,6 @@ final class RolloutPanel {
         } else if (!vm.polling()) {
             vm.poll();
         }
-    }
-
-    /** What double-clicking a failed device does (the Devices page's detail, once it exists); null: nothing. */
-    void setDeviceOpener(BiConsumer<String, String> opener) {
-        this.deviceOpener = opener;
     }
 
     // ---- header -------------------------------------------------------------------------------------------------
@@ -162,7 +156,7 @@ final class RolloutPanel {
         none.visibleProperty().bind(vm.rolloutProperty().isNull());
         none.managedProperty().bind(none.visibleProperty());
 
-        VBox details = new VBox(10, controls(), reasons(), plan(), charts(), failedDevices(), history());
+        VBox details = new VBox(10, controls(), reasons(), plan(), new RolloutChartsView(vm.charts()).root(), history());
         details.visibleProperty().bind(vm.rolloutProperty().isNotNull());
         details.managedProperty().bind(details.visibleProperty());
         return new VBox(10, none, details);
@@ -278,206 +272,6 @@ final class RolloutPanel {
         };
         vm.rolloutProperty().addListener((obs, old, now) -> fill.run());
         return new VBox(4, title, lines);
-    }
-
-    // ---- charts -------------------------------------------------------------------------------------------------
-
-    private Node charts() {
-        NumberAxis time = new NumberAxis();
-        time.setForceZeroInRange(false);
-        time.setLabel("time");
-        time.setTickLabelFormatter(new StringConverter<>() {
-            @Override
-            public String toString(Number n) {
-                return CLOCK.format(Instant.ofEpochSecond(n.longValue()).atZone(ZoneId.systemDefault()));
-            }
-
-            @Override
-            public Number fromString(String s) {
-                return 0;
-            }
-        });
-        NumberAxis devices = new NumberAxis();
-        devices.setLabel("devices");
-        StackedAreaChart<Number, Number> adoption = new StackedAreaChart<>(time, devices);
-        adoption.setId("rollout-adoption-chart");
-        adoption.setTitle("Adoption: devices on stable, target and other bundles");
-        adoption.setAnimated(false);
-        adoption.setCreateSymbols(false);
-        adoption.setPrefHeight(240);
-        vm.adoption().addListener((ListChangeListener<dev.patchbay.client.AdoptionPoint>) c -> {
-            adoption.getData().setAll(RolloutCharts.adoption(vm.adoption()));
-            if (!vm.adoption().isEmpty()) {
-                time.setAutoRanging(vm.adoption().size() > 1);
-                if (vm.adoption().size() == 1) {
-                    long x = vm.adoption().get(0).at().getEpochSecond();
-                    time.setLowerBound(x - 60);
-                    time.setUpperBound(x + 60);
-                }
-            }
-        });
-
-        CategoryAxis step = new CategoryAxis();
-        step.setLabel("step start");
-        NumberAxis rate = new NumberAxis();
-        rate.setLabel("failed devices %");
-        rate.setAutoRanging(false);
-        rate.setLowerBound(0);
-        ThresholdBarChart failures = new ThresholdBarChart(step, rate);
-        failures.setId("rollout-failure-chart");
-        failures.setTitle("Failure rate per step (dashed: threshold) – click a bar for its devices");
-        failures.setAnimated(false);
-        failures.setLegendVisible(false);
-        failures.setPrefHeight(240);
-        Runnable fill = () -> {
-            double threshold = vm.thresholdProperty().get() * 100;
-            failures.thresholdProperty().set(Double.isNaN(threshold) ? Double.NaN : threshold);
-            double max = vm.failures().stream().mapToDouble(b -> b.rate() * 100).max().orElse(0);
-            max = Math.max(max, Double.isNaN(threshold) ? 0 : threshold);
-            double upper = max <= 0 ? 10 : Math.min(100, Math.ceil(max * 1.25));
-            rate.setUpperBound(upper);
-            rate.setTickUnit(Math.max(1, Math.round(upper / 5)));
-            XYChart.Series<String, Number> fresh = RolloutCharts.failureRate(vm.failures(), ZoneId.systemDefault());
-            if (failures.getData().isEmpty()) {
-                failures.getData().add(new XYChart.Series<>(fresh.getName(), javafx.collections.FXCollections.observableArrayList()));
-            }
-            updateBars(failures.getData().get(0).getData(), fresh.getData());
-        };
-        vm.failures().addListener((ListChangeListener<FailureBucket>) c -> fill.run());
-        vm.thresholdProperty().addListener((obs, old, now) -> fill.run());
-
-        // The keyboard's way to a bar: the steps with failures, newest first; choosing one lists its devices.
-        ComboBox<FailureBucket> steps = new ComboBox<>();
-        steps.setId("rollout-failure-step");
-        steps.setPromptText("Steps with failures");
-        steps.setConverter(new StringConverter<>() {
-            @Override
-            public String toString(FailureBucket b) {
-                return b == null ? "" : RolloutCharts.describe(b, ZoneId.systemDefault());
-            }
-
-            @Override
-            public FailureBucket fromString(String s) {
-                return null;
-            }
-        });
-        vm.failures().addListener((ListChangeListener<FailureBucket>) c -> steps.getItems().setAll(
-                vm.failures().stream().filter(b -> b.failures() > 0).sorted((x, y) -> y.from().compareTo(x.from())).toList()));
-        Button listDevices = button("rollout-failure-devices", "Failed _devices…", "List the devices that failed in the chosen step (Alt+D)");
-        listDevices.disableProperty().bind(steps.valueProperty().isNull());
-        listDevices.setOnAction(e -> vm.openFailures(steps.getValue()));
-        Label stepsLabel = new Label("Failures in step");
-        stepsLabel.setLabelFor(steps);
-        javafx.scene.layout.FlowPane keyboard = new javafx.scene.layout.FlowPane(8, 6, stepsLabel, steps, listDevices);
-        keyboard.setAlignment(Pos.CENTER_LEFT);
-
-        Label message = Forms.message("rollout-chart-message", vm.chartMessageProperty(), Styles.TEXT_MUTED, Styles.TEXT_SMALL);
-        HBox.setHgrow(adoption, Priority.ALWAYS);
-        HBox.setHgrow(failures, Priority.ALWAYS);
-        HBox row = new HBox(12, adoption, failures);
-        return new VBox(4, message, row, keyboard);
-    }
-
-    /**
-     * Updates the bars in place while the steps stay the same (a poll moves only the last step's end), so a bar under
-     * the mouse keeps its node; otherwise replaces them.
-     */
-    private void updateBars(List<XYChart.Data<String, Number>> bars, List<XYChart.Data<String, Number>> fresh) {
-        boolean samePrefix = bars.size() <= fresh.size();
-        for (int i = 0; samePrefix && i < bars.size(); i++) {
-            samePrefix = bars.get(i).getXValue().equals(fresh.get(i).getXValue());
-        }
-        if (!samePrefix) {
-            bars.clear();
-        }
-        for (int i = 0; i < fresh.size(); i++) {
-            XYChart.Data<String, Number> f = fresh.get(i);
-            if (i < bars.size()) {
-                bars.get(i).setYValue(f.getYValue());
-                bars.get(i).setExtraValue(f.getExtraValue());
-            } else {
-                XYChart.Data<String, Number> d = new XYChart.Data<>(f.getXValue(), f.getYValue(), f.getExtraValue());
-                bars.add(d);
-                if (d.getNode() != null) {
-                    hookBar(d);
-                }
-                d.nodeProperty().addListener((obs, old, now) -> hookBar(d));
-            }
-        }
-    }
-
-    private void hookBar(XYChart.Data<String, Number> d) {
-        Node bar = d.getNode();
-        if (bar == null || bar.getStyleClass().contains("failure-bar")) {
-            return;
-        }
-        bar.getStyleClass().add("failure-bar");
-        Tooltip tip = new Tooltip();
-        tip.textProperty().bind(Bindings.createStringBinding(() -> d.getExtraValue() instanceof FailureBucket b
-                ? RolloutCharts.describe(b, ZoneId.systemDefault()) + "\nClick for the devices" : "", d.extraValueProperty()));
-        Tooltip.install(bar, tip);
-        bar.setOnMouseClicked(e -> {
-            if (d.getExtraValue() instanceof FailureBucket b) {
-                vm.openFailures(b);
-            }
-        });
-    }
-
-    private Node failedDevices() {
-        Label title = new Label();
-        title.setId("rollout-failed-title");
-        title.getStyleClass().add(Styles.TEXT_BOLD);
-        title.textProperty().bind(Bindings.createStringBinding(() -> vm.failedBucketProperty().get() == null ? ""
-                : "Failed devices " + RolloutCharts.describe(vm.failedBucketProperty().get(), ZoneId.systemDefault()),
-                vm.failedBucketProperty()));
-        Button close = new Button("Close");
-        close.setId("rollout-failed-close");
-        close.setCancelButton(false);
-        close.setOnAction(e -> vm.closeFailures());
-        TableView<FailedDevice> table = new TableView<>(vm.failedDevices());
-        table.setId("rollout-failed-table");
-        table.setPrefHeight(200);
-        table.setColumnResizePolicy(TableView.CONSTRAINED_RESIZE_POLICY_FLEX_LAST_COLUMN);
-        table.getColumns().add(column("Device", 260, FailedDevice::deviceId));
-        table.getColumns().add(column("Custom id", 120, d -> d.customId() == null ? "" : d.customId()));
-        table.getColumns().add(column("Action", 110, FailedDevice::action));
-        table.getColumns().add(column("Time", 90, d -> Times.format(d.at())));
-        table.getColumns().add(column("Reason", 240, d -> d.reason() == null ? "" : d.reason()));
-        Label placeholder = new Label();
-        placeholder.textProperty().bind(vm.failedMessageProperty());
-        table.setPlaceholder(placeholder);
-        Runnable open = () -> {
-            FailedDevice d = table.getSelectionModel().getSelectedItem();
-            if (d != null && deviceOpener != null && vm.rolloutProperty().get() != null) {
-                deviceOpener.accept(vm.rolloutProperty().get().appId(), d.deviceId());
-            }
-        };
-        table.setOnMouseClicked(e -> {
-            if (e.getClickCount() == 2) {
-                open.run();
-            }
-        });
-        table.setOnKeyPressed(e -> {
-            if (e.getCode() == KeyCode.ENTER) {
-                open.run();
-                e.consume();
-            } else if (e.getCode() == KeyCode.ESCAPE) {
-                vm.closeFailures();
-                e.consume();
-            }
-        });
-        HBox head = new HBox(8, title, close);
-        head.setAlignment(Pos.CENTER_LEFT);
-        VBox box = new VBox(6, head, table);
-        box.setId("rollout-failed-pane");
-        box.visibleProperty().bind(vm.failedBucketProperty().isNotNull());
-        box.managedProperty().bind(box.visibleProperty());
-        vm.failedBucketProperty().addListener((obs, old, now) -> {
-            if (now != null) {
-                table.requestFocus();
-            }
-        });
-        return box;
     }
 
     private Node history() {

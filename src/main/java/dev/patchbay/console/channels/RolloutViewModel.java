@@ -1,13 +1,9 @@
 package dev.patchbay.console.channels;
 
-import dev.patchbay.client.AdoptionPoint;
 import dev.patchbay.client.ConflictException;
-import dev.patchbay.client.FailedDevice;
-import dev.patchbay.client.FailureBucket;
 import dev.patchbay.client.NotFoundException;
 import dev.patchbay.client.PatchbayClient;
 import dev.patchbay.client.RolloutChange;
-import dev.patchbay.client.RolloutSeries;
 import dev.patchbay.client.RolloutStart;
 import dev.patchbay.client.ServerUnreachableException;
 import dev.patchbay.client.ValidationFailedException;
@@ -55,7 +51,7 @@ import javafx.collections.ObservableList;
 /**
  * The rollout panel of the Channels &amp; Rollouts page (docs/rollouts.md): the selected channel's rollout, the
  * percentage control (slider and field kept in sync), the verbs, the start form and plan editor, the history, the
- * chart data (polled while the page is shown) and the devices behind a failure bar. Every call goes through the
+ * charts ({@link RolloutChartsViewModel}, read with the rollout while the page is shown). Every call goes through the
  * client with {@code withActor(actor)}, off the FX thread.
  */
 public final class RolloutViewModel {
@@ -90,11 +86,8 @@ public final class RolloutViewModel {
     public record StageLine(int index, String text, boolean current, boolean done) {
     }
 
-    record Snapshot(Rollout rollout, List<RolloutChange> history, RolloutSeries series, String seriesProblem) {
+    record Snapshot(Rollout rollout, List<RolloutChange> history, RolloutChartsViewModel.Reading charts) {
     }
-
-    /** Most devices listed behind one failure bar. */
-    static final int FAILED_LIMIT = 500;
 
     private final ConnectionManager connection;
     private final TaskRunner tasks;
@@ -110,10 +103,7 @@ public final class RolloutViewModel {
     private final StringProperty info = new SimpleStringProperty(this, "info", "");
     private final BooleanProperty busy = new SimpleBooleanProperty(this, "busy");
     private final ObservableList<RolloutChange> history = FXCollections.observableArrayList();
-    private final ObservableList<AdoptionPoint> adoption = FXCollections.observableArrayList();
-    private final ObservableList<FailureBucket> failures = FXCollections.observableArrayList();
-    private final DoubleProperty threshold = new SimpleDoubleProperty(this, "threshold", Double.NaN);
-    private final StringProperty chartMessage = new SimpleStringProperty(this, "chartMessage", "");
+    private final RolloutChartsViewModel charts = new RolloutChartsViewModel(java.time.ZoneId.systemDefault());
 
     private final DoubleProperty sliderPercent = new SimpleDoubleProperty(this, "sliderPercent", 0);
     private final StringProperty percentText = new SimpleStringProperty(this, "percentText", "0");
@@ -137,10 +127,6 @@ public final class RolloutViewModel {
     private final StringProperty reasonError = new SimpleStringProperty(this, "reasonError", "");
     private final StringProperty passphraseError = new SimpleStringProperty(this, "passphraseError", "");
     private final StringProperty formError = new SimpleStringProperty(this, "formError", "");
-
-    private final ObjectProperty<FailureBucket> failedBucket = new SimpleObjectProperty<>(this, "failedBucket");
-    private final ObservableList<FailedDevice> failedDevices = FXCollections.observableArrayList();
-    private final StringProperty failedMessage = new SimpleStringProperty(this, "failedMessage", "");
 
     private final BooleanBinding hasChannel;
     private final BooleanBinding cannotAct;
@@ -252,13 +238,9 @@ public final class RolloutViewModel {
         generation++;
         rollout.set(null);
         history.clear();
-        adoption.clear();
-        failures.clear();
-        threshold.set(Double.NaN);
-        chartMessage.set("");
+        charts.apply(null, null);
         message.set("");
         info.set("");
-        closeFailures();
         form.set(Form.NONE);
         showPercent(0);
         poll();
@@ -312,19 +294,11 @@ public final class RolloutViewModel {
         try {
             r = client.rollout(appId, channelName);
         } catch (NotFoundException e) {
-            return new Snapshot(null, List.of(), null, "");
+            return new Snapshot(null, List.of(), null);
         }
         List<RolloutChange> h = new ArrayList<>(client.rolloutHistory(appId, r.id()));
         h.sort(Comparator.comparing(RolloutChange::at, Comparator.nullsLast(Comparator.naturalOrder())).reversed());
-        Instant from = r.startedAt() == null ? clock.instant().minus(Duration.ofHours(1)) : r.startedAt();
-        Instant to = r.endedAt() != null ? r.endedAt() : clock.instant();
-        try {
-            return new Snapshot(r, h, client.rolloutSeries(appId, r.id(), from, to, RolloutCharts.step(from, to)), "");
-        } catch (ServerUnreachableException e) {
-            throw e;
-        } catch (RuntimeException e) {
-            return new Snapshot(r, h, null, "Charts unavailable: " + Problems.message(e));
-        }
+        return new Snapshot(r, h, charts.read(client, r, clock.instant()));
     }
 
     private void apply(Snapshot snap) {
@@ -335,15 +309,7 @@ public final class RolloutViewModel {
             showPercent(now.bps());
         }
         history.setAll(snap.history());
-        if (snap.series() != null) {
-            adoption.setAll(snap.series().adoption());
-            failures.setAll(snap.series().failures());
-            threshold.set(snap.series().threshold());
-        } else if (now == null) {
-            adoption.clear();
-            failures.clear();
-        }
-        chartMessage.set(snap.seriesProblem());
+        charts.apply(now, snap.charts());
         message.set("");
         connection.markOnline();
     }
@@ -758,43 +724,6 @@ public final class RolloutViewModel {
         formError.set("");
     }
 
-    // ---- failed devices -----------------------------------------------------------------------------------------
-
-    /** Lists the devices behind a failure bar (the bar's interval). */
-    public void openFailures(FailureBucket bucket) {
-        Session s = connection.session();
-        App a = app.getValue();
-        Rollout r = rollout.get();
-        if (s == null || s.client() == null || a == null || r == null || bucket == null) {
-            return;
-        }
-        failedBucket.set(bucket);
-        failedDevices.clear();
-        failedMessage.set("Loading…");
-        long gen = generation;
-        tasks.create("Reading failed devices", () -> s.client().rolloutFailedDevices(a.id(), r.id(), bucket.from(),
-                        bucket.to(), FAILED_LIMIT))
-                .onSuccess(list -> {
-                    if (gen == generation && bucket.equals(failedBucket.get())) {
-                        failedDevices.setAll(list);
-                        failedMessage.set(list.isEmpty() ? "No failed device in this interval."
-                                : list.size() >= FAILED_LIMIT ? "The first " + FAILED_LIMIT + " devices." : "");
-                    }
-                })
-                .onError(e -> {
-                    if (gen == generation && bucket.equals(failedBucket.get())) {
-                        failedMessage.set(Problems.message(e));
-                    }
-                })
-                .run();
-    }
-
-    public void closeFailures() {
-        failedBucket.set(null);
-        failedDevices.clear();
-        failedMessage.set("");
-    }
-
     // ---- properties ---------------------------------------------------------------------------------------------
 
     public ObjectProperty<Rollout> rolloutProperty() {
@@ -817,20 +746,9 @@ public final class RolloutViewModel {
         return history;
     }
 
-    public ObservableList<AdoptionPoint> adoption() {
-        return adoption;
-    }
-
-    public ObservableList<FailureBucket> failures() {
-        return failures;
-    }
-
-    public DoubleProperty thresholdProperty() {
-        return threshold;
-    }
-
-    public StringProperty chartMessageProperty() {
-        return chartMessage;
+    /** The adoption and failure charts. */
+    public RolloutChartsViewModel charts() {
+        return charts;
     }
 
     /** The slider's position in percent (0–100). */
@@ -931,18 +849,6 @@ public final class RolloutViewModel {
 
     public StringProperty formErrorProperty() {
         return formError;
-    }
-
-    public ObjectProperty<FailureBucket> failedBucketProperty() {
-        return failedBucket;
-    }
-
-    public ObservableList<FailedDevice> failedDevices() {
-        return failedDevices;
-    }
-
-    public StringProperty failedMessageProperty() {
-        return failedMessage;
     }
 
     public String actor() {

@@ -129,9 +129,29 @@ public final class DevicesPage implements Page {
         Label title = new Label("Devices");
         title.getStyleClass().add(Styles.TITLE_3);
         Label problem = Forms.message("devices-message", vm.messageProperty(), Styles.DANGER);
-        VBox top = new VBox(8, title, bar, filters, problem);
+        VBox top = new VBox(8, title, bar, filters, pickBar(), problem);
         top.getStyleClass().add("page-header");
         return top;
+    }
+
+    /** "Showing only: Failed 14:05–14:10 on 1.1.0 (production) · 3 devices" and Show all, while a pick is set. */
+    private Node pickBar() {
+        Label text = new Label();
+        text.setId("devices-pick");
+        text.setWrapText(true);
+        text.getStyleClass().add(Styles.ACCENT);
+        text.textProperty().bind(javafx.beans.binding.Bindings.createStringBinding(() -> {
+            DevicePick p = vm.pickProperty().get();
+            return p == null ? "" : "Showing only: " + p.label() + " · " + String.format("%,d", p.deviceIds().size())
+                    + (p.deviceIds().size() == 1 ? " device" : " devices") + (p.note().isEmpty() ? "" : " (" + p.note() + ")");
+        }, vm.pickProperty()));
+        Button all = Forms.button("devices-pick-clear", "Show all", Feather.X_CIRCLE, "Show every device again");
+        all.setOnAction(e -> vm.pickProperty().set(null));
+        FlowPane box = new FlowPane(8, 6, text, all);
+        box.setAlignment(Pos.CENTER_LEFT);
+        box.visibleProperty().bind(vm.pickProperty().isNotNull());
+        box.managedProperty().bind(box.visibleProperty());
+        return box;
     }
 
     private Node seen() {

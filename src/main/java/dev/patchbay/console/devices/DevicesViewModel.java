@@ -86,6 +86,7 @@ public final class DevicesViewModel {
     private final StringProperty platform = new SimpleStringProperty(this, "platform");
     private final StringProperty nativeVersion = new SimpleStringProperty(this, "nativeVersion");
     private final ObjectProperty<SeenWithin> seenWithin = new SimpleObjectProperty<>(this, "seenWithin", SeenWithin.ANY);
+    private final ObjectProperty<DevicePick> pick = new SimpleObjectProperty<>(this, "pick");
     private final ReadOnlyObjectWrapper<DeviceColumn> sort =
             new ReadOnlyObjectWrapper<>(this, "sort", DeviceColumn.LAST_SEEN);
     private final ReadOnlyBooleanWrapper descending = new ReadOnlyBooleanWrapper(this, "descending", true);
@@ -138,6 +139,7 @@ public final class DevicesViewModel {
             p.addListener((obs, old, now) -> firstPage());
         }
         seenWithin.addListener((obs, old, now) -> firstPage());
+        pick.addListener((obs, old, now) -> firstPage());
         selected.addListener((obs, old, now) -> {
             App a = app.get();
             if (now == null || a == null) {
@@ -209,7 +211,8 @@ public final class DevicesViewModel {
         SeenWithin w = seenWithin.get();
         Instant since = w == null || w.window == null ? null : clock.instant().minus(w.window);
         return new DeviceQuery(search.get(), channel.get(), bundle.get(), state.get(), platform.get(),
-                nativeVersion.get(), since, sort.get(), descending.get(), offset, PAGE_SIZE);
+                nativeVersion.get(), since, sort.get(), descending.get(), offset, PAGE_SIZE,
+                pick.get() == null ? null : pick.get().deviceIds());
     }
 
     private void firstPage() {
@@ -325,7 +328,23 @@ public final class DevicesViewModel {
         }
     }
 
+    /** Shows only the devices of {@code p} (a failure bar's, say) of {@code appId}, other filters cleared. */
+    public void open(String appId, DevicePick p) {
+        App a = apps.stream().filter(x -> x.id().equals(appId)).findFirst().orElse(null);
+        if (a == null) {
+            return;
+        }
+        clearFilters();
+        pick.set(p);
+        if (app.get() == null || !app.get().id().equals(appId)) {
+            app.set(a);
+        } else {
+            syncNow();
+        }
+    }
+
     public void clearFilters() {
+        pick.set(null);
         search.set("");
         channel.set(null);
         bundle.set(null);
@@ -492,6 +511,11 @@ public final class DevicesViewModel {
 
     public StringProperty nativeVersionProperty() {
         return nativeVersion;
+    }
+
+    /** The devices picked elsewhere (a failure bar, the Overview) that the page is limited to; null: all. */
+    public ObjectProperty<DevicePick> pickProperty() {
+        return pick;
     }
 
     public ObjectProperty<SeenWithin> seenWithinProperty() {

@@ -127,8 +127,8 @@ public final class OverviewPage implements Page {
             failures.setOnAction(e -> vm.openFailures(appId));
             failures.setTooltip(new Tooltip("Distinct devices that reported rollback, verify_fail or download_fail."
                     + " Click: the app's rolled-back devices on the Devices page"));
-            HBox numbers = new HBox(24, devices, seen, failures);
-            box.getChildren().add(numbers);
+            javafx.scene.layout.FlowPane numbers = new javafx.scene.layout.FlowPane(24, 6, devices, seen, failures);
+            box.getChildren().addAll(numbers, bundles(card));
             GridPane rollouts = new GridPane();
             rollouts.setId(nodeId("overview-rollouts", appId));
             rollouts.setHgap(12);
@@ -150,7 +150,26 @@ public final class OverviewPage implements Page {
                 Label percent = new Label(line.percent());
                 percent.setId(nodeId("overview-percent-" + line.rollout().channel(), appId));
                 percent.setMinWidth(70);
-                rollouts.addRow(row++, channel, state, bar, percent, new Label(line.bundles()), muted(line.stage()));
+                Label health = new Label(line.health());
+                health.setId(nodeId("overview-health-" + line.rollout().channel(), appId));
+                health.getStyleClass().addAll(Styles.TEXT_SMALL, switch (line.health()) {
+                    case "healthy" -> Styles.SUCCESS;
+                    case "failing" -> Styles.DANGER;
+                    default -> Styles.TEXT_MUTED;
+                });
+                if (line.rollout().lastHealth() != null && line.rollout().lastHealth().reason() != null) {
+                    health.setTooltip(new Tooltip(line.rollout().lastHealth().reason()));
+                }
+                Hyperlink failed = new Hyperlink(line.failuresText());
+                failed.setId(nodeId("overview-rollout-failures-" + line.rollout().channel(), appId));
+                if (line.failures() > 0) {
+                    failed.getStyleClass().add(Styles.DANGER);
+                }
+                failed.setTooltip(new Tooltip("In the health policy's last window. Click: the devices "
+                        + line.rollout().targetBundle() + " failed on since the rollout started, on the Devices page"));
+                failed.setOnAction(e -> vm.openFailures(line.rollout()));
+                rollouts.addRow(row++, channel, state, bar, percent, new Label(line.bundles()), muted(line.stage()),
+                        health, failed);
             }
             if (row == 0) {
                 box.getChildren().add(muted("No rollouts in flight."));
@@ -163,6 +182,29 @@ public final class OverviewPage implements Page {
         box.setPadding(new Insets(12));
         box.setStyle("-fx-border-color: -color-border-default; -fx-border-radius: 6; -fx-background-radius: 6;"
                 + " -fx-background-color: -color-bg-subtle;");
+        return box;
+    }
+
+    /** "On bundles: builtin 2 (50 %) ▮▮ · 1.5.0 2 (50 %) ▮▮": the app's devices per current bundle. */
+    private Node bundles(AppCard card) {
+        javafx.scene.layout.FlowPane box = new javafx.scene.layout.FlowPane(16, 6);
+        box.setId(nodeId("overview-bundles", card.app().id()));
+        box.setAlignment(Pos.CENTER_LEFT);
+        if (card.bundles().isEmpty()) {
+            box.getChildren().add(muted("No devices yet."));
+            return box;
+        }
+        box.getChildren().add(muted("Devices per bundle"));
+        for (OverviewViewModel.BundleLine b : card.bundles()) {
+            ProgressBar share = new ProgressBar(b.share());
+            share.setPrefWidth(60);
+            share.getStyleClass().add(Styles.SMALL);
+            Label text = new Label(b.text());
+            text.setId(nodeId("overview-bundle-" + b.bundle(), card.app().id()));
+            HBox one = new HBox(6, text, share);
+            one.setAlignment(Pos.CENTER_LEFT);
+            box.getChildren().add(one);
+        }
         return box;
     }
 

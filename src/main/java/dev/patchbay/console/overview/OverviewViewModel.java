@@ -7,7 +7,9 @@ import dev.patchbay.console.common.TaskRunner;
 import dev.patchbay.console.connection.ConnectionManager;
 import dev.patchbay.console.connection.Session;
 import dev.patchbay.console.data.Problems;
+import dev.patchbay.console.devices.FailedDevicesLink;
 import dev.patchbay.domain.App;
+import dev.patchbay.domain.rollout.HealthReading;
 import dev.patchbay.domain.rollout.Rollout;
 import dev.patchbay.domain.rollout.RolloutStage;
 import java.time.Instant;
@@ -35,6 +37,23 @@ public final class OverviewViewModel {
         public List<RolloutLine> rollouts() {
             return overview == null ? List.of() : overview.rolloutsInFlight().stream().map(RolloutLine::new).toList();
         }
+
+        /** Devices per current bundle (adoption), most first. */
+        public List<BundleLine> bundles() {
+            if (overview == null) {
+                return List.of();
+            }
+            long all = overview.devices();
+            return overview.devicesByBundle().stream().map(b -> new BundleLine(b.bundle() == null ? "not reported"
+                    : b.bundle(), b.devices(), all == 0 ? 0 : (double) b.devices() / all)).toList();
+        }
+    }
+
+    /** A bundle and the devices on it: "1.5.0: 120 (40 %)". */
+    public record BundleLine(String bundle, long devices, double share) {
+        public String text() {
+            return String.format(Locale.ROOT, "%s: %,d (%.0f %%)", bundle, devices, share * 100);
+        }
     }
 
     /** What a card shows of a rollout in flight. */
@@ -55,6 +74,30 @@ public final class OverviewViewModel {
         /** "1.4.0 → 1.5.0" (builtin for the app's own assets). */
         public String bundles() {
             return (rollout.stableBundle() == null ? "builtin" : rollout.stableBundle()) + " → " + rollout.targetBundle();
+        }
+
+        /** The health policy's last verdict: "healthy", "failing", "insufficient data", or "not read yet". */
+        public String health() {
+            HealthReading h = rollout.lastHealth();
+            if (h == null || h.verdict() == null) {
+                return "health not read yet";
+            }
+            return switch (h.verdict()) {
+                case HEALTHY -> "healthy";
+                case FAILING -> "failing";
+                case INSUFFICIENT -> "insufficient data";
+            };
+        }
+
+        /** Distinct devices the target failed on in the policy's last window (0 without a reading). */
+        public long failures() {
+            return rollout.lastHealth() == null ? 0 : rollout.lastHealth().failures();
+        }
+
+        /** "2 of 40 failed" (the last reading's window). */
+        public String failuresText() {
+            HealthReading h = rollout.lastHealth();
+            return h == null ? "0 failed" : String.format(Locale.ROOT, "%,d of %,d failed", h.failures(), h.attempts());
         }
 
         /** "stage 2 of 4", or "" without a plan. */
@@ -185,6 +228,19 @@ public final class OverviewViewModel {
     /** Shows the app's rolled-back devices on the Devices page. */
     public void openFailures(String appId) {
         openDevices.accept(appId, "rolled_back");
+    }
+
+    private FailedDevicesLink.Opener openFailed = (appId, rolloutId, from, to, label) -> { };
+
+    /** What a rollout's failure count opens: its failed devices on the Devices page. */
+    public void setOpenFailedDevices(FailedDevicesLink.Opener open) {
+        this.openFailed = open;
+    }
+
+    /** Shows the devices the rollout's target failed on since it started, on the Devices page. */
+    public void openFailures(Rollout r) {
+        openFailed.open(r.appId(), r.id(), r.startedAt(), null, "failed " + r.targetBundle() + " on " + r.channel()
+                + " since the rollout started");
     }
 
     /** Shows the rollout's channel on the Channels page. */

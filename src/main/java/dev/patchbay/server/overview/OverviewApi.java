@@ -66,6 +66,7 @@ public final class OverviewApi {
             o.put("failures24h", failures(c, appId, since));
             o.put("devicesSeen24h", count(c, SEEN_SQL, appId, since));
             o.put("devices", count(c, "SELECT COUNT(*) FROM devices WHERE app_id = ?", appId, null));
+            o.put("devicesByBundle", byBundle(c, appId));
             return o;
         });
         return ApiResponse.ok(out);
@@ -84,6 +85,28 @@ public final class OverviewApi {
                 return rs.getLong(1);
             }
         }
+    }
+
+    /** Bundles shown at most in {@code devicesByBundle}, most devices first. */
+    static final int BUNDLES = 20;
+    /** Devices per current bundle: the range of index {@code devices_channel_bundle} for the app. */
+    static final String BY_BUNDLE_SQL = "SELECT current_bundle, COUNT(*) n FROM devices WHERE app_id = ?"
+            + " GROUP BY current_bundle ORDER BY n DESC, current_bundle FETCH FIRST " + BUNDLES + " ROWS ONLY";
+
+    private static List<Map<String, Object>> byBundle(Connection c, String appId) throws SQLException {
+        List<Map<String, Object>> out = new java.util.ArrayList<>();
+        try (PreparedStatement ps = c.prepareStatement(BY_BUNDLE_SQL)) {
+            ps.setString(1, appId);
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    Map<String, Object> e = new LinkedHashMap<>();
+                    e.put("bundle", rs.getString(1));
+                    e.put("devices", rs.getLong(2));
+                    out.add(e);
+                }
+            }
+        }
+        return out;
     }
 
     private static long count(Connection c, String sql, String appId, Instant since) throws SQLException {

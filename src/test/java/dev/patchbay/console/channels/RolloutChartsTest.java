@@ -30,28 +30,71 @@ class RolloutChartsTest {
     }
 
     @Test
-    void failureBarsCarryRateInPercentAndTheirBucket() {
+    void stepsAreWholeMinutesHoursOrDaysOnTheLocalClock() {
+        assertEquals(60, RolloutCharts.step(T0, T0));
+        assertEquals(60, RolloutCharts.step(T0, T0.plusSeconds(48 * 60)));
+        assertEquals(300, RolloutCharts.step(T0, T0.plusSeconds(48 * 60 + 1)));
+        assertEquals(3600, RolloutCharts.step(T0, T0.plusSeconds(24 * 3600)));
+        assertEquals(86_400, RolloutCharts.step(T0, T0.plusSeconds(30L * 86_400)));
+        // A rollout started at 14:07:31 counts from 14:07 per minute, 14:05 per 5 minutes, 14:00 per hour.
+        Instant start = Instant.parse("2026-11-22T14:07:31Z");
+        assertEquals(Instant.parse("2026-11-22T14:07:00Z"), RolloutCharts.alignedStart(start, 60, ZoneOffset.UTC));
+        assertEquals(Instant.parse("2026-11-22T14:05:00Z"), RolloutCharts.alignedStart(start, 300, ZoneOffset.UTC));
+        assertEquals(Instant.parse("2026-11-22T14:00:00Z"), RolloutCharts.alignedStart(start, 3600, ZoneOffset.UTC));
+        // Days start at local midnight: 02:00 in UTC+3 is 23:00Z the day before.
+        assertEquals(Instant.parse("2026-11-21T21:00:00Z"), RolloutCharts.alignedStart(start, 86_400,
+                ZoneOffset.ofHours(3)));
+        assertEquals("per minute", RolloutCharts.stepText(60));
+        assertEquals("per 15 minutes", RolloutCharts.stepText(900));
+        assertEquals("per 6 hours", RolloutCharts.stepText(21_600));
+        assertEquals(600, RolloutCharts.tickUnit(48 * 60, 60), "at most 8 ticks, round durations");
+        assertEquals(60, RolloutCharts.tickUnit(60, 60));
+        assertEquals(12 * 60, RolloutCharts.axisSpan(1, 60), "the axis grows by 12 steps at a time");
+        assertEquals(12 * 60, RolloutCharts.axisSpan(12, 60));
+        assertEquals(24 * 60, RolloutCharts.axisSpan(13, 60));
+        assertEquals(10.0, RolloutCharts.rateUpperBound(7.5, Double.NaN));
+        assertEquals(10.0, RolloutCharts.rateUpperBound(2, 5.0), "the threshold fits too");
+        assertEquals(100.0, RolloutCharts.rateUpperBound(100, 5.0));
         FailureBucket a = new FailureBucket(T0, T0.plusSeconds(60), 40, 3, 0.075);
-        FailureBucket b = new FailureBucket(T0.plusSeconds(60), T0.plusSeconds(120), 0, 0, 0);
-        XYChart.Series<String, Number> s = RolloutCharts.failureRate(List.of(a, b), ZoneOffset.UTC);
-        assertEquals(List.of("14:00", "14:01"), s.getData().stream().map(XYChart.Data::getXValue).toList());
-        assertEquals(7.5, s.getData().get(0).getYValue().doubleValue(), 1e-9);
-        assertSame(a, s.getData().get(0).getExtraValue());
-        assertSame(b, s.getData().get(1).getExtraValue());
-        // Steps of 10 s show seconds, so two bars never share a label.
-        XYChart.Series<String, Number> fine = RolloutCharts.failureRate(List.of(
-                new FailureBucket(T0.plusSeconds(10), T0.plusSeconds(20), 1, 1, 1.0)), ZoneOffset.UTC);
-        assertEquals("14:00:10", fine.getData().get(0).getXValue());
-        assertEquals("14:00:00 – 14:01:00: 3 of 40 devices failed (7.5 %)", RolloutCharts.describe(a, ZoneOffset.UTC));
+        assertEquals("14:00–14:01: 3 of 40 devices failed (7.5 %)", RolloutCharts.describe(a, ZoneOffset.UTC));
     }
 
+    /** A refresh replaces only what changed: the bars and the chosen step keep their places. */
     @Test
-    void stepKeepsChartsSmall() {
-        assertEquals(10, RolloutCharts.step(T0, T0));
-        assertEquals(10, RolloutCharts.step(T0, T0.plusSeconds(300)));
-        assertEquals(60, RolloutCharts.step(T0, T0.plusSeconds(3600)));
-        assertEquals(1440, RolloutCharts.step(T0, T0.plusSeconds(86_400)));
-        assertEquals(20, RolloutCharts.step(T0, T0.plusSeconds(601)), "rounded up to a multiple of 10 s");
+    void aRefreshUpdatesStepsInPlaceAndKeepsTheChosenOne() {
+        RolloutChartsViewModel vm = new RolloutChartsViewModel(ZoneOffset.UTC);
+        dev.patchbay.domain.rollout.Rollout r = new dev.patchbay.domain.rollout.Rollout("r1", "com.example.shop",
+                "production", "1.0.0", "1.1.0", null, 1000, dev.patchbay.domain.rollout.RolloutState.RUNNING, "why", null,
+                null, null, null, null, null, 1L, T0, "alice", T0, null);
+        FailureBucket a = new FailureBucket(T0, T0.plusSeconds(60), 4, 2, 0.5);
+        FailureBucket b = new FailureBucket(T0.plusSeconds(60), T0.plusSeconds(90), 2, 1, 0.5);
+        vm.apply(r, reading(60, a, b));
+        FailureBucket first = vm.failures().get(0);
+        vm.chosenProperty().set(vm.withFailures().get(1));
+        assertEquals(a, vm.chosenProperty().get());
+        javafx.collections.ListChangeListener<FailureBucket> onlyLast = c -> {
+            while (c.next()) {
+                assertEquals(1, c.getFrom(), "only the last step changed");
+            }
+        };
+        vm.failures().addListener(onlyLast);
+        FailureBucket a2 = new FailureBucket(T0, T0.plusSeconds(60), 5, 3, 0.6);
+        FailureBucket b2 = new FailureBucket(T0.plusSeconds(60), T0.plusSeconds(93), 3, 1, 0.33);
+        vm.apply(r, reading(60, first, b2));
+        assertSame(first, vm.failures().get(0));
+        assertEquals(b2, vm.failures().get(1));
+        assertEquals(a, vm.chosenProperty().get(), "the chosen step survives the refresh");
+        vm.failures().removeListener(onlyLast);
+        vm.apply(r, reading(60, a2, b2));
+        assertEquals(a2, vm.chosenProperty().get(), "the chosen step follows its new numbers");
+        vm.apply(r, reading(300, new FailureBucket(T0, T0.plusSeconds(300), 8, 4, 0.5)));
+        assertEquals(null, vm.chosenProperty().get(), "another step length: other steps");
+        assertEquals(1, vm.failures().size());
+    }
+
+    private static RolloutChartsViewModel.Reading reading(int step, FailureBucket... buckets) {
+        return new RolloutChartsViewModel.Reading(new dev.patchbay.client.RolloutSeries(List.of(), List.of(buckets),
+                0.05, null), step, "");
     }
 
     @Test
