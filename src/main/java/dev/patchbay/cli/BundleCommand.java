@@ -8,14 +8,10 @@ import dev.patchbay.crypto.AppKeys;
 import dev.patchbay.crypto.FreshnessCert;
 import dev.patchbay.crypto.BlobRef;
 import dev.patchbay.crypto.BundleInput;
-import dev.patchbay.crypto.BundleOpener;
 import dev.patchbay.crypto.BundleSealer;
 import dev.patchbay.crypto.CanonicalJson;
-import dev.patchbay.crypto.DataKeys;
-import dev.patchbay.crypto.KeyFile;
 import dev.patchbay.crypto.Manifest;
 import dev.patchbay.crypto.ManifestDiff;
-import dev.patchbay.crypto.ReleaseVerifier;
 import dev.patchbay.crypto.SealedBundle;
 import dev.patchbay.crypto.TrustRoot;
 import dev.patchbay.crypto.VerifiedRelease;
@@ -514,81 +510,6 @@ final class BundleCommand {
 
     static String channels(Bundle b) {
         return b.channels() == null || b.channels().isEmpty() ? "-" : String.join(",", b.channels());
-    }
-
-    /** The public trust and the content key of a key folder: what reading a published bundle's manifest needs. */
-    private static final class ReadKeys implements AutoCloseable {
-        private final String appId;
-        private final Path dir;
-        private final TrustRoot trust;
-        private final KeyFile.Key content;
-
-        private ReadKeys(String appId, Path dir, TrustRoot trust, KeyFile.Key content) {
-            this.appId = appId;
-            this.dir = dir;
-            this.trust = trust;
-            this.content = content;
-        }
-
-        static ReadKeys load(Cli.Context context, PassphraseOption options, String appId, Path dir) {
-            TrustRoot trust = AppKeys.readTrust(appId, dir);
-            char[] passphrase = options.passphrase(context);
-            try {
-                KeyFile.Key content = KeyFile.read(dir.resolve(AppKeys.CONTENT_FILE), passphrase, appId,
-                        KeyFile.Kind.CONTENT);
-                return new ReadKeys(appId, dir, trust, content);
-            } finally {
-                Arrays.fill(passphrase, '\0');
-            }
-        }
-
-        VerifiedRelease verify(Bundle bundle) {
-            if (bundle.envelope() == null) {
-                throw new CliException("The server sent bundle " + bundle.version() + " without its release envelope");
-            }
-            VerifiedRelease release = ReleaseVerifier.verify(CanonicalJson.bytes(bundle.envelope()), trust);
-            if (!release.appId().equals(appId) || !release.version().equals(bundle.version())) {
-                throw new CliException("The server's bundle " + bundle.version() + " is signed as "
-                        + release.appId() + " " + release.version());
-            }
-            return release;
-        }
-
-        Manifest manifest(PatchbayClient client, Bundle bundle) {
-            return manifest(client, bundle, verify(bundle));
-        }
-
-        /**
-         * Downloads the encrypted manifest blob the verified release names (the client checks its digest and length)
-         * and decrypts it: works for any published bundle of the app, whichever key folder copy published it.
-         */
-        Manifest manifest(PatchbayClient client, Bundle bundle, VerifiedRelease release) {
-            if (!release.contentKeyId().equals(content.keyId())) {
-                throw new CliException("Bundle " + bundle.version() + " is encrypted for content key "
-                        + release.contentKeyId() + ", not the key in " + dir + " (" + content.keyId() + ")");
-            }
-            byte[] dataKey = DataKeys.unwrap(content.secret(), release.wrappedDataKey(), appId, release.version());
-            try {
-                return BundleOpener.readManifest(release, ref -> client.fetchBlob(appId, ref), dataKey);
-            } finally {
-                Arrays.fill(dataKey, (byte) 0);
-            }
-        }
-
-        /** The patch index of a release with patches, else null. */
-        dev.patchbay.crypto.PatchIndex patchIndex(PatchbayClient client, VerifiedRelease release) {
-            byte[] dataKey = DataKeys.unwrap(content.secret(), release.wrappedDataKey(), appId, release.version());
-            try {
-                return BundleOpener.readPatchIndex(release, ref -> client.fetchBlob(appId, ref), dataKey);
-            } finally {
-                Arrays.fill(dataKey, (byte) 0);
-            }
-        }
-
-        @Override
-        public void close() {
-            content.destroy();
-        }
     }
 
     static void deleteTree(Path dir) {
