@@ -2,7 +2,7 @@
 # Builds the native Patchbay package with jpackage (JDK 17).
 #   packaging/build.sh [deb|app-image]      (default: deb; run from anywhere)
 # Output: target/dist/patchbay_<version>-1_amd64.deb or target/dist/patchbay/ (app-image).
-# Needs a JDK with jmods (openjdk-17-jdk-headless), fakeroot and binutils (objcopy) for deb.
+# Needs a JDK with jmods (openjdk-17-jdk-headless), unzip and zip, fakeroot and binutils (objcopy) for deb.
 # Options: packaging/jlink.cfg (the runtime), jpackage.cfg (all types) + packaging/linux/jpackage-linux.cfg
 # (+ jpackage-deb.cfg).
 set -euo pipefail
@@ -52,6 +52,11 @@ for entry in $classpath; do
   esac
 done
 [ -n "$(ls "$work/javafx")" ] || { echo "build.sh: no javafx-*-linux.jar in target/lib" >&2; exit 1; }
+# JNA carries its native dispatch library for 26 platforms (1.6 of its 1.8 MB); the package is Linux amd64 only.
+# The copy in the package keeps linux-x86-64's (target/lib is left as Maven made it).
+for jna in "$work"/input/lib/jna-[0-9]*.jar; do
+  [ -f "$jna" ] && zip -q -d "$jna" 'com/sun/jna/*/*jnidispatch*' -x 'com/sun/jna/linux-x86-64/*'
+done
 
 # JavaFX as jmods, one per -linux jar: its classes and resources, with its native libraries (*.so at the jar's root)
 # taken out as the jmod's libs. jlink puts those into the runtime's lib/, where System.loadLibrary finds them, so
@@ -86,8 +91,6 @@ jdk_jmods=$(dirname "$(dirname "$(readlink -f "$(command -v jlink)")")")/jmods
 echo "build.sh: jlink @packaging/jlink.cfg"
 jlink @packaging/jlink.cfg --add-modules "$jdeps_modules" --module-path "$work/jmods:$jdk_jmods" \
   --output "$work/runtime"
-# The base archive for heaps of 32 GiB and more (no compressed oops); every launcher caps the heap far below (ADR 0098).
-rm -f "$work/runtime/lib/server/classes_nocoops.jsa"
 
 args=(@jpackage.cfg @packaging/linux/jpackage-linux.cfg)
 [ "$type" = deb ] && args+=(@packaging/linux/jpackage-deb.cfg)
