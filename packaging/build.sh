@@ -35,7 +35,7 @@ classpath=$(unzip -p "$jar" META-INF/MANIFEST.MF | tr -d '\r' | sed -e ':a' -e '
 [ -n "$classpath" ] || { echo "build.sh: $jar has no Class-Path" >&2; exit 1; }
 
 # jpackage inputs: the app jar + non-JavaFX libraries (classpath), and the JavaFX -linux jars
-# (module path; the classifier-less openjfx jars are empty stubs and are left out).
+# (made into jmods for jlink below; the classifier-less openjfx jars are empty stubs and are left out).
 work=target/jpackage
 rm -rf "$work"
 mkdir -p "$work/input/lib" "$work/javafx" "$work/jmods"
@@ -55,7 +55,7 @@ done
 # JNA carries its native dispatch library for 26 platforms (1.6 of its 1.8 MB); the package is Linux amd64 only.
 # The copy in the package keeps linux-x86-64's (target/lib is left as Maven made it).
 for jna in "$work"/input/lib/jna-[0-9]*.jar; do
-  [ -f "$jna" ] && zip -q -d "$jna" 'com/sun/jna/*/*jnidispatch*' -x 'com/sun/jna/linux-x86-64/*'
+  if [ -f "$jna" ]; then zip -q -d "$jna" 'com/sun/jna/*/*jnidispatch*' -x 'com/sun/jna/linux-x86-64/*'; fi
 done
 
 # JavaFX as jmods, one per -linux jar: its classes and resources, with its native libraries (*.so at the jar's root)
