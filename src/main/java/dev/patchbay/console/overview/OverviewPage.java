@@ -93,7 +93,9 @@ public final class OverviewPage implements Page {
             Label empty = new Label();
             empty.setId("overview-empty");
             empty.textProperty().bind(Bindings.createStringBinding(() -> vm.loadingProperty().get() ? "Loading…"
-                    : "No apps yet. Create one on the Apps page.", vm.loadingProperty()));
+                    : vm.connection().readOnlyProperty().get() ? "No apps cached for this connection; they show once"
+                    + " the server is reachable again." : "No apps yet. Create one on the Apps page.",
+                    vm.loadingProperty(), vm.connection().readOnlyProperty()));
             empty.getStyleClass().add(Styles.TEXT_MUTED);
             cards.getChildren().setAll(empty);
             return;
