@@ -246,6 +246,8 @@ class RolloutUserPathTest {
         waitUntil(() -> robot.lookup(failures).tryQuery().isPresent()
                 && robot.lookup("#overview-bundle-builtin-com-example-shop").tryQuery().isPresent());
         assertTrue(label(robot, "#overview-bundle-builtin-com-example-shop").getText().startsWith("builtin: "));
+        assertTrue(label(robot, "#overview-bundles-counted-com-example-shop").getText().startsWith(
+                "Devices per bundle, counted "), "the count's time (the server keeps it a minute)");
         assertTrue(label(robot, "#overview-health-production-com-example-shop").getText().matches(
                 "healthy|failing|insufficient data|health not read yet"));
         // Its rollout line and bundles show whole at the default window (see PageLayoutTest).

@@ -196,7 +196,15 @@ public final class OverviewPage implements Page {
             box.getChildren().add(muted("No devices yet."));
             return box;
         }
-        box.getChildren().add(muted("Devices per bundle"));
+        // The server counts them at most once a minute per app (ADR 0130): the label says when.
+        Instant counted = card.overview().devicesByBundleAt();
+        Label title = muted("Devices per bundle" + (counted == null ? "" : ", counted " + Times.format(counted)));
+        title.setId(nodeId("overview-bundles-counted", card.app().id()));
+        if (counted != null) {
+            title.setTooltip(new Tooltip("Counted by the server at " + Times.withUtc(counted)
+                    + "; it counts devices per bundle at most once a minute per app"));
+        }
+        box.getChildren().add(title);
         for (OverviewViewModel.BundleLine b : card.bundles()) {
             ProgressBar share = new ProgressBar(b.share());
             share.setPrefWidth(60);
