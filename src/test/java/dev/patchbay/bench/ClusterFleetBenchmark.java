@@ -43,8 +43,12 @@ public final class ClusterFleetBenchmark {
         int threads = 0;
         boolean fsync = true;
         Duration timeout = Duration.ofMinutes(30);
+        List<Integer> plan = null;
+        int soak = 5;
         for (int i = 0; i < args.length; i++) {
             switch (args[i]) {
+                case "--plan" -> plan = java.util.Arrays.stream(args[++i].split(",")).map(Integer::parseInt).toList();
+                case "--soak" -> soak = Integer.parseInt(args[++i]);
                 case "--no-fsync" -> fsync = false;
                 case "--threads" -> threads = Integer.parseInt(args[++i]);
                 case "--timeout" -> timeout = Duration.ofSeconds(Long.parseLong(args[++i]));
@@ -78,7 +82,10 @@ public final class ClusterFleetBenchmark {
         String bucket = s3.bucket();
         Path work = Files.createTempDirectory("pb-cluster-fleet-");
         BlobStorage storage = BlobStorage.s3(s3.settings(bucket, "patchbay"));
-        ServerConfig config = new ServerConfig("127.0.0.1", 0, work.resolve("data")).withDatabase(db);
+        // Every device reaches the instances from nginx's address: count them all as offered (ADR 0094), and let
+        // the rollout supervisor look at the plan every second (its default is 10 s).
+        ServerConfig config = new ServerConfig("127.0.0.1", 0, work.resolve("data")).withDatabase(db)
+                .withRolloutTick(Duration.ofSeconds(1)).withDevicesPerAddress(Math.max(50, devices));
         try (RunningServer a = RunningServer.start(config, storage);
              RunningServer b = RunningServer.start(config, storage);
              NginxProxy proxy = NginxProxy.start(nginx, List.of(port(a), port(b)), true)) {
@@ -93,8 +100,10 @@ public final class ClusterFleetBenchmark {
             long t0 = System.nanoTime();
             app.publish(sealed);
             long publishMs = (System.nanoTime() - t0) / 1_000_000;
-            // The channel switch is made on B: A's catalog learns it from the change feed.
-            new DeviceFixture(b, FleetBenchmark.APP).patchChannel("production", "{\"bundle\":\"1.1.0\"}");
+            if (plan == null) {
+                // The channel switch is made on B: A's catalog learns it from the change feed.
+                new DeviceFixture(b, FleetBenchmark.APP).patchChannel("production", "{\"bundle\":\"1.1.0\"}");
+            }
             long blobBytes = sealed.blobs().stream().mapToLong(r -> r.length()).sum();
             System.out.printf(Locale.ROOT, "bundle 1.1.0: %d blobs, %,d bytes sealed, published through A in %d ms%n",
                     sealed.blobs().size(), blobBytes, publishMs);
@@ -108,9 +117,21 @@ public final class ClusterFleetBenchmark {
             try (Fleet fleet = new Fleet(new Fleet.Options(work.resolve("devices"), devices, pkg, threads, Map.of(),
                     null, fsync))) {
                 cpu.start();
-                FleetSummary summary = fleet.run(timeout);
+                long wallNanos;
+                int updated;
+                if (plan == null) {
+                    FleetSummary summary = fleet.run(timeout);
+                    wallNanos = summary.wall().toNanos();
+                    updated = summary.byOutcome().getOrDefault("updated", 0);
+                    report(summary, fleet.devices(), devices, threads);
+                } else {
+                    long r0 = System.nanoTime();
+                    updated = StagedFleetRollout.run(b, fleet, plan, soak, devices, threads, timeout);
+                    wallNanos = System.nanoTime() - r0;
+                }
                 Map<String, Long> used = cpu.since();
-                report(summary, fleet.devices(), devices, threads, used, cores, os.getSystemLoadAverage());
+                requests(fleet.devices());
+                cpuReport(used, devices, wallNanos / 1e9, cores, os.getSystemLoadAverage());
                 long viaProxy = 0;
                 long viaBucket = 0;
                 for (EmulatedDevice d : fleet.devices()) {
@@ -130,8 +151,7 @@ public final class ClusterFleetBenchmark {
                 System.out.printf(Locale.ROOT, "%nRESULT devices=%d updated=%d wallMs=%d devicesPerSec=%.1f"
                         + " bytesA=%d bytesB=%d blobBytesA=%d blobBytesB=%d blobBytesViaInstances=%d"
                         + " blobBytesFromBucket=%d cpuMsPerDevice=%.1f%n", devices,
-                        summary.byOutcome().getOrDefault("updated", 0), summary.wall().toMillis(),
-                        devices / (summary.wall().toNanos() / 1e9), ta[1], tb[1], ta[2], tb[2], viaProxy, viaBucket,
+                        updated, wallNanos / 1_000_000, devices / (wallNanos / 1e9), ta[1], tb[1], ta[2], tb[2], viaProxy, viaBucket,
                         allCpu(used) / 1e6 / devices);
             }
         } finally {
@@ -162,8 +182,7 @@ public final class ClusterFleetBenchmark {
                 .sum();
     }
 
-    private static void report(FleetSummary s, List<EmulatedDevice> devices, int n, int threads,
-            Map<String, Long> cpu, int cores, double load) {
+    private static void report(FleetSummary s, List<EmulatedDevice> devices, int n, int threads) {
         var out = System.out;
         double wall = s.wall().toNanos() / 1e9;
         out.printf(Locale.ROOT, "%n== %,d devices, %d threads: all done in %.1f s (%.1f devices/s), outcomes %s%n", n,
@@ -180,6 +199,10 @@ public final class ClusterFleetBenchmark {
         FleetBenchmark.phase(out, "installed -> ready (notifyAppReady)", s,
                 d -> FleetBenchmark.between(d.installed(), d.ready()));
         FleetBenchmark.phase(out, "cold start -> ready", s, d -> d.ready());
+    }
+
+    private static void requests(List<EmulatedDevice> devices) {
+        var out = System.out;
         Map<String, long[]> byKind = new TreeMap<>();
         for (EmulatedDevice d : devices) {
             for (Traffic.Exchange e : d.traffic().exchanges(null)) {
@@ -197,6 +220,10 @@ public final class ClusterFleetBenchmark {
         out.println("requests the devices made (kind: count, body bytes, mean time to the status line, not 200):");
         byKind.forEach((k, c) -> out.printf(Locale.ROOT, "  %-26s %,9d %,14d bytes %8.1f ms %,6d%n", k, c[0], c[1],
                 c[2] / 1e6 / Math.max(1, c[0]), c[3]));
+    }
+
+    private static void cpuReport(Map<String, Long> cpu, int n, double wall, int cores, double load) {
+        var out = System.out;
         long total = allCpu(cpu);
         out.printf(Locale.ROOT, "CPU during the fleet run: %.1f s over %.1f s wall = %.2f of %d cores busy with this"
                 + " benchmark (load average at the end %.2f); %.1f ms CPU per device%n", total / 1e9, wall,
