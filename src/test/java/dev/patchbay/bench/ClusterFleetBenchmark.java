@@ -170,8 +170,8 @@ public final class ClusterFleetBenchmark {
         if (thread.startsWith("patchbay-http") || thread.startsWith("patchbay-") && !thread.startsWith("patchbay-seal")) {
             return "server instances A + B (HTTP, supervisor, change feed, write-behind)";
         }
-        if (thread.startsWith("HttpClient") || thread.startsWith("Keep-Alive")) {
-            return "devices (runtime, harness; device threads)";
+        if (thread.startsWith("Keep-Alive")) {
+            return "devices (runtime, harness; device threads)"; // the devices' HttpURLConnection keep-alive timer
         }
         return null;
     }
