@@ -119,7 +119,12 @@ class CrashDurabilityTest {
             server = startServer(data);
             System.out.printf("crash round %d: server up in %d ms%n", round, (System.nanoTime() - t0) / 1_000_000);
             if (round > 1) {
-                afterRestart(data, server.url, round);
+                try {
+                    afterRestart(data, server.url, round);
+                } catch (Exception | AssertionError e) {
+                    server.kill(); // a failed check leaves no server process behind
+                    throw e;
+                }
             }
             String url = server.url;
             stageWithoutCommit(url, key);
