@@ -119,6 +119,71 @@ class ConsoleUserPathTest extends ConsoleUserPath {
         assertTrue(label(robot, "#apps-read-only").getText().startsWith("Offline"));
     }
 
+    @Test
+    void emptyPagesOfflineInviteNoActionThatIsDisabled(FxRobot robot) throws Exception {
+        launch();
+        waitUntil(() -> status(robot).startsWith("Connected to Local sandbox"));
+        robot.clickOn("#nav-apps");
+        waitUntil(() -> placeholder(robot, "#apps-table").startsWith("No apps yet. Next step: New app"));
+
+        // Offline with an empty list fetched earlier: the Apps page says so, and names no disabled action.
+        app.sandbox().close();
+        robot.clickOn("#apps-table");
+        robot.type(KeyCode.F5);
+        waitUntil(() -> status(robot).startsWith("Offline since"));
+        assertTrue(button(robot, "#app-new").isDisabled());
+        waitUntil(() -> placeholder(robot, "#apps-table").startsWith("No apps on this server when last connected"));
+        assertOfflineText(placeholder(robot, "#apps-table"));
+        for (String page : List.of("channels", "bundles", "devices")) {
+            robot.clickOn("#nav-" + page);
+            waitUntil(() -> robot.lookup("#" + page + "-table").tryQuery().isPresent());
+            assertOfflineText(placeholder(robot, "#" + page + "-table"));
+        }
+        robot.clickOn("#nav-overview");
+        waitUntil(() -> robot.lookup("#overview-empty").tryQuery().isPresent()
+                && !label(robot, "#overview-empty").getText().equals("Loading…"));
+        assertOfflineText(label(robot, "#overview-empty").getText());
+
+        // An app without channels, bundles or devices, its pages seen while connected, then offline.
+        restart();
+        waitUntil(() -> status(robot).startsWith("Connected to Local sandbox"));
+        app.connection().session().client().createApp("com.example.shop", "Shop");
+        robot.clickOn("#nav-apps");
+        robot.clickOn("#apps-table");
+        robot.type(KeyCode.F5);
+        waitUntil(() -> apps(robot).size() == 1);
+        robot.clickOn("#nav-channels");
+        waitUntil(() -> placeholder(robot, "#channels-table").startsWith("No channels yet. Next step"));
+        robot.clickOn("#nav-bundles");
+        waitUntil(() -> placeholder(robot, "#bundles-table").startsWith("No bundles yet. Next step"));
+        app.sandbox().close();
+        robot.clickOn("#bundles-table");
+        robot.type(KeyCode.F5);
+        waitUntil(() -> status(robot).startsWith("Offline since"));
+        waitUntil(() -> placeholder(robot, "#bundles-table").equals("Bundles are shown only while connected."));
+        for (String page : List.of("channels", "devices")) {
+            robot.clickOn("#nav-" + page);
+            waitUntil(() -> robot.lookup("#" + page + "-table").tryQuery().isPresent()
+                    && !placeholder(robot, "#" + page + "-table").startsWith("Syncing"));
+            String text = placeholder(robot, "#" + page + "-table");
+            assertOfflineText(text);
+            assertTrue(page.equals("channels") ? text.startsWith("No channels when last connected")
+                    : text.startsWith("No devices cached that match")
+                    || text.equals(dev.patchbay.console.common.AppSelector.noAppText(true)), text);
+        }
+    }
+
+    /** An offline page's empty text: no invitation to an action that is disabled while offline. */
+    private static void assertOfflineText(String text) {
+        for (String invite : List.of("Next step", "Ctrl+N", "New app", "New channel", "reate one", "Loading")) {
+            assertFalse(text.contains(invite), "offline, the page says: " + text);
+        }
+    }
+
+    private static String placeholder(FxRobot robot, String table) throws Exception {
+        return onFx(() -> ((Label) robot.lookup(table).queryAs(TableView.class).getPlaceholder()).getText());
+    }
+
     // ---- helpers ----------------------------------------------------------------------------------------------------
 
     private void waitUntil(Callable<Boolean> condition) throws Exception {

@@ -97,6 +97,19 @@ class EmulatorRestartUserPathTest extends ConsoleUserPath {
         waitUntil(() -> table(robot, "#devices-table").getItems().stream()
                 .anyMatch(r -> ids.get(0).equals(((DeviceRow) r).deviceId())));
 
+        // The first device goes offline with its clock a year ahead (the fault toggles): kept for the next session.
+        robot.clickOn("#nav-emulator");
+        robot.interact(() -> app.emulator().selectedProperty().set(app.emulator().devices().get(0)));
+        FxLookups.reveal(robot, "#emulator-fault-offline");
+        robot.clickOn("#emulator-fault-offline");
+        FxLookups.reveal(robot, "#emulator-fault-clock");
+        robot.clickOn("#emulator-fault-clock");
+        Path manifest = first.device().folder().resolve("emulator.json");
+        waitUntil(() -> {
+            String m = Files.readString(manifest);
+            return m.contains("\"offline\" : true") && m.contains("\"clockSkew\" : true");
+        });
+
         // Quit and start again on the same data folder.
         FxToolkit.cleanupApplication(app);
         app.stopped().get(15, TimeUnit.SECONDS);
@@ -107,6 +120,16 @@ class EmulatorRestartUserPathTest extends ConsoleUserPath {
         assertEquals(ids, onFx(() -> app.emulator().devices().stream().map(DeviceItem::deviceId).toList()));
         assertTrue(onFx(() -> app.emulator().devices().stream()
                 .allMatch(d -> d.state().process() == DeviceState.ProcessState.STOPPED)));
+        // The first device's toggles are as they were, and its faults are set again; the second has none.
+        robot.interact(() -> app.emulator().selectedProperty().set(app.emulator().devices().get(0)));
+        assertTrue(onFx(() -> app.emulator().offlineProperty().get() && app.emulator().clockSkewProperty().get()
+                && !app.emulator().slowProperty().get()));
+        DeviceItem restored = onFx(() -> app.emulator().devices().get(0));
+        assertTrue(restored.device().faults().network().offline());
+        assertEquals(Duration.ofDays(365), restored.device().faults().clockSkew());
+        robot.interact(() -> app.emulator().selectedProperty().set(app.emulator().devices().get(1)));
+        assertTrue(onFx(() -> !app.emulator().offlineProperty().get() && !app.emulator().clockSkewProperty().get()));
+        assertTrue(!onFx(() -> app.emulator().devices().get(1)).device().faults().network().offline());
 
         // A bundle is published in the new session (the keys were locked by the restart: the form asks).
         Path www = Files.createDirectories(work.resolve("www"));

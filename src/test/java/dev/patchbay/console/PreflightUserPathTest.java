@@ -76,7 +76,7 @@ class PreflightUserPathTest extends ConsoleUserPath {
                 && "production".equals(x.getText())).<Node>query());
         waitUntil(() -> !robot.lookup("#rollout-start").queryButton().isDisabled());
         click(robot, "#rollout-start");
-        waitUntil(() -> "1.1.0".equals(app.rollouts().targetProperty().get()));
+        waitUntil(() -> "1.1.0".equals(app.rollouts().forms().targetProperty().get()));
 
         // Preflight without the passphrase: asked for; then one device, in the background.
         click(robot, "#preflight-run");
@@ -88,11 +88,11 @@ class PreflightUserPathTest extends ConsoleUserPath {
         waitUntil(() -> label(robot, "#preflight-status").getText().contains("moving to 1.1.0"));
         // the device's WebView window lies over the console while it runs: press the button itself
         robot.interact(() -> robot.lookup("#preflight-cancel").queryButton().fire());
-        waitUntil(() -> !app.rollouts().preflight().runningProperty().get());
+        waitUntil(() -> !app.rollouts().forms().preflight().runningProperty().get());
         assertEquals("Preflight cancelled", label(robot, "#preflight-error").getText(), () -> {
             try {
                 return onFx(() -> label(robot, "#preflight-status").getText() + " / rows "
-                        + app.rollouts().preflight().rows() + " / report " + app.rollouts().preflight()
+                        + app.rollouts().forms().preflight().rows() + " / report " + app.rollouts().forms().preflight()
                         .reportProperty().get());
             } catch (Exception e) {
                 return e.toString();
@@ -100,11 +100,11 @@ class PreflightUserPathTest extends ConsoleUserPath {
         });
         waitUntil(() -> client.listChannels(APP).stream().noneMatch(c -> c.name().startsWith("preflight-")));
         click(robot, "#preflight-run");
-        waitUntil(() -> app.rollouts().preflight().runningProperty().get());
+        waitUntil(() -> app.rollouts().forms().preflight().runningProperty().get());
         assertTrue(robot.lookup("#preflight-cancel").queryButton().isVisible());
         assertTrue(robot.lookup("#rollout-form-submit").queryButton().isDisabled(), "no Start while it runs");
         WaitForAsyncUtils.waitFor(90, TimeUnit.SECONDS, () -> onFx(() ->
-                !app.rollouts().preflight().runningProperty().get()));
+                !app.rollouts().forms().preflight().runningProperty().get()));
         waitUntil(() -> label(robot, "#preflight-device-0").getText().contains("NOT confirmed"));
         assertTrue(label(robot, "#preflight-status").getText().startsWith("FAILED: 0 of 1"),
                 label(robot, "#preflight-status").getText());
