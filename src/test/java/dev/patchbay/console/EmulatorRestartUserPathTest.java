@@ -15,6 +15,7 @@ import dev.patchbay.domain.Platform;
 import dev.patchbay.harness.DeviceState;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
