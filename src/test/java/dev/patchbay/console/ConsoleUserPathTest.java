@@ -9,8 +9,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.patchbay.domain.App;
 import dev.patchbay.domain.Channel;
 import dev.patchbay.domain.Platform;
-import java.nio.file.Path;
-import java.time.Duration;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.Callable;
@@ -21,50 +19,18 @@ import javafx.scene.control.ComboBox;
 import javafx.scene.control.Label;
 import javafx.scene.control.TableView;
 import javafx.scene.input.KeyCode;
-import javafx.stage.Stage;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.ExtendWith;
-import org.junit.jupiter.api.io.TempDir;
 import org.testfx.api.FxRobot;
 import org.testfx.api.FxToolkit;
-import org.testfx.framework.junit5.ApplicationExtension;
-import org.testfx.framework.junit5.Start;
 import org.testfx.util.WaitForAsyncUtils;
 
 /**
  * The user's path through the real console, headless: the Local sandbox (a real server on a free port, real H2),
  * real clicks and typing; then a restart with the same data folder; then the server goes away.
  */
-@ExtendWith(ApplicationExtension.class)
-class ConsoleUserPathTest {
-    static {
-        FastRobot.configure();
-    }
-
-    @TempDir
-    Path home;
-
-    private ConsoleApp app;
-
-    @Start
-    void start(Stage stage) {
-        // The primary stage is registered by the extension; each test launches ConsoleApp onto it.
-    }
-
-    @AfterEach
-    void closeConsole() throws Exception {
-        if (app != null) {
-            FxToolkit.cleanupApplication(app);
-            app.stopped().get(15, TimeUnit.SECONDS);
-        }
-        FxToolkit.cleanupStages();
-    }
-
+class ConsoleUserPathTest extends ConsoleUserPath {
     private ConsoleApp launch() throws Exception {
-        ConsoleOptions options = new ConsoleOptions(home, 0, Duration.ofMillis(50));
-        app = (ConsoleApp) FxToolkit.setupApplication(() -> new ConsoleApp(options));
-        return app;
+        return launch(options());
     }
 
     private void restart() throws Exception {

@@ -10,7 +10,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.patchbay.cache.DeviceRow;
 import dev.patchbay.console.emulator.DeviceItem;
-import dev.patchbay.crypto.KeyFileOptions;
 import dev.patchbay.domain.ChannelDraft;
 import dev.patchbay.domain.Platform;
 import dev.patchbay.harness.DeviceState;
@@ -23,15 +22,10 @@ import java.util.concurrent.TimeUnit;
 import javafx.scene.control.TableCell;
 import javafx.scene.layout.StackPane;
 import javafx.scene.web.WebView;
-import javafx.stage.Stage;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
 import org.testfx.api.FxRobot;
 import org.testfx.api.FxToolkit;
-import org.testfx.framework.junit5.ApplicationExtension;
-import org.testfx.framework.junit5.Start;
 
 /**
  * Emulated devices outlive the console (ADR 0109), headless: two devices are made on the Emulator page (one with the
@@ -40,40 +34,15 @@ import org.testfx.framework.junit5.Start;
  * same ids, stopped; the keys are locked, a bundle is published, and a cold start of a device from the earlier session
  * installs it (the content key it embeds came back with it).
  */
-@ExtendWith(ApplicationExtension.class)
-class EmulatorRestartUserPathTest {
-    static {
-        FastRobot.configure();
-    }
-
+class EmulatorRestartUserPathTest extends ConsoleUserPath {
     private static final String PASS = "horse-staple";
     private static final String APP = "com.example.shop";
 
     @TempDir
-    Path home;
-    @TempDir
     Path work;
 
-    private ConsoleApp app;
-
-    @Start
-    void start(Stage stage) {
-        // The primary stage is registered by the extension; the test launches ConsoleApp onto it.
-    }
-
-    @AfterEach
-    void closeConsole() throws Exception {
-        if (app != null) {
-            FxToolkit.cleanupApplication(app);
-            app.stopped().get(15, TimeUnit.SECONDS);
-        }
-        FxToolkit.cleanupStages();
-    }
-
     private void launch(FxRobot robot) throws Exception {
-        ConsoleOptions options = new ConsoleOptions(home, 0, Duration.ofMillis(50)).withKeyOptions(KeyFileOptions.FAST);
-        app = (ConsoleApp) FxToolkit.setupApplication(() -> new ConsoleApp(options));
-        waitUntil(() -> label(robot, "#status-connection").getText().startsWith("Connected to Local sandbox"));
+        launchOnSandbox(robot, fastKeyOptions());
     }
 
     @Test

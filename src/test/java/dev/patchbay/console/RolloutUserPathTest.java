@@ -50,14 +50,9 @@ import javafx.scene.control.ScrollPane;
 import javafx.scene.chart.XYChart;
 import javafx.scene.control.Label;
 import javafx.scene.input.KeyCode;
-import javafx.stage.Stage;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
 import org.testfx.api.FxRobot;
-import org.testfx.api.FxToolkit;
-import org.testfx.framework.junit5.ApplicationExtension;
 import org.testfx.framework.junit5.Start;
 import org.testfx.util.WaitForAsyncUtils;
 
@@ -68,44 +63,20 @@ import org.testfx.util.WaitForAsyncUtils;
  * resume, promote — the server's rollout checked after each step. Between, devices report failures of 1.1.0 through
  * the device protocol's {@code POST /stats}; clicking their bar lists them.
  */
-@ExtendWith(ApplicationExtension.class)
-class RolloutUserPathTest {
-    static {
-        FastRobot.configure();
-    }
-
+class RolloutUserPathTest extends ConsoleUserPath {
     private static final String APP = "com.example.shop";
     private static final String PASS = "horse-staple";
 
     @TempDir
-    Path home;
-    @TempDir
     Path work;
 
-    private ConsoleApp app;
     private TrustRoot trust;
-
-    @Start
-    void start(Stage stage) {
-        // The primary stage is registered by the extension; the test launches ConsoleApp onto it.
-    }
-
-    @AfterEach
-    void closeConsole() throws Exception {
-        if (app != null) {
-            FxToolkit.cleanupApplication(app);
-            app.stopped().get(15, TimeUnit.SECONDS);
-        }
-        FxToolkit.cleanupStages();
-    }
 
     @Test
     void startChangePauseResumePromoteAndListFailedDevices(FxRobot robot) throws Exception {
         // Keys in the console's key folder (made as the Keys page makes them; locked when the console starts).
         AppKeys keys = AppKeys.create(APP, home.resolve("keys").resolve(APP), PASS.toCharArray(), KeyFileOptions.FAST);
-        ConsoleOptions options = new ConsoleOptions(home, 0, Duration.ofMillis(50)).withKeyOptions(KeyFileOptions.FAST);
-        app = (ConsoleApp) FxToolkit.setupApplication(() -> new ConsoleApp(options));
-        waitUntil(() -> label(robot, "#status-connection").getText().startsWith("Connected to Local sandbox"));
+        launchOnSandbox(robot, fastKeyOptions());
         PatchbayClient client = app.connection().session().client();
         client.createApp(APP, "Shop");
         client.registerTrust(APP, keys.exportTrust());

@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.patchbay.console.common.TaskRunner;
 import dev.patchbay.console.settings.AtomicFiles;
 import dev.patchbay.crypto.Codec;
+import dev.patchbay.domain.FileTrees;
 import dev.patchbay.domain.Json;
 import dev.patchbay.harness.AppPackage;
 import dev.patchbay.harness.DeviceBuilder;
@@ -17,7 +18,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
@@ -84,7 +84,7 @@ final class EmulatorDevices {
         } catch (RuntimeException | IOException e) {
             item.close();
             opened.remove(item);
-            deleteTree(item.device().folder());
+            FileTrees.delete(item.device().folder());
             throw e;
         }
         return item;
@@ -115,7 +115,7 @@ final class EmulatorDevices {
                 // A device of a console before 0109 (named emulator-NNNN, no emulator.json): it cannot be resumed.
                 if (folder.getFileName().toString().startsWith("emulator-")) {
                     try {
-                        deleteTree(folder);
+                        FileTrees.delete(folder);
                     } catch (IOException e) {
                         problems.add("Cannot remove the old device folder " + folder + ": " + e.getMessage());
                     }
@@ -240,12 +240,12 @@ final class EmulatorDevices {
     void remove(DeviceItem d) throws IOException {
         d.close();
         opened.remove(d);
-        deleteTree(d.device().folder());
+        FileTrees.delete(d.device().folder());
         Path apk = connectionDir(d.connectionId()).resolve("apk");
         if (Files.isDirectory(apk)) {
             try (Stream<Path> s = Files.list(apk)) {
                 for (Path p : s.filter(p -> p.getFileName().toString().startsWith(d.deviceId() + "-")).toList()) {
-                    deleteTree(p);
+                    FileTrees.delete(p);
                 }
             }
         }
@@ -276,16 +276,5 @@ final class EmulatorDevices {
 
     private Path connectionDir(String connectionId) {
         return root.resolve(connectionId.replaceAll("[^A-Za-z0-9._-]", "_"));
-    }
-
-    static void deleteTree(Path dir) throws IOException {
-        if (!Files.exists(dir)) {
-            return;
-        }
-        try (Stream<Path> s = Files.walk(dir)) {
-            for (Path p : s.sorted(Comparator.reverseOrder()).toList()) {
-                Files.deleteIfExists(p);
-            }
-        }
     }
 }
