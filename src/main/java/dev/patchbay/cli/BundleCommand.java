@@ -5,25 +5,27 @@ import dev.patchbay.client.BundlePublish;
 import dev.patchbay.client.NotFoundException;
 import dev.patchbay.client.PatchbayClient;
 import dev.patchbay.crypto.AppKeys;
-import dev.patchbay.crypto.FreshnessCert;
 import dev.patchbay.crypto.BlobRef;
 import dev.patchbay.crypto.BundleInput;
 import dev.patchbay.crypto.BundleSealer;
 import dev.patchbay.crypto.CanonicalJson;
+import dev.patchbay.crypto.FreshnessCert;
 import dev.patchbay.crypto.Manifest;
 import dev.patchbay.crypto.ManifestDiff;
 import dev.patchbay.crypto.SealedBundle;
 import dev.patchbay.crypto.TrustRoot;
 import dev.patchbay.crypto.VerifiedRelease;
+import dev.patchbay.crypto.capgo.CapgoKeyFile;
+import dev.patchbay.crypto.capgo.CapgoKeyPair;
 import dev.patchbay.domain.Bundle;
 import dev.patchbay.domain.Channel;
+import dev.patchbay.domain.FileTrees;
 import dev.patchbay.domain.Names;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -31,11 +33,8 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicReference;
-import java.util.stream.Stream;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
-import dev.patchbay.crypto.capgo.CapgoKeyFile;
-import dev.patchbay.crypto.capgo.CapgoKeyPair;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
@@ -251,7 +250,7 @@ final class BundleCommand {
                     output().line(capgo);
                 }
             } finally {
-                deleteTree(work);
+                FileTrees.deleteQuietly(work);
                 try {
                     Runtime.getRuntime().removeShutdownHook(onExit);
                 } catch (IllegalStateException shuttingDown) {
@@ -510,19 +509,5 @@ final class BundleCommand {
 
     static String channels(Bundle b) {
         return b.channels() == null || b.channels().isEmpty() ? "-" : String.join(",", b.channels());
-    }
-
-    static void deleteTree(Path dir) {
-        try (Stream<Path> s = Files.walk(dir)) {
-            s.sorted(Comparator.reverseOrder()).forEach(p -> {
-                try {
-                    Files.deleteIfExists(p);
-                } catch (IOException ignored) {
-                    // best effort: a temp folder
-                }
-            });
-        } catch (IOException ignored) {
-            // gone already
-        }
     }
 }

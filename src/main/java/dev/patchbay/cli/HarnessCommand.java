@@ -3,6 +3,7 @@ package dev.patchbay.cli;
 import dev.patchbay.crypto.AppKeys;
 import dev.patchbay.crypto.KeyFile;
 import dev.patchbay.crypto.TrustRoot;
+import dev.patchbay.domain.FileTrees;
 import dev.patchbay.domain.Json;
 import dev.patchbay.domain.Names;
 import dev.patchbay.harness.AppPackage;
@@ -20,14 +21,12 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.concurrent.Callable;
 import java.util.concurrent.TimeUnit;
-import java.util.stream.Stream;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -525,11 +524,10 @@ final class HarnessCommand {
         return builtin;
     }
 
+    /** Deletes a temporary device folder; a failure is an error of the command. */
     static void deleteTree(Path root) {
-        try (Stream<Path> s = Files.walk(root)) {
-            for (Path p : s.sorted(Comparator.reverseOrder()).toList()) {
-                Files.deleteIfExists(p);
-            }
+        try {
+            FileTrees.delete(root);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }

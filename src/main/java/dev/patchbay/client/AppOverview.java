@@ -12,9 +12,11 @@ import java.util.List;
  * @param devicesSeen24h   devices that checked in or reported in the last 24 h
  * @param devices          every device the server knows of the app
  * @param devicesByBundle  devices per current bundle, most first (at most 20 bundles)
+ * @param devicesByBundleAt when the server counted them (it counts at most once a minute per app; null from servers
+ *                          before that)
  */
 public record AppOverview(List<Rollout> rolloutsInFlight, long failures24h, long devicesSeen24h, long devices,
-                          List<BundleDevices> devicesByBundle) {
+                          List<BundleDevices> devicesByBundle, java.time.Instant devicesByBundleAt) {
     public AppOverview {
         rolloutsInFlight = rolloutsInFlight == null ? List.of() : List.copyOf(rolloutsInFlight);
         devicesByBundle = devicesByBundle == null ? List.of() : List.copyOf(devicesByBundle);

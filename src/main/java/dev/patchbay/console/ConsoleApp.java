@@ -194,6 +194,7 @@ public final class ConsoleApp extends Application {
         FailedDevicesLink failedDevices = new FailedDevicesLink(connection, tasks, devices,
                 () -> settings.lastPageProperty().set("devices"));
         rollouts.charts().setOpener(failedDevices::open);
+        rollouts.charts().byStageProperty().bindBidirectional(settings.failuresByStageProperty());
         OverviewViewModel overview = new OverviewViewModel(connection, tasks, apps.apps(), apps::refresh,
                 (appId, channel) -> {
                     // A rollout's channel on the Channels page: its app chosen and its row selected there.

@@ -2,6 +2,7 @@ package dev.patchbay.crypto;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.patchbay.domain.FileTrees;
 import dev.patchbay.domain.Json;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -15,7 +16,6 @@ import java.nio.file.attribute.PosixFilePermissions;
 import java.security.SecureRandom;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.Comparator;
 import java.util.stream.Stream;
 
 /**
@@ -116,7 +116,7 @@ public final class AppKeys implements AutoCloseable {
             if (!created) {
                 root.destroy();
             }
-            deleteTree(staging);
+            FileTrees.deleteQuietly(staging);
         }
         return new AppKeys(appId, target, trust, cert, release, content, root);
     }
@@ -347,22 +347,5 @@ public final class AppKeys implements AutoCloseable {
                     PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
         }
         return Files.createTempDirectory(parent, prefix);
-    }
-
-    private static void deleteTree(Path dir) {
-        if (dir == null) {
-            return;
-        }
-        try (Stream<Path> s = Files.walk(dir)) {
-            s.sorted(Comparator.reverseOrder()).forEach(p -> {
-                try {
-                    Files.deleteIfExists(p);
-                } catch (IOException ignored) {
-                    // best effort: only encrypted key files can be left
-                }
-            });
-        } catch (IOException ignored) {
-            // nothing to clean
-        }
     }
 }

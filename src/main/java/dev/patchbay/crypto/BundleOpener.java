@@ -1,5 +1,6 @@
 package dev.patchbay.crypto;
 
+import dev.patchbay.domain.FileTrees;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -10,10 +11,8 @@ import java.nio.file.StandardCopyOption;
 import java.security.DigestOutputStream;
 import java.security.MessageDigest;
 import java.util.Arrays;
-import java.util.Comparator;
 import java.util.HashSet;
 import java.util.Set;
-import java.util.stream.Stream;
 
 /**
  * Opens a sealed bundle (bundle-format §4 "Opening"): verifies the envelope, unwraps the data key, decrypts and checks
@@ -105,7 +104,7 @@ public final class BundleOpener {
         } finally {
             Arrays.fill(dataKey, (byte) 0);
             Arrays.fill(convergentKey, (byte) 0);
-            deleteTree(staging);
+            FileTrees.deleteQuietly(staging);
         }
     }
 
@@ -176,23 +175,6 @@ public final class BundleOpener {
             return new java.io.BufferedInputStream(Files.newInputStream(dir.resolve(ref.sha256())), 1 << 17);
         } catch (NoSuchFileException e) {
             throw new CryptoException("The blob of " + what + " (" + ref.sha256() + ") is missing");
-        }
-    }
-
-    private static void deleteTree(Path dir) {
-        if (dir == null) {
-            return;
-        }
-        try (Stream<Path> s = Files.walk(dir)) {
-            s.sorted(Comparator.reverseOrder()).forEach(p -> {
-                try {
-                    Files.deleteIfExists(p);
-                } catch (IOException ignored) {
-                    // best effort
-                }
-            });
-        } catch (IOException ignored) {
-            // nothing to clean
         }
     }
 }

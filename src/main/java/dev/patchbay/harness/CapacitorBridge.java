@@ -37,12 +37,12 @@ final class CapacitorBridge {
     private record Listener(String callbackId, String event) {
     }
 
-    private final EmulatedDevice.Process proc;
+    private final DeviceProcess proc;
     private final Executor executor;
     private final Page page;
     private final Map<Long, List<Listener>> listeners = new ConcurrentHashMap<>();
 
-    CapacitorBridge(EmulatedDevice.Process proc, Executor executor, Page page) {
+    CapacitorBridge(DeviceProcess proc, Executor executor, Page page) {
         this.proc = proc;
         this.executor = executor;
         this.page = page;

@@ -1,22 +1,15 @@
 package dev.patchbay.harness;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.patchbay.domain.Json;
 import dev.patchbay.updater.port.AppInfo;
-import dev.patchbay.updater.port.Ports;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.time.Duration;
-import java.time.Instant;
-import java.util.ArrayDeque;
-import java.util.ArrayList;
-import java.util.Deque;
 import java.util.List;
 import java.util.Map;
-import java.util.Objects;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeoutException;
@@ -39,14 +32,13 @@ import java.util.stream.Stream;
  * {@link #reboot}, {@link #nativeUpgrade}. {@link #faults()} injects network, disk, clock and kill faults at run time.
  * {@link #state()} and {@link #log()} (with listeners) show what the device holds and did.
  *
- * <p>The web layer is a real JavaFX WebView ({@link Builder#webView}) over a loopback origin with a Capacitor-style
- * JS bridge, or SIMULATED for headless fleets ({@link Builder#simulated}). Lifecycle methods block while the runtime
+ * <p>The web layer is a real JavaFX WebView ({@link DeviceBuilder#webView}) over a loopback origin with a Capacitor-style
+ * JS bridge, or SIMULATED for headless fleets ({@link DeviceBuilder#simulated}). Lifecycle methods block while the runtime
  * handles the callback (disk I/O); never call them on the JavaFX application thread. Thread-safe.
  */
 public final class EmulatedDevice implements AutoCloseable {
     public static final String PREFS = "CapacitorUpdater";
     public static final String WEBVIEW_PREFS = "CapWebViewSettings";
-    private static final int LOG_LIMIT = 5000;
 
     private final String serial;
     private final Path root;
@@ -64,23 +56,23 @@ public final class EmulatedDevice implements AutoCloseable {
     private final List<Consumer<String>> deathListeners = new CopyOnWriteArrayList<>();
     private final Faults faults = new Faults();
     private final Traffic traffic = new Traffic();
-    private final Deque<LogEntry> log = new ArrayDeque<>();
-    private final List<Consumer<LogEntry>> logListeners = new CopyOnWriteArrayList<>();
+    private final DeviceLog log;
     private final List<Consumer<DeviceState>> stateListeners = new CopyOnWriteArrayList<>();
     private final List<java.util.function.BiConsumer<String, JsonNode>> eventListeners = new CopyOnWriteArrayList<>();
     private final AtomicInteger pids = new AtomicInteger(1000);
     private final AtomicLong generations = new AtomicLong();
     private final Object lifecycle = new Object();
     private volatile AppPackage app;
-    private volatile Process current;
+    private volatile DeviceProcess current;
     private volatile DeviceState.ProcessState processState = DeviceState.ProcessState.NOT_INSTALLED;
     private volatile String lastDeath;
     private volatile long bootMillis;
     private volatile LocalWebServer webServer;
     private volatile boolean closed;
 
-    private EmulatedDevice(Builder b) {
+    EmulatedDevice(DeviceBuilder b) {
         this.serial = b.serial;
+        this.log = new DeviceLog(b.serial);
         this.root = b.root.resolve(b.serial).toAbsolutePath().normalize();
         this.ownsEnv = b.env == null;
         this.env = b.env == null ? DeviceEnvironment.create(4) : b.env;
@@ -97,104 +89,8 @@ public final class EmulatedDevice implements AutoCloseable {
     }
 
     /** A device {@code serial} with its folder under {@code root}. */
-    public static Builder builder(Path root, String serial) {
-        return new Builder(root, serial);
-    }
-
-    /** How a device is made. */
-    public static final class Builder {
-        private final Path root;
-        private final String serial;
-        private DeviceEnvironment env;
-        private boolean webView;
-        private final Map<String, SimulatedBehaviour> simulated = new ConcurrentHashMap<>();
-        private SimulatedBehaviour simulatedDefault = SimulatedBehaviour.readyAfter(Duration.ZERO);
-        private RuntimeBinding.Factory runtime;
-        private boolean reportsEmulator;
-        private String platform = "android";
-        private String osVersion = "14";
-        private boolean devBuild;
-        private String deviceId;
-
-        private Builder(Path root, String serial) {
-            this.root = Objects.requireNonNull(root);
-            if (!serial.matches("[A-Za-z0-9._-]{1,64}")) {
-                throw new IllegalArgumentException("Invalid serial " + serial);
-            }
-            this.serial = serial;
-        }
-
-        /** Shared threads and time (a fleet's); without one the device has its own. */
-        public Builder environment(DeviceEnvironment e) {
-            this.env = e;
-            return this;
-        }
-
-        /** A real JavaFX WebView runs the bundles' JS (needs the JavaFX toolkit; headless Monocle works). */
-        public Builder webView() {
-            this.webView = true;
-            return this;
-        }
-
-        /**
-         * SIMULATED web layer (the default): no WebView, no JS; each bundle behaves as {@code behaviours} says for
-         * its version, else as its index.html meta tag says, else as {@code fallback}.
-         */
-        public Builder simulated(Map<String, SimulatedBehaviour> behaviours, SimulatedBehaviour fallback) {
-            this.webView = false;
-            this.simulated.putAll(behaviours);
-            this.simulatedDefault = Objects.requireNonNull(fallback);
-            return this;
-        }
-
-        /** Whether the device says it is an emulator ({@code isEmulator}); false: it passes for a phone. */
-        public Builder reportsEmulator(boolean yes) {
-            this.reportsEmulator = yes;
-            return this;
-        }
-
-        /**
-         * The platform the device reports ({@code android} or {@code ios}) and its OS version; the default is
-         * Android 14. The runtime and the emulated ports are the same either way (an iOS device is an Android one
-         * that says it is an iPhone); the server sees the platform in every request.
-         */
-        public Builder platform(String platform, String osVersion) {
-            if (!platform.equals("android") && !platform.equals("ios")) {
-                throw new IllegalArgumentException("A platform is android or ios, not " + platform);
-            }
-            this.platform = platform;
-            this.osVersion = Objects.requireNonNull(osVersion);
-            return this;
-        }
-
-        /** Whether the app is a development build (debuggable: {@code isProduction} false); default false. */
-        public Builder devBuild(boolean yes) {
-            this.devBuild = yes;
-            return this;
-        }
-
-        /**
-         * The device id the runtime uses (a lower-case UUID), as if an earlier run of the app had generated and
-         * stored it: each {@link #install} stores it in the runtime's preferences. Without one the runtime makes a
-         * random id at its first start, as on a device. Fleets set it so a rerun is the same devices.
-         */
-        public Builder deviceId(String id) {
-            if (id != null && !id.matches("[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}")) {
-                throw new IllegalArgumentException("A device id is a lower-case UUID, not " + id);
-            }
-            this.deviceId = id;
-            return this;
-        }
-
-        /** Another runtime binding (tests of the harness itself). */
-        Builder runtime(RuntimeBinding.Factory f) {
-            this.runtime = f;
-            return this;
-        }
-
-        public EmulatedDevice build() {
-            return new EmulatedDevice(this);
-        }
+    public static DeviceBuilder builder(Path root, String serial) {
+        return new DeviceBuilder(root, serial);
     }
 
     // ---------------------------------------------------------------- identity and folders
@@ -224,7 +120,7 @@ public final class EmulatedDevice implements AutoCloseable {
         return d == null ? null : d.resolve("shared_prefs");
     }
 
-    private Path apkAssets(String appId) {
+    Path apkAssets(String appId) {
         return root.resolve("data/app").resolve(appId).resolve("assets/public");
     }
 
@@ -357,14 +253,14 @@ public final class EmulatedDevice implements AutoCloseable {
      * the app runs already.
      */
     public void coldStart() {
-        Process p;
+        DeviceProcess p;
         synchronized (lifecycle) {
             checkOpen();
             AppPackage a = requireInstalled();
-            if (current != null && current.process.alive()) {
+            if (current != null && current.process().alive()) {
                 return;
             }
-            p = new Process(a);
+            p = new DeviceProcess(this, a);
             current = p;
             processState = DeviceState.ProcessState.FOREGROUND;
             lastDeath = null;
@@ -372,42 +268,42 @@ public final class EmulatedDevice implements AutoCloseable {
         }
         changed();
         p.guard("load", () -> {
-            if (p.screen instanceof FxWebScreen f) {
+            if (p.screen() instanceof FxWebScreen f) {
                 f.prepare();
             }
-            p.runtime.load();
-            String path = p.runtime.serverBasePath();
-            p.screen.boot(path);
-            p.runtime.onForeground();
+            p.runtime().load();
+            String path = p.runtime().serverBasePath();
+            p.screen().boot(path);
+            p.runtime().onForeground();
         });
         changed();
     }
 
     /** The user leaves the app (Home): the runtime's background handling runs (a queued bundle may install). */
     public void background() {
-        Process p;
+        DeviceProcess p;
         synchronized (lifecycle) {
             p = current;
-            if (p == null || !p.process.alive() || processState != DeviceState.ProcessState.FOREGROUND) {
+            if (p == null || !p.process().alive() || processState != DeviceState.ProcessState.FOREGROUND) {
                 return;
             }
             processState = DeviceState.ProcessState.BACKGROUND;
             log("device", p.pid(), "background");
         }
         changed();
-        p.guard("onBackground", p.runtime::onBackground);
+        p.guard("onBackground", p.runtime()::onBackground);
         changed();
     }
 
     /** The user returns to the app; cold-starts it if its process is gone. A closed device ignores it. */
     public void foreground() {
-        Process p;
+        DeviceProcess p;
         synchronized (lifecycle) {
             if (closed) {
                 return;
             }
             p = current;
-            if (p == null || !p.process.alive()) {
+            if (p == null || !p.process().alive()) {
                 p = null;
             } else if (processState != DeviceState.ProcessState.BACKGROUND) {
                 return;
@@ -421,7 +317,7 @@ public final class EmulatedDevice implements AutoCloseable {
             return;
         }
         changed();
-        p.guard("onForeground", p.runtime::onForeground);
+        p.guard("onForeground", p.runtime()::onForeground);
         changed();
     }
 
@@ -460,14 +356,14 @@ public final class EmulatedDevice implements AutoCloseable {
     }
 
     private void stopProcess(String why) {
-        Process p = current;
+        DeviceProcess p = current;
         if (p != null) {
-            p.process.die(why);
+            p.process().die(why);
         }
     }
 
     /** Called by an {@link AppProcess} when it dies, whatever the cause. */
-    private void died(Process p, String reason) {
+    void died(DeviceProcess p, String reason) {
         synchronized (lifecycle) {
             if (current == p) {
                 processState = app == null ? DeviceState.ProcessState.NOT_INSTALLED : DeviceState.ProcessState.STOPPED;
@@ -482,11 +378,11 @@ public final class EmulatedDevice implements AutoCloseable {
                 // a listener's problem is not the device's
             }
         }
-        if (p.screen != null) {
-            p.screen.shutdown();
+        if (p.screen() != null) {
+            p.screen().shutdown();
         }
         try {
-            p.runtime.shutdown();
+            p.runtime().shutdown();
         } catch (Throwable ignored) {
             // a dead process's runtime may fail any way while it stops
         }
@@ -530,72 +426,29 @@ public final class EmulatedDevice implements AutoCloseable {
     /** What the device holds now, read from its disk. */
     public DeviceState state() {
         AppPackage a = app;
-        Process p = current;
-        int pid = p != null && p.process.alive() ? p.pid() : 0;
+        DeviceProcess p = current;
+        boolean alive = p != null && p.process().alive();
         if (a == null) {
             return new DeviceState(serial, null, null, 0, DeviceState.ProcessState.NOT_INSTALLED, 0, null, null,
                     null, List.of(), null, null, lastDeath, faults.describe());
         }
-        Map<String, String> prefs = readPrefs(PREFS);
-        Map<String, String> web = readPrefs(WEBVIEW_PREFS);
-        BundleView builtin = new BundleView(BundleView.BUILTIN, a.versionName(), -1, "success", null);
-        List<BundleView> bundles = new ArrayList<>();
-        bundles.add(builtin);
-        for (Map.Entry<String, String> e : prefs.entrySet()) {
-            if (e.getKey().startsWith("bundle.")) {
-                bundles.add(bundleView(e.getKey().substring("bundle.".length()), e.getValue()));
-            }
-        }
-        DeviceState.PageView page = p != null && p.process.alive() ? p.screen.page() : null;
-        return new DeviceState(serial, a.appId(), a.versionName(), a.versionCode(), processState, pid,
-                find(bundles, prefs.get("current"), builtin), find(bundles, prefs.get("next"), null),
-                find(bundles, prefs.get("fallback"), builtin), List.copyOf(bundles), web.get("serverBasePath"),
-                page, lastDeath, faults.describe());
-    }
-
-    private static BundleView find(List<BundleView> bundles, String id, BundleView otherwise) {
-        if (id == null || id.isEmpty()) {
-            return otherwise;
-        }
-        return bundles.stream().filter(b -> b.id().equals(id)).findFirst()
-                .orElse(new BundleView(id, "?", -1, "missing", "no bundle." + id + " entry"));
-    }
-
-    private static BundleView bundleView(String id, String json) {
-        try {
-            JsonNode n = Json.mapper().readTree(json);
-            return new BundleView(id, n.path("version").asText("?"), n.path("sequence").asLong(-1),
-                    n.path("status").asText("?"), n.hasNonNull("reason") ? n.get("reason").asText() : null);
-        } catch (IOException | RuntimeException e) {
-            return new BundleView(id, "?", -1, "unreadable", e.getMessage());
-        }
+        return DeviceStates.installed(serial, a, processState, alive ? p.pid() : 0, alive ? p.screen().page() : null,
+                lastDeath, faults.describe(), readPrefs(PREFS), readPrefs(WEBVIEW_PREFS));
     }
 
     /** A preferences file of the app as it is on disk (empty when missing). */
     public Map<String, String> readPrefs(String name) {
-        Path dir = sharedPrefsFolder();
-        if (dir == null) {
-            return Map.of();
-        }
-        Path f = dir.resolve(name + ".xml");
-        try {
-            return Files.exists(f) ? SharedPrefsFile.parse(Files.readAllBytes(f)) : Map.of();
-        } catch (IOException e) {
-            return Map.of();
-        }
+        return DeviceStates.readPrefs(sharedPrefsFolder(), name);
     }
 
-    /** The log so far (the newest {@value #LOG_LIMIT} lines). */
+    /** The log so far (the newest {@value DeviceLog#LIMIT} lines). */
     public List<LogEntry> log() {
-        synchronized (log) {
-            return List.copyOf(log);
-        }
+        return log.lines();
     }
 
     /** Calls {@code l} with each new log line (on the thread that logs); the returned handle unsubscribes. */
     public Runnable onLog(Consumer<LogEntry> l) {
-        logListeners.add(l);
-        return () -> logListeners.remove(l);
+        return log.onLog(l);
     }
 
     /** Calls {@code l} with a fresh state after each lifecycle step, page change and runtime event. */
@@ -635,51 +488,19 @@ public final class EmulatedDevice implements AutoCloseable {
 
     /** Waits for a log line containing {@code text} (from any source). */
     public LogEntry awaitLog(String text, Duration timeout) throws TimeoutException {
-        long deadline = System.nanoTime() + timeout.toNanos();
-        while (true) {
-            for (LogEntry e : log()) {
-                if (e.message().contains(text)) {
-                    return e;
-                }
-            }
-            if (System.nanoTime() > deadline) {
-                throw new TimeoutException("No log line with \"" + text + "\" on " + serial + " in " + timeout
-                        + "; state: " + state() + "\nlog:\n" + tail(60));
-            }
-            try {
-                Thread.sleep(10);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                throw new TimeoutException("interrupted");
-            }
-        }
+        return log.await(text, timeout, this::state);
     }
 
     /** The last {@code n} log lines, one per line. */
     public String tail(int n) {
-        List<LogEntry> all = log();
-        return String.join("\n", all.subList(Math.max(0, all.size() - n), all.size()).stream()
-                .map(LogEntry::toString).toList());
+        return log.tail(n);
     }
 
     void log(String source, int pid, String message) {
-        LogEntry e = new LogEntry(Instant.now(), source, pid, message);
-        synchronized (log) {
-            log.addLast(e);
-            if (log.size() > LOG_LIMIT) {
-                log.removeFirst();
-            }
-        }
-        for (Consumer<LogEntry> l : logListeners) {
-            try {
-                l.accept(e);
-            } catch (RuntimeException ignored) {
-                // a listener's problem is not the device's
-            }
-        }
+        log.add(source, pid, message);
     }
 
-    private void changed() {
+    void changed() {
         if (stateListeners.isEmpty()) {
             return;
         }
@@ -698,14 +519,14 @@ public final class EmulatedDevice implements AutoCloseable {
      * the app's JS would.
      */
     public dev.patchbay.updater.Updater updater() {
-        Process p = current;
-        return p != null && p.process.alive() && p.runtime instanceof UpdaterBinding u ? u.updater() : null;
+        DeviceProcess p = current;
+        return p != null && p.process().alive() && p.runtime() instanceof UpdaterBinding u ? u.updater() : null;
     }
 
     /** The real WebView of the running app (null when headless or not running), for the console to show. */
     public javafx.scene.web.WebView webView() {
-        Process p = current;
-        return p != null && p.screen instanceof FxWebScreen f ? f.view() : null;
+        DeviceProcess p = current;
+        return p != null && p.screen() instanceof FxWebScreen f ? f.view() : null;
     }
 
     /** The loopback origin the WebView loads from ({@code http://127.0.0.1:PORT}), or null when headless. */
@@ -729,161 +550,52 @@ public final class EmulatedDevice implements AutoCloseable {
         return env.time();
     }
 
-    Process currentProcess() {
-        return current;
+    DeviceEnvironment environment() {
+        return env;
     }
 
-    // ---------------------------------------------------------------- one app process
+    int nextPid() {
+        return pids.incrementAndGet();
+    }
 
-    /** One incarnation of the app: its ports, runtime and web layer. */
-    final class Process implements Screen.Events {
-        private final AppProcess process;
-        private final AppPackage app;
-        private final ProcessExecutor executor;
-        private final SharedPrefsFile prefs;
-        private final SharedPrefsFile webSettings;
-        private final DeviceFileStore files;
-        private final ApkAssets assets;
-        private final Screen screen;
-        private final RuntimeBinding runtime;
+    long bootMillis() {
+        return bootMillis;
+    }
 
-        Process(AppPackage app) {
-            this.app = app;
-            int pid = pids.incrementAndGet();
-            this.process = new AppProcess(pid, faults.killSwitch(), reason -> died(this, reason));
-            this.executor = new ProcessExecutor(env.pool(), process, (msg, t) -> {
-                EmulatedDevice.this.log("device", pid, msg);
-                process.die("crashed: " + t);
-            });
-            Path data = root.resolve("data/data").resolve(app.appId());
-            this.prefs = new SharedPrefsFile(data.resolve("shared_prefs"), PREFS, process, faults.disk(),
-                    env.fsync());
-            this.webSettings = new SharedPrefsFile(data.resolve("shared_prefs"), WEBVIEW_PREFS, process,
-                    faults.disk(), env.fsync());
-            this.files = new DeviceFileStore(data.resolve("files"), process, faults.disk(), env.fsync());
-            this.assets = new ApkAssets(apkAssets(app.appId()));
-            DeviceHttp http = new DeviceHttp(faults.network(), process,
-                    m -> EmulatedDevice.this.log("fault", pid, m), traffic);
-            DeviceClock clock = new DeviceClock(env.time(), faults, bootMillis, process, executor);
-            this.screen = webView ? new FxWebScreen(this, this, generations)
-                    : new SimulatedWebView(this, this, generations);
-            AppInfo info = new AppInfo(app.versionName(), app.versionCode(), platform, osVersion, reportsEmulator,
-                    !devBuild);
-            Ports ports = new Ports(info, prefs, webSettings, files, assets, http, clock, screen, executor);
-            this.runtime = runtimeFactory.create(ports, app.updater(), m -> EmulatedDevice.this.log("updater", pid, m));
-            runtime.addListener((event, payload) -> {
-                EmulatedDevice.this.log("updater", pid, "event " + event + " " + payload);
-                screen.dispatch(event, payload);
-                for (var l : eventListeners) {
-                    try {
-                        l.accept(event, payload);
-                    } catch (RuntimeException ignored) {
-                        // a listener's problem is not the device's
-                    }
-                }
-                changed();
-            });
-        }
+    AtomicLong generations() {
+        return generations;
+    }
 
-        int pid() {
-            return process.pid();
-        }
+    RuntimeBinding.Factory runtimeFactory() {
+        return runtimeFactory;
+    }
 
-        AppProcess process() {
-            return process;
-        }
+    SimulatedBehaviour simulated(String version) {
+        return simulated.get(version);
+    }
 
-        ProcessExecutor executor() {
-            return executor;
-        }
+    SimulatedBehaviour simulatedDefault() {
+        return simulatedDefault;
+    }
 
-        RuntimeBinding runtime() {
-            return runtime;
-        }
+    /** What the app reports of itself (version, platform, emulator, production build). */
+    AppInfo appInfo(AppPackage a) {
+        return new AppInfo(a.versionName(), a.versionCode(), platform, osVersion, reportsEmulator, !devBuild);
+    }
 
-        AppPackage app() {
-            return app;
-        }
-
-        Screen screenForServer() {
-            return screen;
-        }
-
-        ApkAssets assets() {
-            return assets;
-        }
-
-        DeviceFileStore files() {
-            return files;
-        }
-
-        Faults faults() {
-            return faults;
-        }
-
-        EmulatedDevice device() {
-            return EmulatedDevice.this;
-        }
-
-        SimulatedBehaviour simulatedBehaviour(String version, String indexHtml) {
-            SimulatedBehaviour b = version == null ? null : simulated.get(version);
-            if (b == null && indexHtml != null) {
-                try {
-                    b = SimulatedBehaviour.fromHtml(indexHtml);
-                } catch (IllegalArgumentException e) {
-                    EmulatedDevice.this.log("simulated", pid(), "SIMULATED: ignoring bad meta tag: " + e.getMessage());
-                }
-            }
-            return b == null ? simulatedDefault : b;
-        }
-
-        /** A path relative to the files folder, for logs. */
-        String relative(String absolutePath) {
-            Path p = Path.of(absolutePath);
-            Path filesRoot = root.resolve("data/data").resolve(app.appId()).resolve("files");
-            return p.startsWith(filesRoot) ? "files/" + filesRoot.relativize(p).toString().replace('\\', '/')
-                    : absolutePath;
-        }
-
-        /** The bundle version served from {@code basePath} (null = builtin), as the runtime records it. */
-        String versionOf(String basePath) {
-            if (basePath == null) {
-                return app.versionName();
-            }
-            String id = Path.of(basePath).getFileName().toString();
-            String json = prefs.snapshot().get("bundle." + id);
-            if (json == null) {
-                return id;
-            }
-            return bundleView(id, json).version();
-        }
-
-        /** Runs a lifecycle callback of the runtime on the caller's thread; a kill or crash ends the process. */
-        void guard(String what, Runnable r) {
+    /** A runtime event: to the listeners, then a fresh state. */
+    void runtimeEvent(String event, JsonNode payload) {
+        for (var l : eventListeners) {
             try {
-                r.run();
-            } catch (ProcessKilled e) {
-                // died at a kill point
-            } catch (RuntimeException | Error e) {
-                EmulatedDevice.this.log("device", pid(), "FATAL EXCEPTION in " + what + ": " + e);
-                process.die("crashed in " + what + ": " + e);
+                l.accept(event, payload);
+            } catch (RuntimeException ignored) {
+                // a listener's problem is not the device's
             }
         }
+        changed();
+    }
 
-        @Override
-        public void pageChanged(DeviceState.PageView page) {
-            changed();
-        }
-
-        @Override
-        public void log(String source, String message) {
-            EmulatedDevice.this.log(source, pid(), message);
-        }
-
-        @Override
-        public void crash(String reason) {
-            EmulatedDevice.this.log("device", pid(), "FATAL: " + reason);
-            process.die(reason);
-        }
+    DeviceProcess currentProcess() {
+        return current;
     }
 }

@@ -98,7 +98,7 @@ public final class Fleet implements AutoCloseable {
                             options.channel(), false, false, Set.of());
             Map<String, SimulatedBehaviour> behaviours = new HashMap<>(options.behaviours());
             profile.failing().forEach(v -> behaviours.put(v, mix.failure()));
-            EmulatedDevice.Builder b = EmulatedDevice.builder(options.root(), webView ? "web-" + serial.substring(4)
+            DeviceBuilder b = EmulatedDevice.builder(options.root(), webView ? "web-" + serial.substring(4)
                     : serial).environment(env);
             if (webView) {
                 b.webView();

@@ -23,7 +23,7 @@ final class FxWebScreen extends Screen {
     private volatile WebView view;
     private volatile boolean shut;
 
-    FxWebScreen(EmulatedDevice.Process proc, Events events, AtomicLong generations) {
+    FxWebScreen(DeviceProcess proc, Events events, AtomicLong generations) {
         super(proc, events, generations);
         Fx.ensureStarted();
         this.bridge = new CapacitorBridge(proc, proc.executor(), new CapacitorBridge.Page() {

@@ -80,7 +80,7 @@ final class LocalWebServer implements AutoCloseable {
 
     private void handle(HttpExchange ex) throws IOException {
         try (ex) {
-            EmulatedDevice.Process p = device.currentProcess();
+            DeviceProcess p = device.currentProcess();
             if (p == null || !p.process().alive() || !(ex.getRequestMethod().equals("GET")
                     || ex.getRequestMethod().equals("HEAD"))) {
                 send(ex, 503, "text/plain", "app not running".getBytes(StandardCharsets.UTF_8));
@@ -114,7 +114,7 @@ final class LocalWebServer implements AutoCloseable {
     }
 
     /** The bytes of {@code path} under {@code basePath} (null = builtin assets), or null. */
-    private static byte[] read(EmulatedDevice.Process p, String basePath, String path) throws IOException {
+    private static byte[] read(DeviceProcess p, String basePath, String path) throws IOException {
         if (path.isEmpty() || path.contains("\0")) {
             return null;
         }

@@ -19,7 +19,7 @@ abstract class Screen implements WebViewHost {
         void crash(String reason);
     }
 
-    protected final EmulatedDevice.Process proc;
+    protected final DeviceProcess proc;
     protected final Events events;
     private final AtomicLong generations;
     private final java.util.Map<Long, String> pathOfGeneration = new java.util.concurrent.ConcurrentHashMap<>();
@@ -28,7 +28,7 @@ abstract class Screen implements WebViewHost {
     private volatile boolean booted;
     private long reported;
 
-    Screen(EmulatedDevice.Process proc, Events events, AtomicLong generations) {
+    Screen(DeviceProcess proc, Events events, AtomicLong generations) {
         this.proc = proc;
         this.events = events;
         this.generations = generations;

@@ -18,7 +18,7 @@ import java.util.concurrent.atomic.AtomicLong;
 final class SimulatedWebView extends Screen {
     private volatile Clock.Cancellable pending;
 
-    SimulatedWebView(EmulatedDevice.Process proc, Events events, AtomicLong generations) {
+    SimulatedWebView(DeviceProcess proc, Events events, AtomicLong generations) {
         super(proc, events, generations);
     }
 

@@ -233,27 +233,30 @@ public final class FleetBenchmark {
         return r;
     }
 
-    private static String kind(String url) {
+    static String kind(String url) {
         String path = url.replaceFirst("^https?://[^/]+", "");
         if (path.startsWith("/blobs/")) {
             return "GET /blobs";
+        }
+        if (path.contains("X-Amz-Signature=")) {
+            return "GET bucket (presigned)";
         }
         int q = path.indexOf('?');
         return (path.startsWith("/updates") || path.startsWith("/stats") ? "POST " : "") + (q < 0 ? path
                 : path.substring(0, q));
     }
 
-    private static Duration between(Duration a, Duration b) {
+    static Duration between(Duration a, Duration b) {
         return a == null || b == null ? null : b.minus(a);
     }
 
-    private static void phase(PrintStream out, String name, FleetSummary s,
+    static void phase(PrintStream out, String name, FleetSummary s,
             Function<FleetSummary.DeviceResult, Duration> step) {
         out.printf(Locale.ROOT, "  %-40s %8s %8s %8s %8s%n", name, ms(s.percentile(step, 50)),
                 ms(s.percentile(step, 90)), ms(s.percentile(step, 99)), ms(s.percentile(step, 100)));
     }
 
-    private static Duration pct(long[] sorted, double p) {
+    static Duration pct(long[] sorted, double p) {
         if (sorted.length == 0) {
             return null;
         }
@@ -261,7 +264,7 @@ public final class FleetBenchmark {
         return Duration.ofNanos(sorted[Math.max(0, Math.min(sorted.length - 1, i))]);
     }
 
-    private static String ms(Duration d) {
+    static String ms(Duration d) {
         return d == null ? "-" : String.format(Locale.ROOT, "%.1f", millis(d));
     }
 

@@ -11,6 +11,7 @@ import dev.patchbay.crypto.KeyFileOptions;
 import dev.patchbay.domain.Json;
 import dev.patchbay.server.PatchbayServer;
 import dev.patchbay.server.ServerConfig;
+import dev.patchbay.testsupport.SeededScripts;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.OutputStream;
@@ -167,15 +168,7 @@ class BundleCliTest {
     static String script(long seed, int length) {
         String[] words = {"function", "return", "const", "let", "this.state", "props", "=>", "{", "}", "(", ")",
             "if", "else", "await", "render", "useEffect", "document", "window", "null", "0x1f", "map", "filter"};
-        Random r = new Random(seed);
-        StringBuilder b = new StringBuilder(length + 32);
-        while (b.length() < length) {
-            b.append(words[r.nextInt(words.length)]).append(r.nextInt(8) == 0 ? ";\n" : " ");
-            if (r.nextInt(6) == 0) {
-                b.append("v").append(r.nextInt(5000)).append(' ');
-            }
-        }
-        return b.substring(0, length);
+        return SeededScripts.text(words, seed, length);
     }
 
     static long deflated(Path file) throws IOException {

@@ -154,19 +154,19 @@ class RolloutCliTest {
 
     @Test
     void optionValues() {
-        assertEquals(1250, RolloutCommand.percent("12.5"));
-        assertEquals(1250, RolloutCommand.percent("12.5%"));
-        assertEquals(1250, RolloutCommand.percent(" 12.50 % "));
-        assertEquals(1, RolloutCommand.percent("0.01"));
-        assertEquals(10000, RolloutCommand.percent("100"));
-        assertEquals(0, RolloutCommand.percent("0"));
-        assertEquals(3600L, new RolloutCommand.SecondsConverter().convert("1h"));
-        assertEquals(900L, new RolloutCommand.SecondsConverter().convert("15m"));
-        assertEquals(90L, new RolloutCommand.SecondsConverter().convert("90"));
-        assertEquals(172_800L, new RolloutCommand.SecondsConverter().convert("2d"));
-        assertEquals(0.05, new RolloutCommand.RateConverter().convert("5%"), 1e-12);
-        assertEquals(0.05, new RolloutCommand.RateConverter().convert("0.05"), 1e-12);
-        assertEquals(0.125, new RolloutCommand.RateConverter().convert("12.5 %"), 1e-12);
+        assertEquals(1250, RolloutOptions.percent("12.5"));
+        assertEquals(1250, RolloutOptions.percent("12.5%"));
+        assertEquals(1250, RolloutOptions.percent(" 12.50 % "));
+        assertEquals(1, RolloutOptions.percent("0.01"));
+        assertEquals(10000, RolloutOptions.percent("100"));
+        assertEquals(0, RolloutOptions.percent("0"));
+        assertEquals(3600L, new RolloutOptions.SecondsConverter().convert("1h"));
+        assertEquals(900L, new RolloutOptions.SecondsConverter().convert("15m"));
+        assertEquals(90L, new RolloutOptions.SecondsConverter().convert("90"));
+        assertEquals(172_800L, new RolloutOptions.SecondsConverter().convert("2d"));
+        assertEquals(0.05, new RolloutOptions.RateConverter().convert("5%"), 1e-12);
+        assertEquals(0.05, new RolloutOptions.RateConverter().convert("0.05"), 1e-12);
+        assertEquals(0.125, new RolloutOptions.RateConverter().convert("12.5 %"), 1e-12);
         assertEquals("1h", RolloutCommand.seconds(3600));
         assertEquals("90s", RolloutCommand.seconds(90));
     }

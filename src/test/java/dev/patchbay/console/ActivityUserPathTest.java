@@ -8,8 +8,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.patchbay.client.AuditEntry;
 import dev.patchbay.client.PatchbayClient;
 import dev.patchbay.domain.ChannelDraft;
-import java.nio.file.Path;
-import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.Callable;
 import java.util.concurrent.TimeUnit;
@@ -19,47 +17,15 @@ import javafx.scene.control.Label;
 import javafx.scene.control.TableView;
 import javafx.scene.control.TextArea;
 import javafx.scene.input.KeyCode;
-import javafx.stage.Stage;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.ExtendWith;
-import org.junit.jupiter.api.io.TempDir;
 import org.testfx.api.FxRobot;
-import org.testfx.api.FxToolkit;
-import org.testfx.framework.junit5.ApplicationExtension;
-import org.testfx.framework.junit5.Start;
 import org.testfx.util.WaitForAsyncUtils;
 
 /** Overview and Activity in the real console, headless, on the Local sandbox. */
-@ExtendWith(ApplicationExtension.class)
-class ActivityUserPathTest {
-    static {
-        FastRobot.configure();
-    }
-
-    @TempDir
-    Path home;
-
-    private ConsoleApp app;
-
-    @Start
-    void start(Stage stage) {
-    }
-
-    @AfterEach
-    void closeConsole() throws Exception {
-        if (app != null) {
-            FxToolkit.cleanupApplication(app);
-            app.stopped().get(15, TimeUnit.SECONDS);
-        }
-        FxToolkit.cleanupStages();
-    }
-
+class ActivityUserPathTest extends ConsoleUserPath {
     @Test
     void overviewShowsTheRolloutAndActivityFiltersTheLog(FxRobot robot) throws Exception {
-        ConsoleOptions options = new ConsoleOptions(home, 0, Duration.ofMillis(50));
-        app = (ConsoleApp) FxToolkit.setupApplication(() -> new ConsoleApp(options));
-        waitUntil(() -> label(robot, "#status-connection").getText().startsWith("Connected to Local sandbox"));
+        launchOnSandbox(robot, options());
         PatchbayClient client = app.connection().session().client();
         client.createApp("com.example.shop", "Shop");
         client.createChannel("com.example.shop", ChannelDraft.named("production").withDefaults());

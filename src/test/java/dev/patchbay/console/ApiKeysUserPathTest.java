@@ -10,50 +10,15 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.patchbay.client.ApiKey;
 import dev.patchbay.client.PatchbayClient;
 import dev.patchbay.client.UnauthorizedException;
-import java.nio.file.Path;
-import java.time.Duration;
-import java.util.concurrent.TimeUnit;
 import javafx.scene.control.TextField;
-import javafx.stage.Stage;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.ExtendWith;
-import org.junit.jupiter.api.io.TempDir;
 import org.testfx.api.FxRobot;
-import org.testfx.api.FxToolkit;
-import org.testfx.framework.junit5.ApplicationExtension;
-import org.testfx.framework.junit5.Start;
 
 /** The API keys page in the real console, headless, on the Local sandbox: create a key, use it, revoke it. */
-@ExtendWith(ApplicationExtension.class)
-class ApiKeysUserPathTest {
-    static {
-        FastRobot.configure();
-    }
-
-    @TempDir
-    Path home;
-
-    private ConsoleApp app;
-
-    @Start
-    void start(Stage stage) {
-    }
-
-    @AfterEach
-    void closeConsole() throws Exception {
-        if (app != null) {
-            FxToolkit.cleanupApplication(app);
-            app.stopped().get(15, TimeUnit.SECONDS);
-        }
-        FxToolkit.cleanupStages();
-    }
-
+class ApiKeysUserPathTest extends ConsoleUserPath {
     @Test
     void createAViewerKeyCopyItsSecretAndRevokeIt(FxRobot robot) throws Exception {
-        ConsoleOptions options = new ConsoleOptions(home, 0, Duration.ofMillis(50));
-        app = (ConsoleApp) FxToolkit.setupApplication(() -> new ConsoleApp(options));
-        waitUntil(() -> FxLookups.label(robot, "#status-connection").getText().startsWith("Connected to Local sandbox"));
+        launchOnSandbox(robot, options());
         PatchbayClient admin = app.connection().session().client();
 
         robot.clickOn("#nav-api-keys");

@@ -7,64 +7,30 @@ import static dev.patchbay.console.FxLookups.waitUntil;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.patchbay.crypto.KeyFileOptions;
 import dev.patchbay.domain.Bundle;
 import dev.patchbay.domain.Channel;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
 import javafx.scene.Node;
-import javafx.stage.Stage;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
 import org.testfx.api.FxRobot;
-import org.testfx.api.FxToolkit;
-import org.testfx.framework.junit5.ApplicationExtension;
-import org.testfx.framework.junit5.Start;
 
 /**
  * The release path through the real console, headless: create an app, create its keys, publish a folder (the
  * folder is handed to the view model, as a chooser or a drop would; version, passphrase and Publish are typed and
  * clicked), see the bundle listed, point production at it on the Channels page.
  */
-@ExtendWith(ApplicationExtension.class)
-class BundlesUserPathTest {
-    static {
-        FastRobot.configure();
-    }
-
+class BundlesUserPathTest extends ConsoleUserPath {
     private static final String PASS = "horse-staple";
 
     @TempDir
-    Path home;
-    @TempDir
     Path work;
-
-    private ConsoleApp app;
-
-    @Start
-    void start(Stage stage) {
-        // The primary stage is registered by the extension; the test launches ConsoleApp onto it.
-    }
-
-    @AfterEach
-    void closeConsole() throws Exception {
-        if (app != null) {
-            FxToolkit.cleanupApplication(app);
-            app.stopped().get(15, TimeUnit.SECONDS);
-        }
-        FxToolkit.cleanupStages();
-    }
 
     @Test
     void createKeysPublishAFolderAndPointProductionAtIt(FxRobot robot) throws Exception {
-        ConsoleOptions options = new ConsoleOptions(home, 0, Duration.ofMillis(50)).withKeyOptions(KeyFileOptions.FAST);
-        app = (ConsoleApp) FxToolkit.setupApplication(() -> new ConsoleApp(options));
-        waitUntil(() -> label(robot, "#status-connection").getText().startsWith("Connected to Local sandbox"));
+        launchOnSandbox(robot, fastKeyOptions());
 
         robot.clickOn("#nav-apps");
         robot.clickOn("#app-new");

@@ -11,25 +11,16 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.patchbay.client.CapgoClient;
-import dev.patchbay.crypto.KeyFileOptions;
 import dev.patchbay.crypto.capgo.CapgoKeyFile;
 import dev.patchbay.crypto.capgo.CapgoKeyPair;
 import dev.patchbay.domain.App;
 import dev.patchbay.domain.Bundle;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Duration;
-import java.util.concurrent.TimeUnit;
 import javafx.scene.Node;
-import javafx.stage.Stage;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
 import org.testfx.api.FxRobot;
-import org.testfx.api.FxToolkit;
-import org.testfx.framework.junit5.ApplicationExtension;
-import org.testfx.framework.junit5.Start;
 
 /**
  * Capgo-compatible delivery through the real console, headless (docs/capgo-compat.md, docs/console.md): switch the
@@ -38,35 +29,12 @@ import org.testfx.framework.junit5.Start;
  * plugin's artifact too, encrypted for that pair — and see the bundle's Capgo badge; the server holds the artifact
  * under the same key id.
  */
-@ExtendWith(ApplicationExtension.class)
-class CapgoConsoleUserPathTest {
-    static {
-        FastRobot.configure();
-    }
-
+class CapgoConsoleUserPathTest extends ConsoleUserPath {
     private static final String PASS = "horse-staple";
     private static final String APP = "com.example.shop";
 
     @TempDir
-    Path home;
-    @TempDir
     Path work;
-
-    private ConsoleApp app;
-
-    @Start
-    void start(Stage stage) {
-        // The primary stage is registered by the extension; the test launches ConsoleApp onto it.
-    }
-
-    @AfterEach
-    void closeConsole() throws Exception {
-        if (app != null) {
-            FxToolkit.cleanupApplication(app);
-            app.stopped().get(15, TimeUnit.SECONDS);
-        }
-        FxToolkit.cleanupStages();
-    }
 
     /** Scrolls the page so that the node is in view, as a user would, before it is clicked. */
     private static FxRobot reveal(FxRobot robot, String id) {
@@ -90,9 +58,7 @@ class CapgoConsoleUserPathTest {
 
     @Test
     void switchOnCreateTheCapgoPairPublishAndSeeTheBadge(FxRobot robot) throws Exception {
-        ConsoleOptions options = new ConsoleOptions(home, 0, Duration.ofMillis(50)).withKeyOptions(KeyFileOptions.FAST);
-        app = (ConsoleApp) FxToolkit.setupApplication(() -> new ConsoleApp(options));
-        waitUntil(() -> label(robot, "#status-connection").getText().startsWith("Connected to Local sandbox"));
+        launchOnSandbox(robot, fastKeyOptions());
 
         robot.clickOn("#nav-apps");
         robot.clickOn("#app-new");

@@ -7,66 +7,30 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 
 import dev.patchbay.console.devices.DevicesViewModel;
-import dev.patchbay.crypto.KeyFileOptions;
 import dev.patchbay.domain.Channel;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.file.Path;
 import java.security.SecureRandom;
-import java.time.Duration;
 import java.util.Base64;
 import java.util.UUID;
-import java.util.concurrent.TimeUnit;
 import javafx.scene.Node;
 import javafx.scene.control.Labeled;
-import javafx.stage.Stage;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.ExtendWith;
-import org.junit.jupiter.api.io.TempDir;
 import org.testfx.api.FxRobot;
-import org.testfx.api.FxToolkit;
-import org.testfx.framework.junit5.ApplicationExtension;
-import org.testfx.framework.junit5.Start;
 
 /**
  * A QA channel for emulators with development builds only (ADR 0105): made on the Channels page with the "Physical
  * devices" and "Production builds" switches off; the table says "emulators only" / "dev only"; a phone with a store
  * build that checks is refused, and its detail on the Devices page says why.
  */
-@ExtendWith(ApplicationExtension.class)
-class ChannelSwitchesUserPathTest {
-    static {
-        FastRobot.configure();
-    }
-
+class ChannelSwitchesUserPathTest extends ConsoleUserPath {
     private static final String APP = "com.example.shop";
-
-    @TempDir
-    Path home;
-
-    private ConsoleApp app;
-
-    @Start
-    void start(Stage stage) {
-    }
-
-    @AfterEach
-    void closeConsole() throws Exception {
-        if (app != null) {
-            FxToolkit.cleanupApplication(app);
-            app.stopped().get(15, TimeUnit.SECONDS);
-        }
-        FxToolkit.cleanupStages();
-    }
 
     @Test
     void aChannelForEmulatorsWithDevelopmentBuildsRefusesAStorePhoneAndSaysWhy(FxRobot robot) throws Exception {
-        app = (ConsoleApp) FxToolkit.setupApplication(() -> new ConsoleApp(
-                new ConsoleOptions(home, 0, Duration.ofMillis(50)).withKeyOptions(KeyFileOptions.FAST)));
-        waitUntil(() -> label(robot, "#status-connection").getText().startsWith("Connected to Local sandbox"));
+        launchOnSandbox(robot, fastKeyOptions());
         robot.clickOn("#nav-apps");
         robot.clickOn("#app-new");
         robot.clickOn("#app-id").write(APP);

@@ -12,59 +12,41 @@ import dev.patchbay.server.PatchbayServer;
 import dev.patchbay.server.ServerConfig;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.Callable;
 import java.util.concurrent.TimeUnit;
 import javafx.scene.control.Label;
 import javafx.scene.control.ListView;
 import javafx.scene.control.TableView;
-import javafx.stage.Stage;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
 import org.testfx.api.FxRobot;
-import org.testfx.api.FxToolkit;
-import org.testfx.framework.junit5.ApplicationExtension;
-import org.testfx.framework.junit5.Start;
 import org.testfx.util.WaitForAsyncUtils;
 
 /** Adding a remote server on the Connections page, testing it, switching to it and back. Two real servers. */
-@ExtendWith(ApplicationExtension.class)
-class ConnectionsPageTest {
-    static {
-        FastRobot.configure();
-    }
-
-    @TempDir
-    Path home;
+class ConnectionsPageTest extends ConsoleUserPath {
     @TempDir
     Path remoteDir;
 
-    private ConsoleApp app;
     private PatchbayServer remote;
     private String remoteKey;
-
-    @Start
-    void start(Stage stage) {
-    }
 
     @BeforeEach
     void launch() throws Exception {
         remote = PatchbayServer.start(new ServerConfig("127.0.0.1", 0, remoteDir));
         remoteKey = Files.readString(remote.adminApiKeyFile()).strip();
         PatchbayClient.connect(remote.url(), remoteKey).createApp("com.example.remote", "Remote app");
-        app = (ConsoleApp) FxToolkit.setupApplication(() -> new ConsoleApp(new ConsoleOptions(home, 0, Duration.ofMillis(50))));
+        launch(options());
         waitUntil(() -> text("#status-connection").startsWith("Connected to Local sandbox"));
     }
 
+    /** The remote server stops after the console that is connected to it. */
     @AfterEach
-    void close() throws Exception {
-        FxToolkit.cleanupApplication(app);
-        app.stopped().get(15, TimeUnit.SECONDS);
-        FxToolkit.cleanupStages();
+    @Override
+    void closeConsole() throws Exception {
+        super.closeConsole();
         remote.close();
     }
 

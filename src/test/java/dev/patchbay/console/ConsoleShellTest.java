@@ -6,8 +6,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.patchbay.console.settings.SettingsStore;
 import dev.patchbay.domain.Channel;
 import java.nio.file.Files;
-import java.nio.file.Path;
-import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.Callable;
 import java.util.concurrent.TimeUnit;
@@ -18,44 +16,17 @@ import javafx.scene.control.TextField;
 import javafx.scene.control.ToggleButton;
 import javafx.scene.input.KeyCode;
 import javafx.stage.Stage;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.ExtendWith;
-import org.junit.jupiter.api.io.TempDir;
 import org.testfx.api.FxRobot;
-import org.testfx.api.FxToolkit;
-import org.testfx.framework.junit5.ApplicationExtension;
-import org.testfx.framework.junit5.Start;
 import org.testfx.util.WaitForAsyncUtils;
 
 /** The shell: title, sidebar, keyboard shortcuts, theme, delete with confirmation. Real sandbox, headless. */
-@ExtendWith(ApplicationExtension.class)
-class ConsoleShellTest {
-    static {
-        FastRobot.configure();
-    }
-
-    @TempDir
-    Path home;
-
-    private ConsoleApp app;
-
-    @Start
-    void start(Stage stage) {
-    }
-
+class ConsoleShellTest extends ConsoleUserPath {
     @BeforeEach
     void launch() throws Exception {
-        app = (ConsoleApp) FxToolkit.setupApplication(() -> new ConsoleApp(new ConsoleOptions(home, 0, Duration.ofMillis(50))));
+        launch(options());
         waitUntil(() -> label("#status-connection").getText().startsWith("Connected"));
-    }
-
-    @AfterEach
-    void close() throws Exception {
-        FxToolkit.cleanupApplication(app);
-        app.stopped().get(15, TimeUnit.SECONDS);
-        FxToolkit.cleanupStages();
     }
 
     @Test

@@ -2,20 +2,12 @@ package dev.patchbay.console;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
-import java.nio.file.Path;
-import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.Callable;
 import java.util.concurrent.TimeUnit;
 import javafx.scene.control.Label;
-import javafx.stage.Stage;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.ExtendWith;
-import org.junit.jupiter.api.io.TempDir;
 import org.testfx.api.FxRobot;
-import org.testfx.api.FxToolkit;
-import org.testfx.framework.junit5.ApplicationExtension;
 import org.testfx.framework.junit5.Start;
 import org.testfx.util.WaitForAsyncUtils;
 
@@ -23,27 +15,10 @@ import org.testfx.util.WaitForAsyncUtils;
  * Start-up (ADR 0121): the console's first frame waits only for the page it shows; the other pages are built when the
  * user first opens them, and the Local sandbox connects after the window is up.
  */
-@ExtendWith(ApplicationExtension.class)
-class ConsoleStartupTest {
-    @TempDir
-    Path home;
-
-    private ConsoleApp app;
-
-    @Start
-    void start(Stage stage) {
-    }
-
-    @AfterEach
-    void close() throws Exception {
-        FxToolkit.cleanupApplication(app);
-        app.stopped().get(15, TimeUnit.SECONDS);
-        FxToolkit.cleanupStages();
-    }
-
+class ConsoleStartupTest extends ConsoleUserPath {
     @Test
     void onlyTheShownPageIsBuiltAndOthersAreBuiltWhenOpened(FxRobot robot) throws Exception {
-        app = (ConsoleApp) FxToolkit.setupApplication(() -> new ConsoleApp(new ConsoleOptions(home, 0, Duration.ofMillis(50))));
+        launch(options());
         waitUntil(() -> robot.lookup("#status-connection").queryAs(Label.class).getText().startsWith("Connected"));
         // A first launch shows the Apps page; nothing else was built for the first frame.
         assertEquals(List.of("apps"), WaitForAsyncUtils.asyncFx(app::builtPages).get(5, TimeUnit.SECONDS));

@@ -9,8 +9,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.patchbay.domain.App;
 import dev.patchbay.domain.Channel;
 import dev.patchbay.domain.Platform;
-import java.nio.file.Path;
-import java.time.Duration;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.Callable;
@@ -21,50 +19,18 @@ import javafx.scene.control.ComboBox;
 import javafx.scene.control.Label;
 import javafx.scene.control.TableView;
 import javafx.scene.input.KeyCode;
-import javafx.stage.Stage;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.ExtendWith;
-import org.junit.jupiter.api.io.TempDir;
 import org.testfx.api.FxRobot;
 import org.testfx.api.FxToolkit;
-import org.testfx.framework.junit5.ApplicationExtension;
-import org.testfx.framework.junit5.Start;
 import org.testfx.util.WaitForAsyncUtils;
 
 /**
  * The user's path through the real console, headless: the Local sandbox (a real server on a free port, real H2),
  * real clicks and typing; then a restart with the same data folder; then the server goes away.
  */
-@ExtendWith(ApplicationExtension.class)
-class ConsoleUserPathTest {
-    static {
-        FastRobot.configure();
-    }
-
-    @TempDir
-    Path home;
-
-    private ConsoleApp app;
-
-    @Start
-    void start(Stage stage) {
-        // The primary stage is registered by the extension; each test launches ConsoleApp onto it.
-    }
-
-    @AfterEach
-    void closeConsole() throws Exception {
-        if (app != null) {
-            FxToolkit.cleanupApplication(app);
-            app.stopped().get(15, TimeUnit.SECONDS);
-        }
-        FxToolkit.cleanupStages();
-    }
-
+class ConsoleUserPathTest extends ConsoleUserPath {
     private ConsoleApp launch() throws Exception {
-        ConsoleOptions options = new ConsoleOptions(home, 0, Duration.ofMillis(50));
-        app = (ConsoleApp) FxToolkit.setupApplication(() -> new ConsoleApp(options));
-        return app;
+        return launch(options());
     }
 
     private void restart() throws Exception {
@@ -151,6 +117,71 @@ class ConsoleUserPathTest {
         assertEquals(List.of("com.example.shop"), apps(robot).stream().map(App::id).toList());
         assertTrue(button(robot, "#app-new").isDisabled());
         assertTrue(label(robot, "#apps-read-only").getText().startsWith("Offline"));
+    }
+
+    @Test
+    void emptyPagesOfflineInviteNoActionThatIsDisabled(FxRobot robot) throws Exception {
+        launch();
+        waitUntil(() -> status(robot).startsWith("Connected to Local sandbox"));
+        robot.clickOn("#nav-apps");
+        waitUntil(() -> placeholder(robot, "#apps-table").startsWith("No apps yet. Next step: New app"));
+
+        // Offline with an empty list fetched earlier: the Apps page says so, and names no disabled action.
+        app.sandbox().close();
+        robot.clickOn("#apps-table");
+        robot.type(KeyCode.F5);
+        waitUntil(() -> status(robot).startsWith("Offline since"));
+        assertTrue(button(robot, "#app-new").isDisabled());
+        waitUntil(() -> placeholder(robot, "#apps-table").startsWith("No apps on this server when last connected"));
+        assertOfflineText(placeholder(robot, "#apps-table"));
+        for (String page : List.of("channels", "bundles", "devices")) {
+            robot.clickOn("#nav-" + page);
+            waitUntil(() -> robot.lookup("#" + page + "-table").tryQuery().isPresent());
+            assertOfflineText(placeholder(robot, "#" + page + "-table"));
+        }
+        robot.clickOn("#nav-overview");
+        waitUntil(() -> robot.lookup("#overview-empty").tryQuery().isPresent()
+                && !label(robot, "#overview-empty").getText().equals("Loading…"));
+        assertOfflineText(label(robot, "#overview-empty").getText());
+
+        // An app without channels, bundles or devices, its pages seen while connected, then offline.
+        restart();
+        waitUntil(() -> status(robot).startsWith("Connected to Local sandbox"));
+        app.connection().session().client().createApp("com.example.shop", "Shop");
+        robot.clickOn("#nav-apps");
+        robot.clickOn("#apps-table");
+        robot.type(KeyCode.F5);
+        waitUntil(() -> apps(robot).size() == 1);
+        robot.clickOn("#nav-channels");
+        waitUntil(() -> placeholder(robot, "#channels-table").startsWith("No channels yet. Next step"));
+        robot.clickOn("#nav-bundles");
+        waitUntil(() -> placeholder(robot, "#bundles-table").startsWith("No bundles yet. Next step"));
+        app.sandbox().close();
+        robot.clickOn("#bundles-table");
+        robot.type(KeyCode.F5);
+        waitUntil(() -> status(robot).startsWith("Offline since"));
+        waitUntil(() -> placeholder(robot, "#bundles-table").equals("Bundles are shown only while connected."));
+        for (String page : List.of("channels", "devices")) {
+            robot.clickOn("#nav-" + page);
+            waitUntil(() -> robot.lookup("#" + page + "-table").tryQuery().isPresent()
+                    && !placeholder(robot, "#" + page + "-table").startsWith("Syncing"));
+            String text = placeholder(robot, "#" + page + "-table");
+            assertOfflineText(text);
+            assertTrue(page.equals("channels") ? text.startsWith("No channels when last connected")
+                    : text.startsWith("No devices cached that match")
+                    || text.equals(dev.patchbay.console.common.AppSelector.noAppText(true)), text);
+        }
+    }
+
+    /** An offline page's empty text: no invitation to an action that is disabled while offline. */
+    private static void assertOfflineText(String text) {
+        for (String invite : List.of("Next step", "Ctrl+N", "New app", "New channel", "reate one", "Loading")) {
+            assertFalse(text.contains(invite), "offline, the page says: " + text);
+        }
+    }
+
+    private static String placeholder(FxRobot robot, String table) throws Exception {
+        return onFx(() -> ((Label) robot.lookup(table).queryAs(TableView.class).getPlaceholder()).getText());
     }
 
     // ---- helpers ----------------------------------------------------------------------------------------------------

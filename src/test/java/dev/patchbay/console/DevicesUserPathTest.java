@@ -18,57 +18,24 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.file.Path;
 import java.security.SecureRandom;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Set;
 import java.util.UUID;
-import java.util.concurrent.TimeUnit;
-import javafx.stage.Stage;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.ExtendWith;
-import org.junit.jupiter.api.io.TempDir;
 import org.testfx.api.FxRobot;
-import org.testfx.api.FxToolkit;
-import org.testfx.framework.junit5.ApplicationExtension;
-import org.testfx.framework.junit5.Start;
 
 /**
  * The Devices page, headless: devices check in with the sandbox server, the page lists them after its sync, the
  * search narrows, the channel filter, a click on the Last seen header sorts (in SQL), selecting a row shows the
  * device's detail.
  */
-@ExtendWith(ApplicationExtension.class)
-class DevicesUserPathTest {
-    static {
-        FastRobot.configure();
-    }
-
+class DevicesUserPathTest extends ConsoleUserPath {
     private static final String APP = "com.example.shop";
     private static final SecureRandom RANDOM = new SecureRandom();
-
-    @TempDir
-    Path home;
-
-    private ConsoleApp app;
-
-    @Start
-    void start(Stage stage) {
-    }
-
-    @AfterEach
-    void closeConsole() throws Exception {
-        if (app != null) {
-            FxToolkit.cleanupApplication(app);
-            app.stopped().get(15, TimeUnit.SECONDS);
-        }
-        FxToolkit.cleanupStages();
-    }
 
     /** An update check as a phone sends it (the server is not trusted: the answer fails, the device is recorded). */
     private void check(String url, String deviceId) throws Exception {
@@ -88,9 +55,7 @@ class DevicesUserPathTest {
 
     @Test
     void listsSyncedDevicesSearchesFiltersSortsAndShowsTheDetail(FxRobot robot) throws Exception {
-        app = (ConsoleApp) FxToolkit.setupApplication(() -> new ConsoleApp(
-                new ConsoleOptions(home, 0, Duration.ofMillis(50))));
-        waitUntil(() -> label(robot, "#status-connection").getText().startsWith("Connected to Local sandbox"));
+        launchOnSandbox(robot, options());
         robot.clickOn("#nav-apps");
         robot.clickOn("#app-new");
         robot.clickOn("#app-id").write(APP);

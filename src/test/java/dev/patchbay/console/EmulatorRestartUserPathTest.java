@@ -10,7 +10,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.patchbay.cache.DeviceRow;
 import dev.patchbay.console.emulator.DeviceItem;
-import dev.patchbay.crypto.KeyFileOptions;
 import dev.patchbay.domain.ChannelDraft;
 import dev.patchbay.domain.Platform;
 import dev.patchbay.harness.DeviceState;
@@ -23,15 +22,10 @@ import java.util.concurrent.TimeUnit;
 import javafx.scene.control.TableCell;
 import javafx.scene.layout.StackPane;
 import javafx.scene.web.WebView;
-import javafx.stage.Stage;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
 import org.testfx.api.FxRobot;
 import org.testfx.api.FxToolkit;
-import org.testfx.framework.junit5.ApplicationExtension;
-import org.testfx.framework.junit5.Start;
 
 /**
  * Emulated devices outlive the console (ADR 0109), headless: two devices are made on the Emulator page (one with the
@@ -40,40 +34,15 @@ import org.testfx.framework.junit5.Start;
  * same ids, stopped; the keys are locked, a bundle is published, and a cold start of a device from the earlier session
  * installs it (the content key it embeds came back with it).
  */
-@ExtendWith(ApplicationExtension.class)
-class EmulatorRestartUserPathTest {
-    static {
-        FastRobot.configure();
-    }
-
+class EmulatorRestartUserPathTest extends ConsoleUserPath {
     private static final String PASS = "horse-staple";
     private static final String APP = "com.example.shop";
 
     @TempDir
-    Path home;
-    @TempDir
     Path work;
 
-    private ConsoleApp app;
-
-    @Start
-    void start(Stage stage) {
-        // The primary stage is registered by the extension; the test launches ConsoleApp onto it.
-    }
-
-    @AfterEach
-    void closeConsole() throws Exception {
-        if (app != null) {
-            FxToolkit.cleanupApplication(app);
-            app.stopped().get(15, TimeUnit.SECONDS);
-        }
-        FxToolkit.cleanupStages();
-    }
-
     private void launch(FxRobot robot) throws Exception {
-        ConsoleOptions options = new ConsoleOptions(home, 0, Duration.ofMillis(50)).withKeyOptions(KeyFileOptions.FAST);
-        app = (ConsoleApp) FxToolkit.setupApplication(() -> new ConsoleApp(options));
-        waitUntil(() -> label(robot, "#status-connection").getText().startsWith("Connected to Local sandbox"));
+        launchOnSandbox(robot, fastKeyOptions());
     }
 
     @Test
@@ -129,6 +98,19 @@ class EmulatorRestartUserPathTest {
         waitUntil(() -> table(robot, "#devices-table").getItems().stream()
                 .anyMatch(r -> ids.get(0).equals(((DeviceRow) r).deviceId())));
 
+        // The first device goes offline with its clock a year ahead (the fault toggles): kept for the next session.
+        robot.clickOn("#nav-emulator");
+        robot.interact(() -> app.emulator().selectedProperty().set(app.emulator().devices().get(0)));
+        FxLookups.reveal(robot, "#emulator-fault-offline");
+        robot.clickOn("#emulator-fault-offline");
+        FxLookups.reveal(robot, "#emulator-fault-clock");
+        robot.clickOn("#emulator-fault-clock");
+        Path manifest = first.device().folder().resolve("emulator.json");
+        waitUntil(() -> {
+            String m = Files.readString(manifest);
+            return m.contains("\"offline\" : true") && m.contains("\"clockSkew\" : true");
+        });
+
         // Quit and start again on the same data folder.
         FxToolkit.cleanupApplication(app);
         app.stopped().get(15, TimeUnit.SECONDS);
@@ -139,6 +121,16 @@ class EmulatorRestartUserPathTest {
         assertEquals(ids, onFx(() -> app.emulator().devices().stream().map(DeviceItem::deviceId).toList()));
         assertTrue(onFx(() -> app.emulator().devices().stream()
                 .allMatch(d -> d.state().process() == DeviceState.ProcessState.STOPPED)));
+        // The first device's toggles are as they were, and its faults are set again; the second has none.
+        robot.interact(() -> app.emulator().selectedProperty().set(app.emulator().devices().get(0)));
+        assertTrue(onFx(() -> app.emulator().offlineProperty().get() && app.emulator().clockSkewProperty().get()
+                && !app.emulator().slowProperty().get()));
+        DeviceItem restored = onFx(() -> app.emulator().devices().get(0));
+        assertTrue(restored.device().faults().network().offline());
+        assertEquals(Duration.ofDays(365), restored.device().faults().clockSkew());
+        robot.interact(() -> app.emulator().selectedProperty().set(app.emulator().devices().get(1)));
+        assertTrue(onFx(() -> !app.emulator().offlineProperty().get() && !app.emulator().clockSkewProperty().get()));
+        assertTrue(!onFx(() -> app.emulator().devices().get(1)).device().faults().network().offline());
 
         // A bundle is published in the new session (the keys were locked by the restart: the form asks).
         Path www = Files.createDirectories(work.resolve("www"));

@@ -11,26 +11,17 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.patchbay.client.Device;
 import dev.patchbay.console.emulator.DeviceItem;
 import dev.patchbay.console.emulator.EmulatorViewModel;
-import dev.patchbay.crypto.KeyFileOptions;
 import dev.patchbay.domain.ChannelDraft;
 import dev.patchbay.domain.Platform;
 import dev.patchbay.harness.DeviceState;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.Set;
-import java.util.concurrent.TimeUnit;
 import javafx.scene.layout.StackPane;
 import javafx.scene.web.WebView;
-import javafx.stage.Stage;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
 import org.testfx.api.FxRobot;
-import org.testfx.api.FxToolkit;
-import org.testfx.framework.junit5.ApplicationExtension;
-import org.testfx.framework.junit5.Start;
 
 /**
  * From an empty console to an emulated phone running a published bundle, headless: create an app and its keys
@@ -38,41 +29,16 @@ import org.testfx.framework.junit5.Start;
  * Android default channel, create a device on the Emulator page (autoUpdate always, the real WebView), cold start
  * it, and see the device on the new bundle in state success, on the page and in the server's device API.
  */
-@ExtendWith(ApplicationExtension.class)
-class EmulatorUserPathTest {
-    static {
-        FastRobot.configure();
-    }
-
+class EmulatorUserPathTest extends ConsoleUserPath {
     private static final String PASS = "horse-staple";
     private static final String APP = "com.example.shop";
 
     @TempDir
-    Path home;
-    @TempDir
     Path work;
-
-    private ConsoleApp app;
-
-    @Start
-    void start(Stage stage) {
-        // The primary stage is registered by the extension; the test launches ConsoleApp onto it.
-    }
-
-    @AfterEach
-    void closeConsole() throws Exception {
-        if (app != null) {
-            FxToolkit.cleanupApplication(app);
-            app.stopped().get(15, TimeUnit.SECONDS);
-        }
-        FxToolkit.cleanupStages();
-    }
 
     @Test
     void aPublishedBundleReachesAnEmulatedPhone(FxRobot robot) throws Exception {
-        ConsoleOptions options = new ConsoleOptions(home, 0, Duration.ofMillis(50)).withKeyOptions(KeyFileOptions.FAST);
-        app = (ConsoleApp) FxToolkit.setupApplication(() -> new ConsoleApp(options));
-        waitUntil(() -> label(robot, "#status-connection").getText().startsWith("Connected to Local sandbox"));
+        launchOnSandbox(robot, fastKeyOptions());
 
         robot.clickOn("#nav-apps");
         robot.clickOn("#app-new");

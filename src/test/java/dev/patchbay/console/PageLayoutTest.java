@@ -6,13 +6,11 @@ import static dev.patchbay.console.FxLookups.waitUntil;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.patchbay.client.PatchbayClient;
-import dev.patchbay.crypto.KeyFileOptions;
 import dev.patchbay.domain.ChannelDraft;
 import dev.patchbay.domain.Platform;
 import java.awt.image.BufferedImage;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
@@ -26,13 +24,8 @@ import javafx.scene.image.WritableImage;
 import javafx.scene.text.Text;
 import javafx.stage.Stage;
 import javax.imageio.ImageIO;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.ExtendWith;
-import org.junit.jupiter.api.io.TempDir;
 import org.testfx.api.FxRobot;
-import org.testfx.api.FxToolkit;
-import org.testfx.framework.junit5.ApplicationExtension;
 import org.testfx.framework.junit5.Start;
 import org.testfx.util.WaitForAsyncUtils;
 
@@ -42,20 +35,11 @@ import org.testfx.util.WaitForAsyncUtils;
  * with an ellipsis, and no table column header may show its title cut (ellipsis, or a title wider than its label).
  * Also writes a screenshot of every page at the default size to {@code target/screenshots/}.
  */
-@ExtendWith(ApplicationExtension.class)
-class PageLayoutTest {
-    static {
-        FastRobot.configure();
-    }
-
+class PageLayoutTest extends ConsoleUserPath {
     private static final List<String> PAGES = List.of("connections", "apps", "channels", "bundles", "keys",
             "emulator", "devices", "overview", "activity");
     private static final String APP = "com.example.shop";
 
-    @TempDir
-    Path home;
-
-    private ConsoleApp app;
     private Stage stage;
 
     @Start
@@ -63,20 +47,9 @@ class PageLayoutTest {
         this.stage = stage;
     }
 
-    @AfterEach
-    void closeConsole() throws Exception {
-        if (app != null) {
-            FxToolkit.cleanupApplication(app);
-            app.stopped().get(15, TimeUnit.SECONDS);
-        }
-        FxToolkit.cleanupStages();
-    }
-
     @Test
     void noPageCutsTheTextOfItsControlsAtTheDefaultSizeOrAt1280x720(FxRobot robot) throws Exception {
-        ConsoleOptions options = new ConsoleOptions(home, 0, Duration.ofMillis(50)).withKeyOptions(KeyFileOptions.FAST);
-        app = (ConsoleApp) FxToolkit.setupApplication(() -> new ConsoleApp(options));
-        waitUntil(() -> label(robot, "#status-connection").getText().startsWith("Connected to Local sandbox"));
+        launchOnSandbox(robot, fastKeyOptions());
         PatchbayClient client = app.connection().session().client();
         client.createApp(APP, "Shop");
         client.createChannel(APP, ChannelDraft.named("production").withDefaultFor(Set.of(Platform.ANDROID)));

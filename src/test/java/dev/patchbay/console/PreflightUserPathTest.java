@@ -32,14 +32,9 @@ import javafx.geometry.Bounds;
 import javafx.scene.Node;
 import javafx.scene.control.ScrollPane;
 import javafx.scene.image.ImageView;
-import javafx.stage.Stage;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
 import org.testfx.api.FxRobot;
-import org.testfx.api.FxToolkit;
-import org.testfx.framework.junit5.ApplicationExtension;
 import org.testfx.framework.junit5.Start;
 import org.testfx.util.WaitForAsyncUtils;
 
@@ -49,42 +44,17 @@ import org.testfx.util.WaitForAsyncUtils;
  * device (a first run is cancelled and cleans up), shows it NOT confirmed with its JS error and a screenshot thumbnail, and blocks Start until "Start anyway";
  * the forced start's audit entry keeps the preflight failure and the reason.
  */
-@ExtendWith(ApplicationExtension.class)
-class PreflightUserPathTest {
-    static {
-        FastRobot.configure();
-    }
-
+class PreflightUserPathTest extends ConsoleUserPath {
     private static final String APP = "com.example.shop";
     private static final String PASS = "horse-staple";
 
     @TempDir
-    Path home;
-    @TempDir
     Path work;
-
-    private ConsoleApp app;
-
-    @Start
-    void start(Stage stage) {
-        // The primary stage is registered by the extension; the test launches ConsoleApp onto it.
-    }
-
-    @AfterEach
-    void closeConsole() throws Exception {
-        if (app != null) {
-            FxToolkit.cleanupApplication(app);
-            app.stopped().get(15, TimeUnit.SECONDS);
-        }
-        FxToolkit.cleanupStages();
-    }
 
     @Test
     void aFailedPreflightShowsWhyAndBlocksStartUntilForced(FxRobot robot) throws Exception {
         AppKeys keys = AppKeys.create(APP, home.resolve("keys").resolve(APP), PASS.toCharArray(), KeyFileOptions.FAST);
-        ConsoleOptions options = new ConsoleOptions(home, 0, Duration.ofMillis(50)).withKeyOptions(KeyFileOptions.FAST);
-        app = (ConsoleApp) FxToolkit.setupApplication(() -> new ConsoleApp(options));
-        waitUntil(() -> label(robot, "#status-connection").getText().startsWith("Connected to Local sandbox"));
+        launchOnSandbox(robot, fastKeyOptions());
         PatchbayClient client = app.connection().session().client();
         client.createApp(APP, "Shop");
         client.registerTrust(APP, keys.exportTrust());
@@ -106,7 +76,7 @@ class PreflightUserPathTest {
                 && "production".equals(x.getText())).<Node>query());
         waitUntil(() -> !robot.lookup("#rollout-start").queryButton().isDisabled());
         click(robot, "#rollout-start");
-        waitUntil(() -> "1.1.0".equals(app.rollouts().targetProperty().get()));
+        waitUntil(() -> "1.1.0".equals(app.rollouts().forms().targetProperty().get()));
 
         // Preflight without the passphrase: asked for; then one device, in the background.
         click(robot, "#preflight-run");
@@ -118,11 +88,11 @@ class PreflightUserPathTest {
         waitUntil(() -> label(robot, "#preflight-status").getText().contains("moving to 1.1.0"));
         // the device's WebView window lies over the console while it runs: press the button itself
         robot.interact(() -> robot.lookup("#preflight-cancel").queryButton().fire());
-        waitUntil(() -> !app.rollouts().preflight().runningProperty().get());
+        waitUntil(() -> !app.rollouts().forms().preflight().runningProperty().get());
         assertEquals("Preflight cancelled", label(robot, "#preflight-error").getText(), () -> {
             try {
                 return onFx(() -> label(robot, "#preflight-status").getText() + " / rows "
-                        + app.rollouts().preflight().rows() + " / report " + app.rollouts().preflight()
+                        + app.rollouts().forms().preflight().rows() + " / report " + app.rollouts().forms().preflight()
                         .reportProperty().get());
             } catch (Exception e) {
                 return e.toString();
@@ -130,11 +100,11 @@ class PreflightUserPathTest {
         });
         waitUntil(() -> client.listChannels(APP).stream().noneMatch(c -> c.name().startsWith("preflight-")));
         click(robot, "#preflight-run");
-        waitUntil(() -> app.rollouts().preflight().runningProperty().get());
+        waitUntil(() -> app.rollouts().forms().preflight().runningProperty().get());
         assertTrue(robot.lookup("#preflight-cancel").queryButton().isVisible());
         assertTrue(robot.lookup("#rollout-form-submit").queryButton().isDisabled(), "no Start while it runs");
         WaitForAsyncUtils.waitFor(90, TimeUnit.SECONDS, () -> onFx(() ->
-                !app.rollouts().preflight().runningProperty().get()));
+                !app.rollouts().forms().preflight().runningProperty().get()));
         waitUntil(() -> label(robot, "#preflight-device-0").getText().contains("NOT confirmed"));
         assertTrue(label(robot, "#preflight-status").getText().startsWith("FAILED: 0 of 1"),
                 label(robot, "#preflight-status").getText());

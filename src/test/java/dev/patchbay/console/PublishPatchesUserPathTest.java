@@ -10,29 +10,20 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.patchbay.cli.Cli;
 import dev.patchbay.domain.Json;
-import dev.patchbay.crypto.KeyFileOptions;
 import dev.patchbay.server.auth.AdminKeyFile;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
 import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.concurrent.TimeUnit;
 import javafx.collections.ListChangeListener;
-import javafx.stage.Stage;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
 import org.testfx.api.FxRobot;
-import org.testfx.api.FxToolkit;
-import org.testfx.framework.junit5.ApplicationExtension;
-import org.testfx.framework.junit5.Start;
 
 /**
  * Publishing twice from the console's Bundles page, headless (docs/console.md, bundle-format §5.4): the form shows
@@ -40,35 +31,12 @@ import org.testfx.framework.junit5.Start;
  * committing), and the second release carries binary patches from the first, as `bundle publish` makes them —
  * `bundle diff` on the sandbox counts them.
  */
-@ExtendWith(ApplicationExtension.class)
-class PublishPatchesUserPathTest {
-    static {
-        FastRobot.configure();
-    }
-
+class PublishPatchesUserPathTest extends ConsoleUserPath {
     private static final String PASS = "horse-staple";
     private static final String APP = "com.example.shop";
 
     @TempDir
-    Path home;
-    @TempDir
     Path work;
-
-    private ConsoleApp app;
-
-    @Start
-    void start(Stage stage) {
-        // The primary stage is registered by the extension; the test launches ConsoleApp onto it.
-    }
-
-    @AfterEach
-    void closeConsole() throws Exception {
-        if (app != null) {
-            FxToolkit.cleanupApplication(app);
-            app.stopped().get(15, TimeUnit.SECONDS);
-        }
-        FxToolkit.cleanupStages();
-    }
 
     /** A web build: index.html and six 60 KB scripts of JavaScript-like text, {@code edits} small edits in each. */
     private Path site(String name, int edits) throws Exception {
@@ -128,9 +96,7 @@ class PublishPatchesUserPathTest {
 
     @Test
     void publishTwiceTheSecondReleaseHasBinaryPatchesAndEveryStepIsShown(FxRobot robot) throws Exception {
-        ConsoleOptions options = new ConsoleOptions(home, 0, Duration.ofMillis(50)).withKeyOptions(KeyFileOptions.FAST);
-        app = (ConsoleApp) FxToolkit.setupApplication(() -> new ConsoleApp(options));
-        waitUntil(() -> label(robot, "#status-connection").getText().startsWith("Connected to Local sandbox"));
+        launchOnSandbox(robot, fastKeyOptions());
 
         robot.clickOn("#nav-apps");
         robot.clickOn("#app-new");

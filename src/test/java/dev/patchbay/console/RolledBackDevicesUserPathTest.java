@@ -1,6 +1,5 @@
 package dev.patchbay.console;
 
-import static dev.patchbay.console.FxLookups.label;
 import static dev.patchbay.console.FxLookups.onFx;
 import static dev.patchbay.console.FxLookups.table;
 import static dev.patchbay.console.FxLookups.waitUntil;
@@ -13,61 +12,26 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.file.Path;
-import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.UUID;
-import java.util.concurrent.TimeUnit;
 import javafx.scene.control.Hyperlink;
-import javafx.stage.Stage;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.ExtendWith;
-import org.junit.jupiter.api.io.TempDir;
 import org.testfx.api.FxRobot;
-import org.testfx.api.FxToolkit;
-import org.testfx.framework.junit5.ApplicationExtension;
-import org.testfx.framework.junit5.Start;
 
 /**
  * Rolled-back devices are visible: three phones roll 1.1.0 back and one confirms it; the Overview's red failure count
  * is a link that opens the Devices page on that app with the "rolled_back" state filter, listing exactly the three,
  * each "rolled back from 1.1.0".
  */
-@ExtendWith(ApplicationExtension.class)
-class RolledBackDevicesUserPathTest {
-    static {
-        FastRobot.configure();
-    }
-
+class RolledBackDevicesUserPathTest extends ConsoleUserPath {
     private static final String APP = "com.example.shop";
-
-    @TempDir
-    Path home;
-
-    private ConsoleApp app;
-
-    @Start
-    void start(Stage stage) {
-    }
-
-    @AfterEach
-    void closeConsole() throws Exception {
-        if (app != null) {
-            FxToolkit.cleanupApplication(app);
-            app.stopped().get(15, TimeUnit.SECONDS);
-        }
-        FxToolkit.cleanupStages();
-    }
 
     @Test
     void theOverviewFailureCountOpensTheRolledBackDevices(FxRobot robot) throws Exception {
-        app = (ConsoleApp) FxToolkit.setupApplication(() -> new ConsoleApp(
-                new ConsoleOptions(home, 0, Duration.ofMillis(50))));
-        waitUntil(() -> label(robot, "#status-connection").getText().startsWith("Connected to Local sandbox"));
+        launchOnSandbox(robot, options());
         app.connection().session().client().createApp(APP, "Shop");
         String url = app.connection().serverUrlProperty().get().replaceAll("/+$", "");
         Set<String> rolledBack = new TreeSet<>();

@@ -50,14 +50,9 @@ import javafx.scene.control.ScrollPane;
 import javafx.scene.chart.XYChart;
 import javafx.scene.control.Label;
 import javafx.scene.input.KeyCode;
-import javafx.stage.Stage;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
 import org.testfx.api.FxRobot;
-import org.testfx.api.FxToolkit;
-import org.testfx.framework.junit5.ApplicationExtension;
 import org.testfx.framework.junit5.Start;
 import org.testfx.util.WaitForAsyncUtils;
 
@@ -68,44 +63,20 @@ import org.testfx.util.WaitForAsyncUtils;
  * resume, promote — the server's rollout checked after each step. Between, devices report failures of 1.1.0 through
  * the device protocol's {@code POST /stats}; clicking their bar lists them.
  */
-@ExtendWith(ApplicationExtension.class)
-class RolloutUserPathTest {
-    static {
-        FastRobot.configure();
-    }
-
+class RolloutUserPathTest extends ConsoleUserPath {
     private static final String APP = "com.example.shop";
     private static final String PASS = "horse-staple";
 
     @TempDir
-    Path home;
-    @TempDir
     Path work;
 
-    private ConsoleApp app;
     private TrustRoot trust;
-
-    @Start
-    void start(Stage stage) {
-        // The primary stage is registered by the extension; the test launches ConsoleApp onto it.
-    }
-
-    @AfterEach
-    void closeConsole() throws Exception {
-        if (app != null) {
-            FxToolkit.cleanupApplication(app);
-            app.stopped().get(15, TimeUnit.SECONDS);
-        }
-        FxToolkit.cleanupStages();
-    }
 
     @Test
     void startChangePauseResumePromoteAndListFailedDevices(FxRobot robot) throws Exception {
         // Keys in the console's key folder (made as the Keys page makes them; locked when the console starts).
         AppKeys keys = AppKeys.create(APP, home.resolve("keys").resolve(APP), PASS.toCharArray(), KeyFileOptions.FAST);
-        ConsoleOptions options = new ConsoleOptions(home, 0, Duration.ofMillis(50)).withKeyOptions(KeyFileOptions.FAST);
-        app = (ConsoleApp) FxToolkit.setupApplication(() -> new ConsoleApp(options));
-        waitUntil(() -> label(robot, "#status-connection").getText().startsWith("Connected to Local sandbox"));
+        launchOnSandbox(robot, fastKeyOptions());
         PatchbayClient client = app.connection().session().client();
         client.createApp(APP, "Shop");
         client.registerTrust(APP, keys.exportTrust());
@@ -131,7 +102,7 @@ class RolloutUserPathTest {
 
         // Start: the plan 10 → 50 → 100 %, advanced by hand.
         click(robot, "#rollout-start");
-        waitUntil(() -> "1.1.0".equals(app.rollouts().targetProperty().get()));
+        waitUntil(() -> "1.1.0".equals(app.rollouts().forms().targetProperty().get()));
         assertTrue(label(robot, "#rollout-keys-status").getText().contains("locked"));
         click(robot, "#rollout-stage-remove-0");
         waitUntil(() -> robot.lookup("#rollout-stage-percent-0").queryTextInputControl().getText().equals("10"));
@@ -226,12 +197,28 @@ class RolloutUserPathTest {
         robot.clickOn(again);
         assertDevicesPageShows(robot, failed, "failed 1.1.0 on production, ");
 
+        // Per stage: one bar per stage that ran (10 %, then 25 % set by hand); the 25 % one holds the three failures,
+        // and a click opens them. The choice of chart is a setting, kept for the next session.
+        robot.clickOn("#nav-channels");
+        waitUntil(() -> robot.lookup("#rollout-failures-by-stage").tryQuery().isPresent()
+                && robot.lookup("#rollout-failures-by-stage").query().getScene() != null);
+        click(robot, "#rollout-failures-by-stage");
+        Node stageBar = stageBar(robot, "25 %", 3);
+        assertEquals(2, onFx(() -> app.rollouts().charts().stages().size()), "10 % and 25 %");
+        assertEquals(0L, onFx(() -> app.rollouts().charts().stages().get(0).failures()), "none failed at 10 %");
+        reveal(robot, stageBar);
+        robot.clickOn(stageBar);
+        assertDevicesPageShows(robot, failed, "failed 1.1.0 on production, 25 %");
+        waitUntil(() -> Files.readString(home.resolve("settings.json")).contains("\"failuresByStage\" : true"));
+
         // The Overview: devices per bundle, the rollout's health, and its failures as a link to those devices.
         robot.clickOn("#nav-overview");
         String failures = "#overview-rollout-failures-production-com-example-shop";
         waitUntil(() -> robot.lookup(failures).tryQuery().isPresent()
                 && robot.lookup("#overview-bundle-builtin-com-example-shop").tryQuery().isPresent());
         assertTrue(label(robot, "#overview-bundle-builtin-com-example-shop").getText().startsWith("builtin: "));
+        assertTrue(label(robot, "#overview-bundles-counted-com-example-shop").getText().startsWith(
+                "Devices per bundle, counted "), "the count's time (the server keeps it a minute)");
         assertTrue(label(robot, "#overview-health-production-com-example-shop").getText().matches(
                 "healthy|failing|insufficient data|health not read yet"));
         // Its rollout line and bundles show whole at the default window (see PageLayoutTest).
@@ -292,6 +279,29 @@ class RolloutUserPathTest {
                     if (d != null && d.getExtraValue() instanceof FailureBucket b && b.failures() == failures) {
                         bar.set(n);
                         return true;
+                    }
+                }
+                return false;
+            });
+        });
+        return bar.get();
+    }
+
+    /** The bar of the stage named {@code stage} once a poll shows it with {@code failures} failed devices. */
+    private Node stageBar(FxRobot robot, String stage, int failures) throws Exception {
+        AtomicReference<Node> bar = new AtomicReference<>();
+        WaitForAsyncUtils.waitFor(30, TimeUnit.SECONDS, () -> {
+            robot.interact(() -> app.rollouts().poll());
+            WaitForAsyncUtils.waitForFxEvents();
+            return onFx(() -> {
+                for (Object s : robot.lookup("#rollout-stage-chart").queryAs(XYChart.class).getData()) {
+                    for (Object o : ((XYChart.Series<?, ?>) s).getData()) {
+                        XYChart.Data<?, ?> d = (XYChart.Data<?, ?>) o;
+                        if (d.getExtraValue() instanceof dev.patchbay.console.channels.RolloutStages.StageFailures f
+                                && f.span().label().equals(stage) && f.failures() == failures && d.getNode() != null) {
+                            bar.set(d.getNode());
+                            return true;
+                        }
                     }
                 }
                 return false;

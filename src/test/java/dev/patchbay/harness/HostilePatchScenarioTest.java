@@ -14,7 +14,6 @@ import dev.patchbay.crypto.PatchBases;
 import dev.patchbay.crypto.PatchIndex;
 import dev.patchbay.crypto.SealedBundle;
 import dev.patchbay.domain.Json;
-import dev.patchbay.updater.AutoUpdate;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -40,7 +39,7 @@ class HostilePatchScenarioTest {
     static Path dir;
     static DeviceLab server;
     DeviceLab lab;
-    PatchScenarioTest sites;
+    PatchSites sites;
 
     @BeforeAll
     static void start() throws Exception {
@@ -55,8 +54,7 @@ class HostilePatchScenarioTest {
     @BeforeEach
     void app() throws Exception {
         lab = server.newApp();
-        sites = new PatchScenarioTest();
-        sites.lab = lab;
+        sites = new PatchSites(lab);
     }
 
     @AfterEach
@@ -84,16 +82,16 @@ class HostilePatchScenarioTest {
             forged[i] = (byte) (forged[i] == 'x' ? 'y' : 'x');
         }
         PatchBases lying = file -> file.path().equals("lib.js")
-                ? List.of(new PatchBases.Base(PatchScenarioTest.sha(libA), libA.length, () -> forged.clone()))
+                ? List.of(new PatchBases.Base(PatchSites.sha(libA), libA.length, () -> forged.clone()))
                 : List.of();
         Path b = sites.site("1.2.0", 2);
         SealedBundle sb = sites.publish(b, "1.2.0", 2, lying);
         assertNotNull(sb.patches(), "the lying patch is signed into the release");
-        PatchIndex.Entry lie = PatchScenarioTest.patch(sb, "lib.js", PatchScenarioTest.sha(libA));
-        Manifest.File lib = PatchScenarioTest.file(sb, "lib.js");
+        PatchIndex.Entry lie = PatchSites.patch(sb, "lib.js", PatchSites.sha(libA));
+        Manifest.File lib = PatchSites.file(sb, "lib.js");
         lab.serve("1.2.0");
 
-        PatchScenarioTest.relaunch(d, "1.2.0");
+        PatchSites.relaunch(d, "1.2.0");
         assertArrayEquals(Files.readAllBytes(b.resolve("lib.js")), sites.installed(d, "lib.js"));
         assertEquals(1, d.traffic().exchanges("/blobs/" + lie.blob()).size(), "the patch was tried");
         assertEquals(1, d.traffic().exchanges("/blobs/" + lib.blob()).size(), "then lib.js came whole");
@@ -109,10 +107,10 @@ class HostilePatchScenarioTest {
         Path a = sites.site("1.1.0", 1);
         EmulatedDevice d = deviceOnA(a);
         Path b = sites.site("1.2.0", 2);
-        SealedBundle sb = sites.publish(b, "1.2.0", 2, PatchScenarioTest.folders(a));
-        PatchIndex.Entry patch = PatchScenarioTest.patch(sb, "lib.js",
-                PatchScenarioTest.sha(Files.readAllBytes(a.resolve("lib.js"))));
-        Manifest.File lib = PatchScenarioTest.file(sb, "lib.js");
+        SealedBundle sb = sites.publish(b, "1.2.0", 2, PatchSites.folders(a));
+        PatchIndex.Entry patch = PatchSites.patch(sb, "lib.js",
+                PatchSites.sha(Files.readAllBytes(a.resolve("lib.js"))));
+        Manifest.File lib = PatchSites.file(sb, "lib.js");
         lab.serve("1.2.0");
 
         // The server (or a CDN in front of it) answers the patch blob with other bytes of the same length.
@@ -121,7 +119,7 @@ class HostilePatchScenarioTest {
             swapped[swapped.length / 2] ^= 0x5a;
             return swapped;
         }, -1);
-        PatchScenarioTest.relaunch(d, "1.2.0");
+        PatchSites.relaunch(d, "1.2.0");
         assertArrayEquals(Files.readAllBytes(b.resolve("lib.js")), sites.installed(d, "lib.js"));
         assertEquals(1, d.traffic().exchanges("/blobs/" + lib.blob()).size(), "lib.js came whole");
         JsonNode details = sites.downloadComplete(d, "1.2.0");
@@ -136,7 +134,7 @@ class HostilePatchScenarioTest {
         EmulatedDevice edited = deviceOnA(a);
         EmulatedDevice swapped = sites.deviceOn("1.1.0");
         Path b = sites.site("1.2.0", 2);
-        SealedBundle sb = sites.publish(b, "1.2.0", 2, PatchScenarioTest.folders(a));
+        SealedBundle sb = sites.publish(b, "1.2.0", 2, PatchSites.folders(a));
         assertNotNull(sb.patches());
         lab.serve("1.2.0");
 

@@ -80,6 +80,24 @@ class CrashDurabilityTest {
         return ServerProcess.start(data);
     }
 
+    /** Whether the blob {@code sha256} is stored, whole and with that digest (a subclass may look in a bucket). */
+    boolean blobStored(Path data, String sha256) throws Exception {
+        return Files.isRegularFile(data.resolve("blobs").resolve(sha256.substring(0, 2)).resolve(sha256));
+    }
+
+    /** More load during a round (a subclass's), as threads that end when the server dies. */
+    List<Runnable> moreLoad(String url, String key) {
+        return List.of();
+    }
+
+    /** More checks of the crashed data folder, on the database (a subclass's). */
+    void verifyMore(Connection c, Path data, int round) throws Exception {
+    }
+
+    /** Checks after each start of the server on a data folder that was crashed (a subclass's). */
+    void afterRestart(Path data, String url, int round) throws Exception {
+    }
+
     /** The crash: SIGKILL of the server process (a subclass may kill the database server too). */
     void crash(Path data, ServerProcess server) throws Exception {
         server.kill();
@@ -100,6 +118,14 @@ class CrashDurabilityTest {
             long t0 = System.nanoTime();
             server = startServer(data);
             System.out.printf("crash round %d: server up in %d ms%n", round, (System.nanoTime() - t0) / 1_000_000);
+            if (round > 1) {
+                try {
+                    afterRestart(data, server.url, round);
+                } catch (Exception | AssertionError e) {
+                    server.kill(); // a failed check leaves no server process behind
+                    throw e;
+                }
+            }
             String url = server.url;
             stageWithoutCommit(url, key);
             verbsInFlight.set(0);
@@ -111,6 +137,7 @@ class CrashDurabilityTest {
             load.add(go(() -> publishes(url, key)));
             load.add(go(() -> channelSwitches(url, key)));
             load.add(go(() -> rolloutVerbs(url, key, state)));
+            moreLoad(url, key).forEach(r -> load.add(go(r)));
             // Kill at a random moment once every kind of write is flowing (or after 5 s on a slow machine).
             int events = ackedEvents.size();
             int versions = ackedVersions.size();
@@ -128,7 +155,12 @@ class CrashDurabilityTest {
             revision = verify(data, round, revision);
         }
         // The last data folder also opens as a server again.
-        startServer(data).kill();
+        server = startServer(data);
+        try {
+            afterRestart(data, server.url, kills() + 1);
+        } finally {
+            server.kill();
+        }
     }
 
     long verify(Path data, int round, long revisionBefore) throws Exception {
@@ -165,12 +197,12 @@ class CrashDurabilityTest {
             // Nothing half-written: every stored bundle (acknowledged or caught by the kill) has all its blobs.
             for (String version : versions) {
                 for (String sha : sentBlobs.getOrDefault(version, List.of())) {
-                    assertTrue(Files.isRegularFile(data.resolve("blobs").resolve(sha.substring(0, 2)).resolve(sha)),
+                    assertTrue(blobStored(data, sha),
                             "round " + round + ": bundle " + version + " is stored without its blob " + sha);
                 }
             }
             for (String sha : ackedBlobs) {
-                assertTrue(Files.isRegularFile(data.resolve("blobs").resolve(sha.substring(0, 2)).resolve(sha)),
+                assertTrue(blobStored(data, sha),
                         "round " + round + ": blob " + sha + " of an acknowledged publish is missing");
             }
             String channel;
@@ -191,6 +223,7 @@ class CrashDurabilityTest {
             assertTrue(moved >= verbsAcked.get() && moved <= verbsAcked.get() + verbsInFlight.get(), "round " + round
                     + ": " + verbsAcked.get() + " rollout verbs acknowledged, " + moved + " stored");
             verbsAcked.set(0);
+            verifyMore(c, data, round);
             System.out.printf("crash round %d: %d events, %d bundles, channel %s, rollout revision %d — all present%n",
                     round, ackedEvents.size(), ackedVersions.size(), channel, revision);
             return revision;

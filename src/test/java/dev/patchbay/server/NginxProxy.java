@@ -117,6 +117,11 @@ public final class NginxProxy implements AutoCloseable {
     }
 
     /** The access log of {@code start(…, true)}: one line per request, {@code UPSTREAM BYTES URI}. */
+    /** The nginx master process (its worker is a child), to measure their CPU time. */
+    public ProcessHandle process() {
+        return process.toHandle();
+    }
+
     public Path accessLog() {
         return home.resolve("logs/access.log");
     }

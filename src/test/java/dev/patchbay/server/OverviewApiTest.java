@@ -82,6 +82,11 @@ class OverviewApiTest {
         assertEquals(2, now.path("devices").asLong());
         assertEquals(2, now.path("devicesSeen24h").asLong());
         assertEquals(1, now.path("failures24h").asLong(), "a device that failed twice counts once");
+        // Devices per bundle are counted at most once a minute per app: the empty count is served until then.
+        assertEquals(0, now.path("devicesByBundle").size(), now.toString());
+        assertEquals(empty.path("devicesByBundleAt").asText(), now.path("devicesByBundleAt").asText());
+        clock.advance(Duration.ofSeconds(61));
+        now = overview();
         assertEquals(1, now.path("devicesByBundle").size(), now.toString());
         assertEquals("builtin", now.path("devicesByBundle").get(0).path("bundle").asText(), "both run the builtin assets");
         assertEquals(2, now.path("devicesByBundle").get(0).path("devices").asLong());

@@ -82,8 +82,11 @@ public final class AppsPage implements Page {
         table.setItems(vm.apps());
         table.setColumnResizePolicy(TableView.CONSTRAINED_RESIZE_POLICY_FLEX_LAST_COLUMN);
         Label placeholder = new Label();
-        placeholder.textProperty().bind(Bindings.createStringBinding(() -> vm.fetchedAtProperty().get() == null
-                        ? (vm.connection().readOnlyProperty().get() ? "Nothing cached for this connection yet." : "Loading…")
+        // Offline, New app is disabled: the text names no action the user cannot take.
+        placeholder.textProperty().bind(Bindings.createStringBinding(() -> vm.connection().readOnlyProperty().get()
+                        ? (vm.fetchedAtProperty().get() == null ? "Nothing cached for this connection yet."
+                        : "No apps on this server when last connected. Apps can be created once it is reachable again.")
+                        : vm.fetchedAtProperty().get() == null ? "Loading…"
                         : "No apps yet. Next step: New app (Ctrl+N); then its keys (Keys page), a channel, and a first bundle.",
                 vm.fetchedAtProperty(), vm.connection().readOnlyProperty()));
         table.setPlaceholder(placeholder);

@@ -173,9 +173,10 @@ public final class BundlesPage implements Page {
         table.setColumnResizePolicy(TableView.CONSTRAINED_RESIZE_POLICY_FLEX_LAST_COLUMN);
         Label placeholder = new Label();
         placeholder.textProperty().bind(Bindings.createStringBinding(() -> vm.appProperty().get() == null
-                        ? "Choose an app (create one on the Apps page first)."
+                        ? AppSelector.noAppText(vm.connection().readOnlyProperty().get())
+                        : vm.connection().readOnlyProperty().get() ? "Bundles are shown only while connected."
                         : vm.fetchedAtProperty().get() != null ? "No bundles yet. Next step: publish a folder or zip (Ctrl+N, or drop one here); the app needs its keys first (Keys page)."
-                        : vm.connection().readOnlyProperty().get() ? "Bundles are shown only while connected." : "Loading…",
+                        : "Loading…",
                 vm.appProperty(), vm.fetchedAtProperty(), vm.connection().readOnlyProperty()));
         table.setPlaceholder(placeholder);
         table.getColumns().add(column("Version", 100, Bundle::version));

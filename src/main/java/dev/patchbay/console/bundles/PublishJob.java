@@ -16,15 +16,14 @@ import dev.patchbay.crypto.PatchBases;
 import dev.patchbay.crypto.SealedBundle;
 import dev.patchbay.crypto.capgo.CapgoKeyPair;
 import dev.patchbay.domain.Bundle;
+import dev.patchbay.domain.FileTrees;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
-import java.util.Comparator;
 import java.util.List;
 import java.util.concurrent.CancellationException;
 import java.util.concurrent.atomic.AtomicReference;
-import java.util.stream.Stream;
 
 /**
  * One publish from the Bundles page, run off the FX thread: read the folder or zip, unlock the keys, read the earlier
@@ -202,7 +201,7 @@ final class PublishJob {
             return new Outcome(shown, patches, patches == 0 || bases == null ? List.of() : bases.versions(),
                     capgoLine, capgoProblem);
         } finally {
-            deleteTree(tmp);
+            FileTrees.deleteQuietly(tmp);
         }
     }
 
@@ -238,19 +237,5 @@ final class PublishJob {
                 listener.phase(Phase.COMMITTING, Phase.COMMITTING.label + "…");
             }
         };
-    }
-
-    private static void deleteTree(Path dir) {
-        try (Stream<Path> s = Files.walk(dir)) {
-            s.sorted(Comparator.reverseOrder()).forEach(p -> {
-                try {
-                    Files.deleteIfExists(p);
-                } catch (IOException ignored) {
-                    // best effort: only ciphertext is left
-                }
-            });
-        } catch (IOException ignored) {
-            // gone already
-        }
     }
 }

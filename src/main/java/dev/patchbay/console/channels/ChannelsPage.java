@@ -115,9 +115,12 @@ public final class ChannelsPage implements Page {
         table.setColumnResizePolicy(TableView.CONSTRAINED_RESIZE_POLICY_FLEX_LAST_COLUMN);
         Label placeholder = new Label();
         placeholder.textProperty().bind(Bindings.createStringBinding(() -> vm.appProperty().get() == null
-                        ? "Choose an app (create one on the Apps page first)."
+                        ? AppSelector.noAppText(vm.connection().readOnlyProperty().get())
+                        : vm.connection().readOnlyProperty().get() ? (vm.fetchedAtProperty().get() == null
+                        ? "Nothing cached for this app yet."
+                        : "No channels when last connected. Channels can be made once the server is reachable again.")
                         : vm.fetchedAtProperty().get() != null ? "No channels yet. Next step: New channel (Ctrl+N); the first one becomes the default for its platforms, so devices get it."
-                        : vm.connection().readOnlyProperty().get() ? "Nothing cached for this app yet." : "Loading…",
+                        : "Loading…",
                 vm.appProperty(), vm.fetchedAtProperty(), vm.connection().readOnlyProperty()));
         table.setPlaceholder(placeholder);
         table.getColumns().add(column("Name", 140, Channel::name));

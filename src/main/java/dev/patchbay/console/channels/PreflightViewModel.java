@@ -8,10 +8,11 @@ import dev.patchbay.console.keys.AppKeyStore;
 import dev.patchbay.crypto.AppKeys;
 import dev.patchbay.domain.App;
 import dev.patchbay.domain.Channel;
-import dev.patchbay.preflight.ApiPreflightServer;
+import dev.patchbay.domain.FileTrees;
 import dev.patchbay.harness.AppPackage;
 import dev.patchbay.harness.Preflight;
 import dev.patchbay.harness.PreflightNote;
+import dev.patchbay.preflight.ApiPreflightServer;
 import dev.patchbay.updater.AutoUpdate;
 import dev.patchbay.updater.UpdaterConfig;
 import java.io.IOException;
@@ -20,9 +21,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.Comparator;
 import java.util.List;
-import java.util.stream.Stream;
 import javafx.beans.binding.Bindings;
 import javafx.beans.binding.BooleanBinding;
 import javafx.beans.property.BooleanProperty;
@@ -267,10 +266,8 @@ public final class PreflightViewModel {
     }
 
     private static void deleteTree(Path root) {
-        try (Stream<Path> s = Files.walk(root)) {
-            for (Path p : s.sorted(Comparator.reverseOrder()).toList()) {
-                Files.deleteIfExists(p);
-            }
+        try {
+            FileTrees.delete(root);
         } catch (IOException e) {
             // a temporary folder; the OS cleans it up
         }

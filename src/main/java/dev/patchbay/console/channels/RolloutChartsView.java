@@ -15,6 +15,8 @@ import javafx.scene.chart.XYChart;
 import javafx.scene.control.Button;
 import javafx.scene.control.ComboBox;
 import javafx.scene.control.Label;
+import javafx.scene.control.ToggleButton;
+import javafx.scene.control.ToggleGroup;
 import javafx.scene.control.Tooltip;
 import javafx.scene.layout.FlowPane;
 import javafx.scene.layout.HBox;
@@ -25,7 +27,8 @@ import javafx.util.StringConverter;
 /**
  * The rollout panel's charts: adoption (stable, target, other in the theme's chart colours, not red) and failures per
  * step as bars of their real width on a time axis; a click on a bar, or the "Failures in step" chooser and Failed
- * devices…, opens that step's failed devices on the Devices page. Binds to {@link RolloutChartsViewModel}.
+ * devices…, opens that step's failed devices on the Devices page. A toggle swaps it for the chart per stage
+ * ({@link StageFailuresView}). Binds to {@link RolloutChartsViewModel}.
  */
 final class RolloutChartsView {
     private final RolloutChartsViewModel vm;
@@ -62,10 +65,51 @@ final class RolloutChartsView {
         fillBars();
 
         Label message = Forms.message("rollout-chart-message", vm.messageProperty(), Styles.TEXT_MUTED, Styles.TEXT_SMALL);
+        StageFailuresView perStage = new StageFailuresView(vm);
+        Node stageChart = perStage.chart();
+        Node stageChooser = perStage.chooser();
+        Node stepChooser = chooser();
+        showWhen(stageChart, vm.byStageProperty(), true);
+        showWhen(stageChooser, vm.byStageProperty(), true);
+        showWhen(failures, vm.byStageProperty(), false);
+        showWhen(stepChooser, vm.byStageProperty(), false);
         HBox.setHgrow(adoption, Priority.ALWAYS);
         HBox.setHgrow(failures, Priority.ALWAYS);
-        HBox row = new HBox(12, adoption, failures);
-        root = new VBox(4, message, row, chooser());
+        HBox.setHgrow(stageChart, Priority.ALWAYS);
+        HBox row = new HBox(12, adoption, failures, stageChart);
+        root = new VBox(4, message, toggle(), row, stepChooser, stageChooser);
+    }
+
+    private static void showWhen(Node n, javafx.beans.value.ObservableBooleanValue byStage, boolean when) {
+        n.visibleProperty().bind(when ? Bindings.createBooleanBinding(byStage::get, byStage)
+                : Bindings.createBooleanBinding(() -> !byStage.get(), byStage));
+        n.managedProperty().bind(n.visibleProperty());
+    }
+
+    /** "Failures per time step | per stage": which failure chart shows; the choice is kept (a setting). */
+    private Node toggle() {
+        ToggleGroup group = new ToggleGroup();
+        ToggleButton byTime = new ToggleButton("Per time step");
+        byTime.setId("rollout-failures-by-time");
+        byTime.getStyleClass().add(Styles.LEFT_PILL);
+        ToggleButton byStage = new ToggleButton("Per stage");
+        byStage.setId("rollout-failures-by-stage");
+        byStage.getStyleClass().add(Styles.RIGHT_PILL);
+        byTime.setToggleGroup(group);
+        byStage.setToggleGroup(group);
+        group.selectToggle(vm.byStageProperty().get() ? byStage : byTime);
+        vm.byStageProperty().addListener((obs, old, now) -> group.selectToggle(now ? byStage : byTime));
+        group.selectedToggleProperty().addListener((obs, old, now) -> {
+            if (now == null) {
+                group.selectToggle(old); // one of the two is always on
+            } else {
+                vm.byStageProperty().set(now == byStage);
+            }
+        });
+        Label label = new Label("Failures");
+        HBox box = new HBox(8, label, new HBox(byTime, byStage));
+        box.setAlignment(Pos.CENTER_LEFT);
+        return box;
     }
 
     Node root() {

@@ -71,7 +71,7 @@ final class RolloutPanel {
         empty.managedProperty().bind(empty.visibleProperty());
         Node form = form();
         Node status = status();
-        status.visibleProperty().bind(vm.hasChannelProperty().and(vm.formProperty().isEqualTo(RolloutViewModel.Form.NONE)));
+        status.visibleProperty().bind(vm.hasChannelProperty().and(vm.forms().formProperty().isEqualTo(RolloutViewModel.Form.NONE)));
         status.managedProperty().bind(status.visibleProperty());
         root.getChildren().addAll(header(), empty, form, status);
         timer = new Timeline(new KeyFrame(POLL, e -> tick()));
@@ -132,7 +132,7 @@ final class RolloutPanel {
         start.disableProperty().bind(vm.canStartProperty().not());
         start.visibleProperty().bind(vm.activeProperty().not().and(vm.hasChannelProperty()));
         start.managedProperty().bind(start.visibleProperty());
-        start.setOnAction(e -> vm.openStart());
+        start.setOnAction(e -> vm.forms().openStart());
         javafx.scene.layout.FlowPane box = new javafx.scene.layout.FlowPane(10, 6, title, badge, versions, start);
         box.setAlignment(Pos.CENTER_LEFT);
         Label problem = Forms.message("rollout-message", vm.messageProperty(), Styles.DANGER);
@@ -202,7 +202,7 @@ final class RolloutPanel {
         bindAction(promote, RolloutViewModel.Action.PROMOTE);
         Button editPlan = button("rollout-edit-plan", "Edit p_lan…", "Change the plan and health policy (Alt+L)");
         editPlan.disableProperty().bind(vm.canEditPlanProperty().not());
-        editPlan.setOnAction(e -> vm.openPlan());
+        editPlan.setOnAction(e -> vm.forms().openPlan());
         javafx.scene.layout.FlowPane verbs = new javafx.scene.layout.FlowPane(8, 6, pause, resume, advance, rollback, promote, editPlan);
         verbs.setAlignment(Pos.CENTER_LEFT);
         return new VBox(6, percent, error, verbs);
@@ -303,17 +303,17 @@ final class RolloutPanel {
     // ---- start / plan form --------------------------------------------------------------------------------------
 
     private Node form() {
-        PlanEditor p = vm.plan();
+        PlanEditor p = vm.forms().plan();
         Label heading = new Label();
         heading.getStyleClass().add(Styles.TITLE_4);
-        heading.textProperty().bind(Bindings.when(vm.formProperty().isEqualTo(RolloutViewModel.Form.START))
+        heading.textProperty().bind(Bindings.when(vm.forms().formProperty().isEqualTo(RolloutViewModel.Form.START))
                 .then("Start rollout").otherwise("Edit plan and health policy"));
 
-        ComboBox<String> target = new ComboBox<>(vm.targetChoices());
+        ComboBox<String> target = new ComboBox<>(vm.forms().targetChoices());
         target.setId("rollout-target");
-        target.valueProperty().bindBidirectional(vm.targetProperty());
+        target.valueProperty().bindBidirectional(vm.forms().targetProperty());
         target.setPromptText("bundle to roll out");
-        VBox targetField = Forms.field("Target bundle", target, vm.targetErrorProperty());
+        VBox targetField = Forms.field("Target bundle", target, vm.forms().targetErrorProperty());
 
         ToggleGroup mode = new ToggleGroup();
         RadioButton byPercent = new RadioButton("Start at a percentage");
@@ -322,24 +322,24 @@ final class RolloutPanel {
         RadioButton byPlan = new RadioButton("Follow a plan");
         byPlan.setId("rollout-mode-plan");
         byPlan.setToggleGroup(mode);
-        byPlan.setSelected(vm.usePlanProperty().get());
-        byPercent.setSelected(!vm.usePlanProperty().get());
-        vm.usePlanProperty().addListener((obs, old, now) -> {
+        byPlan.setSelected(vm.forms().usePlanProperty().get());
+        byPercent.setSelected(!vm.forms().usePlanProperty().get());
+        vm.forms().usePlanProperty().addListener((obs, old, now) -> {
             byPlan.setSelected(now);
             byPercent.setSelected(!now);
         });
-        mode.selectedToggleProperty().addListener((obs, old, now) -> vm.usePlanProperty().set(now == byPlan));
+        mode.selectedToggleProperty().addListener((obs, old, now) -> vm.forms().usePlanProperty().set(now == byPlan));
         TextField startPercent = new TextField();
         startPercent.setId("rollout-start-percent");
         startPercent.setPrefColumnCount(6);
-        startPercent.textProperty().bindBidirectional(vm.startPercentProperty());
-        startPercent.disableProperty().bind(vm.usePlanProperty());
-        VBox percentField = Forms.field("Start percentage (%)", startPercent, vm.startPercentErrorProperty());
+        startPercent.textProperty().bindBidirectional(vm.forms().startPercentProperty());
+        startPercent.disableProperty().bind(vm.forms().usePlanProperty());
+        VBox percentField = Forms.field("Start percentage (%)", startPercent, vm.forms().startPercentErrorProperty());
         HBox modes = new HBox(16, byPercent, byPlan);
         VBox modeBox = new VBox(6, modes, percentField);
         CheckBox planToggle = new CheckBox("Follow a plan");
         planToggle.setId("rollout-plan-enabled");
-        planToggle.selectedProperty().bindBidirectional(vm.usePlanProperty());
+        planToggle.selectedProperty().bindBidirectional(vm.forms().usePlanProperty());
 
         // Stages
         GridPane stages = new GridPane();
@@ -378,7 +378,7 @@ final class RolloutPanel {
         auto.selectedProperty().bindBidirectional(p.autoProperty());
         Label planError = Forms.message("rollout-plan-error", p.planErrorProperty(), Styles.DANGER, Styles.TEXT_SMALL);
         VBox planBox = new VBox(6, stages, new HBox(12, add, auto), planError);
-        planBox.visibleProperty().bind(vm.usePlanProperty());
+        planBox.visibleProperty().bind(vm.forms().usePlanProperty());
         planBox.managedProperty().bind(planBox.visibleProperty());
 
         // Health policy
@@ -415,65 +415,65 @@ final class RolloutPanel {
         Label keys = new Label();
         keys.setId("rollout-keys-status");
         keys.setWrapText(true);
-        keys.textProperty().bind(vm.keysStatusProperty());
+        keys.textProperty().bind(vm.forms().keysStatusProperty());
         keys.getStyleClass().add(Styles.TEXT_SMALL);
         PasswordField passphrase = new PasswordField();
         passphrase.setId("rollout-passphrase");
-        VBox passField = Forms.field("Passphrase of the app's keys", passphrase, vm.passphraseErrorProperty());
-        passField.visibleProperty().bind(vm.needsPassphraseProperty().and(vm.withoutRollbackProperty().not()));
+        VBox passField = Forms.field("Passphrase of the app's keys", passphrase, vm.forms().passphraseErrorProperty());
+        passField.visibleProperty().bind(vm.forms().needsPassphraseProperty().and(vm.forms().withoutRollbackProperty().not()));
         passField.managedProperty().bind(passField.visibleProperty());
         CheckBox without = new CheckBox("Start without a rollback release (health action must not be roll back)");
         without.setId("rollout-without-rollback");
-        without.selectedProperty().bindBidirectional(vm.withoutRollbackProperty());
+        without.selectedProperty().bindBidirectional(vm.forms().withoutRollbackProperty());
         VBox keysBox = new VBox(6, keys, passField, without);
 
         TextField reason = new TextField();
         reason.setId("rollout-form-reason");
         reason.setPromptText("Why? (recorded in the audit log)");
-        reason.textProperty().bindBidirectional(vm.formReasonProperty());
-        VBox reasonField = Forms.field("Reason", reason, vm.reasonErrorProperty());
+        reason.textProperty().bindBidirectional(vm.forms().formReasonProperty());
+        VBox reasonField = Forms.field("Reason", reason, vm.forms().reasonErrorProperty());
 
         Button submit = button("rollout-form-submit", "_Start", "Start the rollout (Enter)");
         submit.getStyleClass().add(Styles.ACCENT);
-        submit.textProperty().bind(Bindings.when(vm.formProperty().isEqualTo(RolloutViewModel.Form.START))
+        submit.textProperty().bind(Bindings.when(vm.forms().formProperty().isEqualTo(RolloutViewModel.Form.START))
                 .then("Start").otherwise("Save plan"));
-        submit.disableProperty().bind(vm.busyProperty().or(vm.formProperty().isEqualTo(RolloutViewModel.Form.START)
-                .and(vm.preflight().blocksStartProperty())));
+        submit.disableProperty().bind(vm.busyProperty().or(vm.forms().formProperty().isEqualTo(RolloutViewModel.Form.START)
+                .and(vm.forms().preflight().blocksStartProperty())));
         submit.setOnAction(e -> {
-            if (vm.formProperty().get() == RolloutViewModel.Form.START) {
+            if (vm.forms().formProperty().get() == RolloutViewModel.Form.START) {
                 char[] pass = passphrase.getText().toCharArray();
                 passphrase.clear();
-                vm.submitStart(pass);
+                vm.forms().submitStart(pass);
             } else {
-                vm.submitPlan();
+                vm.forms().submitPlan();
             }
         });
         Button cancel = button("rollout-form-cancel", "Cancel", "Close the form (Esc)");
-        cancel.setOnAction(e -> vm.closeForm());
-        Label formError = Forms.message("rollout-form-error", vm.formErrorProperty(), Styles.DANGER);
+        cancel.setOnAction(e -> vm.forms().closeForm());
+        Label formError = Forms.message("rollout-form-error", vm.forms().formErrorProperty(), Styles.DANGER);
 
         VBox startOnly = new VBox(10, targetField, modeBox, keysBox,
-                new PreflightPane(vm.preflight(), () -> passphrase.getText().toCharArray()).root());
-        startOnly.visibleProperty().bind(vm.formProperty().isEqualTo(RolloutViewModel.Form.START));
+                new PreflightPane(vm.forms().preflight(), () -> passphrase.getText().toCharArray()).root());
+        startOnly.visibleProperty().bind(vm.forms().formProperty().isEqualTo(RolloutViewModel.Form.START));
         startOnly.managedProperty().bind(startOnly.visibleProperty());
-        planToggle.visibleProperty().bind(vm.formProperty().isEqualTo(RolloutViewModel.Form.PLAN));
+        planToggle.visibleProperty().bind(vm.forms().formProperty().isEqualTo(RolloutViewModel.Form.PLAN));
         planToggle.managedProperty().bind(planToggle.visibleProperty());
         VBox box = new VBox(10, heading, startOnly, planToggle, planBox, new VBox(6, healthOn, health, healthError),
                 reasonField, formError, new HBox(8, submit, cancel));
         box.setId("rollout-form");
         box.getStyleClass().add("side-form");
-        box.visibleProperty().bind(vm.formProperty().isNotEqualTo(RolloutViewModel.Form.NONE));
+        box.visibleProperty().bind(vm.forms().formProperty().isNotEqualTo(RolloutViewModel.Form.NONE));
         box.managedProperty().bind(box.visibleProperty());
         box.setOnKeyPressed(e -> {
             if (e.getCode() == KeyCode.ESCAPE) {
-                vm.closeForm();
+                vm.forms().closeForm();
                 e.consume();
             } else if (e.getCode() == KeyCode.ENTER && !(e.getTarget() instanceof Button)) {
                 submit.fire();
                 e.consume();
             }
         });
-        vm.formProperty().addListener((obs, old, now) -> {
+        vm.forms().formProperty().addListener((obs, old, now) -> {
             passphrase.clear();
             if (now == RolloutViewModel.Form.START) {
                 target.requestFocus();

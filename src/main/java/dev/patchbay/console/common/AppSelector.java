@@ -13,6 +13,15 @@ public final class AppSelector {
     private AppSelector() {
     }
 
+    /**
+     * A page's empty text while no app is chosen: where to make one, or, offline (where New app is disabled), that
+     * none is cached.
+     */
+    public static String noAppText(boolean offline) {
+        return offline ? "Choose an app (only apps cached while connected are listed offline)."
+                : "Choose an app (create one on the Apps page first).";
+    }
+
     /** A combo box over {@code apps} that follows and sets {@code selected}. */
     public static ComboBox<App> create(String id, ObservableList<App> apps, ObjectProperty<App> selected) {
         ComboBox<App> box = new ComboBox<>(apps);

@@ -225,9 +225,12 @@ public final class DevicesPage implements Page {
         table.setColumnResizePolicy(TableView.CONSTRAINED_RESIZE_POLICY_FLEX_LAST_COLUMN);
         Label placeholder = new Label();
         placeholder.textProperty().bind(Bindings.createStringBinding(() -> vm.appProperty().get() == null
-                        ? "Choose an app (create one on the Apps page first)."
+                        ? AppSelector.noAppText(vm.connection().readOnlyProperty().get())
                         : vm.syncingProperty().get() && vm.rows().isEmpty() ? "Syncing devices…"
-                        : "No devices match. Devices appear here once a phone (or one made on the Emulator page) asks for an update.", vm.appProperty(), vm.syncingProperty()));
+                        : vm.connection().readOnlyProperty().get() ? "No devices cached that match. Devices that asked for"
+                        + " an update since are shown once the server is reachable again."
+                        : "No devices match. Devices appear here once a phone (or one made on the Emulator page) asks for an update.",
+                vm.appProperty(), vm.syncingProperty(), vm.connection().readOnlyProperty()));
         table.setPlaceholder(placeholder);
         TableColumn<DeviceRow, String> lastSeen = column("Last seen", 120, DeviceColumn.LAST_SEEN,
                 r -> r.lastSeen() == null ? "" : Times.format(r.lastSeen()));

@@ -37,7 +37,7 @@ public final class DeviceItem {
     private final List<Runnable> unsubscribe = new ArrayList<>();
     private final TaskRunner tasks;
     /** The faults the page set on this device (the toggles show them when it is selected). */
-    FaultSet faults = FaultSet.NONE;
+    volatile FaultSet faults = FaultSet.NONE;
 
     /** How the device was made (kept in its emulator.json). */
     record Setup(EmulatorViewModel.WebLayer layer, boolean reportsEmulator) {

@@ -5,8 +5,10 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.patchbay.console.common.TaskRunner;
 import dev.patchbay.console.settings.AtomicFiles;
 import dev.patchbay.crypto.Codec;
+import dev.patchbay.domain.FileTrees;
 import dev.patchbay.domain.Json;
 import dev.patchbay.harness.AppPackage;
+import dev.patchbay.harness.DeviceBuilder;
 import dev.patchbay.harness.EmulatedDevice;
 import dev.patchbay.harness.SimulatedBehaviour;
 import dev.patchbay.updater.AutoUpdate;
@@ -16,7 +18,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
@@ -26,7 +27,7 @@ import java.util.stream.Stream;
  * The Emulator's devices on disk, so they outlive the console (ADR 0109). Each device lives in
  * {@code <root>/<connection>/devices/<device id>/}: the harness device's folders ({@code data/…}, as on a phone) and
  * {@code emulator.json}, the installed app as the console made it — native version, web layer, and the updater config
- * compiled into the app, content key included, as in every real install. That file is created rw------- and replaced
+ * compiled into the app, content key included, as in every real install — and the fault toggles set on it. That file is created rw------- and replaced
  * atomically. The device id (a lower-case UUID the console picks) is the device's one name: its folder, the id its
  * runtime reports, the row on the Devices page.
  */
@@ -39,6 +40,8 @@ final class EmulatorDevices {
     /** Every device opened and not removed: closed on exit, even one a restore still had in hand. */
     private final List<DeviceItem> opened = new java.util.concurrent.CopyOnWriteArrayList<>();
     private boolean closed;
+    /** One manifest rewrite at a time (an upgrade and a fault toggle may overlap). */
+    private final Object saveLock = new Object();
 
     /** @param root {@code <data folder>/emulator} */
     EmulatorDevices(Path root, TaskRunner tasks) {
@@ -81,7 +84,7 @@ final class EmulatorDevices {
         } catch (RuntimeException | IOException e) {
             item.close();
             opened.remove(item);
-            deleteTree(item.device().folder());
+            FileTrees.delete(item.device().folder());
             throw e;
         }
         return item;
@@ -112,7 +115,7 @@ final class EmulatorDevices {
                 // A device of a console before 0109 (named emulator-NNNN, no emulator.json): it cannot be resumed.
                 if (folder.getFileName().toString().startsWith("emulator-")) {
                     try {
-                        deleteTree(folder);
+                        FileTrees.delete(folder);
                     } catch (IOException e) {
                         problems.add("Cannot remove the old device folder " + folder + ": " + e.getMessage());
                     }
@@ -152,7 +155,12 @@ final class EmulatorDevices {
         DeviceItem item = open(devicesDir, id, connectionId, pkg.appId(), m.path("reportsEmulator").asBoolean(),
                 EmulatorViewModel.WebLayer.valueOf(m.path("webLayer").asText()), generated,
                 cfg.defaultChannel());
+        // The fault toggles as the page last set them (a file without them: none), applied before the device runs.
+        JsonNode f = m.path("faults");
+        item.faults = new FaultSet(f.path("offline").asBoolean(), f.path("slow").asBoolean(),
+                f.path("serverErrors").asBoolean(), f.path("diskFull").asBoolean(), f.path("clockSkew").asBoolean());
         try {
+            item.faults.applyTo(item.device().faults());
             item.device().resume(pkg);
         } catch (RuntimeException e) {
             item.close();
@@ -164,7 +172,7 @@ final class EmulatorDevices {
 
     private DeviceItem open(Path devicesDir, String id, String connectionId, String appId, boolean reportsEmulator,
             EmulatorViewModel.WebLayer layer, boolean generated, String channel) {
-        EmulatedDevice.Builder b = EmulatedDevice.builder(devicesDir, id).deviceId(id).reportsEmulator(reportsEmulator);
+        DeviceBuilder b = EmulatedDevice.builder(devicesDir, id).deviceId(id).reportsEmulator(reportsEmulator);
         if (layer == EmulatorViewModel.WebLayer.WEBVIEW) {
             b.webView();
         } else {
@@ -184,10 +192,15 @@ final class EmulatorDevices {
         return item;
     }
 
-    /** After a native upgrade: the manifest names the version now installed. Background. */
-    void saveUpgrade(DeviceItem d) throws IOException {
-        JsonNode old = Json.mapper().readTree(Files.readString(d.device().folder().resolve(MANIFEST)));
-        save(d, old.path("created").asLong());
+    /**
+     * After a native upgrade or a change of the fault toggles: the manifest names the version now installed and the
+     * faults set now. Background.
+     */
+    void saveChange(DeviceItem d) throws IOException {
+        synchronized (saveLock) {
+            JsonNode old = Json.mapper().readTree(Files.readString(d.device().folder().resolve(MANIFEST)));
+            save(d, old.path("created").asLong());
+        }
     }
 
     private void save(DeviceItem d, long created) throws IOException {
@@ -212,6 +225,13 @@ final class EmulatorDevices {
         u.put("autoUpdate", c.autoUpdate().wire());
         u.put("appReadyTimeout", c.appReadyTimeout().toMillis());
         u.put("defaultChannel", c.defaultChannel());
+        FaultSet f = d.faults;
+        ObjectNode faults = m.putObject("faults");
+        faults.put("offline", f.offline());
+        faults.put("slow", f.slow());
+        faults.put("serverErrors", f.serverErrors());
+        faults.put("diskFull", f.diskFull());
+        faults.put("clockSkew", f.clockSkew());
         AtomicFiles.write(d.device().folder().resolve(MANIFEST), Json.mapper().writerWithDefaultPrettyPrinter()
                 .writeValueAsBytes(m), true);
     }
@@ -220,12 +240,12 @@ final class EmulatorDevices {
     void remove(DeviceItem d) throws IOException {
         d.close();
         opened.remove(d);
-        deleteTree(d.device().folder());
+        FileTrees.delete(d.device().folder());
         Path apk = connectionDir(d.connectionId()).resolve("apk");
         if (Files.isDirectory(apk)) {
             try (Stream<Path> s = Files.list(apk)) {
                 for (Path p : s.filter(p -> p.getFileName().toString().startsWith(d.deviceId() + "-")).toList()) {
-                    deleteTree(p);
+                    FileTrees.delete(p);
                 }
             }
         }
@@ -256,16 +276,5 @@ final class EmulatorDevices {
 
     private Path connectionDir(String connectionId) {
         return root.resolve(connectionId.replaceAll("[^A-Za-z0-9._-]", "_"));
-    }
-
-    static void deleteTree(Path dir) throws IOException {
-        if (!Files.exists(dir)) {
-            return;
-        }
-        try (Stream<Path> s = Files.walk(dir)) {
-            for (Path p : s.sorted(Comparator.reverseOrder()).toList()) {
-                Files.deleteIfExists(p);
-            }
-        }
     }
 }

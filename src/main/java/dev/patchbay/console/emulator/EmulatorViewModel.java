@@ -168,7 +168,7 @@ public final class EmulatorViewModel {
         serverTrust.set("");
         serverTrusted.set(false);
         if (a == null) {
-            configProblem.set("Choose an app (create one on the Apps page).");
+            configProblem.set(dev.patchbay.console.common.AppSelector.noAppText(connection.readOnlyProperty().get()));
             return;
         }
         if (s == null || s.client() == null) {
@@ -346,7 +346,7 @@ public final class EmulatorViewModel {
             }
             device.nativeUpgrade(next);
             try {
-                store.saveUpgrade(d);
+                store.saveChange(d);
             } catch (IOException e) {
                 throw new java.io.UncheckedIOException("The upgrade is installed but not recorded for the next "
                         + "session: " + e.getMessage(), e);
@@ -449,6 +449,12 @@ public final class EmulatorViewModel {
         d.faults = new FaultSet(offline.get(), slow.get(), serverErrors.get(), diskFull.get(), clockSkew.get());
         d.faults.applyTo(d.device().faults());
         state.activeFaultsProperty().set(d.faults.describe());
+        // Kept in the device's emulator.json, so the toggles come back with the device after a restart.
+        tasks.create("Saving the faults of " + d.deviceId(), () -> {
+            store.saveChange(d);
+            return null;
+        }).onError(e -> message.set("The faults are set but not kept for the next session: "
+                + dev.patchbay.console.data.Problems.message(e))).run();
     }
 
     // ---- lifecycle of the page --------------------------------------------------------------------------------

@@ -93,7 +93,9 @@ public final class OverviewPage implements Page {
             Label empty = new Label();
             empty.setId("overview-empty");
             empty.textProperty().bind(Bindings.createStringBinding(() -> vm.loadingProperty().get() ? "Loading…"
-                    : "No apps yet. Create one on the Apps page.", vm.loadingProperty()));
+                    : vm.connection().readOnlyProperty().get() ? "No apps cached for this connection; they show once"
+                    + " the server is reachable again." : "No apps yet. Create one on the Apps page.",
+                    vm.loadingProperty(), vm.connection().readOnlyProperty()));
             empty.getStyleClass().add(Styles.TEXT_MUTED);
             cards.getChildren().setAll(empty);
             return;
@@ -194,7 +196,15 @@ public final class OverviewPage implements Page {
             box.getChildren().add(muted("No devices yet."));
             return box;
         }
-        box.getChildren().add(muted("Devices per bundle"));
+        // The server counts them at most once a minute per app (ADR 0130): the label says when.
+        Instant counted = card.overview().devicesByBundleAt();
+        Label title = muted("Devices per bundle" + (counted == null ? "" : ", counted " + Times.format(counted)));
+        title.setId(nodeId("overview-bundles-counted", card.app().id()));
+        if (counted != null) {
+            title.setTooltip(new Tooltip("Counted by the server at " + Times.withUtc(counted)
+                    + "; it counts devices per bundle at most once a minute per app"));
+        }
+        box.getChildren().add(title);
         for (OverviewViewModel.BundleLine b : card.bundles()) {
             ProgressBar share = new ProgressBar(b.share());
             share.setPrefWidth(60);

@@ -182,7 +182,10 @@ public final class OverviewViewModel {
                         cards.setAll(result);
                         fetchedAt.set(Instant.now());
                         message.set("");
-                        connection.markOnline();
+                        if (!list.isEmpty()) {
+                            // Without apps no request was made: that says nothing about the server (offline stays).
+                            connection.markOnline();
+                        }
                     }
                 })
                 .onError(e -> {

@@ -2,7 +2,9 @@ package dev.patchbay.console.settings;
 
 import java.util.List;
 import javafx.beans.Observable;
+import javafx.beans.property.BooleanProperty;
 import javafx.beans.property.ObjectProperty;
+import javafx.beans.property.SimpleBooleanProperty;
 import javafx.beans.property.SimpleObjectProperty;
 import javafx.beans.property.SimpleStringProperty;
 import javafx.beans.property.StringProperty;
@@ -20,6 +22,7 @@ public final class Settings {
     private final StringProperty lastPage = new SimpleStringProperty(this, "lastPage", "apps");
     private final ObservableList<SavedConnection> connections = FXCollections.observableArrayList();
     private final StringProperty activeConnection = new SimpleStringProperty(this, "activeConnection", SANDBOX_ID);
+    private final BooleanProperty failuresByStage = new SimpleBooleanProperty(this, "failuresByStage");
 
     public StringProperty themeProperty() {
         return theme;
@@ -41,13 +44,19 @@ public final class Settings {
         return activeConnection;
     }
 
+    /** Whether the rollout panel's failure chart shows one bar per stage rather than per time step. */
+    public BooleanProperty failuresByStageProperty() {
+        return failuresByStage;
+    }
+
     /** Everything whose change should be saved. */
     public Observable[] observables() {
-        return new Observable[] {theme, window, lastPage, connections, activeConnection};
+        return new Observable[] {theme, window, lastPage, connections, activeConnection, failuresByStage};
     }
 
     public SettingsData snapshot() {
-        return new SettingsData(theme.get(), window.get(), lastPage.get(), List.copyOf(connections), activeConnection.get());
+        return new SettingsData(theme.get(), window.get(), lastPage.get(), List.copyOf(connections), activeConnection.get(),
+                failuresByStage.get());
     }
 
     public void apply(SettingsData data) {
@@ -62,5 +71,6 @@ public final class Settings {
         if (data.activeConnection() != null) {
             activeConnection.set(data.activeConnection());
         }
+        failuresByStage.set(Boolean.TRUE.equals(data.failuresByStage()));
     }
 }

@@ -8,5 +8,6 @@ public record SettingsData(
         WindowBounds window,
         String lastPage,
         List<SavedConnection> connections,
-        String activeConnection) {
+        String activeConnection,
+        Boolean failuresByStage) {
 }

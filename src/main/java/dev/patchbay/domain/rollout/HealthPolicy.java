@@ -40,4 +40,16 @@ public record HealthPolicy(Long windowSeconds, Double threshold, Double confiden
                     + cooldownSeconds + " s");
         }
     }
+
+    /**
+     * The verdict of §4 for distinct devices over a window: too few attempts to say, or failing when the Wilson lower
+     * bound of the rate is above the threshold with at least the minimum failures, else healthy.
+     */
+    public HealthVerdict verdict(long failures, long attempts) {
+        if (attempts < minAttempts) {
+            return HealthVerdict.INSUFFICIENT;
+        }
+        double lower = dev.patchbay.domain.WilsonBound.lower(Math.min(failures, attempts), attempts, confidence);
+        return lower > threshold && failures >= minFailures ? HealthVerdict.FAILING : HealthVerdict.HEALTHY;
+    }
 }

@@ -23,7 +23,7 @@ import java.util.Map;
 /**
  * {@code GET /api/v1/apps/{appId}/overview}: the app's rollouts in flight and its device numbers of the last 24 h
  * (docs/api.md). The 24 h counts read ranges of the indexes of schema V5, so they cost what the last day holds,
- * not what the app has ever had.
+ * not what the app has ever had. Devices per bundle are counted at most once a minute per app ({@link BundleCounts}).
  */
 public final class OverviewApi {
     static final Duration DAY = Duration.ofHours(24);
@@ -43,6 +43,7 @@ public final class OverviewApi {
     private final Database db;
     private final Clock clock;
     private final DeviceRecorder recorder;
+    private final BundleCounts bundleCounts = new BundleCounts();
 
     public OverviewApi(Database db, Clock clock, DeviceRecorder recorder) {
         this.db = db;
@@ -56,7 +57,8 @@ public final class OverviewApi {
 
     private ApiResponse overview(ApiRequest r) {
         String appId = AppsApi.appId(r);
-        Instant since = clock.instant().minus(DAY);
+        Instant now = clock.instant();
+        Instant since = now.minus(DAY);
         // Checks answered before this read are in the numbers (the recorder writes behind).
         recorder.flush();
         Map<String, Object> out = db.inTransaction(c -> {
@@ -66,7 +68,9 @@ public final class OverviewApi {
             o.put("failures24h", failures(c, appId, since));
             o.put("devicesSeen24h", count(c, SEEN_SQL, appId, since));
             o.put("devices", count(c, "SELECT COUNT(*) FROM devices WHERE app_id = ?", appId, null));
-            o.put("devicesByBundle", byBundle(c, appId));
+            BundleCounts.Counted byBundle = bundleCounts.get(c, appId, now);
+            o.put("devicesByBundle", byBundle.bundles());
+            o.put("devicesByBundleAt", byBundle.at());
             return o;
         });
         return ApiResponse.ok(out);
@@ -85,28 +89,6 @@ public final class OverviewApi {
                 return rs.getLong(1);
             }
         }
-    }
-
-    /** Bundles shown at most in {@code devicesByBundle}, most devices first. */
-    static final int BUNDLES = 20;
-    /** Devices per current bundle: the range of index {@code devices_channel_bundle} for the app. */
-    static final String BY_BUNDLE_SQL = "SELECT current_bundle, COUNT(*) n FROM devices WHERE app_id = ?"
-            + " GROUP BY current_bundle ORDER BY n DESC, current_bundle FETCH FIRST " + BUNDLES + " ROWS ONLY";
-
-    private static List<Map<String, Object>> byBundle(Connection c, String appId) throws SQLException {
-        List<Map<String, Object>> out = new java.util.ArrayList<>();
-        try (PreparedStatement ps = c.prepareStatement(BY_BUNDLE_SQL)) {
-            ps.setString(1, appId);
-            try (ResultSet rs = ps.executeQuery()) {
-                while (rs.next()) {
-                    Map<String, Object> e = new LinkedHashMap<>();
-                    e.put("bundle", rs.getString(1));
-                    e.put("devices", rs.getLong(2));
-                    out.add(e);
-                }
-            }
-        }
-        return out;
     }
 
     private static long count(Connection c, String sql, String appId, Instant since) throws SQLException {

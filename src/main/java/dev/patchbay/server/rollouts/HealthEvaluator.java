@@ -109,7 +109,7 @@ public final class HealthEvaluator {
                     + " failed) " + window;
         } else {
             boolean above = lower > p.threshold();
-            verdict = above && failures >= p.minFailures() ? HealthVerdict.FAILING : HealthVerdict.HEALTHY;
+            verdict = p.verdict(failures, attempts);
             reason = "health policy: " + numbers(failures, attempts, rate, lower, p) + " " + window;
             if (above && verdict == HealthVerdict.HEALTHY) {
                 reason += ", fewer than " + p.minFailures() + " failures";

@@ -110,6 +110,53 @@ class RolloutChartsViewTest {
     }
 
     @Test
+    void perStageOneBarPerStageThatRanKeptInPlaceAndOpeningThatStagesDevices(FxRobot robot) throws Exception {
+        RolloutStages.Span first = new RolloutStages.Span(1, 1000, 0, T0, T0.plusSeconds(600), false);
+        RolloutStages.Span second = new RolloutStages.Span(2, 5000, 1, T0.plusSeconds(600), T0.plusSeconds(700), true);
+        java.util.function.IntFunction<RolloutChartsViewModel.Reading> withStages = failed -> {
+            RolloutChartsViewModel.Reading r = reading(T0.plusSeconds(700), 3);
+            return new RolloutChartsViewModel.Reading(r.series(), r.step(), "", List.of(
+                    RolloutStages.counted(ROLLOUT, first, 60, 1), RolloutStages.counted(ROLLOUT, second, 60, failed)));
+        };
+        assertTrue(onFx(() -> robot.lookup("#rollout-stage-chart").query().isVisible()) == false, "per time step first");
+        robot.clickOn("#rollout-failures-by-stage");
+        assertTrue(onFx(() -> vm.byStageProperty().get()));
+        robot.interact(() -> vm.apply(ROLLOUT, withStages.apply(20)));
+        WaitForAsyncUtils.waitForFxEvents();
+        assertFalse(onFx(() -> robot.lookup("#rollout-failure-chart").query().isVisible()));
+        List<Node> bars = onFx(() -> robot.lookup("#rollout-stage-chart .chart-bar").queryAll().stream()
+                .filter(n -> !n.getStyleClass().contains("bar-legend-symbol")).toList());
+        assertEquals(2, bars.size());
+        assertTrue(onFx(() -> bars.get(1).getPseudoClassStates().contains(StageFailuresView.FAILING)), "20 of 60");
+        assertFalse(onFx(() -> bars.get(0).getPseudoClassStates().contains(StageFailuresView.FAILING)), "1 of 60");
+        double x1 = onFx(() -> bars.get(1).getBoundsInParent().getMinX());
+        assertTrue(onFx(() -> bars.get(1).getBoundsInParent().getWidth()) >= 40, "a bar a person can click");
+
+        // The stage chosen for the keyboard and the bars survive refreshes with new numbers.
+        robot.interact(() -> vm.chosenStageProperty().set(vm.stagesWithFailures().get(1)));
+        for (int i = 0; i < 3; i++) {
+            int n = i;
+            robot.interact(() -> vm.apply(ROLLOUT, withStages.apply(21 + n)));
+        }
+        WaitForAsyncUtils.waitForFxEvents();
+        List<Node> after = onFx(() -> robot.lookup("#rollout-stage-chart .chart-bar").queryAll().stream()
+                .filter(n -> !n.getStyleClass().contains("bar-legend-symbol")).toList());
+        assertSame(bars.get(0), after.get(0));
+        assertSame(bars.get(1), after.get(1));
+        assertEquals(x1, onFx(() -> after.get(1).getBoundsInParent().getMinX()), 0.01);
+        assertEquals(23, onFx(() -> vm.chosenStageProperty().get().failures()));
+
+        robot.clickOn(bars.get(1));
+        assertEquals(List.of("com.example.shop r1 2026-11-22T14:10:00Z 2026-11-22T14:11:40Z failed 1.1.0 on production,"
+                + " Stage 2 · 50 %"), opened);
+        robot.clickOn("#rollout-failure-stage-devices");
+        assertEquals(2, opened.size(), "Failed devices… opens the chosen stage");
+        robot.clickOn("#rollout-failures-by-time");
+        assertFalse(onFx(() -> vm.byStageProperty().get()));
+        assertTrue(onFx(() -> robot.lookup("#rollout-failure-chart").query().isVisible()));
+    }
+
+    @Test
     void adoptionColoursAreDistinctAndNotRedInBothThemes(FxRobot robot) throws Exception {
         robot.interact(() -> vm.apply(ROLLOUT, reading(T0.plusSeconds(130), 3)));
         for (String theme : List.of(new PrimerLight().getUserAgentStylesheet(), new PrimerDark().getUserAgentStylesheet())) {

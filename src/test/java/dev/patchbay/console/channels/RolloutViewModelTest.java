@@ -208,19 +208,19 @@ class RolloutViewModelTest {
 
     @Test
     void startFormChecksItsFieldsBeforeCallingTheServer() {
-        vm.openStart();
-        assertEquals(RolloutViewModel.Form.START, vm.formProperty().get());
-        assertTrue(vm.targetErrorProperty().get().startsWith("No bundle newer than the builtin assets"),
-                vm.targetErrorProperty().get());
-        vm.usePlanProperty().set(false);
-        vm.startPercentProperty().set("abc");
-        vm.plan().actionProperty().set(HealthAction.ROLLBACK);
-        vm.submitStart(null);
-        assertEquals("Choose the bundle to roll out", vm.targetErrorProperty().get());
-        assertTrue(vm.startPercentErrorProperty().get().contains("not a percentage"));
-        assertTrue(vm.reasonErrorProperty().get().startsWith("Say why"));
-        assertEquals(RolloutViewModel.Form.START, vm.formProperty().get(), "the form stays open");
-        vm.closeForm();
-        assertEquals(RolloutViewModel.Form.NONE, vm.formProperty().get());
+        vm.forms().openStart();
+        assertEquals(RolloutViewModel.Form.START, vm.forms().formProperty().get());
+        assertTrue(vm.forms().targetErrorProperty().get().startsWith("No bundle newer than the builtin assets"),
+                vm.forms().targetErrorProperty().get());
+        vm.forms().usePlanProperty().set(false);
+        vm.forms().startPercentProperty().set("abc");
+        vm.forms().plan().actionProperty().set(HealthAction.ROLLBACK);
+        vm.forms().submitStart(null);
+        assertEquals("Choose the bundle to roll out", vm.forms().targetErrorProperty().get());
+        assertTrue(vm.forms().startPercentErrorProperty().get().contains("not a percentage"));
+        assertTrue(vm.forms().reasonErrorProperty().get().startsWith("Say why"));
+        assertEquals(RolloutViewModel.Form.START, vm.forms().formProperty().get(), "the form stays open");
+        vm.forms().closeForm();
+        assertEquals(RolloutViewModel.Form.NONE, vm.forms().formProperty().get());
     }
 }

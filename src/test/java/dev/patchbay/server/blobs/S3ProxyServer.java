@@ -50,13 +50,27 @@ public final class S3ProxyServer {
 
     /** The JVM's S3Proxy, started on first use (takes a few seconds). */
     public static synchronized S3ProxyServer get() throws Exception {
+        return get(QUICK_START);
+    }
+
+    /**
+     * The JVM's S3Proxy, started with {@code jvmOptions} if it is not running yet. The tests' default starts quickly
+     * and stays small (C1 only, serial GC, 256 MB); a benchmark that sends it hundreds of thousands of requests wants
+     * the full JIT.
+     */
+    public static synchronized S3ProxyServer get(List<String> jvmOptions) throws Exception {
         if (instance == null || !instance.process.isAlive()) {
-            instance = start();
+            instance = start(jvmOptions);
         }
         return instance;
     }
 
-    private static S3ProxyServer start() throws Exception {
+    /** JVM options of a benchmark's S3Proxy: the full JIT (C2) and a parallel GC. */
+    public static final List<String> FAST = List.of("-Xmx1g", "-XX:+UseParallelGC");
+    private static final List<String> QUICK_START = List.of("-Xmx256m", "-XX:TieredStopAtLevel=1",
+            "-XX:+UseSerialGC");
+
+    private static S3ProxyServer start(List<String> jvmOptions) throws Exception {
         Path jar = Path.of("target", "s3proxy", "s3proxy.jar").toAbsolutePath();
         if (!Files.isRegularFile(jar)) {
             throw new IllegalStateException(jar + " is missing: run the tests through Maven (mvn test), whose"
@@ -83,10 +97,11 @@ public final class S3ProxyServer {
                     "jclouds.credential=unused",
                     "jclouds.filesystem.basedir=" + Files.createDirectories(dir.resolve("data")), ""));
             Path log = dir.resolve("s3proxy-" + port + ".log");
-            Process p = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                    "-Xmx256m", "-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC", "-jar", jar.toString(),
-                    "--properties", conf.toString())
-                    .redirectErrorStream(true).redirectOutput(log.toFile()).start();
+            List<String> command = new ArrayList<>();
+            command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+            command.addAll(jvmOptions);
+            command.addAll(List.of("-jar", jar.toString(), "--properties", conf.toString()));
+            Process p = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile()).start();
             Runtime.getRuntime().addShutdownHook(new Thread(p::destroy, "s3proxy-stop"));
             if (waitUntilUp(endpoint, p, Duration.ofSeconds(90))) {
                 return new S3ProxyServer(endpoint, p);
@@ -160,6 +175,11 @@ public final class S3ProxyServer {
 
     public S3Client admin() {
         return admin;
+    }
+
+    /** The S3Proxy process (to measure its CPU time). */
+    public ProcessHandle process() {
+        return process.toHandle();
     }
 
     /** The port, to tell requests to S3Proxy from those to the server in device traffic. */
