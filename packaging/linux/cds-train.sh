@@ -7,7 +7,9 @@
 # start its Local sandbox, shows every page once and quits; the JVM then writes the classes it loaded
 # (-XX:ArchiveClassesAtExit) to lib/app/patchbay.jsa. On success the launchers' .cfg files get
 # -XX:SharedArchiveFile=$APPDIR/patchbay.jsa. On failure nothing is turned on (exit 1): the program starts as before.
-# Needs the runtime's base archive (lib/runtime/lib/server/classes.jsa: jlink --generate-cds-archive).
+# First it makes the runtime's base archive (lib/runtime/lib/server/classes.jsa, `java -Xshare:dump`, what jlink's
+# --generate-cds-archive would do at build time), which Patchbay's archive builds on: made here, not shipped, so the
+# package is smaller and the two archives always come from the same run (an archive made on another base is refused).
 set -eu
 
 dir=${1:?usage: cds-train.sh APP_DIR}
@@ -18,13 +20,21 @@ option='java-options=-XX:SharedArchiveFile=$APPDIR/patchbay.jsa'
 
 fail() { echo "cds-train: $*" >&2; exit 1; }
 [ -x "$dir/bin/patchbay" ] || fail "no launcher $dir/bin/patchbay"
-[ -f "$base" ] || fail "no base archive $base (jlink --generate-cds-archive)"
+[ -x "$dir/lib/runtime/bin/java" ] || fail "no $dir/lib/runtime/bin/java"
 
 # Off first: the training run must start on the base archive alone, and a stale archive must not stay on.
 for cfg in "$app/patchbay.cfg" "$app/patchbay-cli.cfg"; do
     [ -f "$cfg" ] && sed -i '/-XX:SharedArchiveFile=/d' "$cfg"
 done
 rm -f "$jsa" "$jsa.tmp"
+
+# The base archive, from the runtime's default class list (lib/classlist).
+rm -f "$base"
+if ! out=$("$dir/lib/runtime/bin/java" -Xshare:dump 2>&1) || [ ! -s "$base" ]; then
+    rm -f "$base"
+    echo "$out" | sed 's/^/  | /' >&2
+    fail "java -Xshare:dump failed; no archive"
+fi
 
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
