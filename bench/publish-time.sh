@@ -50,12 +50,22 @@ for i in $(seq 1 "$runs"); do
   PATCHBAY_KEY_PASSPHRASE=bench-passphrase pb bundle publish "$A" --app "$app" --version 1.0.0 \
     --keys "$work/keys$i" --quiet >/dev/null
   PATCHBAY_KEY_PASSPHRASE=bench-passphrase pb agent add --app "$app" --keys "$work/keys$i" >/dev/null
-  s=$(date +%s%N); pb bundle publish "$B" --app "$app" --version 1.1.0 --keys "$work/keys$i" --quiet >/dev/null
+  s=$(date +%s%N); PATCHBAY_PUBLISH_TIMING=1 pb bundle publish "$B" --app "$app" --version 1.1.0 \
+    --keys "$work/keys$i" --quiet >/dev/null 2>"$work/next$i.timing"
   next+=($(( ($(date +%s%N) - s) / 1000000 )))
-  s=$(date +%s%N); pb bundle publish "$B2" --app "$app" --version 1.2.0 --keys "$work/keys$i" --patches 0 \
-    --quiet >/dev/null
+  s=$(date +%s%N); PATCHBAY_PUBLISH_TIMING=1 pb bundle publish "$B2" --app "$app" --version 1.2.0 \
+    --keys "$work/keys$i" --patches 0 --quiet >/dev/null 2>"$work/full$i.timing"
   full+=($(( ($(date +%s%N) - s) / 1000000 )))
 done
 echo "load average at the end: $(cut -d' ' -f1-3 /proc/loadavg), $(nproc) cores"
 echo "full publish, 32 files (ms): ${full[*]}  median $(printf '%s\n' "${full[@]}" | median)"
 echo "B after A (ms):         ${next[*]}  median $(printf '%s\n' "${next[@]}" | median)"
+# Phase breakdown (PATCHBAY_PUBLISH_TIMING): the median of each phase over the runs, in the order they ran.
+phases() {
+  local lines; lines=$(cat "$work"/$1*.timing | sed -n 's/^timing: \(.*[^ ]\)  *\([-0-9][0-9]*\) ms$/\1|\2/p')
+  printf '%s\n' "$lines" | cut -d'|' -f1 | awk '!seen[$0]++' | while IFS= read -r p; do
+    printf '  %-36s %6s ms\n' "$p" "$(printf '%s\n' "$lines" | awk -F'|' -v p="$p" '$1 == p {print $2}' | median)"
+  done
+}
+echo "phases, full publish (median of each):"; phases full
+echo "phases, B after A (median of each):"; phases next
