@@ -117,9 +117,12 @@ final class BundleCommand {
                 throw new CliException("--patches must be 0 to 10, not " + patchReleases);
             }
             PatchbayClient client = server.client(context);
+            PublishTiming timing = PublishTiming.forContext(context);
             PublishProgress phases = PublishProgress.forContext(context, quiet);
+            phases.timing = timing;
             phases.phase("Reading " + input.getFileName());
             try (BundleInput files = BundleInput.open(input)) {
+                timing.mark("read input (list files)");
                 phases.phase("Reading " + input.getFileName() + ": " + files.entries().size() + " files, "
                         + Text.bytes(files.entries().stream().mapToLong(BundleInput.Entry::size).sum()));
                 char[][] passphrase = new char[1][]; // asked for only when needed: no agent, or the root key
@@ -139,6 +142,7 @@ final class BundleCommand {
                     } else {
                         phases.phase("Using the keys held by the agent");
                     }
+                    timing.mark("keys (agent or key files)");
                     try {
                         ensureTrust(client, appId, keys);
                         trustedNow = ensureServerTrusted(client, appId, keys, pass);
@@ -155,6 +159,7 @@ final class BundleCommand {
                     }
                 }
                 try (PublishKeys held = keys) {
+                    timing.mark("trust checks (server)");
                     phases.phase("Checking app " + appId + " on the server");
                     List<Bundle> published = client.listBundles(appId);
                     for (Bundle b : published) {
@@ -167,6 +172,7 @@ final class BundleCommand {
                         client.getChannel(appId, channelName); // a missing channel fails now, not after the upload
                     }
                     long sequence = published.stream().mapToLong(Bundle::sequence).max().orElse(0) + 1;
+                    timing.mark("list bundles (server)");
                     dev.patchbay.client.ServerPatchBases bases = null;
                     if (format == 2 && patchReleases > 0 && !published.isEmpty()) {
                         phases.phase("Reading earlier releases for binary patches");
@@ -177,10 +183,11 @@ final class BundleCommand {
                         } finally {
                             Arrays.fill(contentKey, (byte) 0);
                         }
+                        timing.mark("load patch bases (download, open)");
                     }
                     try {
                         publish(client, appId, files, held, sequence, channelName, phases,
-                                bases == null ? dev.patchbay.crypto.PatchBases.NONE : bases);
+                                bases == null ? dev.patchbay.crypto.PatchBases.NONE : bases, timing);
                     } finally {
                         if (bases != null) {
                             bases.close();
@@ -191,12 +198,13 @@ final class BundleCommand {
                 throw new CliException("Cannot read " + input + ": " + e.getMessage(), e);
             } finally {
                 phases.done(); // an error message starts on a clean line
+                timing.print();
             }
         }
 
         private void publish(PatchbayClient client, String appId, BundleInput files, PublishKeys keys, long sequence,
-                             String channelName, PublishProgress phases, dev.patchbay.crypto.PatchBases bases)
-                throws IOException {
+                             String channelName, PublishProgress phases, dev.patchbay.crypto.PatchBases bases,
+                             PublishTiming timing) throws IOException {
             // java.io.tmpdir read now (not cached by the JDK): lets tests watch the folder
             Path work = Files.createTempDirectory(Path.of(System.getProperty("java.io.tmpdir")), "patchbay-seal-");
             // Ctrl+C / SIGTERM: cancel the upload (the server session is aborted) and wait for the cleanup below.
@@ -226,17 +234,20 @@ final class BundleCommand {
                 } finally {
                     phases.done();
                 }
+                timing.mark(sealed.patches() == null ? "compress, seal, sign" : "patches, manifest, sign");
                 List<BlobRef> all = sealed.uploadBlobs();
                 long allBytes = all.stream().mapToLong(BlobRef::length).sum();
                 UploadProgress progress = UploadProgress.forContext(context, quiet);
                 Bundle bundle;
                 try {
-                    BundlePublish upload = client.newPublish(appId, version, sealed.envelope(), work, all, progress);
+                    BundlePublish upload = client.newPublish(appId, version, sealed.envelope(), work, all,
+                            timing.listener(progress));
                     running.set(upload);
                     if (stopping.get()) {
                         upload.cancel(); // stopped while sealing: run() aborts before sending anything
                     }
                     bundle = upload.run();
+                    timing.mark("commit (server)");
                 } finally {
                     progress.finish();
                 }
@@ -245,6 +256,7 @@ final class BundleCommand {
                         : capgoCompat ? CapgoPublish.upload(client, appId, version, files, capgoKeys, capgoManifest,
                         work) : null;
                 Channel ch = channelName == null ? null : client.setChannelBundle(appId, channelName, version);
+                timing.mark("capgo, channel");
                 report(bundle, sealed, keys, allBytes, uploaded, ch);
                 if (capgo != null && !output().json()) {
                     output().line(capgo);

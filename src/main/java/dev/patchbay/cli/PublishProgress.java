@@ -18,6 +18,8 @@ final class PublishProgress implements BundleSealer.Progress {
     private long lastPrint;
     private boolean sealing;
     private int lastWidth;
+    /** Phase timing (off unless asked for): the start of patching ends the sealing phase. */
+    PublishTiming timing;
 
     PublishProgress(PrintStream err, boolean tty, boolean quiet, LongSupplier nanoClock) {
         this.err = err;
@@ -56,6 +58,9 @@ final class PublishProgress implements BundleSealer.Progress {
 
     @Override
     public synchronized void patched(int done, int total) {
+        if (done == 0 && timing != null) {
+            timing.mark("compress, seal files");
+        }
         long now = clock.getAsLong();
         if (done > 0 && done < total && now - lastPrint < UploadProgress.TTY_INTERVAL_NANOS) {
             return;

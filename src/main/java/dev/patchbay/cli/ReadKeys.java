@@ -1,9 +1,12 @@
 package dev.patchbay.cli;
 
+import dev.patchbay.agent.AgentClient;
+import dev.patchbay.agent.AgentSocket;
 import dev.patchbay.client.PatchbayClient;
 import dev.patchbay.crypto.AppKeys;
 import dev.patchbay.crypto.BundleOpener;
 import dev.patchbay.crypto.CanonicalJson;
+import dev.patchbay.crypto.CryptoException;
 import dev.patchbay.crypto.DataKeys;
 import dev.patchbay.crypto.KeyFile;
 import dev.patchbay.crypto.Manifest;
@@ -12,6 +15,8 @@ import dev.patchbay.crypto.ReleaseVerifier;
 import dev.patchbay.crypto.TrustRoot;
 import dev.patchbay.crypto.VerifiedRelease;
 import dev.patchbay.domain.Bundle;
+import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
 
@@ -29,8 +34,16 @@ final class ReadKeys implements AutoCloseable {
         this.content = content;
     }
 
+    /**
+     * The content key from the key agent when it holds this folder's keys (no passphrase, ADR 0083), else unlocked
+     * here from the key file with the passphrase ({@code $PATCHBAY_KEY_PASSPHRASE} or --passphrase-file).
+     */
     static ReadKeys load(Cli.Context context, PassphraseOption options, String appId, Path dir) {
         TrustRoot trust = AppKeys.readTrust(appId, dir);
+        KeyFile.Key fromAgent = fromAgent(context, appId, dir, trust);
+        if (fromAgent != null) {
+            return new ReadKeys(appId, dir, trust, fromAgent);
+        }
         char[] passphrase = options.passphrase(context);
         try {
             KeyFile.Key content = KeyFile.read(dir.resolve(AppKeys.CONTENT_FILE), passphrase, appId,
@@ -38,6 +51,34 @@ final class ReadKeys implements AutoCloseable {
             return new ReadKeys(appId, dir, trust, content);
         } finally {
             Arrays.fill(passphrase, '\0');
+        }
+    }
+
+    /** The content key the agent holds for {@code dir}, or null (no agent, or it does not hold these keys). */
+    private static KeyFile.Key fromAgent(Cli.Context context, String appId, Path dir, TrustRoot trust) {
+        Path socket = AgentSocket.path(context.env());
+        if (!Files.exists(socket)) {
+            return null;
+        }
+        try (AgentClient client = AgentClient.connect(socket)) {
+            AgentClient.Held held = client.held(appId, dir);
+            if (held == null) {
+                return null;
+            }
+            try {
+                KeyFile.Key key = KeyFile.Key.content(appId, held.contentKey(), null);
+                if (!key.keyId().equals(trust.contentKeyId())) {
+                    key.destroy();
+                    throw new CliException("The agent's content key for " + appId + " is not the one "
+                            + dir.resolve(AppKeys.TRUST_FILE) + " names; run `patchbay agent add` again");
+                }
+                return key;
+            } finally {
+                Arrays.fill(held.contentKey(), (byte) 0);
+            }
+        } catch (IOException | CryptoException e) {
+            context.err().println("patchbay: not using the key agent at " + socket + ": " + e.getMessage());
+            return null;
         }
     }
 

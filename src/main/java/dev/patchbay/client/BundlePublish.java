@@ -22,14 +22,18 @@ import okio.BufferedSink;
 
 /**
  * One bundle upload (bundle-format.md §7): opens a session, sends only the blobs the server lacks, in pieces with
- * {@code Content-Range}, resumes after an interruption from the size the server reports, and commits. {@link #run()}
- * blocks; {@link #cancel()} (any thread) or interrupting the running thread stops it and aborts the session, and
+ * {@code Content-Range}, up to {@link #PARALLEL} blobs at a time (largest first), resumes each after an interruption
+ * from the size the server reports, and commits once every blob is there (the commit stays one atomic step). {@link #run()}
+ * blocks; {@link #cancel()} (any thread) or interrupting the running thread (or, from the listener, the sender
+ * thread it is called on) stops it and aborts the session, and
  * {@link #run()} then throws {@link CancellationException}. Any other failure also aborts the session, so nothing is
  * left behind on the server.
  */
 public final class BundlePublish {
     /** Consecutive failed attempts on one blob, without progress, before giving up. */
     static final int MAX_ATTEMPTS = 5;
+    /** Blobs sent at the same time: the server's per-blob work (hashing, storing) overlaps the next blob's bytes. */
+    static final int PARALLEL = 3;
     private static final MediaType OCTETS = MediaType.get("application/octet-stream");
 
     private final PatchbayClient client;
@@ -41,9 +45,13 @@ public final class BundlePublish {
     private final ProgressListener listener;
     private final long pieceBytes;
     private volatile boolean cancelled;
-    private volatile Call current;
+    private final java.util.Queue<Call> calls = new java.util.concurrent.ConcurrentLinkedQueue<>();
+    /** Set when one blob failed for good: the other senders stop (the failure, not a cancellation, is reported). */
+    private volatile boolean halted;
+    /** A sender's thread was interrupted (by the listener, on that thread): run() keeps the flag for its caller. */
+    private volatile boolean senderInterrupted;
     private volatile String uploadId;
-    private long done;
+    private final java.util.concurrent.atomic.AtomicLong sent = new java.util.concurrent.atomic.AtomicLong();
     private long total;
 
     BundlePublish(PatchbayClient client, String appId, String version, byte[] envelope, Path folder,
@@ -61,8 +69,11 @@ public final class BundlePublish {
     /** Stops the upload from any thread; the running {@link #run()} aborts the session and throws. */
     public void cancel() {
         cancelled = true;
-        Call c = current;
-        if (c != null) {
+        cancelCalls();
+    }
+
+    private void cancelCalls() {
+        for (Call c : calls) {
             c.cancel();
         }
     }
@@ -111,9 +122,8 @@ public final class BundlePublish {
                 total += b.length();
             }
             listener.onProgress(0, total);
-            for (BlobRef b : missing) {
-                send(b);
-            }
+            missing.sort(java.util.Comparator.comparingLong(BlobRef::length).reversed());
+            sendAll(missing);
             checkCancelled();
             listener.committing();
             Bundle bundle = client.commitUpload(appId, uploadId, envelope, this::track);
@@ -137,9 +147,87 @@ public final class BundlePublish {
     }
 
     private void track(Call call) {
-        current = call;
-        if (cancelled) {
+        calls.add(call); // kept to the end (one per request: a few dozen); cancelling a finished call does nothing
+        if (cancelled || halted) {
             call.cancel();
+        }
+    }
+
+    /**
+     * Sends the blobs on up to {@link #PARALLEL} threads, each blob whole by one thread. The first failure stops the
+     * others and is thrown once all have stopped (so no piece goes out after the session is aborted); interrupting
+     * the calling thread cancels the upload.
+     */
+    private void sendAll(List<BlobRef> missing) {
+        int threads = Math.min(PARALLEL, missing.size());
+        if (threads <= 1) {
+            for (BlobRef b : missing) {
+                send(b);
+            }
+            return;
+        }
+        java.util.concurrent.atomic.AtomicInteger next = new java.util.concurrent.atomic.AtomicInteger();
+        java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(threads,
+                new java.util.concurrent.ThreadFactory() {
+                    private int n;
+
+                    @Override
+                    public synchronized Thread newThread(Runnable r) {
+                        Thread t = new Thread(r, "patchbay-upload-" + ++n);
+                        t.setDaemon(true);
+                        return t;
+                    }
+                });
+        try {
+            List<java.util.concurrent.Future<?>> workers = new ArrayList<>();
+            for (int t = 0; t < threads; t++) {
+                workers.add(pool.submit(() -> {
+                    try {
+                        for (int i = next.getAndIncrement(); i < missing.size() && !halted && !cancelled;
+                                i = next.getAndIncrement()) {
+                            send(missing.get(i));
+                        }
+                    } finally {
+                        // Only the listener, called on this thread, can interrupt it: as if run()'s thread was.
+                        if (Thread.currentThread().isInterrupted()) {
+                            senderInterrupted = true;
+                        }
+                    }
+                    return null;
+                }));
+            }
+            RuntimeException first = null;
+            boolean interrupted = false;
+            for (java.util.concurrent.Future<?> w : workers) {
+                while (true) {
+                    try {
+                        w.get();
+                        break;
+                    } catch (java.util.concurrent.ExecutionException e) {
+                        if (first == null && !cancelled) {
+                            first = e.getCause() instanceof RuntimeException re ? re
+                                    : new IllegalStateException(e.getCause());
+                            halted = true;
+                            cancelCalls();
+                        }
+                        break;
+                    } catch (InterruptedException e) {
+                        interrupted = true; // cancel, then still wait for the senders to stop
+                        cancel();
+                    }
+                }
+            }
+            if (interrupted || senderInterrupted) {
+                Thread.currentThread().interrupt();
+            }
+            if (cancelled) {
+                throw cancellation();
+            }
+            if (first != null) {
+                throw first;
+            }
+        } finally {
+            pool.shutdownNow();
         }
     }
 
@@ -174,43 +262,58 @@ public final class BundlePublish {
     private void send(BlobRef b) {
         long offset = 0;
         int failures = 0;
-        long base = done;
+        long[] reported = {0}; // of this blob, already counted in sent
         while (offset < b.length() || b.length() == 0) {
             checkCancelled();
+            if (halted) {
+                throw new CancellationException("another blob failed");
+            }
             long end = Math.min(b.length(), offset + pieceBytes);
             try {
                 long before = offset;
                 long received = client.putBlobPiece(appId, uploadId, b, folder.resolve(b.sha256()), offset, end,
-                        sent -> {
-                            if (cancelled) {
+                        bytes -> {
+                            if (cancelled || halted) {
                                 throw new InterruptedIOException("cancelled");
                             }
-                            listener.onProgress(base + before + sent, total);
+                            report(reported, before + bytes);
                         }, this::track);
                 offset = received;
                 failures = 0;
-                listener.onProgress(base + offset, total);
+                report(reported, offset);
                 if (b.length() == 0) {
                     break;
                 }
             } catch (PatchbayClient.WrongOffset e) {
                 offset = e.received();
-                listener.onProgress(base + offset, total);
+                report(reported, offset);
                 if (++failures >= MAX_ATTEMPTS) {
                     throw new ServerErrorException(409, "wrong_offset", "The server keeps reporting another offset"
                             + " for blob " + b.sha256());
                 }
             } catch (ServerUnreachableException e) {
                 checkCancelled();
+                if (halted) {
+                    throw new CancellationException("another blob failed");
+                }
                 if (++failures >= MAX_ATTEMPTS) {
                     throw e;
                 }
                 pause(failures);
                 offset = receivedOrRetry(b, failures);
-                listener.onProgress(base + offset, total);
+                report(reported, offset);
             }
         }
-        done = base + b.length();
+        report(reported, b.length());
+    }
+
+    /** Counts this blob as {@code at} bytes sent (of all blobs: the sum), reported in order across senders. */
+    private void report(long[] reported, long at) {
+        synchronized (sent) {
+            long now = sent.addAndGet(at - reported[0]);
+            reported[0] = at;
+            listener.onProgress(now, total);
+        }
     }
 
     private long receivedOrRetry(BlobRef b, int failures) {

@@ -130,7 +130,7 @@ public final class BundleSealer {
                         ? FileBlobs.seal(convergentKey, e.path(), e::open, sink, encryptor)
                         : sealV1(dataKey, e, sink, encryptor);
                 progress.sealedFiles(doneFiles.incrementAndGet(), entries.size(), done.addAndGet(e.size()), total);
-            });
+            }, i -> entries.get(i).size());
             List<Manifest.File> files = new ArrayList<>(entries.size());
             java.util.Map<String, BlobRef> unique = new java.util.LinkedHashMap<>();
             long cipherBytes = 0;

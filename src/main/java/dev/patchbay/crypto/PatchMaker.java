@@ -67,7 +67,7 @@ final class PatchMaker {
                         target.length, Codec.hex(KeyIds.sha256(patch)), patch.length, ref.sha256());
             }
             progress.patched(done.incrementAndGet(), jobs.size());
-        });
+        }, j -> jobs.get(j).target().size() + jobs.get(j).base().size());
         List<PatchIndex.Entry> kept = new ArrayList<>();
         for (PatchIndex.Entry e : made) {
             if (e != null) {

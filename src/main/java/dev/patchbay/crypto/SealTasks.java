@@ -9,7 +9,11 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.atomic.AtomicInteger;
 
-/** Runs the sealing of a bundle's files on a few threads (one per core, at most 8); the first failure wins. */
+/**
+ * Runs the sealing of a bundle's files on a few threads (one per core, at most 8); the first failure wins. With
+ * weights (bytes), the heaviest tasks start first, so no large file is left to run alone at the end while the other
+ * threads idle (longest-processing-time-first scheduling).
+ */
 final class SealTasks {
     interface Task {
         void run(int index) throws IOException;
@@ -19,10 +23,20 @@ final class SealTasks {
     }
 
     static void run(int count, Task task) throws IOException {
+        run(count, task, null);
+    }
+
+    /** As {@link #run(int, Task)}, starting the tasks in order of decreasing {@code weight} (null: index order). */
+    static void run(int count, Task task, java.util.function.IntToLongFunction weight) throws IOException {
+        int[] order = java.util.stream.IntStream.range(0, count).boxed()
+                .sorted(weight == null ? java.util.Comparator.<Integer>naturalOrder()
+                        : java.util.Comparator.comparingLong((Integer i) -> weight.applyAsLong(i)).reversed()
+                                .thenComparing(java.util.Comparator.naturalOrder()))
+                .mapToInt(Integer::intValue).toArray();
         int threads = Math.max(1, Math.min(Math.min(8, Runtime.getRuntime().availableProcessors()), count));
         if (threads == 1) {
             for (int i = 0; i < count; i++) {
-                task.run(i);
+                task.run(order[i]);
             }
             return;
         }
@@ -38,10 +52,9 @@ final class SealTasks {
             java.util.concurrent.atomic.AtomicBoolean failed = new java.util.concurrent.atomic.AtomicBoolean();
             for (int t = 0; t < threads; t++) {
                 workers.add(pool.submit(() -> {
-                    // big files first would balance better; entries come sorted by path, which is good enough
                     for (int i = next.getAndIncrement(); i < count && !failed.get(); i = next.getAndIncrement()) {
                         try {
-                            task.run(i);
+                            task.run(order[i]);
                         } catch (IOException | RuntimeException e) {
                             failed.set(true);
                             throw e;

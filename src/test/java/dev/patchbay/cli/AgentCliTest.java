@@ -176,6 +176,46 @@ class AgentCliTest {
     }
 
     @Test
+    void showAndDiffReadTheManifestsWithTheAgentsKeysWithoutAPassphrase() throws Exception {
+        Path keys = app("com.example.reader");
+        Path socket = socket("agent-r");
+        try (KeyAgent agent = KeyAgent.start(socket, Duration.ofHours(1))) {
+            Map<String, String> viaAgent = with(AgentSocket.ENV, socket.toString());
+            String show = "bundle show 1.0.0 --app com.example.reader --keys " + keys + " --json";
+            // Not in the agent yet and no passphrase: show says where one comes from.
+            Result before = run(viaAgent, show.split(" "));
+            assertEquals(1, before.code(), before.err());
+            assertTrue(before.err().contains("No passphrase"), before.err());
+
+            ok(with(Passphrases.ENV, PASS), "agent", "add", "--app", "com.example.reader", "--keys", keys.toString(),
+                    "--socket", socket.toString());
+            ok(viaAgent, ("bundle publish " + web("web-r2") + " --app com.example.reader --version 1.1.0 --keys "
+                    + keys + " --quiet").split(" "));
+
+            JsonNode shown = ok(viaAgent, show.split(" ")).json();
+            assertEquals(2, shown.path("files").size(), shown.toString());
+            assertEquals("index.html", shown.path("files").get(0).path("path").asText());
+            JsonNode diff = ok(viaAgent, ("bundle diff 1.0.0 1.1.0 --app com.example.reader --keys " + keys
+                    + " --json").split(" ")).json();
+            assertEquals("[\"main.js\"]", diff.path("changed").toString());
+            assertTrue(diff.path("downloadBytes").asLong() > 0, diff.toString());
+            // The same answers as with the passphrase and no agent.
+            assertEquals(diff, ok(with(Passphrases.ENV, PASS), ("bundle diff 1.0.0 1.1.0 --app com.example.reader"
+                    + " --keys " + keys + " --json").split(" ")).json());
+
+            // Another folder's keys are not the agent's: without a passphrase it still asks for one.
+            Path other = tmp.resolve("keys-reader-copy");
+            Files.createDirectories(other);
+            for (String f : new String[] {AppKeys.TRUST_FILE, AppKeys.CONTENT_FILE}) {
+                Files.copy(keys.resolve(f), other.resolve(f));
+            }
+            Result copy = run(viaAgent, ("bundle show 1.0.0 --app com.example.reader --keys " + other).split(" "));
+            assertEquals(1, copy.code(), copy.err());
+            assertTrue(copy.err().contains("No passphrase"), copy.err());
+        }
+    }
+
+    @Test
     void idleKeysAreForgotten() throws Exception {
         Path keys = tmp.resolve("keys-idle");
         AppKeys.create("com.example.idle", keys, PASS.toCharArray(), KeyFileOptions.FAST).close();

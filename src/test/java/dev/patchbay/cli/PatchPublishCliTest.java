@@ -101,8 +101,21 @@ class PatchPublishCliTest {
                 throw new AssertionError(d.tail(40), e);
             }
 
-            JsonNode second = ok("bundle", "publish", web("b", 2).toString(), "--app", appId, "--version", "1.0.1",
-                    "--keys", keys.toString(), "--channel", "production", "--json", "-q").json();
+            // With PATCHBAY_PUBLISH_TIMING the publish ends with its phase breakdown on stderr, in order.
+            Map<String, String> timed = new java.util.HashMap<>(env);
+            timed.put(PublishTiming.ENV, "1");
+            BundleCliTest.Result secondRun = BundleCliTest.run(timed, "bundle", "publish", web("b", 2).toString(),
+                    "--app", appId, "--version", "1.0.1", "--keys", keys.toString(), "--channel", "production",
+                    "--json", "-q");
+            assertEquals(0, secondRun.code(), secondRun.err());
+            java.util.List<String> phases = secondRun.err().lines().filter(l -> l.startsWith("timing: "))
+                    .map(l -> l.substring(8).replaceAll("\\s+-?\\d+ ms$", "")).toList();
+            assertEquals(java.util.List.of("jvm start, class loading, parsing", "read input (list files)",
+                    "keys (agent or key files)", "trust checks (server)", "list bundles (server)",
+                    "load patch bases (download, open)", "compress, seal files", "patches, manifest, sign",
+                    "open upload session (server)", "upload blobs", "commit (server)", "capgo, channel",
+                    "total (process start to here)"), phases, secondRun.err());
+            JsonNode second = secondRun.json();
             assertEquals(6, second.path("patches").asInt(), second.toString());
             JsonNode diff = ok("bundle", "diff", "1.0.0", "1.0.1", "--app", appId, "--keys", keys.toString(),
                     "--json").json();

@@ -1,6 +1,7 @@
 package dev.patchbay.client;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -106,6 +107,37 @@ class BundlePublishTest {
         AtomicLong total = new AtomicLong();
         publish(client, b2, (done, t) -> total.set(t));
         assertEquals(100, total.get());
+    }
+
+    @Test
+    void blobsTravelSeveralAtATimeAndAreAllThereAtTheCommit() throws IOException {
+        // Six 300 kB blobs in 16 kB pieces: the senders overlap; progress is summed over them, in order, to the total.
+        TestReleases.Sealed b = keys.seal("1.6.0", 1, 300_000, 300_000, 300_000, 300_000, 300_000, 300_000);
+        java.util.Set<String> senders = java.util.concurrent.ConcurrentHashMap.newKeySet();
+        List<long[]> progress = new java.util.concurrent.CopyOnWriteArrayList<>();
+        java.util.concurrent.atomic.AtomicBoolean committing = new java.util.concurrent.atomic.AtomicBoolean();
+        Bundle bundle = publish(client.withPieceBytes(16 * 1024), b, new ProgressListener() {
+            @Override
+            public void onProgress(long done, long total) {
+                assertFalse(committing.get(), "no blob bytes after the commit started");
+                senders.add(Thread.currentThread().getName());
+                progress.add(new long[] {done, total});
+            }
+
+            @Override
+            public void committing() {
+                committing.set(true);
+            }
+        });
+        assertEquals(6, bundle.fileCount());
+        assertTrue(committing.get());
+        assertTrue(senders.stream().filter(n -> n.startsWith("patchbay-upload-")).count() >= 2, senders.toString());
+        long total = 300 + 6 * 300_000;
+        for (int i = 1; i < progress.size(); i++) {
+            assertTrue(progress.get(i)[0] >= progress.get(i - 1)[0], "progress never steps back without a failure");
+        }
+        assertEquals(total, progress.get(progress.size() - 1)[0]);
+        assertEquals(total, client.getBundle(APP, "1.6.0").totalBytes());
     }
 
     @Test

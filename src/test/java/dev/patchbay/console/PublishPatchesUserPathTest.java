@@ -21,6 +21,8 @@ import java.util.Map;
 import java.util.Random;
 import java.util.concurrent.CopyOnWriteArrayList;
 import javafx.collections.ListChangeListener;
+import javafx.scene.control.Spinner;
+import javafx.scene.input.KeyCode;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.testfx.api.FxRobot;
@@ -142,6 +144,40 @@ class PublishPatchesUserPathTest extends ConsoleUserPath {
         assertEquals(7, diff.path("changed").size(), diff.toString());
         assertEquals(6, diff.path("patchedFiles").asInt(), diff.toString());
         assertTrue(diff.path("downloadBytes").asLong() * 5 < diff.path("fullBytes").asLong(), diff.toString());
+
+        // K, from the keyboard: the form starts at the CLI's default 2; typing 1 and Down makes it 0 (no patches).
+        Path c = site("c", 3);
+        robot.interact(() -> app.bundles().publishForm().startPublish(c));
+        waitUntil(() -> robot.lookup("#bundle-form").query().isVisible());
+        Spinner<?> k = robot.lookup("#bundle-patches").queryAs(Spinner.class);
+        assertEquals("2", onFx(() -> k.getEditor().getText()));
+        robot.clickOn(k.getEditor()).press(KeyCode.CONTROL, KeyCode.A).release(KeyCode.A, KeyCode.CONTROL)
+                .write("x1"); // not a digit: refused
+        assertEquals("1", onFx(() -> k.getEditor().getText()));
+        robot.type(KeyCode.TAB); // leaving the field takes the number
+        waitUntil(() -> Integer.valueOf(1).equals(app.bundles().publishForm().patchReleasesProperty().get()));
+        robot.clickOn(k.getEditor()).type(KeyCode.DOWN);
+        waitUntil(() -> "0".equals(k.getEditor().getText()));
+        robot.clickOn("#bundle-passphrase").write(PASS);
+        Seen third = watch(robot);
+        robot.clickOn("#bundle-publish");
+        waitUntil(() -> table(robot, "#bundles-table").getItems().size() == 3);
+        assertEquals(List.of("Reading", "Unlocking keys", "Checking the server", "Compressing and sealing",
+                "Uploading", "Committing"), third.phases());
+        info = label(robot, "#bundles-info").getText();
+        assertTrue(info.startsWith("Published 1.0.2.") && !info.contains("patch"), info);
+        diff = cli(Map.of("PATCHBAY_SERVER", url, "PATCHBAY_API_KEY", key, "PATCHBAY_KEY_PASSPHRASE", PASS),
+                "bundle", "diff", "1.0.1", "1.0.2", "--app", APP, "--keys", home.resolve("keys").resolve(APP)
+                        .toString(), "--json");
+        assertEquals(7, diff.path("changed").size(), diff.toString());
+        assertEquals(0, diff.path("patchedFiles").asInt(), diff.toString());
+        // The next publish starts at the K chosen last.
+        Path d = site("d", 4);
+        robot.interact(() -> app.bundles().publishForm().startPublish(d));
+        waitUntil(() -> robot.lookup("#bundle-form").query().isVisible());
+        assertEquals("0", onFx(() -> k.getEditor().getText()));
+        robot.type(KeyCode.ESCAPE);
+        waitUntil(() -> !robot.lookup("#bundle-form").query().isVisible());
     }
 
     private static JsonNode cli(Map<String, String> env, String... args) throws Exception {

@@ -1,6 +1,7 @@
 package dev.patchbay.console.bundles;
 
 import atlantafx.base.theme.Styles;
+import dev.patchbay.client.ServerPatchBases;
 import dev.patchbay.console.common.Forms;
 import dev.patchbay.console.common.Times;
 import dev.patchbay.console.shell.Page;
@@ -21,6 +22,8 @@ import javafx.geometry.Pos;
 import javafx.scene.Node;
 import javafx.scene.control.Button;
 import javafx.scene.control.CheckBox;
+import javafx.scene.control.Spinner;
+import javafx.scene.control.SpinnerValueFactory;
 import javafx.scene.control.ComboBox;
 import javafx.scene.control.Label;
 import javafx.scene.control.ListCell;
@@ -290,6 +293,46 @@ public final class BundlesPage implements Page {
         }
     }
 
+    /**
+     * K of the publish (the CLI's --patches): type a number or use Up/Down; digits only, 0 to the limit (a larger
+     * number is taken as the limit, an empty field as the default).
+     */
+    private Spinner<Integer> patchesSpinner() {
+        SpinnerValueFactory.IntegerSpinnerValueFactory values = new SpinnerValueFactory.IntegerSpinnerValueFactory(0,
+                PublishFormViewModel.MAX_PATCH_RELEASES, ServerPatchBases.DEFAULT_RELEASES);
+        values.valueProperty().bindBidirectional(form.patchReleasesProperty());
+        Spinner<Integer> spinner = new Spinner<>(values);
+        spinner.setId("bundle-patches");
+        spinner.setEditable(true);
+        spinner.setPrefWidth(90);
+        spinner.getEditor().setTextFormatter(new javafx.scene.control.TextFormatter<String>(
+                c -> c.getControlNewText().matches("\\d{0,2}") ? c : null));
+        values.setConverter(new javafx.util.StringConverter<>() {
+            @Override
+            public String toString(Integer v) {
+                return v == null ? "" : v.toString();
+            }
+
+            @Override
+            public Integer fromString(String text) {
+                return text == null || text.isBlank() ? ServerPatchBases.DEFAULT_RELEASES
+                        : Math.min(PublishFormViewModel.MAX_PATCH_RELEASES, Integer.parseInt(text.strip()));
+            }
+        });
+        spinner.disableProperty().bind(form.publishingProperty());
+        spinner.setTooltip(new javafx.scene.control.Tooltip("Changed files also travel as binary patches from up to"
+                + " this many earlier releases (the chosen channel's bundle first, then the newest); a device fetches"
+                + " the smallest. 0: no patches."));
+        return spinner;
+    }
+
+    private static Node patchesField(Spinner<Integer> patches) {
+        Label title = new Label("Binary patches from earlier releases (K, 0: none)");
+        title.setLabelFor(patches);
+        title.setWrapText(true);
+        return new VBox(4, title, patches);
+    }
+
     /** Shown when the app has Capgo-compatible delivery on: what is built for the plugin, and the manifest option. */
     private Node capgoBox() {
         Label note = Forms.message("bundle-capgo-note", form.capgoNoteProperty(), Styles.TEXT_SMALL);
@@ -329,6 +372,7 @@ public final class BundlesPage implements Page {
         channel.setButtonCell(new ChannelCell());
         channel.valueProperty().bindBidirectional(form.channelProperty());
         channel.disableProperty().bind(form.publishingProperty());
+        Spinner<Integer> patches = patchesSpinner();
         PasswordField pass = new PasswordField();
         pass.setId("bundle-passphrase");
         pass.setPromptText("Passphrase of the app's keys");
@@ -348,7 +392,10 @@ public final class BundlesPage implements Page {
         publish.setDefaultButton(true);
         publish.getStyleClass().add(Styles.ACCENT);
         publish.disableProperty().bind(form.cannotPublishProperty());
-        publish.setOnAction(e -> form.publish(read(pass)));
+        publish.setOnAction(e -> {
+            patches.commitValue(); // a number typed and not yet confirmed counts
+            form.publish(read(pass));
+        });
         Button cancel = Forms.button("bundle-cancel", "Cancel", Feather.X, "Stop the upload, or close the form (Esc)");
         cancel.setCancelButton(true);
         cancel.setOnAction(e -> {
@@ -363,6 +410,7 @@ public final class BundlesPage implements Page {
                 Forms.field("Folder or zip", sourceBox(source, change), form.sourceErrorProperty()),
                 Forms.field("Version", version, form.versionErrorProperty()),
                 new VBox(4, new Label("Then point channel (optional)"), channel),
+                patchesField(patches),
                 capgoBox(),
                 Forms.field("Passphrase", pass, form.passphraseErrorProperty()),
                 progress,

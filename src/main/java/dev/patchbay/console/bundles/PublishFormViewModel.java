@@ -61,6 +61,13 @@ public final class PublishFormViewModel {
     private final StringProperty channel = new SimpleStringProperty(this, "channel", "");
     private final ObservableList<String> channelChoices = FXCollections.observableArrayList();
     private final BooleanProperty capgoManifest = new SimpleBooleanProperty(this, "capgoManifest");
+    /**
+     * K: binary patches of changed files from up to K earlier releases (0: none), the CLI's {@code --patches}. Starts
+     * at the CLI's default and is kept from one publish to the next while the console runs (like nothing else in
+     * this form, which is filled afresh each time).
+     */
+    private final ObjectProperty<Integer> patchReleases = new SimpleObjectProperty<>(this, "patchReleases",
+            ServerPatchBases.DEFAULT_RELEASES);
     private final StringProperty capgoNote = new SimpleStringProperty(this, "capgoNote", "");
     private final StringProperty sourceError = new SimpleStringProperty(this, "sourceError", "");
     private final StringProperty versionError = new SimpleStringProperty(this, "versionError", "");
@@ -200,9 +207,11 @@ public final class PublishFormViewModel {
             return;
         }
         String ch = channel.get() == null || channel.get().isBlank() ? null : channel.get();
-        // Binary patches from up to K earlier releases: the CLI's default K (ADR 0107).
+        // Binary patches from up to K earlier releases (ADR 0107): the form's K, the CLI's default when unset.
+        Integer k = patchReleases.get();
+        int releases = k == null ? ServerPatchBases.DEFAULT_RELEASES : Math.max(0, Math.min(MAX_PATCH_RELEASES, k));
         PublishJob.Request req = new PublishJob.Request(a.id(), src, v, ch, a.capgoCompat(), capgoManifest.get(),
-                ServerPatchBases.DEFAULT_RELEASES);
+                releases);
         publishing.set(true);
         phase.set(PublishJob.Phase.READING.label + " " + src.getFileName() + "…"); // from the first moment
         phases.setAll(PublishJob.Phase.READING.label);
@@ -379,6 +388,14 @@ public final class PublishFormViewModel {
     }
 
     /** With Capgo-compatible delivery: also per-file manifest entries ({@code --capgo-manifest}). */
+    /** The most earlier releases a publish patches from (the CLI's {@code --patches} limit). */
+    public static final int MAX_PATCH_RELEASES = 10;
+
+    /** K, how many earlier releases changed files are patched from (0: no patches); see {@link #MAX_PATCH_RELEASES}. */
+    public ObjectProperty<Integer> patchReleasesProperty() {
+        return patchReleases;
+    }
+
     public BooleanProperty capgoManifestProperty() {
         return capgoManifest;
     }
