@@ -97,7 +97,7 @@ case "$db" in
       "${as_pg[@]}" "$pg_bin/psql" -h "$pg_dir" -p "$pg_port" -U postgres -d bench -tAc \
         "SELECT xact_commit FROM pg_stat_database WHERE datname = 'bench'"
     }
-    echo "== PostgreSQL $("$pg_bin/postgres" --version | awk '{print $NF}') on 127.0.0.1:$pg_port (throwaway cluster; fsync on)"
+    echo "== PostgreSQL $("$pg_bin/postgres" --version | awk "{print \$3}") on 127.0.0.1:$pg_port (throwaway cluster; fsync on)"
     ;;
   *) echo "--db: h2, postgres, both or a jdbc:postgresql:// URL, not $db" >&2; exit 2 ;;
 esac
