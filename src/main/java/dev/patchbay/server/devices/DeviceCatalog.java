@@ -28,7 +28,8 @@ import java.util.concurrent.atomic.AtomicLong;
  * What an update check needs of an app, held in memory: trust root, freshness certificate, channels, the releases
  * the channels serve and the console's device overrides. An entry is dropped by {@link #invalidate} after every
  * management write concerning the app (wired in {@code PatchbayServer}) and reloaded on the next check; a generation
- * counter keeps a load that raced a write from being cached. Entries also expire after {@link #TTL_MILLIS}.
+ * counter keeps a load that raced a write from being cached. Entries also expire after {@link #TTL_MILLIS} and are then
+ * replaced in the background while still answered (ADR 0126).
  */
 public final class DeviceCatalog {
     static final long TTL_MILLIS = 60_000;
@@ -103,6 +104,18 @@ public final class DeviceCatalog {
     private final Database db;
     private final Map<String, Entry> cache = new ConcurrentHashMap<>();
     private final AtomicLong generation = new AtomicLong();
+    private final Map<String, Flight> loading = new ConcurrentHashMap<>();
+    private final java.util.Set<String> refreshing = ConcurrentHashMap.newKeySet();
+    private final AtomicLong loads = new AtomicLong();
+    private volatile Runnable beforeLoad = () -> { };
+    private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(DeviceCatalog.class);
+    /** Replaces expired entries off the request threads (one daemon thread for every catalog of the process). */
+    private static final java.util.concurrent.ExecutorService REFRESHER =
+            java.util.concurrent.Executors.newSingleThreadExecutor(r -> {
+                Thread t = new Thread(r, "patchbay-catalog-refresh");
+                t.setDaemon(true);
+                return t;
+            });
     /** Manifest SHA-256 by app, version, sequence and publication time (bundles are immutable). */
     private final Map<String, String> manifestCache = new ConcurrentHashMap<>();
 
@@ -112,20 +125,95 @@ public final class DeviceCatalog {
 
     /** The app's view, or {@code null} if the app does not exist. */
     public AppView get(String appId) {
-        long now = System.currentTimeMillis();
+        return get(appId, System.currentTimeMillis());
+    }
+
+    /**
+     * {@link #get(String)} at {@code now}. An entry older than {@link #TTL_MILLIS} (a safety net: writes invalidate)
+     * is still answered while one background load replaces it, up to twice the TTL (ADR 0126): a check never waits
+     * for the database because a minute passed, and the request threads of a busy server do not all reload the app
+     * at once. A missing or invalidated entry is loaded by the request, one load per app and generation at a time.
+     */
+    AppView get(String appId, long now) {
         Entry e = cache.get(appId);
-        if (e != null && now - e.loadedAt < TTL_MILLIS) {
-            return e.view == UNKNOWN ? null : e.view;
-        }
-        long gen = generation.get();
-        AppView view = db.inTransaction(c -> load(c, appId));
-        if (generation.get() == gen) {
-            if (cache.size() > 10_000) {
-                cache.clear();
+        if (e != null) {
+            long age = now - e.loadedAt;
+            if (age < TTL_MILLIS) {
+                return e.view == UNKNOWN ? null : e.view;
             }
-            cache.put(appId, new Entry(view, now));
+            if (age < 2 * TTL_MILLIS) {
+                if (refreshing.add(appId)) {
+                    try {
+                        REFRESHER.execute(() -> {
+                            try {
+                                loadShared(appId);
+                            } catch (RuntimeException ex) {
+                                LOG.debug("Refreshing the catalog of {} failed: {}", appId, ex.toString());
+                            } finally {
+                                refreshing.remove(appId);
+                            }
+                        });
+                    } catch (java.util.concurrent.RejectedExecutionException ex) {
+                        refreshing.remove(appId);
+                    }
+                }
+                return e.view == UNKNOWN ? null : e.view;
+            }
         }
-        return view == UNKNOWN ? null : view;
+        return loadShared(appId);
+    }
+
+    /** A load in flight and the generation it started at (a load started before a write is not joined after it). */
+    private record Flight(long generation, java.util.concurrent.CompletableFuture<AppView> view) {
+    }
+
+    private AppView loadShared(String appId) {
+        long gen = generation.get();
+        Flight mine = new Flight(gen, new java.util.concurrent.CompletableFuture<>());
+        Flight running = loading.putIfAbsent(appId, mine);
+        if (running != null && running.generation() == gen) {
+            try {
+                AppView view = running.view().join();
+                return view == UNKNOWN ? null : view;
+            } catch (java.util.concurrent.CompletionException ex) {
+                if (ex.getCause() instanceof RuntimeException r) {
+                    throw r;
+                }
+                throw ex;
+            }
+        }
+        if (running != null) {
+            loading.put(appId, mine); // the one in flight started before a write: later callers join this one
+        }
+        try {
+            long now = System.currentTimeMillis();
+            loads.incrementAndGet();
+            beforeLoad.run();
+            AppView view = db.inTransaction(c -> load(c, appId));
+            if (generation.get() == gen) {
+                if (cache.size() > 10_000) {
+                    cache.clear();
+                }
+                cache.put(appId, new Entry(view, now));
+            }
+            mine.view().complete(view);
+            return view == UNKNOWN ? null : view;
+        } catch (RuntimeException ex) {
+            mine.view().completeExceptionally(ex);
+            throw ex;
+        } finally {
+            loading.remove(appId, mine);
+        }
+    }
+
+    /** Loads from the database so far (tests). */
+    long loads() {
+        return loads.get();
+    }
+
+    /** Runs before each load (tests: holds a load to see who waits for it). */
+    void beforeLoad(Runnable hook) {
+        this.beforeLoad = hook;
     }
 
     public void invalidate(String appId) {

@@ -42,7 +42,10 @@ public final class DeviceRecorder implements AutoCloseable {
     static final long FLUSH_MILLIS = 200;
     static final int MAX_PENDING_EVENTS = 200_000;
     static final int MAX_REMEMBERED = 500_000;
-    /** How stale a stored {@code last_seen} may get while a device keeps checking with nothing else changed. */
+    /**
+     * How stale a stored {@code last_seen} may get while a device keeps checking with nothing else changed; each
+     * device's own window lies between half of this and this ({@link #windowMillis}, ADR 0126).
+     */
     static final java.time.Duration LAST_SEEN_WINDOW = java.time.Duration.ofSeconds(60);
 
     private final Database db;
@@ -94,7 +97,7 @@ public final class DeviceRecorder implements AutoCloseable {
         long at = check.at().toEpochMilli();
         Queued last = queued.get(key);
         if (last != null && last.digest() == digest && at >= last.seenMillis()
-                && at - last.seenMillis() < LAST_SEEN_WINDOW.toMillis()) {
+                && at - last.seenMillis() < windowMillis(key)) {
             skipped.incrementAndGet(); // only last_seen would move, and it moved less than the window ago
         } else {
             if (queued.size() > MAX_REMEMBERED) {
@@ -109,10 +112,13 @@ public final class DeviceRecorder implements AutoCloseable {
                 check.channelReason(), check.offered(), check.currentBundle(), check.currentSequence(),
                 check.rollout() == null ? null : check.rollout().rollout().id(),
                 check.rollout() != null && check.rollout().selected());
-        Integer before = lastAnswer.put(key, signature);
+        // Read first: nearly every check repeats the answer, and a put would lock the map's bin on each of them
+        // (ConcurrentHashMap.putVal was the recorder's largest frame in a profile of the benchmark).
+        Integer before = lastAnswer.get(key);
         if (before != null && before == signature) {
             return;
         }
+        lastAnswer.put(key, signature);
         if (lastAnswer.size() > MAX_REMEMBERED) {
             lastAnswer.clear();
         }
@@ -145,6 +151,30 @@ public final class DeviceRecorder implements AutoCloseable {
     /** Checks whose row was not written again because only last_seen would have moved (ADR 0115). */
     public long skipped() {
         return skipped.get();
+    }
+
+    /**
+     * The device's own window, between half of {@link #LAST_SEEN_WINDOW} and all of it, fixed by a hash of its key
+     * (ADR 0126): devices first written together (a server start, a fleet waking up) do not all fall due in the same
+     * flush a minute later, their re-writes spread over the second half of the window.
+     */
+    static long windowMillis(String key) {
+        long full = LAST_SEEN_WINDOW.toMillis();
+        long half = full / 2;
+        return full - half + Math.floorMod(spread(key), half);
+    }
+
+    /** {@link #windowMillis} of a device (tests). */
+    static long windowMillis(String appId, String deviceId) {
+        return windowMillis(appId + "\n" + deviceId);
+    }
+
+    private static long spread(String key) {
+        long h = 0xcbf29ce484222325L;
+        for (int i = 0; i < key.length(); i++) {
+            h = (h ^ key.charAt(i)) * 0x100000001b3L;
+        }
+        return h ^ (h >>> 29);
     }
 
     /** 64-bit FNV-1a over every column a check writes except last_seen (the values separated by a 0 char). */

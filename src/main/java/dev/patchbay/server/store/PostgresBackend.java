@@ -156,6 +156,29 @@ final class PostgresBackend implements Database.Backend {
         pool.getHikariPoolMXBean().softEvictConnections();
         try (Connection c = pool.getConnection()) {
             Database.probe(c, Database.probeSql(Database.Dialect.POSTGRESQL));
+            probeSpace(c);
+        }
+    }
+
+    /** Rows of the space probe: ~260 KB in fresh pages, about what the file probe of a folder writes. */
+    static final int SPACE_PROBE_ROWS = 8192;
+
+    /**
+     * Whether the database can grow (ADR 0127): the probe row above is updated within a page the table already has,
+     * which PostgreSQL can do on a full disk, so a disk-full episode would end at once. This empties the probe table
+     * (TRUNCATE gives it a new, empty file) and fills ~260 KB of new pages; on a full disk that fails with 53100.
+     */
+    static void probeSpace(Connection c) throws SQLException {
+        c.setAutoCommit(false);
+        try (java.sql.Statement st = c.createStatement()) {
+            st.execute("TRUNCATE storage_space_probe");
+            st.execute("INSERT INTO storage_space_probe(n) SELECT generate_series(1, " + SPACE_PROBE_ROWS + ")");
+            c.commit();
+            st.execute("TRUNCATE storage_space_probe"); // the space it took is free again
+            c.commit();
+        } catch (SQLException e) {
+            c.rollback();
+            throw e;
         }
     }
 

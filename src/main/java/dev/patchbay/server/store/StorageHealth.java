@@ -190,6 +190,10 @@ public final class StorageHealth implements AutoCloseable {
             if (m == null) {
                 continue;
             }
+            if (t instanceof SQLException sql && "53100".equals(sql.getSQLState())) {
+                // PostgreSQL's message says "No space left on device" too: name whose disk it is (ADR 0127).
+                return "the database server has no space left on its disk";
+            }
             String low = m.toLowerCase(Locale.ROOT);
             for (String w : FAULT_WORDS) {
                 if (low.contains(w)) {

@@ -2,6 +2,7 @@ package dev.patchbay.server.devices;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.patchbay.server.store.Database;
 import java.nio.file.Path;
@@ -50,7 +51,11 @@ class DeviceRecorderLastSeenTest {
     }
 
     static CheckRecord check(String bundle, String outcome, String offered, Instant at) {
-        return new CheckRecord(APP, DEVICE, null, "android", "14", "1.4.0", 140L, "0.1.0", false, true, null, null,
+        return check(DEVICE, bundle, outcome, offered, at);
+    }
+
+    static CheckRecord check(String device, String bundle, String outcome, String offered, Instant at) {
+        return new CheckRecord(APP, device, null, "android", "14", "1.4.0", 140L, "0.1.0", false, true, null, null,
                 null, "production", "default", null, bundle, null, outcome, null, null, offered, at, null, "127.0.0.1");
     }
 
@@ -82,7 +87,8 @@ class DeviceRecorderLastSeenTest {
         assertEquals(T0, first[0]);
 
         // The same check again, within the window: the row (and its change cursor) does not move.
-        Instant inside = T0.plus(DeviceRecorder.LAST_SEEN_WINDOW).minusSeconds(1);
+        long window = DeviceRecorder.windowMillis(APP, DEVICE);
+        Instant inside = T0.plusMillis(window - 1);
         record(check("1.5.0", "up_to_date", null, T0.plusSeconds(5)));
         record(check("1.5.0", "up_to_date", null, inside));
         Object[] within = row();
@@ -91,7 +97,7 @@ class DeviceRecorderLastSeenTest {
         assertEquals(2, recorder.skipped());
 
         // Once the window has passed since the write, the next identical check is written.
-        Instant after = T0.plus(DeviceRecorder.LAST_SEEN_WINDOW);
+        Instant after = T0.plusMillis(window);
         record(check("1.5.0", "up_to_date", null, after));
         Object[] written = row();
         assertEquals(after, written[0]);
@@ -140,5 +146,40 @@ class DeviceRecorderLastSeenTest {
         record(check("1.5.0", "up_to_date", null, T0.plusSeconds(3)));
         assertEquals("1.5.0", row()[2]);
         assertEquals(T0.plusSeconds(3), row()[0]);
+    }
+
+    /**
+     * ADR 0126: 2,000 devices first written in the same second and then checking every second with nothing changed
+     * are written again spread over the second half of the window, not all in the one flush a minute later (which
+     * stalled a run of the update-check benchmark); and none is left unwritten longer than the window.
+     */
+    @Test
+    void reWritesOfDevicesFirstSeenTogetherAreSpreadOverTheWindow() {
+        int devices = 2_000;
+        long windowSeconds = DeviceRecorder.LAST_SEEN_WINDOW.toSeconds();
+        long[] lastWritten = new long[devices];
+        int[] perSecond = new int[(int) (2 * windowSeconds) + 1];
+        for (int second = 0; second <= 2 * windowSeconds; second++) {
+            for (int d = 0; d < devices; d++) {
+                long before = recorder.skipped();
+                recorder.record(check(new java.util.UUID(0, d).toString(), "1.5.0", "up_to_date", null,
+                        T0.plusSeconds(second)));
+                if (recorder.skipped() == before) {
+                    perSecond[second]++;
+                    if (second > 0) {
+                        assertTrue(second - lastWritten[d] <= windowSeconds, "device " + d + " unwritten for "
+                                + (second - lastWritten[d]) + " s");
+                    }
+                    lastWritten[d] = second;
+                }
+            }
+        }
+        assertEquals(devices, perSecond[0]);
+        int mostInOneSecond = java.util.Arrays.stream(perSecond, 1, perSecond.length).max().orElseThrow();
+        // Uniform over 30 s would be ~67 a second; all at once would be 2,000.
+        assertTrue(mostInOneSecond < 3 * devices / (windowSeconds / 2), "re-writes in one second: " + mostInOneSecond);
+        for (int second = 1; second < windowSeconds / 2; second++) {
+            assertEquals(0, perSecond[second], "re-written before half the window, at second " + second);
+        }
     }
 }
