@@ -105,10 +105,11 @@ class CapgoConsoleUserPathTest extends ConsoleUserPath {
         robot.interact(() -> app.bundles().publishForm().startPublish(dir));
         waitUntil(() -> robot.lookup("#bundle-form").query().isVisible());
         assertTrue(label(robot, "#bundle-capgo-note").getText().contains("encrypted with the app's Capgo key pair"));
-        robot.clickOn("#bundle-capgo-manifest");
-        robot.doubleClickOn("#bundle-version").eraseText(10).write("1.0.0");
-        robot.clickOn("#bundle-passphrase").write(PASS);
-        robot.clickOn("#bundle-publish");
+        // The side form scrolls at the test's window size (the Capgo box and the K field make it tall).
+        reveal(robot, "#bundle-capgo-manifest").clickOn("#bundle-capgo-manifest");
+        reveal(robot, "#bundle-version").doubleClickOn("#bundle-version").eraseText(10).write("1.0.0");
+        reveal(robot, "#bundle-passphrase").clickOn("#bundle-passphrase").write(PASS);
+        reveal(robot, "#bundle-publish").clickOn("#bundle-publish");
         waitUntil(() -> table(robot, "#bundles-table").getItems().size() == 1
                 && ((Bundle) table(robot, "#bundles-table").getItems().get(0)).capgo() != null);
         Bundle b = (Bundle) table(robot, "#bundles-table").getItems().get(0);
