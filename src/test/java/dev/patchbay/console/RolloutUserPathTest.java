@@ -171,9 +171,13 @@ class RolloutUserPathTest extends ConsoleUserPath {
             waitUntil(() -> !app.rollouts().polling());
             WaitForAsyncUtils.waitForFxEvents();
         }
-        FailureBucket now = onFx(() -> robot.lookup("#rollout-failure-step").<javafx.scene.control.ComboBox<FailureBucket>>query()
-                .getValue());
-        assertEquals(chosen.from(), now.from(), "the chooser keeps its step across refreshes");
+        // A refresh applies its reading on the FX thread after polling() turns false: wait for that, then the
+        // chooser must show the same step again (a lost choice times out here).
+        waitUntil(() -> {
+            FailureBucket shown = onFx(() -> robot.lookup("#rollout-failure-step")
+                    .<javafx.scene.control.ComboBox<FailureBucket>>query().getValue());
+            return shown != null && chosen.from().equals(shown.from());
+        });
         assertTrue(onFx(() -> robot.from(robot.lookup("#rollout-failure-step").<Node>query()).lookup(".list-cell")
                 .match((Node n) -> n instanceof javafx.scene.control.Labeled l && l.getText() != null
                         && l.getText().contains("3 of 4 devices failed")).tryQuery().isPresent()), "shown in the chooser");
